@@ -1,0 +1,12 @@
+from tending.testing.matrix import PUBLIC, Route
+
+ROUTES = [
+    # An unknown token explains itself kindly (410) to everyone.
+    Route(
+        "accounts:invitation",
+        PUBLIC,
+        kwargs=lambda w, _: {"token": "not-a-real-token"},
+        ok_status=410,
+        methods=("GET", "POST"),
+    ),
+]

@@ -1,0 +1,72 @@
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from practice.access import staff_for
+
+# Paths that must work without touching the database or a session, or while
+# a staff member is being asked to set up MFA.
+_EXEMPT_PREFIXES = ("/static/", "/healthz", "/crisis/", "/sw.js", "/manifest.webmanifest")
+
+
+class SessionTimeoutMiddleware:
+    """Signs people out after idling (30 min clients, 15 min staff) and after 12 hours in all.
+
+    The idle clock lives in the session and is written at most once a minute,
+    so reading pages does not turn every request into a database write.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(_EXEMPT_PREFIXES) or not request.user.is_authenticated:
+            return self.get_response(request)
+        now = int(time.time())
+        session = request.session
+        started = session.get("tending_started")
+        last_seen = session.get("tending_seen")
+        idle_limit = (
+            settings.TENDING_IDLE_TIMEOUT_STAFF
+            if staff_for(request.user) is not None
+            else settings.TENDING_IDLE_TIMEOUT_CLIENT
+        )
+        if started is None or last_seen is None:
+            session["tending_started"] = session.get("tending_started", now)
+            session["tending_seen"] = now
+        elif now - last_seen > idle_limit or now - started > settings.TENDING_ABSOLUTE_SESSION:
+            logout(request)
+            request.session["tending_timed_out"] = True
+            if request.headers.get("HX-Request"):
+                response = self.get_response(request)
+                response["HX-Redirect"] = reverse("account_login")
+                return response
+            return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")
+        elif now - last_seen >= settings.TENDING_IDLE_REFRESH:
+            session["tending_seen"] = now
+        return self.get_response(request)
+
+
+class StaffMfaMiddleware:
+    """Where the practice requires it, staff set up two-factor sign-in before anything else."""
+
+    allowed_prefixes = ("/accounts/", "/static/", "/healthz", "/crisis/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            settings.TENDING_STAFF_MFA_REQUIRED
+            and request.user.is_authenticated
+            and not request.path.startswith(self.allowed_prefixes)
+            and staff_for(request.user) is not None
+        ):
+            from allauth.mfa.models import Authenticator
+
+            if not Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
+                return redirect("mfa_activate_totp")
+        return self.get_response(request)

@@ -1,0 +1,153 @@
+"""Writes for people: invitations and accepting them."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Invitation, User
+from audit.models import AuditEvent
+from audit.services import audit_record
+from practice.models import Client, StaffMember
+
+
+class InvitationError(Exception):
+    """The invitation cannot be used; ``message`` says kindly what to do."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_url(token: str) -> str:
+    return settings.SITE_URL + reverse("accounts:invitation", kwargs={"token": token})
+
+
+def invitation_create(
+    *,
+    invited_by: StaffMember,
+    email: str,
+    role: str,
+    name: str = "",
+    therapist: StaffMember | None = None,
+    request=None,
+) -> tuple[Invitation, str]:
+    """Create an invitation and email its link. Returns the invitation and the raw token (shown nowhere else)."""
+    email = email.strip().lower()
+    if role == Invitation.Role.CLIENT and therapist is None:
+        raise ValueError("A client invitation needs a therapist")
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        # A new invitation replaces any earlier one to the same address, so only the newest link works.
+        Invitation.objects.pending().filter(practice=invited_by.practice, email=email).update(revoked_at=timezone.now())
+        invitation = Invitation.objects.create(
+            practice=invited_by.practice,
+            email=email,
+            name=name.strip(),
+            role=role,
+            therapist=therapist,
+            invited_by=invited_by,
+            token_hash=hash_token(token),
+            expires_at=timezone.now() + timedelta(days=settings.TENDING_INVITATION_DAYS),
+        )
+        audit_record(
+            action=AuditEvent.Action.INVITE,
+            object_type="accounts.invitation",
+            object_id=invitation.uuid,
+            request=request,
+            actor=invited_by.user,
+            practice=invited_by.practice,
+            detail={"role": role},
+        )
+        context = {
+            "invitation": invitation,
+            "url": invitation_url(token),
+            "practice": invited_by.practice,
+            "inviter": invited_by,
+            "days": settings.TENDING_INVITATION_DAYS,
+        }
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=f"An invitation from {invited_by.practice.name}",
+                message=render_to_string("accounts/email/invitation.txt", context),
+                from_email=None,
+                recipient_list=[email],
+            )
+        )
+    return invitation, token
+
+
+def invitation_for_token(token: str) -> Invitation:
+    """The usable invitation behind ``token``, or InvitationError saying what to do next."""
+    invitation = (
+        Invitation.objects.select_related("practice", "invited_by__user", "therapist__user")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if invitation is None:
+        raise InvitationError(
+            "This invitation link isn't one we recognise. It may have been copied only in part, "
+            "or replaced by a newer invitation. Please ask the person who invited you to send a new one."
+        )
+    if invitation.accepted_at is not None:
+        raise InvitationError(
+            "This invitation has already been used to set up an account. You can sign in with your email "
+            "address, or reset your password if you've forgotten it."
+        )
+    if invitation.revoked_at is not None:
+        raise InvitationError(
+            "This invitation was replaced by a newer one. Please use the most recent email, "
+            "or ask the person who invited you to send it again."
+        )
+    if invitation.expires_at <= timezone.now():
+        raise InvitationError(
+            "This invitation link has expired, which they do after a few days to keep your account safe. "
+            "Please ask the person who invited you to send a new one."
+        )
+    return invitation
+
+
+def invitation_accept(*, token: str, name: str, password: str) -> User:
+    """Create the account behind an invitation. Single use, even when two tabs submit at once."""
+    with transaction.atomic():
+        invitation = invitation_for_token(token)
+        # Claim the invitation first: the conditional update succeeds for exactly one request.
+        claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+            accepted_at=timezone.now()
+        )
+        if not claimed:
+            raise InvitationError("This invitation has already been used to set up an account. You can sign in.")
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise InvitationError(
+                "There is already an account for this email address. Please sign in, or reset your password."
+            )
+        try:
+            user = User.objects.create_user(invitation.email, password, name=name.strip())
+        except IntegrityError:
+            raise InvitationError("There is already an account for this email address. Please sign in.") from None
+        # The invitation reached this address, so the address is verified.
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        if invitation.role == Invitation.Role.THERAPIST:
+            StaffMember.objects.create(practice=invitation.practice, user=user, is_therapist=True)
+        else:
+            Client.objects.create(practice=invitation.practice, user=user, therapist=invitation.therapist)
+        audit_record(
+            action=AuditEvent.Action.CREATE,
+            object_type="accounts.user",
+            object_id=user.uuid,
+            actor=user,
+            practice=invitation.practice,
+            detail={"role": invitation.role, "invitation": str(invitation.uuid)},
+        )
+    return user

@@ -1,0 +1,39 @@
+"""Make the audit log append-only in the database itself, not only in our code."""
+
+from django.db import migrations
+
+SQLITE = [
+    """CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_auditevent
+       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    """CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_auditevent
+       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+]
+SQLITE_REVERSE = ["DROP TRIGGER audit_event_no_update", "DROP TRIGGER audit_event_no_delete"]
+POSTGRES = [
+    """CREATE FUNCTION audit_event_append_only() RETURNS trigger AS $$
+       BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; $$ LANGUAGE plpgsql""",
+    """CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_auditevent
+       FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()""",
+]
+POSTGRES_REVERSE = [
+    "DROP TRIGGER audit_event_append_only ON audit_auditevent",
+    "DROP FUNCTION audit_event_append_only()",
+]
+
+
+def _run(statements_by_vendor):
+    def run(apps, schema_editor):
+        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(statement)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [("audit", "0001_initial")]
+    operations = [
+        migrations.RunPython(
+            _run({"sqlite": SQLITE, "postgresql": POSTGRES}),
+            _run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}),
+        )
+    ]

@@ -1,0 +1,41 @@
+from dataclasses import dataclass
+
+from django.db import DatabaseError
+
+from practice.access import client_for, staff_for
+
+
+@dataclass
+class Nav:
+    is_client: bool = False
+    is_therapist: bool = False
+    is_owner: bool = False
+    practice: object = None
+    display_name: str = ""
+
+
+def nav_for(request) -> Nav | None:
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    staff = staff_for(user)
+    if staff is not None:
+        return Nav(
+            is_therapist=staff.is_therapist,
+            is_owner=staff.is_owner,
+            practice=staff.practice,
+            display_name=staff.display_name,
+        )
+    client = client_for(user)
+    if client is not None:
+        return Nav(is_client=True, practice=client.practice, display_name=client.display_name)
+    return Nav(display_name=str(user))
+
+
+def tending(request):
+    """Who is signed in and in which practice, for the page shell. Never fails a page."""
+    try:
+        nav = nav_for(request)
+    except DatabaseError:
+        nav = None
+    return {"nav": nav}

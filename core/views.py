@@ -1,0 +1,31 @@
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+
+from practice.access import client_for, staff_for
+
+
+def home(request):
+    """Send each person to their own home; visitors to the practice's public page."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("account_login")
+    staff = staff_for(user)
+    if staff is not None:
+        return redirect("practice:therapist_home" if staff.is_therapist else "practice:owner_home")
+    if client_for(user) is not None:
+        return redirect("practice:client_home")
+    return redirect("account_logout")
+
+
+@never_cache
+def healthz(request):
+    """Liveness and database reachability, for the proxy and the process supervisor."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means "not ready"
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,0 +1,3 @@
+from tending.testing.matrix import PUBLIC, Route
+
+ROUTES = [Route("crisis:page", PUBLIC)]

@@ -1,0 +1,54 @@
+import zoneinfo
+
+from django import forms
+
+from practice.models import Practice
+
+
+def _time_zone_choices():
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
+
+
+class PracticeSettingsForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(label="Time zone", choices=_time_zone_choices)
+
+    class Meta:
+        model = Practice
+        fields = [
+            "name",
+            "description",
+            "contact_email",
+            "time_zone",
+            "country",
+            "extra_crisis_line",
+            "extra_crisis_number",
+        ]
+        labels = {
+            "name": "Practice name",
+            "description": "About your practice",
+            "country": "Country (for crisis contacts)",
+            "extra_crisis_line": "An extra helpline's name",
+            "extra_crisis_number": "Its phone number",
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+
+    def clean_extra_crisis_number(self):
+        number = self.cleaned_data["extra_crisis_number"].strip()
+        if number and not all(ch.isdigit() or ch in " +-()" for ch in number):
+            raise forms.ValidationError("Please use only digits, spaces and + - ( ) in the number.")
+        return number
+
+
+class EmergencyAccessForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do you need to see this client's record?",
+        help_text="This is recorded in the audit log, with your name and the time.",
+        max_length=1000,
+        min_length=10,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"min_length": "Please say a little more about why (at least 10 characters)."},
+    )
+
+
+class StaffAwayForm(forms.Form):
+    is_away = forms.BooleanField(label="I am away (risk alerts go to the practice owner)", required=False)

@@ -1,0 +1,149 @@
+import uuid
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from crisis.contacts import COUNTRY_CHOICES
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError("Please choose a time zone from the list, for example Europe/London.")
+
+
+class Practice(models.Model):
+    """A therapy practice. Several may share one server; each sees nothing of the others."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    time_zone = models.CharField(max_length=64, default="Europe/London", validators=[validate_time_zone])
+    country = models.CharField(
+        max_length=2,
+        choices=COUNTRY_CHOICES,
+        default="GB",
+        help_text="Decides which crisis contacts your clients see.",
+    )
+    description = models.TextField(
+        blank=True, max_length=4000, help_text="Shown on your public page: your approach, in your own words."
+    )
+    contact_email = models.EmailField(blank=True)
+    extra_crisis_line = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="A national helpline to add to the crisis page, for example for a country outside the UK, Ireland and US.",
+    )
+    extra_crisis_number = models.CharField(max_length=32, blank=True)
+    crisis_contacts_confirmed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class StaffMemberQuerySet(models.QuerySet):
+    def in_practice(self, practice):
+        return self.filter(practice=practice)
+
+    def therapists(self):
+        return self.filter(is_therapist=True, is_active=True)
+
+    def owners(self):
+        return self.filter(is_owner=True, is_active=True)
+
+
+class StaffMember(models.Model):
+    """An owner, a therapist, or both (the solo practitioner)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="staff")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_member")
+    is_owner = models.BooleanField(default=False)
+    is_therapist = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True)
+    bio = models.TextField(blank=True, max_length=2000)
+    # While away, risk alerts go straight to the owner (measures/risk).
+    is_away = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = StaffMemberQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(is_owner=True) | Q(is_therapist=True), name="staff_has_a_role"),
+        ]
+
+    def __str__(self):
+        return str(self.user)
+
+    @property
+    def display_name(self) -> str:
+        return self.user.name or self.user.email
+
+
+class ClientQuerySet(models.QuerySet):
+    def for_therapist(self, staff):
+        return self.filter(therapist=staff)
+
+    def in_practice(self, practice):
+        return self.filter(practice=practice)
+
+    def with_people(self):
+        return self.select_related("user", "therapist__user", "practice")
+
+
+class Client(models.Model):
+    class CareStatus(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        ENDED = "ended", "Ended"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="clients")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client")
+    therapist = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="clients")
+    preferred_name = models.CharField(max_length=80, blank=True)
+    care_status = models.CharField(max_length=10, choices=CareStatus, default=CareStatus.ACTIVE)
+    care_status_since = models.DateField(default=timezone.localdate)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["therapist", "care_status"])]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.preferred_name or self.user.name or self.user.email
+
+
+class EmergencyAccessQuerySet(models.QuerySet):
+    def active(self, now=None):
+        return self.filter(expires_at__gt=now or timezone.now())
+
+
+class EmergencyAccess(models.Model):
+    """An owner's reasoned, time-limited, audited access to one client's clinical record."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="emergency_accesses")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="emergency_accesses")
+    reason = models.TextField(max_length=1000)
+    granted_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    objects = EmergencyAccessQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "client", "expires_at"])]

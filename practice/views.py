@@ -1,0 +1,150 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.forms import InviteForm
+from accounts.models import Invitation
+from accounts.services import invitation_create
+from audit.models import AuditEvent
+from audit.services import audit_read
+from practice.access import (
+    client_required,
+    get_client_for_clinician,
+    get_client_for_owner,
+    owner_required,
+    therapist_required,
+)
+from practice.forms import EmergencyAccessForm, PracticeSettingsForm, StaffAwayForm
+from practice.models import Client, StaffMember
+from practice.services import emergency_access_grant, practice_update, staff_set_away
+
+# --- Client -------------------------------------------------------------------
+
+
+@client_required
+def client_home(request):
+    return render(request, "practice/client_home.html", {"client": request.client})
+
+
+# --- Therapist ----------------------------------------------------------------
+
+
+@therapist_required
+def therapist_home(request):
+    staff = request.staff
+    clients = (
+        Client.objects.for_therapist(staff)
+        .select_related("user")
+        .order_by("care_status", "preferred_name", "user__name")
+    )
+    return render(
+        request,
+        "practice/therapist_home.html",
+        {"staff": staff, "clients": clients, "away_form": StaffAwayForm(initial={"is_away": staff.is_away})},
+    )
+
+
+@therapist_required
+def invite_client(request):
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invitation_create(
+            invited_by=request.staff,
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data["name"],
+            role=Invitation.Role.CLIENT,
+            therapist=request.staff,
+            request=request,
+        )
+        messages.success(request, f"We've emailed an invitation to {form.cleaned_data['email']}.")
+        return redirect("practice:therapist_home")
+    return render(request, "practice/invite.html", {"form": form, "who": "client"})
+
+
+@therapist_required
+def client_detail(request, client_uuid):
+    client = get_client_for_clinician(request.user, client_uuid)
+    audit_read(request, client, client=client, object_type="practice.client")
+    return render(request, "practice/client_detail.html", {"client": client})
+
+
+@therapist_required
+@require_POST
+def set_away(request):
+    form = StaffAwayForm(request.POST)
+    if form.is_valid():
+        staff_set_away(staff=request.staff, is_away=form.cleaned_data["is_away"], request=request)
+        messages.success(request, "Marked as away." if request.staff.is_away else "Welcome back.")
+    return redirect("practice:therapist_home")
+
+
+# --- Owner --------------------------------------------------------------------
+
+
+@owner_required
+def owner_home(request):
+    practice = request.staff.practice
+    staff = StaffMember.objects.in_practice(practice).select_related("user").order_by("user__name")
+    clients = Client.objects.in_practice(practice).with_people().order_by("user__name")
+    invitations = Invitation.objects.pending().filter(practice=practice).order_by("-created_at")
+    return render(
+        request,
+        "practice/owner_home.html",
+        {"practice": practice, "staff": staff, "clients": clients, "invitations": invitations},
+    )
+
+
+@owner_required
+def practice_settings(request):
+    practice = request.staff.practice
+    form = PracticeSettingsForm(request.POST or None, instance=practice)
+    if request.method == "POST" and form.is_valid():
+        practice_update(
+            practice=practice,
+            changed={name: form.cleaned_data[name] for name in form.changed_data},
+            actor=request.user,
+            request=request,
+        )
+        messages.success(request, "Practice settings saved.")
+        return redirect("practice:owner_home")
+    return render(request, "practice/settings.html", {"form": form})
+
+
+@owner_required
+def invite_therapist(request):
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invitation_create(
+            invited_by=request.staff,
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data["name"],
+            role=Invitation.Role.THERAPIST,
+            request=request,
+        )
+        messages.success(request, f"We've emailed an invitation to {form.cleaned_data['email']}.")
+        return redirect("practice:owner_home")
+    return render(request, "practice/invite.html", {"form": form, "who": "therapist"})
+
+
+@owner_required
+def emergency_access(request, client_uuid):
+    client = get_client_for_owner(request.user, client_uuid)
+    form = EmergencyAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        emergency_access_grant(owner=request.staff, client=client, reason=form.cleaned_data["reason"], request=request)
+        messages.success(request, f"Emergency access to {client.display_name}'s record is open for the next hour.")
+        return redirect("practice:client_detail", client_uuid=client.uuid)
+    return render(request, "practice/emergency_access.html", {"form": form, "client": client})
+
+
+@owner_required
+def audit_log(request):
+    events = AuditEvent.objects.for_practice(request.staff.practice)
+    action = request.GET.get("action", "")
+    if action in AuditEvent.Action.values:
+        events = events.filter(action=action)
+    return render(
+        request,
+        "practice/audit_log.html",
+        {"events": events[:200], "actions": AuditEvent.Action.choices, "action": action},
+    )

@@ -1,0 +1,286 @@
+"""Tending's one settings module, driven by environment variables (see docs/deploy.md).
+
+Defaults run a development copy on a fresh clone. ``TENDING_ENV=production``
+turns on the production profile: secrets must come from the environment, and
+``manage.py check --deploy --fail-level WARNING`` passes.
+"""
+
+import sys
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+from tending.env import (
+    SQLITE_OPTIONS,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    parse_database_url,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("TENDING_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# Under pytest the default profile is "test": fast hashing, in-memory cache, no outside mail.
+ENVIRONMENT = env_choice(
+    "TENDING_ENV", "test" if "pytest" in sys.modules else "development", {"development", "test", "production"}
+)
+TESTING = ENVIRONMENT == "test"
+PRODUCTION = ENVIRONMENT == "production"
+
+_DEV_SECRET = "dev-only-not-secret-tending-0f6c2b1e9d8a4c7b"  # nosec B105 - refused in production below
+SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
+if PRODUCTION and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET):
+    raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set in production")
+
+# Field-encryption key ring, separate from SECRET_KEY so rotating one never
+# touches the other: "id:base64-32-bytes,id:..."; the first key encrypts,
+# every key decrypts (core/crypto.py).
+_DEV_FIELD_KEYS = "dev1:ZGV2LW9ubHktZmllbGQta2V5LW5vdC1zZWNyZXQtMDE="
+TENDING_FIELD_KEYS = env_str("TENDING_FIELD_KEYS", "" if PRODUCTION else _DEV_FIELD_KEYS)
+if PRODUCTION and (not TENDING_FIELD_KEYS or TENDING_FIELD_KEYS == _DEV_FIELD_KEYS):
+    raise ImproperlyConfigured("TENDING_FIELD_KEYS (or TENDING_FIELD_KEYS_FILE) must be set in production")
+
+DEBUG = env_bool("DEBUG", False)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    # Ours first, so our templates override allauth's.
+    "core",
+    "accounts",
+    "practice",
+    "audit",
+    "crisis",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "django_htmx",
+    "django_tasks_db",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "accounts.middleware.StaffMfaMiddleware",
+    "core.middleware.PrivateCacheMiddleware",
+]
+
+ROOT_URLCONF = "tending.urls"
+WSGI_APPLICATION = "tending.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "core.context_processors.tending",
+            ],
+        },
+    },
+]
+
+# Databases: SQLite under var/ by default, tuned for durability; DATABASE_URL overrides.
+_database_url = env_str("DATABASE_URL", "")
+if _database_url:
+    DATABASES = {"default": parse_database_url(_database_url)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "tending.sqlite3",
+            "OPTIONS": dict(SQLITE_OPTIONS),
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A shared cache so allauth's login throttling holds across gunicorn workers
+# and app servers (a per-process LocMemCache would give each worker its own count).
+CACHES = {
+    "default": {
+        "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "LOCATION": env_str("CACHE_LOCATION", "tending_cache"),
+    }
+}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "core:home"
+# Password-reset links (allauth uses Django's token generator) last one hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+
+# django-allauth: sign-in by email; nobody signs up on their own (people are invited).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+# Failed sign-ins: 10 a minute from one address, 5 per 15 minutes for one account.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/900s/key"}
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Tending"
+# Staff must set up MFA before reaching anything else (production default; the demo offers it).
+TENDING_STAFF_MFA_REQUIRED = env_bool("TENDING_STAFF_MFA_REQUIRED", PRODUCTION)
+
+# Sessions: idle limits by role, an absolute limit, and an idle clock that is
+# refreshed at most once a minute so a page view is not a database write.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+TENDING_IDLE_TIMEOUT_CLIENT = env_int("TENDING_IDLE_TIMEOUT_CLIENT", 30 * 60, minimum=60)
+TENDING_IDLE_TIMEOUT_STAFF = env_int("TENDING_IDLE_TIMEOUT_STAFF", 15 * 60, minimum=60)
+TENDING_ABSOLUTE_SESSION = 12 * 60 * 60
+TENDING_IDLE_REFRESH = 60
+
+# Invitations from a therapist or owner are single use and last this long.
+TENDING_INVITATION_DAYS = env_int("TENDING_INVITATION_DAYS", 7, minimum=1)
+# Owner emergency access to clinical content lasts this long after a reasoned request.
+TENDING_EMERGENCY_ACCESS_MINUTES = 60
+
+# Security headers.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "media-src": [CSP.SELF],
+    "worker-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = VAR_DIR / "media"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
+
+# Email: SMTP in production; in development the console, unless TENDING_SMTP_HOST is set
+# (the README's run command starts a local SMTP sink and points here).
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tending <hello@tending.test>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+_smtp_host = env_str("TENDING_SMTP_HOST", "localhost" if PRODUCTION else "")
+if _smtp_host:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _smtp_host,
+                "port": env_int("TENDING_SMTP_PORT", 587 if PRODUCTION else 1025, minimum=1),
+                "username": env_str("TENDING_SMTP_USER", ""),
+                "password": env_str("TENDING_SMTP_PASSWORD", ""),
+                "use_tls": env_bool("TENDING_SMTP_TLS", PRODUCTION),
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+# Background work: Django's tasks framework with the database-backed worker
+# (`manage.py db_worker`).
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.request": {"level": "ERROR"}},
+}
+
+# Messages ride in a signed cookie, so pages that must work with the database
+# down (the crisis page) never need the session store to show them.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    TENDING_STAFF_MFA_REQUIRED = False
+    MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

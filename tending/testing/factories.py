@@ -1,0 +1,52 @@
+import factory
+from allauth.account.models import EmailAddress
+
+from accounts.models import User
+from practice.models import Client, Practice, StaffMember
+
+PASSWORD = "a-long-test-password"
+
+
+class PracticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Practice
+
+    name = factory.Sequence(lambda n: f"Practice {n}")
+    slug = factory.Sequence(lambda n: f"practice-{n}")
+    time_zone = "Europe/London"
+    country = "GB"
+    description = "We work gently, at your pace."
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"person{n}@example.test")
+    name = factory.Faker("name", locale="en_GB")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        if create:
+            EmailAddress.objects.get_or_create(user=obj, email=obj.email, defaults={"verified": True, "primary": True})
+
+
+class StaffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffMember
+
+    practice = factory.SubFactory(PracticeFactory)
+    user = factory.SubFactory(UserFactory)
+    is_therapist = True
+    is_owner = False
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    practice = factory.SelfAttribute("therapist.practice")
+    therapist = factory.SubFactory(StaffFactory)
+    user = factory.SubFactory(UserFactory)
