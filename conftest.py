@@ -2,6 +2,8 @@ import os
 
 import pytest
 
+pytest_plugins = ["tending.testing.browser"]
+
 # Playwright's sync API runs an event loop in the test thread; Django's async-safety
 # guard would otherwise refuse the ORM calls the test makes around it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

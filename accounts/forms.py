@@ -1,3 +1,4 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.contrib.auth import password_validation
 
@@ -54,3 +55,11 @@ class InviteForm(forms.Form):
 
 class InviteClientForm(InviteForm):
     role = Invitation.Role.CLIENT
+
+
+class LoginForm(AllauthLoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Our page shows its own "Forgotten your password?" link below the form.
+        self.fields["password"].help_text = ""
+        self.fields["login"].label = "Email"

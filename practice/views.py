@@ -7,6 +7,7 @@ from accounts.models import Invitation
 from accounts.services import invitation_create
 from audit.models import AuditEvent
 from audit.services import audit_read
+from core.panels import render_panels
 from practice.access import (
     client_required,
     get_client_for_clinician,
@@ -23,7 +24,8 @@ from practice.services import emergency_access_grant, practice_update, staff_set
 
 @client_required
 def client_home(request):
-    return render(request, "practice/client_home.html", {"client": request.client})
+    panels = render_panels("CLIENT_HOME", request, request.client)
+    return render(request, "practice/client_home.html", {"client": request.client, "panels": panels})
 
 
 # --- Therapist ----------------------------------------------------------------
@@ -40,7 +42,12 @@ def therapist_home(request):
     return render(
         request,
         "practice/therapist_home.html",
-        {"staff": staff, "clients": clients, "away_form": StaffAwayForm(initial={"is_away": staff.is_away})},
+        {
+            "staff": staff,
+            "clients": clients,
+            "away_form": StaffAwayForm(initial={"is_away": staff.is_away}),
+            "panels": render_panels("THERAPIST_HOME", request, staff),
+        },
     )
 
 
@@ -65,7 +72,8 @@ def invite_client(request):
 def client_detail(request, client_uuid):
     client = get_client_for_clinician(request.user, client_uuid)
     audit_read(request, client, client=client, object_type="practice.client")
-    return render(request, "practice/client_detail.html", {"client": client})
+    panels = render_panels("CLIENT_RECORD", request, client)
+    return render(request, "practice/client_detail.html", {"client": client, "panels": panels})
 
 
 @therapist_required

@@ -57,6 +57,21 @@ INSTALLED_APPS = [
     "practice",
     "audit",
     "crisis",
+    "bookings",
+    "onboarding",
+    "checkins",
+    "measures",
+    "risk",
+    "journey",
+    "mindfulness",
+    "selfcare",
+    "journal",
+    "formulation",
+    "notes",
+    "caseload",
+    "safetyplan",
+    "dataprivacy",
+    "backups",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -152,6 +167,7 @@ PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # django-allauth: sign-in by email; nobody signs up on their own (people are invited).
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

@@ -11,6 +11,20 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("core.urls")),
     path("", include("practice.urls")),
+    path("", include("bookings.urls")),
+    path("welcome/", include("onboarding.urls")),
+    path("checkin/", include("checkins.urls")),
+    path("measures/", include("measures.urls")),
+    path("alerts/", include("risk.urls")),
+    path("journey/", include("journey.urls")),
+    path("practices/", include("mindfulness.urls")),
+    path("self-care/", include("selfcare.urls")),
+    path("journal/", include("journal.urls")),
+    path("formulation/", include("formulation.urls")),
+    path("notes/", include("notes.urls")),
+    path("caseload/", include("caseload.urls")),
+    path("safety-plan/", include("safetyplan.urls")),
+    path("my-data/", include("dataprivacy.urls")),
 ]
 
 handler404 = "core.errors.not_found"

@@ -1,0 +1,41 @@
+"""Home-page panels contributed by each app, so no app edits another's templates.
+
+An app adds ``<app>/panels.py`` defining any of these lists of callables:
+
+    CLIENT_HOME      f(request, client) -> str   sections of the client's "My space"
+    THERAPIST_HOME   f(request, staff) -> str    sections of the therapist's home
+    CLIENT_RECORD    f(request, client) -> str   sections of a client's page for their therapist
+
+Each returns rendered HTML (``render_to_string(..., request=request)``) or "" to
+show nothing, and should use a fixed number of queries. ``ORDER`` (lower
+first, default 100) places the app's panels among the others.
+"""
+
+import importlib
+from functools import cache
+
+from django.apps import apps
+from django.utils.safestring import mark_safe
+
+KINDS = ("CLIENT_HOME", "THERAPIST_HOME", "CLIENT_RECORD")
+
+
+@cache
+def _registry() -> dict[str, list]:
+    found: dict[str, list] = {kind: [] for kind in KINDS}
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.panels")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.panels":
+                raise
+            continue
+        order = getattr(module, "ORDER", 100)
+        for kind in KINDS:
+            for position, func in enumerate(getattr(module, kind, [])):
+                found[kind].append((order, config.name, position, func))
+    return {kind: [entry[-1] for entry in sorted(entries, key=lambda e: e[:3])] for kind, entries in found.items()}
+
+
+def render_panels(kind: str, request, subject) -> str:
+    return mark_safe("".join(str(func(request, subject)) for func in _registry()[kind]))  # noqa: S308 - panels render templates

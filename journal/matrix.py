@@ -1,0 +1,3 @@
+from tending.testing.matrix import Route  # noqa: F401
+
+ROUTES = []

@@ -1,0 +1,87 @@
+"""Browser-test fixtures: Debian's Chromium driven by Playwright, and an axe-core scan.
+
+Use them in a test module with ``pytestmark = pytest.mark.browser`` and the
+``page`` and ``live_server`` fixtures::
+
+    def test_something(page, live_server, demo_world):
+        login(page, live_server, "cara@willow.test")
+        page.goto(live_server.url + "/me/")
+        assert_accessible(page)
+"""
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tending.testing.factories import PASSWORD
+
+CHROMIUM = os.environ.get("TENDING_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+AXE_SOURCE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture(scope="session")
+def _playwright_browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: bin/test installs it (apt-get install -y chromium)")
+    home = tempfile.mkdtemp(prefix="tending-chromium-")
+    env = {**os.environ, "HOME": home, "XDG_CONFIG_HOME": home, "XDG_CACHE_HOME": home}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=env)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(_playwright_browser):
+    """A fresh phone-sized browser tab (360 x 740) with its own cookies."""
+    context = _playwright_browser.new_context(viewport=PHONE, locale="en-GB", timezone_id="Europe/London")
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
+
+
+def login(page, live_server, email: str, password: str = PASSWORD) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("domcontentloaded")
+
+
+def axe_violations(page) -> list[dict]:
+    # Injected with evaluate(): our CSP (script-src 'self') rightly blocks add_script_tag.
+    page.evaluate(AXE_SOURCE.read_text())
+    result = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))",
+        AXE_TAGS,
+    )
+    return result
+
+
+def assert_accessible(page) -> None:
+    violations = axe_violations(page)
+    assert violations == [], f"{page.url}:\n{json.dumps(violations, indent=2)}"
+
+
+def assert_no_horizontal_scroll(page) -> None:
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at {PHONE['width']}px wide"

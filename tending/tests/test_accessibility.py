@@ -1,0 +1,46 @@
+"""Every page each persona can reach passes axe-core (WCAG 2.2 A/AA) on a 360-pixel phone,
+has one <h1>, and does not scroll sideways."""
+
+import pytest
+from django.urls import reverse
+
+from tending.testing.browser import assert_accessible, assert_no_horizontal_scroll, login
+from tending.testing.matrix import OK, all_routes
+from tending.testing.personas import build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCANNED = ("anonymous", "client_a", "therapist", "owner")
+
+
+def pages_for(world, prepared, persona):
+    for route in all_routes():
+        if route.not_a_page or "GET" not in route.methods or route.expected(persona) != OK:
+            continue
+        kwargs = route.kwargs(world, prepared[route.name]) if route.kwargs else {}
+        yield route.name, reverse(route.name, kwargs=kwargs) + (f"?{route.query}" if route.query else "")
+
+
+@pytest.mark.parametrize("persona", SCANNED)
+def test_every_reachable_page_is_accessible(page, live_server, persona):
+    world = build_world()
+    prepared = {route.name: route.setup(world) if route.setup else None for route in all_routes()}
+    if persona != "anonymous":
+        login(page, live_server, world.user(persona).email)
+    checked = []
+    for name, url in pages_for(world, prepared, persona):
+        response = page.goto(live_server.url + url)
+        assert response.status == 200, f"{name} answered {response.status}"
+        assert page.locator("h1").count() == 1, f"{name} should have exactly one <h1>"
+        assert_accessible(page)
+        assert_no_horizontal_scroll(page)
+        checked.append(name)
+    assert checked, f"no pages were scanned for {persona}"
+
+
+def test_public_pages_in_the_login_flow_are_accessible(page, live_server):
+    for url in ("/accounts/login/", "/accounts/password/reset/"):
+        page.goto(live_server.url + url)
+        assert page.locator("h1").count() == 1
+        assert_accessible(page)
+        assert_no_horizontal_scroll(page)
