@@ -1,0 +1,298 @@
+"""Availability, consultations and appointments.
+
+Times are stored as aware UTC datetimes. An appointment blocks its therapist's
+calendar from ``start`` to ``blocked_until`` (its end plus the therapist's
+buffer at the time of booking); two blocking spans of one therapist never
+overlap. The database enforces that: an exclusion constraint on PostgreSQL and
+a trigger on SQLite (see migrations and docs/bookings.md).
+"""
+
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from core.crypto import EncryptedTextField
+from practice.models import Client, Practice, StaffMember
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Kind(models.TextChoices):
+    CONSULTATION = "consultation", "Free consultation"
+    SESSION = "session", "Session"
+
+
+class Mode(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    ONLINE = "online", "Online"
+
+
+class BookingSettings(models.Model):
+    """A practice's booking rules, edited by the owner."""
+
+    practice = models.OneToOneField(Practice, on_delete=models.CASCADE, related_name="booking_settings")
+    approach = models.TextField(
+        blank=True,
+        max_length=4000,
+        help_text="What compassion-led therapy is, in your words. Shown on your public page.",
+    )
+    require_confirmation = models.BooleanField(
+        default=False,
+        help_text="A therapist confirms each free consultation before it is final.",
+    )
+    consultations_per_email = models.PositiveSmallIntegerField(
+        default=1, help_text="How many free consultations one person (one email address) may book."
+    )
+    notice_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="Clients may move or cancel a session up to this many hours before it starts."
+    )
+    reminder_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="How many hours before an appointment the reminder email goes out."
+    )
+    video_url_template = models.CharField(
+        max_length=300,
+        default="https://meet.jit.si/tending-{token}",
+        help_text="Link for online sessions. {token} becomes a random room name for each appointment.",
+    )
+    other_help = models.TextField(
+        blank=True,
+        max_length=2000,
+        help_text="Other sources of help, offered in the kind email after a consultation when the time is not right.",
+    )
+
+    def __str__(self):
+        return f"Booking settings of {self.practice}"
+
+    @classmethod
+    def for_practice(cls, practice) -> "BookingSettings":
+        found, _ = cls.objects.get_or_create(practice=practice)
+        return found
+
+    def video_url(self, token: str) -> str:
+        return self.video_url_template.replace("{token}", token)
+
+
+class Availability(models.Model):
+    """A therapist's booking rules: buffer, notice, horizon and what they offer."""
+
+    therapist = models.OneToOneField(StaffMember, on_delete=models.CASCADE, related_name="availability")
+    buffer_minutes = models.PositiveSmallIntegerField(default=10)
+    minimum_notice_hours = models.PositiveSmallIntegerField(default=24)
+    horizon_days = models.PositiveSmallIntegerField(default=42)
+    consultation_minutes = models.PositiveSmallIntegerField(default=20)
+    session_minutes = models.PositiveSmallIntegerField(default=50)
+    offers_consultation = models.BooleanField(default=True)
+    offers_session = models.BooleanField(default=True)
+    offers_in_person = models.BooleanField(default=True)
+    offers_online = models.BooleanField(default=True)
+    accepts_bookings = models.BooleanField(default=True)
+    # A secret for the private calendar feed; empty = no feed.
+    feed_token = models.CharField(max_length=64, blank=True, db_index=True)
+    feed_shows_names = models.BooleanField(default=False)
+
+    def __str__(self):
+        return f"Availability of {self.therapist}"
+
+    @classmethod
+    def for_therapist(cls, therapist) -> "Availability":
+        found, _ = cls.objects.get_or_create(therapist=therapist)
+        return found
+
+    def minutes_for(self, kind: str) -> int:
+        return self.consultation_minutes if kind == Kind.CONSULTATION else self.session_minutes
+
+    def modes(self) -> list[str]:
+        found = []
+        if self.offers_in_person:
+            found.append(Mode.IN_PERSON)
+        if self.offers_online:
+            found.append(Mode.ONLINE)
+        return found
+
+
+class WorkingHours(models.Model):
+    """One range of working hours on a weekday, in the practice's time zone."""
+
+    therapist = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="working_hours")
+    weekday = models.PositiveSmallIntegerField(
+        choices=[
+            (i, d) for i, d in enumerate(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
+        ]
+    )
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "start_time"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")), name="hours_end_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+
+class DayOff(models.Model):
+    therapist = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="days_off")
+    date = models.DateField()
+    note = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["therapist", "date"], name="one_day_off_per_date")]
+
+    def __str__(self):
+        return f"{self.therapist} off on {self.date}"
+
+
+class ConsultationQuerySet(models.QuerySet):
+    def unconverted_older_than(self, cutoff):
+        return self.filter(created_at__lt=cutoff, converted_client__isnull=True)
+
+
+class Consultation(models.Model):
+    """A visitor's request for a free consultation: who they are and what became of it.
+
+    Unconverted requests (and their notes) are deleted after 90 days
+    (``bookings.services.consultations_purge``).
+    """
+
+    class Outcome(models.TextChoices):
+        PENDING = "", "Not recorded yet"
+        GOOD_FIT = "good_fit", "Good fit — invited as a client"
+        NOT_NOW = "not_now", "Not now"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="consultations")
+    name = models.CharField(max_length=120)
+    email = models.EmailField()
+    phone = models.CharField(max_length=40, blank=True)
+    note = EncryptedTextField(blank=True, default="")
+    time_zone = models.CharField(max_length=64, default="Europe/London")
+    # The capability for the visitor's cancel/reschedule links (signed and looked up).
+    manage_token = models.CharField(max_length=64, default=new_token, unique=True)
+    outcome = models.CharField(max_length=10, choices=Outcome, default=Outcome.PENDING, blank=True)
+    outcome_at = models.DateTimeField(null=True, blank=True)
+    converted_client = models.ForeignKey(
+        Client, null=True, blank=True, on_delete=models.SET_NULL, related_name="consultations"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ConsultationQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["practice", "email"])]
+
+    def __str__(self):
+        return f"Consultation request {self.uuid}"
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status=Appointment.Status.CANCELLED)
+
+    def upcoming(self, now=None):
+        return self.filter(end__gt=now or timezone.now()).order_by("start")
+
+    def past(self, now=None):
+        return self.filter(end__lte=now or timezone.now()).order_by("-start")
+
+    def for_therapist(self, staff):
+        return self.filter(therapist=staff)
+
+    def for_client(self, client):
+        return self.filter(client=client)
+
+    def sessions(self):
+        return self.filter(kind=Kind.SESSION)
+
+    def consultations(self):
+        return self.filter(kind=Kind.CONSULTATION)
+
+    def between(self, start, end):
+        return self.filter(start__lt=end, end__gt=start)
+
+    def overlapping(self, therapist, start, blocked_until):
+        """Active appointments whose blocked span meets [start, blocked_until)."""
+        return self.active().filter(therapist=therapist, start__lt=blocked_until, blocked_until__gt=start)
+
+    def with_people(self):
+        return self.select_related("therapist__user", "client__user", "consultation", "practice")
+
+
+class Appointment(models.Model):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Waiting for confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        CANCELLED = "cancelled", "Cancelled"
+        COMPLETED = "completed", "Took place"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="appointments")
+    therapist = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="appointments")
+    # Empty for a consultation with someone who is not (yet) a client.
+    client = models.ForeignKey(Client, null=True, blank=True, on_delete=models.CASCADE, related_name="appointments")
+    consultation = models.ForeignKey(
+        Consultation, null=True, blank=True, on_delete=models.CASCADE, related_name="appointments"
+    )
+    kind = models.CharField(max_length=12, choices=Kind, default=Kind.SESSION)
+    mode = models.CharField(max_length=10, choices=Mode, default=Mode.IN_PERSON)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    # end + the therapist's buffer at booking time; the span the overlap rule guards.
+    blocked_until = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.CONFIRMED)
+    video_token = models.CharField(max_length=64, default=new_token, editable=False)
+    # A retried submission carrying the same key books once.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    booked_by = models.CharField(max_length=10, blank=True)  # visitor / client / therapist
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start"]
+        indexes = [
+            models.Index(fields=["therapist", "start"]),
+            models.Index(fields=["client", "start"]),
+            models.Index(fields=["status", "start"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="appointment_end_after_start"),
+            models.CheckConstraint(condition=Q(blocked_until__gte=models.F("end")), name="appointment_block_covers_it"),
+            models.CheckConstraint(
+                condition=Q(kind=Kind.CONSULTATION) | Q(client__isnull=False), name="session_has_a_client"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.start:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end - self.start
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != self.Status.CANCELLED
+
+    def person_name(self) -> str:
+        if self.client_id:
+            return self.client.display_name
+        if self.consultation_id:
+            return self.consultation.name
+        return ""
+
+    def video_url(self) -> str:
+        if self.mode != Mode.ONLINE:
+            return ""
+        return BookingSettings.for_practice(self.practice).video_url(self.video_token)
