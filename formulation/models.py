@@ -1,0 +1,197 @@
+"""A client's formulation: symptoms, the underlying causes they come from, and how each changes over time.
+
+Histories are append-only rows (``SymptomStatus``, ``CauseStatus``) so the
+timeline and the symptom-shift watch can ask "what was true on this date?".
+The therapist's hypotheses and anything written in words are encrypted at rest.
+"""
+
+import uuid
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from core.crypto import EncryptedTextField
+from practice.models import Client, StaffMember
+
+
+class SymptomKind(models.TextChoices):
+    ANXIETY = "anxiety", "Anxiety"
+    PANIC = "panic_attacks", "Panic attacks"
+    LOW_MOOD = "low_mood", "Low mood"
+    SELF_HARM = "self_harm", "Self-harm"
+    SLEEP = "sleep_problems", "Sleep problems"
+    PAIN = "physical_pain", "Physical pain"
+    ANGER = "anger", "Anger"
+    EATING = "disordered_eating", "Disordered eating"
+    OBSESSIVE = "obsessive_thoughts", "Obsessive thoughts"
+    NUMBNESS = "numbness", "Feeling numb or cut off"
+    DRINKING = "drinking", "Drinking or drug use"
+    OTHER = "other", "Something else (describe it)"
+
+
+class SymptomState(models.TextChoices):
+    PRESENT = "present", "Present"
+    EASING = "easing", "Easing"
+    RESOLVED = "resolved", "Resolved"
+    RETURNED = "returned", "Returned"
+
+
+class CauseState(models.TextChoices):
+    OPEN = "open", "Open"
+    WORKING = "working", "Being worked on"
+    EASING = "easing", "Easing"
+    RESOLVED = "resolved", "Resolved"
+
+
+class SymptomQuerySet(models.QuerySet):
+    def for_client(self, client):
+        return self.filter(client=client)
+
+    def with_history(self):
+        return self.prefetch_related(Prefetch("history", queryset=SymptomStatus.objects.order_by("on", "id")))
+
+
+class Symptom(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="symptoms")
+    kind = models.CharField(max_length=30, choices=SymptomKind, default=SymptomKind.ANXIETY)
+    # Free-text name for "something else", or a therapist's more exact wording.
+    custom_name = EncryptedTextField(blank=True, default="")
+    shared_with_client = models.BooleanField(default=False)
+    created_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SymptomQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.custom_name or self.get_kind_display()
+
+    def entries(self) -> list["SymptomStatus"]:
+        """The history, oldest first (uses the prefetch when there is one)."""
+        return sorted(self.history.all(), key=lambda e: (e.on, e.id or 0))
+
+    @property
+    def current(self) -> "SymptomStatus | None":
+        entries = self.entries()
+        return entries[-1] if entries else None
+
+
+class SymptomStatus(models.Model):
+    symptom = models.ForeignKey(Symptom, on_delete=models.CASCADE, related_name="history")
+    status = models.CharField(max_length=10, choices=SymptomState)
+    severity = models.PositiveSmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(10)])
+    on = models.DateField()
+    recorded_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["on", "id"]
+        indexes = [models.Index(fields=["symptom", "on"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(severity__lte=10), name="symptom_severity_0_to_10"),
+        ]
+
+
+class CauseQuerySet(models.QuerySet):
+    def for_client(self, client):
+        return self.filter(client=client)
+
+    def with_history(self):
+        return self.prefetch_related(
+            Prefetch("history", queryset=CauseStatus.objects.order_by("on", "id")),
+            Prefetch("symptoms", queryset=Symptom.objects.order_by("created_at", "id")),
+        )
+
+
+class Cause(models.Model):
+    """An underlying reason, held as the therapist's working hypothesis."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="causes")
+    hypothesis = EncryptedTextField()
+    # How the client sees it, in compassionate words ("a part of you that works hard to keep you safe").
+    client_wording = EncryptedTextField(blank=True, default="")
+    shared_with_client = models.BooleanField(default=False)
+    symptoms = models.ManyToManyField(Symptom, related_name="causes", blank=True)
+    created_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CauseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.hypothesis
+
+    def entries(self) -> list["CauseStatus"]:
+        return sorted(self.history.all(), key=lambda e: (e.on, e.id or 0))
+
+    @property
+    def current(self) -> "CauseStatus | None":
+        entries = self.entries()
+        return entries[-1] if entries else None
+
+
+class CauseStatus(models.Model):
+    cause = models.ForeignKey(Cause, on_delete=models.CASCADE, related_name="history")
+    status = models.CharField(max_length=10, choices=CauseState)
+    on = models.DateField()
+    recorded_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["on", "id"]
+        indexes = [models.Index(fields=["cause", "on"])]
+
+
+class InsightQuerySet(models.QuerySet):
+    def waiting(self):
+        return self.filter(dismissed_at__isnull=True)
+
+    def for_therapist(self, staff):
+        return self.filter(client__therapist=staff)
+
+    def with_parts(self):
+        return self.select_related("client__user", "cause", "eased_symptom", "appeared_symptom")
+
+
+class Insight(models.Model):
+    """A suggestion for the therapist, never an alarm and never shown to the client."""
+
+    class Kind(models.TextChoices):
+        SYMPTOM_SHIFT = "symptom_shift", "Symptom shift"
+        COMPASSION_UNCHANGED = "compassion_unchanged", "Symptoms easing, self-compassion unchanged"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="formulation_insights")
+    kind = models.CharField(max_length=30, choices=Kind)
+    # What makes two findings the same finding, so a rescan never repeats one.
+    key = models.CharField(max_length=200)
+    cause = models.ForeignKey(Cause, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    eased_symptom = models.ForeignKey(Symptom, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    appeared_symptom = models.ForeignKey(Symptom, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    eased_on = models.DateField(null=True, blank=True)
+    appeared_on = models.DateField(null=True, blank=True)
+    # Numbers only (instrument codes, scores, dates): never clinical words.
+    facts = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_by = models.ForeignKey(StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    dismissal_note = EncryptedTextField(blank=True, default="")
+
+    objects = InsightQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["client", "key"], name="one_insight_per_finding")]
+        indexes = [models.Index(fields=["client", "dismissed_at"])]

@@ -1,0 +1,213 @@
+"""The formulation timeline: causes as bands, their symptoms as lanes beneath, sessions and
+measure scores on the same time axis. Built in Python as plain numbers; the template
+draws each lane as a small SVG stretched to the page width, with the words in HTML
+so they stay readable on a phone.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+WIDTH = 1000.0
+LANE_HEIGHT = 24.0
+MEASURE_HEIGHT = 48.0
+
+# (lowest, highest) of each instrument's total, for drawing only.
+MEASURE_SCALES = {
+    "phq9": (0, 27),
+    "gad7": (0, 21),
+    "phq15": (0, 30),
+    "who5": (0, 100),
+    "scs_sf": (1, 5),
+}
+MEASURE_NAMES = {
+    "phq9": "PHQ-9 (mood)",
+    "gad7": "GAD-7 (anxiety)",
+    "phq15": "PHQ-15 (body)",
+    "who5": "WHO-5 (wellbeing)",
+    "scs_sf": "SCS-SF (self-compassion)",
+}
+
+
+@dataclass
+class Segment:
+    x: float
+    width: float
+    status: str
+    label: str
+    severity: int | None = None
+    y: float = 0.0
+    height: float = LANE_HEIGHT
+
+
+@dataclass
+class Lane:
+    name: str
+    summary: str
+    segments: list[Segment] = field(default_factory=list)
+    uuid: str = ""
+
+
+@dataclass
+class Group:
+    cause: object | None
+    band: Lane | None
+    lanes: list[Lane]
+
+
+@dataclass
+class MeasureLine:
+    name: str
+    points: str
+    dots: list[tuple[float, float]]
+    summary: str
+
+
+@dataclass
+class Timeline:
+    start: date
+    end: date
+    groups: list[Group]
+    sessions: list[float]
+    session_summary: str
+    measures: list[MeasureLine]
+    ticks: list[tuple[float, str]]
+
+    @property
+    def empty(self) -> bool:
+        return not self.groups
+
+
+def _when(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+class _Axis:
+    def __init__(self, start: date, end: date):
+        self.start = start
+        self.days = max((end - start).days, 1)
+
+    def x(self, day: date) -> float:
+        return round(WIDTH * (day - self.start).days / self.days, 2)
+
+
+def _segments(axis: _Axis, entries, end: date, *, with_severity: bool) -> list[Segment]:
+    segments = []
+    for index, entry in enumerate(entries):
+        until = entries[index + 1].on if index + 1 < len(entries) else end
+        x0, x1 = axis.x(entry.on), axis.x(until)
+        severity = getattr(entry, "severity", None) if with_severity else None
+        height = LANE_HEIGHT
+        if severity is not None:
+            # Taller for more severe; a resolved symptom keeps a thin line so the lane stays visible.
+            height = max(3.0, LANE_HEIGHT * severity / 10)
+        segments.append(
+            Segment(
+                x=x0,
+                width=max(x1 - x0, 2.0),
+                status=entry.status,
+                label=entry.get_status_display(),
+                severity=severity,
+                y=LANE_HEIGHT - height,
+                height=height,
+            )
+        )
+    return segments
+
+
+def _symptom_summary(symptom, entries) -> str:
+    parts = [f"{e.get_status_display().lower()} from {_when(e.on)} (severity {e.severity} of 10)" for e in entries[-6:]]
+    return f"{symptom.name}: " + ("; ".join(parts) if parts else "no history yet")
+
+
+def _cause_summary(cause, entries) -> str:
+    parts = [f"{e.get_status_display().lower()} from {_when(e.on)}" for e in entries[-6:]]
+    return f"{cause.hypothesis}: " + "; ".join(parts)
+
+
+def build(*, causes, symptoms, session_days: list[date], scores: dict, today: date) -> Timeline:
+    """``causes`` and ``symptoms`` come with their histories (and links) prefetched."""
+    days = [e.on for s in symptoms for e in s.entries()] + [e.on for c in causes for e in c.entries()]
+    days += session_days + [p.on for points in scores.values() for p in points]
+    start = min(days) if days else today
+    end = max([today, *days])
+    start = start - timedelta(days=7)
+    axis = _Axis(start, end)
+
+    def symptom_lane(symptom) -> Lane:
+        entries = symptom.entries()
+        return Lane(
+            name=symptom.name,
+            summary=_symptom_summary(symptom, entries),
+            segments=_segments(axis, entries, end, with_severity=True),
+            uuid=str(symptom.uuid),
+        )
+
+    groups = []
+    linked = set()
+    for cause in causes:
+        entries = cause.entries()
+        members = list(cause.symptoms.all())
+        linked.update(s.id for s in members)
+        band = Lane(
+            name=cause.hypothesis,
+            summary=_cause_summary(cause, entries),
+            segments=_segments(axis, entries, end, with_severity=False),
+            uuid=str(cause.uuid),
+        )
+        by_id = {s.id: s for s in symptoms}
+        groups.append(Group(cause=cause, band=band, lanes=[symptom_lane(by_id.get(s.id, s)) for s in members]))
+    loose = [s for s in symptoms if s.id not in linked]
+    if loose:
+        groups.append(Group(cause=None, band=None, lanes=[symptom_lane(s) for s in loose]))
+
+    measures = []
+    for code, points in sorted(scores.items()):
+        if not points:
+            continue
+        low, high = MEASURE_SCALES.get(code, (min(p.value for p in points), max(p.value for p in points) or 1))
+        span = (high - low) or 1
+        coords = [
+            (axis.x(p.on), round(MEASURE_HEIGHT - 4 - (MEASURE_HEIGHT - 8) * (p.value - low) / span, 2)) for p in points
+        ]
+        first, last = points[0], points[-1]
+        measures.append(
+            MeasureLine(
+                name=MEASURE_NAMES.get(code, code),
+                points=" ".join(f"{x},{y}" for x, y in coords),
+                dots=coords,
+                summary=(
+                    f"{MEASURE_NAMES.get(code, code)}: {len(points)} scores, "
+                    f"{first.value:g} on {_when(first.on)}, latest {last.value:g} on {_when(last.on)}"
+                ),
+            )
+        )
+
+    return Timeline(
+        start=start,
+        end=end,
+        groups=groups,
+        sessions=[axis.x(d) for d in session_days],
+        session_summary=(
+            f"{len(session_days)} sessions, from {_when(session_days[0])} to {_when(session_days[-1])}"
+            if session_days
+            else "No sessions yet"
+        ),
+        measures=measures,
+        ticks=_ticks(start, end, axis),
+    )
+
+
+def _ticks(start: date, end: date, axis: _Axis) -> list[tuple[float, str]]:
+    span = (end - start).days
+    ticks = []
+    if span > 540:
+        for year in range(start.year + 1, end.year + 1):
+            ticks.append((axis.x(date(year, 1, 1)), str(year)))
+    else:
+        step = 1 if span <= 120 else 3
+        month = date(start.year, start.month, 1)
+        while month <= end:
+            if month > start and (month.month - 1) % step == 0:
+                ticks.append((axis.x(month), f"{month:%b %Y}" if month.month == 1 or not ticks else f"{month:%b}"))
+            month = date(month.year + (month.month // 12), month.month % 12 + 1, 1)
+    return ticks

@@ -1,0 +1,194 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from audit.services import audit_read
+from formulation import services, sources, timeline
+from formulation.access import get_cause_for_clinician, get_insight_for_clinician, get_symptom_for_clinician
+from formulation.forms import (
+    CauseForm,
+    CauseNewForm,
+    CauseRecordForm,
+    DismissForm,
+    SymptomEditForm,
+    SymptomForm,
+    SymptomRecordForm,
+)
+from formulation.models import Cause, Insight, Symptom
+from practice.access import get_client_for_clinician, staff_required
+
+
+def _back(client):
+    return redirect("formulation:detail", client_uuid=client.uuid)
+
+
+@staff_required
+def detail(request, client_uuid):
+    client = get_client_for_clinician(request.user, client_uuid)
+    audit_read(request, client, client=client, object_type="formulation.formulation")
+    symptoms = list(Symptom.objects.for_client(client).with_history())
+    causes = list(Cause.objects.for_client(client).with_history())
+    insights = list(Insight.objects.filter(client=client).waiting().with_parts())
+    chart = timeline.build(
+        causes=causes,
+        symptoms=symptoms,
+        session_days=sources.session_dates(client),
+        scores=sources.measure_scores(client),
+        today=timezone.localdate(),
+    )
+    return render(
+        request,
+        "formulation/detail.html",
+        {"client": client, "symptoms": symptoms, "causes": causes, "insights": insights, "timeline": chart},
+    )
+
+
+@staff_required
+def symptom_new(request, client_uuid):
+    client = get_client_for_clinician(request.user, client_uuid)
+    causes = list(Cause.objects.for_client(client))
+    form = SymptomForm(request.POST or None, causes=causes)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.symptom_add(
+            client=client,
+            by=request.staff,
+            kind=data["kind"],
+            custom_name=data["custom_name"].strip(),
+            status=data["status"],
+            severity=data["severity"],
+            on=data["on"],
+            shared_with_client=data["shared_with_client"],
+            causes=data["cause_objects"],
+            request=request,
+        )
+        messages.success(request, "Symptom added.")
+        return _back(client)
+    return render(request, "formulation/form.html", {"client": client, "form": form, "heading": "Add a symptom"})
+
+
+@staff_required
+def symptom(request, symptom_uuid):
+    item = get_symptom_for_clinician(request.user, symptom_uuid)
+    form = SymptomRecordForm(request.POST or None, initial=_last(item))
+    if request.method == "POST" and form.is_valid():
+        services.symptom_record(symptom=item, by=request.staff, request=request, **form.cleaned_data)
+        messages.success(request, f"Change recorded for {item.name}.")
+        return _back(item.client)
+    audit_read(request, item, client=item.client)
+    return render(
+        request,
+        "formulation/symptom.html",
+        {"client": item.client, "symptom": item, "form": form, "entries": list(reversed(item.entries()))},
+    )
+
+
+def _last(item):
+    current = item.current
+    if current is None:
+        return {}
+    found = {"status": current.status}
+    if hasattr(current, "severity"):
+        found["severity"] = current.severity
+    return found
+
+
+@staff_required
+def symptom_edit(request, symptom_uuid):
+    item = get_symptom_for_clinician(request.user, symptom_uuid)
+    initial = {"kind": item.kind, "custom_name": item.custom_name, "shared_with_client": item.shared_with_client}
+    form = SymptomEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        services.symptom_update(symptom=item, by=request.staff, changed=changed, request=request)
+        messages.success(request, "Symptom saved.")
+        return _back(item.client)
+    audit_read(request, item, client=item.client)
+    return render(
+        request,
+        "formulation/form.html",
+        {"client": item.client, "form": form, "heading": f"Edit “{item.name}”"},
+    )
+
+
+@staff_required
+def cause_new(request, client_uuid):
+    client = get_client_for_clinician(request.user, client_uuid)
+    symptoms = list(Symptom.objects.for_client(client))
+    form = CauseNewForm(request.POST or None, symptoms=symptoms)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.cause_add(
+            client=client,
+            by=request.staff,
+            hypothesis=data["hypothesis"].strip(),
+            client_wording=data["client_wording"].strip(),
+            shared_with_client=data["shared_with_client"],
+            status=data["status"],
+            on=data["on"],
+            symptoms=data["symptom_objects"],
+            request=request,
+        )
+        messages.success(request, "Cause added.")
+        return _back(client)
+    return render(
+        request, "formulation/form.html", {"client": client, "form": form, "heading": "Add an underlying cause"}
+    )
+
+
+@staff_required
+def cause(request, cause_uuid):
+    item = get_cause_for_clinician(request.user, cause_uuid)
+    form = CauseRecordForm(request.POST or None, initial=_last(item))
+    if request.method == "POST" and form.is_valid():
+        services.cause_record(cause=item, by=request.staff, request=request, **form.cleaned_data)
+        messages.success(request, "Change recorded.")
+        return _back(item.client)
+    audit_read(request, item, client=item.client)
+    return render(
+        request,
+        "formulation/cause.html",
+        {
+            "client": item.client,
+            "cause": item,
+            "form": form,
+            "entries": list(reversed(item.entries())),
+            "linked": list(item.symptoms.all()),
+        },
+    )
+
+
+@staff_required
+def cause_edit(request, cause_uuid):
+    item = get_cause_for_clinician(request.user, cause_uuid)
+    symptoms = list(Symptom.objects.for_client(item.client))
+    initial = {
+        "hypothesis": item.hypothesis,
+        "client_wording": item.client_wording,
+        "shared_with_client": item.shared_with_client,
+        "symptoms": [str(s.uuid) for s in item.symptoms.all()],
+    }
+    form = CauseForm(request.POST or None, initial=initial, symptoms=symptoms)
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data if name != "symptoms"}
+        if "symptoms" in form.changed_data:
+            changed["symptoms"] = form.cleaned_data["symptom_objects"]
+        services.cause_update(cause=item, by=request.staff, changed=changed, request=request)
+        messages.success(request, "Cause saved.")
+        return _back(item.client)
+    audit_read(request, item, client=item.client)
+    return render(request, "formulation/form.html", {"client": item.client, "form": form, "heading": "Edit the cause"})
+
+
+@staff_required
+def insight_dismiss(request, insight_uuid):
+    insight = get_insight_for_clinician(request.user, insight_uuid)
+    if insight.dismissed_at is not None:
+        return _back(insight.client)
+    form = DismissForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.insight_dismiss(insight=insight, by=request.staff, note=form.cleaned_data["note"], request=request)
+        messages.success(request, "Set aside. It will not come back for the same change.")
+        return _back(insight.client)
+    audit_read(request, insight, client=insight.client)
+    return render(request, "formulation/dismiss.html", {"client": insight.client, "insight": insight, "form": form})
