@@ -13,6 +13,7 @@ from practice.access import (
     get_client_for_clinician,
     get_client_for_owner,
     owner_required,
+    staff_required,
     therapist_required,
 )
 from practice.forms import EmergencyAccessForm, PracticeSettingsForm, StaffAwayForm
@@ -68,7 +69,7 @@ def invite_client(request):
     return render(request, "practice/invite.html", {"form": form, "who": "client"})
 
 
-@therapist_required
+@staff_required
 def client_detail(request, client_uuid):
     client = get_client_for_clinician(request.user, client_uuid)
     audit_read(request, client, client=client, object_type="practice.client")

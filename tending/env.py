@@ -86,9 +86,11 @@ def parse_database_url(url: str) -> dict:
     """Turn ``sqlite:///abs/path`` or ``postgres://user:pw@host:port/name`` into a DATABASES entry."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
+        # sqlite:///abs/path and sqlite:////abs/path both mean /abs/path.
         path = unquote(parsed.path)
-        if not path or path == "/":
-            raise ImproperlyConfigured(f"DATABASE_URL {url!r} names no SQLite file (use sqlite:////abs/path.db)")
+        path = "/" + path.lstrip("/") if path.strip("/") else ""
+        if not path:
+            raise ImproperlyConfigured(f"DATABASE_URL {url!r} names no SQLite file (use sqlite:///abs/path.db)")
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": path, "OPTIONS": dict(SQLITE_OPTIONS)}
     if parsed.scheme in {"postgres", "postgresql"}:
         name = unquote(parsed.path.lstrip("/"))

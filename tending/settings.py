@@ -5,6 +5,7 @@ turns on the production profile: secrets must come from the environment, and
 ``manage.py check --deploy --fail-level WARNING`` passes.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -134,6 +135,10 @@ else:
             "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Tests use a file, not SQLite's shared in-memory database, so that races are tested with
+    # the same WAL locking as production. One file per test process keeps parallel runs apart.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A shared cache so allauth's login throttling holds across gunicorn workers
@@ -200,6 +205,8 @@ TENDING_IDLE_REFRESH = 60
 
 # Invitations from a therapist or owner are single use and last this long.
 TENDING_INVITATION_DAYS = env_int("TENDING_INVITATION_DAYS", 7, minimum=1)
+# Public consultation bookings allowed per IP address per hour (bookings; kept in the shared cache).
+TENDING_BOOKING_RATE_LIMIT = env_int("TENDING_BOOKING_RATE_LIMIT", 10, minimum=1)
 # Owner emergency access to clinical content lasts this long after a reasoned request.
 TENDING_EMERGENCY_ACCESS_MINUTES = 60
 

@@ -1,0 +1,47 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from tending.env import env_bool, env_int, parse_database_url
+
+
+def test_sqlite_urls_get_the_durable_options():
+    db = parse_database_url("sqlite:////srv/tending/db.sqlite3")
+    assert db["NAME"] == "/srv/tending/db.sqlite3"
+    assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+    assert "synchronous=FULL" in db["OPTIONS"]["init_command"]
+
+
+def test_postgres_urls_reuse_connections_with_health_checks():
+    db = parse_database_url("postgres://me:p%40ss@db.internal:6543/tending?sslmode=require")
+    assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == (
+        "me",
+        "p@ss",
+        "db.internal",
+        "6543",
+        "tending",
+    )
+    assert db["OPTIONS"] == {"sslmode": "require"}
+    assert db["CONN_MAX_AGE"] == 60 and db["CONN_HEALTH_CHECKS"] is True
+
+
+@pytest.mark.parametrize("url", ["mysql://x/y", "sqlite://", "postgres://host/"])
+def test_unusable_database_urls_fail_loudly(url):
+    with pytest.raises(ImproperlyConfigured):
+        parse_database_url(url)
+
+
+def test_typed_readers_refuse_nonsense(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "perhaps")
+    monkeypatch.setenv("X_NUM", "ten")
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("X_FLAG", False)
+    with pytest.raises(ImproperlyConfigured):
+        env_int("X_NUM", 1)
+
+
+def test_secrets_can_come_from_files(monkeypatch, tmp_path):
+    secret = tmp_path / "flag"
+    secret.write_text("yes\n")
+    monkeypatch.setenv("X_FLAG_FILE", str(secret))
+    assert env_bool("X_FLAG", False) is True
