@@ -1,3 +1,24 @@
-from tending.testing.matrix import Route  # noqa: F401
+from tending.testing.matrix import OK, STAFF, THERAPIST_OF_CLIENT, Route
 
-ROUTES = []
+
+def _escalated_alert_for_a(w):
+    from risk.services import risk_alert_escalate, risk_alert_raise
+
+    alert = risk_alert_raise(client=w.client_a, source="phq9_item9")
+    risk_alert_escalate(alert=alert)
+    return alert
+
+
+ROUTES = [
+    Route("risk:list", STAFF),
+    # Client A's therapist, and the owner once it has been escalated to them.
+    Route(
+        "risk:alert",
+        THERAPIST_OF_CLIENT,
+        setup=_escalated_alert_for_a,
+        kwargs=lambda w, alert: {"alert_uuid": alert.uuid},
+        methods=("GET", "POST"),
+        post_data={"action_taken": "contacted", "note": ""},
+        expect={"owner": OK},
+    ),
+]

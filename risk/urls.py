@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from risk import views
 
 app_name = "risk"
-urlpatterns = []
+urlpatterns = [
+    path("", views.alert_list, name="list"),
+    path("<uuid:alert_uuid>/", views.alert_detail, name="alert"),
+]

@@ -209,6 +209,8 @@ TENDING_INVITATION_DAYS = env_int("TENDING_INVITATION_DAYS", 7, minimum=1)
 TENDING_BOOKING_RATE_LIMIT = env_int("TENDING_BOOKING_RATE_LIMIT", 10, minimum=1)
 # Owner emergency access to clinical content lasts this long after a reasoned request.
 TENDING_EMERGENCY_ACCESS_MINUTES = 60
+# Working hours (weekends not counted) before an unacknowledged risk alert goes to the owner: one working day.
+TENDING_RISK_ESCALATE_HOURS = env_int("TENDING_RISK_ESCALATE_HOURS", 24, minimum=1)
 
 # Security headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,0 +1,151 @@
+"""Reading questionnaire results — for the journey, the caseload and the formulation.
+
+Every function here uses a fixed number of queries, whatever the length of the history.
+
+``first_and_latest_totals(clients)``
+    One query: per client, the first and latest total of each questionnaire
+    (``{client_id: {"phq9": (first, latest), ...}}``), the "pre" and "post" of
+    instruments.md §1 (first and last complete administration).
+``changes_for_client(client)``
+    ``{instrument_id: change dict}`` from ``scoring.total_change`` (first vs latest;
+    PHQ-9/GAD-7 with reliable change and recovery, WHO-5 in percentage points,
+    PHQ-15 and SCS-SF raw change only). The formulation's "symptom measures
+    improve while SCS-SF has not changed" rule reads this.
+``nhs_tt_outcome_for_client(client)``
+    The combined §7 outcome (PHQ-9 + GAD-7), or None until both have two forms.
+``clients_with_reliable_deterioration(clients)``
+    The subset of ``clients`` (a Client queryset) whose PHQ-9/GAD-7 shows reliable
+    deterioration (combined §7 rule when both exist, else the single-measure rule).
+``returned_since_last_session(clients)``
+    ``{client_id: [MeasureResponse, ...]}`` completed since each client's last session
+    (all of them when there has been no session yet).
+``series(client, instrument_id, since=None)``
+    ``[(completed_at, chart_value, band)]`` in time order (WHO-5 as percentage).
+``last_session_starts(client_ids)`` / ``next_session_starts(client_ids)``
+    ``{client_id: start}`` of the latest past / next coming session (bookings).
+"""
+
+from django.db.models import Max, Min, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from measures.instruments import INSTRUMENTS
+from measures.models import MeasureResponse
+from measures.scoring import nhs_tt_outcome, single_measure_change, total_change
+
+
+def _sessions():
+    from bookings.models import Appointment
+
+    return Appointment.objects.active().sessions()
+
+
+def last_session_starts(client_ids, *, now=None) -> dict:
+    now = now or timezone.now()
+    rows = (
+        _sessions()
+        .filter(client_id__in=list(client_ids), start__lte=now)
+        .values("client_id")
+        .annotate(last=Max("start"))
+        .values_list("client_id", "last")
+    )
+    return dict(rows)
+
+
+def next_session_starts(client_ids, *, now=None) -> dict:
+    now = now or timezone.now()
+    rows = (
+        _sessions()
+        .filter(client_id__in=list(client_ids), start__gt=now)
+        .values("client_id")
+        .annotate(next=Min("start"))
+        .values_list("client_id", "next")
+    )
+    return dict(rows)
+
+
+def first_and_latest_totals(client_ids, instruments=tuple(INSTRUMENTS)) -> dict:
+    """``{client_id: {instrument: (first_total, latest_total)}}`` in one query.
+
+    Each total is a correlated ``LIMIT 1`` subquery on the (client, instrument,
+    completed_at) index, so the cost follows the number of clients, not the
+    length of their history.
+    """
+    from practice.models import Client
+
+    annotations = {}
+    for instrument in instruments:
+        base = MeasureResponse.objects.filter(client_id=OuterRef("pk"), instrument=instrument)
+        annotations[f"m_{instrument}_first"] = Subquery(base.order_by("completed_at", "id").values("total")[:1])
+        annotations[f"m_{instrument}_latest"] = Subquery(base.order_by("-completed_at", "-id").values("total")[:1])
+    rows = Client.objects.filter(pk__in=list(client_ids)).annotate(**annotations).values("pk", *annotations)
+    found: dict = {}
+    for row in rows:
+        per_client = found.setdefault(row["pk"], {})
+        for instrument in instruments:
+            first = row[f"m_{instrument}_first"]
+            if first is not None:
+                per_client[instrument] = (_number(first), _number(row[f"m_{instrument}_latest"]))
+    return found
+
+
+def _number(value):
+    """Whole-number totals back as int (the float column also holds SCS-SF means)."""
+    return int(value) if value is not None and float(value).is_integer() else value
+
+
+def changes_for_client(client, *, totals: dict | None = None) -> dict:
+    totals = totals if totals is not None else first_and_latest_totals([client.pk]).get(client.pk, {})
+    return {instrument: total_change(instrument, first, latest) for instrument, (first, latest) in totals.items()}
+
+
+def nhs_tt_outcome_for_client(client, *, totals: dict | None = None) -> dict | None:
+    totals = totals if totals is not None else first_and_latest_totals([client.pk]).get(client.pk, {})
+    if "phq9" not in totals or "gad7" not in totals:
+        return None
+    (phq_pre, phq_post), (gad_pre, gad_post) = totals["phq9"], totals["gad7"]
+    return nhs_tt_outcome(phq_pre, gad_pre, phq_post, gad_post)
+
+
+def _deteriorated(totals: dict) -> bool:
+    if "phq9" in totals and "gad7" in totals:
+        (phq_pre, phq_post), (gad_pre, gad_post) = totals["phq9"], totals["gad7"]
+        return nhs_tt_outcome(phq_pre, gad_pre, phq_post, gad_post)["reliable_change"] == "deteriorated"
+    return any(
+        single_measure_change(instrument, *totals[instrument])["reliable_change"] == "deteriorated"
+        for instrument in ("phq9", "gad7")
+        if instrument in totals
+    )
+
+
+def clients_with_reliable_deterioration(clients) -> list:
+    clients = list(clients)
+    totals = first_and_latest_totals([c.pk for c in clients], instruments=("phq9", "gad7"))
+    return [c for c in clients if _deteriorated(totals.get(c.pk, {}))]
+
+
+def returned_since_last_session(clients, *, now=None) -> dict:
+    """Forms completed since each client's last session: two queries for any number of clients."""
+    clients = list(clients)
+    last = last_session_starts([c.pk for c in clients], now=now)
+    condition = Q(pk__in=[])
+    for client in clients:
+        since = last.get(client.pk)
+        condition |= Q(client_id=client.pk, completed_at__gt=since) if since else Q(client_id=client.pk)
+    found: dict = {c.pk: [] for c in clients}
+    if not clients:
+        return found
+    for response in MeasureResponse.objects.filter(condition).order_by("completed_at"):
+        found[response.client_id].append(response)
+    return found
+
+
+def series(client, instrument_id: str, since=None) -> list:
+    rows = (
+        MeasureResponse.objects.for_client(client)
+        .of(instrument_id)
+        .since(since)
+        .chronological()
+        .values_list("completed_at", "total", "band")
+    )
+    factor = 4 if instrument_id == "who5" else 1
+    return [(at, _number(total * factor), band) for at, total, band in rows]

@@ -1,0 +1,41 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from audit.services import audit_read
+from practice.access import staff_required
+from risk.access import get_alert_for_staff
+from risk.forms import AcknowledgeForm
+from risk.models import RiskAlert
+from risk.services import RiskAlertError, risk_alert_acknowledge
+
+LIST_LIMIT = 50
+
+
+@staff_required
+def alert_list(request):
+    alerts = RiskAlert.objects.with_people().for_staff(request.staff)
+    open_alerts = list(alerts.open()[:LIST_LIMIT])
+    recent = list(alerts.filter(acknowledged_at__isnull=False)[:20])
+    return render(request, "risk/list.html", {"open_alerts": open_alerts, "recent": recent})
+
+
+@staff_required
+def alert_detail(request, alert_uuid):
+    alert = get_alert_for_staff(request.user, alert_uuid)
+    form = AcknowledgeForm(request.POST or None)
+    if request.method == "POST" and alert.is_open and form.is_valid():
+        try:
+            risk_alert_acknowledge(
+                alert=alert,
+                user=request.user,
+                action_taken=form.cleaned_data["action_taken"],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except RiskAlertError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Thank you. The alert is acknowledged and what you did is recorded.")
+            return redirect("risk:alert", alert_uuid=alert.uuid)
+    audit_read(request, alert, client=alert.client, object_type="risk.riskalert")
+    return render(request, "risk/alert.html", {"alert": alert, "form": form})
