@@ -47,7 +47,7 @@ def detail(request, client_uuid):
 def symptom_new(request, client_uuid):
     client = get_client_for_clinician(request.user, client_uuid)
     causes = list(Cause.objects.for_client(client))
-    form = SymptomForm(request.POST or None, causes=causes)
+    form = SymptomForm(request.POST if request.method == "POST" else None, causes=causes)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.symptom_add(
@@ -70,7 +70,7 @@ def symptom_new(request, client_uuid):
 @staff_required
 def symptom(request, symptom_uuid):
     item = get_symptom_for_clinician(request.user, symptom_uuid)
-    form = SymptomRecordForm(request.POST or None, initial=_last(item))
+    form = SymptomRecordForm(request.POST if request.method == "POST" else None, initial=_last(item))
     if request.method == "POST" and form.is_valid():
         services.symptom_record(symptom=item, by=request.staff, request=request, **form.cleaned_data)
         messages.success(request, f"Change recorded for {item.name}.")
@@ -97,7 +97,7 @@ def _last(item):
 def symptom_edit(request, symptom_uuid):
     item = get_symptom_for_clinician(request.user, symptom_uuid)
     initial = {"kind": item.kind, "custom_name": item.custom_name, "shared_with_client": item.shared_with_client}
-    form = SymptomEditForm(request.POST or None, initial=initial)
+    form = SymptomEditForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
         services.symptom_update(symptom=item, by=request.staff, changed=changed, request=request)
@@ -115,7 +115,7 @@ def symptom_edit(request, symptom_uuid):
 def cause_new(request, client_uuid):
     client = get_client_for_clinician(request.user, client_uuid)
     symptoms = list(Symptom.objects.for_client(client))
-    form = CauseNewForm(request.POST or None, symptoms=symptoms)
+    form = CauseNewForm(request.POST if request.method == "POST" else None, symptoms=symptoms)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.cause_add(
@@ -139,7 +139,7 @@ def cause_new(request, client_uuid):
 @staff_required
 def cause(request, cause_uuid):
     item = get_cause_for_clinician(request.user, cause_uuid)
-    form = CauseRecordForm(request.POST or None, initial=_last(item))
+    form = CauseRecordForm(request.POST if request.method == "POST" else None, initial=_last(item))
     if request.method == "POST" and form.is_valid():
         services.cause_record(cause=item, by=request.staff, request=request, **form.cleaned_data)
         messages.success(request, "Change recorded.")
@@ -168,7 +168,7 @@ def cause_edit(request, cause_uuid):
         "shared_with_client": item.shared_with_client,
         "symptoms": [str(s.uuid) for s in item.symptoms.all()],
     }
-    form = CauseForm(request.POST or None, initial=initial, symptoms=symptoms)
+    form = CauseForm(request.POST if request.method == "POST" else None, initial=initial, symptoms=symptoms)
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data if name != "symptoms"}
         if "symptoms" in form.changed_data:
@@ -185,7 +185,7 @@ def insight_dismiss(request, insight_uuid):
     insight = get_insight_for_clinician(request.user, insight_uuid)
     if insight.dismissed_at is not None:
         return _back(insight.client)
-    form = DismissForm(request.POST or None)
+    form = DismissForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.insight_dismiss(insight=insight, by=request.staff, note=form.cleaned_data["note"], request=request)
         messages.success(request, "Set aside. It will not come back for the same change.")

@@ -1,0 +1,137 @@
+"""Writing, signing and amending session notes. The database refuses changes to a signed note's text:
+every write is a conditional update on ``signed_at IS NULL``."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from audit.services import audit_record
+from notes.models import SECTION_NAMES, Amendment, NoteTemplate, SessionNote
+
+
+class NoteLocked(Exception):
+    """The note was signed; its text can no longer change."""
+
+
+class NoteStale(Exception):
+    """Someone (another tab) saved a newer revision first."""
+
+
+def _audit(action, obj, *, by, request, client, fields=()):
+    audit_record(
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=obj.uuid,
+        request=request,
+        actor=by.user,
+        client=client,
+        detail={"fields": sorted(fields)} if fields else None,
+    )
+
+
+def note_start(*, appointment, author, template: NoteTemplate | None = None, request=None) -> SessionNote:
+    """The appointment's note, started from ``template`` (or the therapist's default) if there is none yet."""
+    existing = SessionNote.objects.filter(appointment=appointment).first()
+    if existing is not None:
+        return existing
+    if template is None:
+        template = NoteTemplate.objects.for_therapist(author).filter(is_default=True).first()
+    starting = {name: getattr(template, name) for name in SECTION_NAMES} if template else {}
+    try:
+        with transaction.atomic():
+            note = SessionNote.objects.create(
+                appointment=appointment, client=appointment.client, author=author, **starting
+            )
+            _audit(AuditEvent.Action.CREATE, note, by=author, request=request, client=note.client)
+    except IntegrityError:
+        # Two tabs started the same note at once: the appointment's one-to-one decides, both get it.
+        return SessionNote.objects.get(appointment=appointment)
+    return note
+
+
+@transaction.atomic
+def note_save(*, note, by, text: dict, revision: int | None = None, request=None) -> SessionNote:
+    """Save a draft. Raises NoteLocked after signing, NoteStale when ``revision`` is behind."""
+    changed = {name: value for name, value in text.items() if name in SECTION_NAMES and getattr(note, name) != value}
+    rows = SessionNote.objects.filter(pk=note.pk, signed_at__isnull=True)
+    if revision is not None:
+        rows = rows.filter(revision=revision)
+    now = timezone.now()
+    if not changed:
+        if not rows.exists():
+            _raise_why(note)
+        return note
+    updated = rows.update(**changed, saved_at=now, revision=F("revision") + 1)
+    if updated == 0:
+        _raise_why(note)
+    for name, value in changed.items():
+        setattr(note, name, value)
+    note.saved_at = now
+    note.revision = (revision if revision is not None else note.revision) + 1
+    _audit(AuditEvent.Action.UPDATE, note, by=by, request=request, client=note.client, fields=changed)
+    return note
+
+
+def _raise_why(note):
+    if SessionNote.objects.filter(pk=note.pk, signed_at__isnull=False).exists():
+        raise NoteLocked
+    raise NoteStale
+
+
+@transaction.atomic
+def note_sign(*, note, by, request=None) -> SessionNote:
+    now = timezone.now()
+    if SessionNote.objects.filter(pk=note.pk, signed_at__isnull=True).update(signed_at=now) == 0:
+        raise NoteLocked
+    note.signed_at = now
+    _audit(AuditEvent.Action.SIGN, note, by=by, request=request, client=note.client)
+    return note
+
+
+@transaction.atomic
+def note_amend(*, note, by, section: str, text: str, reason: str = "", request=None) -> Amendment:
+    if not SessionNote.objects.filter(pk=note.pk, signed_at__isnull=False).exists():
+        raise ValueError("Only a signed note is amended; a draft is simply edited.")
+    amendment = Amendment.objects.create(note=note, section=section, text=text, reason=reason, author=by)
+    _audit(AuditEvent.Action.UPDATE, note, by=by, request=request, client=note.client, fields=("amendment",))
+    return amendment
+
+
+@transaction.atomic
+def template_save(*, therapist, template: NoteTemplate | None = None, values: dict) -> NoteTemplate:
+    if values.get("is_default"):
+        NoteTemplate.objects.for_therapist(therapist).filter(is_default=True).exclude(
+            pk=getattr(template, "pk", None)
+        ).update(is_default=False)
+    if template is None:
+        return NoteTemplate.objects.create(therapist=therapist, **values)
+    for name, value in values.items():
+        setattr(template, name, value)
+    template.save(update_fields=list(values))
+    return template
+
+
+def template_delete(*, template: NoteTemplate) -> None:
+    template.delete()
+
+
+DEFAULT_TEMPLATE = {
+    "name": "Compassion-led session",
+    "mind": "What was on their mind:\nFeelings named:\n",
+    "body": "What the body was doing (sleep, tension, pain, energy):\n",
+    "soul": "Moments of peace, meaning or connection:\n",
+    "themes": "",
+    "causes_work": "Cause we touched:\nHow it showed up today:\n",
+    "practices": "Offered for between sessions:\n",
+    "risk": "Asked about safety: \nAgreed: \n",
+    "free_text": "",
+}
+
+
+def template_ensure_default(*, therapist) -> NoteTemplate:
+    """Give a therapist a starting template to adapt, once."""
+    found = NoteTemplate.objects.for_therapist(therapist).first()
+    if found is not None:
+        return found
+    return template_save(therapist=therapist, values={**DEFAULT_TEMPLATE, "is_default": True})

@@ -1,0 +1,147 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from audit.services import audit_read
+from notes import services
+from notes.access import (
+    get_appointment_for_note,
+    get_note_for_author,
+    get_note_for_reader,
+    get_template_for_therapist,
+)
+from notes.forms import AmendmentForm, NoteForm, StartForm, TemplateForm
+from notes.models import SECTION_NAMES, SECTIONS, NoteTemplate, SessionNote
+from practice.access import get_client_for_clinician, staff_required, therapist_required
+
+
+@therapist_required
+def start(request, appointment_uuid):
+    appointment = get_appointment_for_note(request.user, appointment_uuid)
+    existing = SessionNote.objects.filter(appointment=appointment).first()
+    if existing is not None:
+        return redirect("notes:detail" if existing.is_signed else "notes:edit", note_uuid=existing.uuid)
+    services.template_ensure_default(therapist=request.staff)
+    form = StartForm(request.POST if request.method == "POST" else None, therapist=request.staff)
+    if request.method == "POST" and form.is_valid():
+        note = services.note_start(
+            appointment=appointment, author=request.staff, template=form.cleaned_data["template"], request=request
+        )
+        return redirect("notes:edit", note_uuid=note.uuid)
+    return render(request, "notes/start.html", {"appointment": appointment, "form": form})
+
+
+@therapist_required
+def edit(request, note_uuid):
+    note = get_note_for_author(request.user, note_uuid)
+    if note.is_signed:
+        return redirect("notes:detail", note_uuid=note.uuid)
+    initial = {"revision": note.revision, **{name: getattr(note, name) for name, _h, _p in SECTIONS}}
+    form = NoteForm(request.POST if request.method == "POST" else None, initial=initial)
+    status = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.note_save(
+                note=note, by=request.staff, text=form.texts(), revision=form.cleaned_data["revision"], request=request
+            )
+        except services.NoteLocked:
+            messages.info(request, "This note was signed in another window, so it is locked now.")
+            return redirect("notes:detail", note_uuid=note.uuid)
+        except services.NoteStale:
+            status = "stale"
+        else:
+            if request.POST.get("action") == "sign":
+                services.note_sign(note=note, by=request.staff, request=request)
+                messages.success(request, "Signed and locked. Any later change will be a dated amendment.")
+                return redirect("notes:detail", note_uuid=note.uuid)
+            status = "saved"
+        if request.htmx:
+            return render(request, "notes/edit.html#status", {"note": note, "status": status})
+        if status == "saved":
+            messages.success(request, "Draft saved.")
+            return redirect("notes:edit", note_uuid=note.uuid)
+    elif request.method == "POST" and request.htmx:
+        return render(request, "notes/edit.html#status", {"note": note, "status": "invalid"})
+    else:
+        audit_read(request, note, client=note.client)
+    return render(request, "notes/edit.html", {"note": note, "form": form, "status": status})
+
+
+@staff_required
+def detail(request, note_uuid):
+    note = get_note_for_reader(request.user, note_uuid)
+    if not note.is_signed and note.author_id != request.staff.id:
+        raise Http404  # a draft is only its author's
+    audit_read(request, note, client=note.client)
+    amendments = list(note.amendments.select_related("author__user"))
+    sections = [
+        (name, heading, text, [a for a in amendments if a.section == name]) for name, heading, text in note.sections()
+    ]
+    return render(
+        request,
+        "notes/detail.html",
+        {"note": note, "sections": sections, "is_author": note.author_id == request.staff.id},
+    )
+
+
+@therapist_required
+def amend(request, note_uuid):
+    note = get_note_for_author(request.user, note_uuid)
+    if not note.is_signed:
+        return redirect("notes:edit", note_uuid=note.uuid)
+    form = AmendmentForm(
+        request.POST if request.method == "POST" else None, initial={"section": request.GET.get("section")}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.note_amend(note=note, by=request.staff, request=request, **form.cleaned_data)
+        messages.success(request, "Amendment added. The signed note is kept as it was.")
+        return redirect("notes:detail", note_uuid=note.uuid)
+    audit_read(request, note, client=note.client)
+    return render(request, "notes/amend.html", {"note": note, "form": form})
+
+
+@therapist_required
+def templates(request):
+    services.template_ensure_default(therapist=request.staff)
+    form = TemplateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.template_save(therapist=request.staff, values=form.cleaned_data)
+        messages.success(request, "Template added.")
+        return redirect("notes:templates")
+    found = NoteTemplate.objects.for_therapist(request.staff)
+    return render(request, "notes/templates.html", {"templates": found, "form": form})
+
+
+@therapist_required
+def template_edit(request, template_uuid):
+    template = get_template_for_therapist(request.user, template_uuid)
+    form = TemplateForm(request.POST if request.method == "POST" else None, instance=template)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.changed_data}
+        services.template_save(therapist=request.staff, template=template, values=values)
+        messages.success(request, "Template saved.")
+        return redirect("notes:templates")
+    return render(request, "notes/template_edit.html", {"template": template, "form": form})
+
+
+@therapist_required
+@require_POST
+def template_delete(request, template_uuid):
+    template = get_template_for_therapist(request.user, template_uuid)
+    services.template_delete(template=template)
+    messages.success(request, f"Template “{template.name}” removed. Notes started from it are unchanged.")
+    return redirect("notes:templates")
+
+
+@staff_required
+def for_client(request, client_uuid):
+    """A client's notes: the signed-in therapist's own, or (emergency access) every signed note."""
+    client = get_client_for_clinician(request.user, client_uuid)
+    found = SessionNote.objects.for_client(client).with_appointment().defer(*SECTION_NAMES)
+    if client.therapist_id == request.staff.id:
+        found = found.by_author(request.staff)
+    else:
+        found = found.signed()
+    audit_read(request, client, client=client, object_type="notes.sessionnote_list")
+    return render(request, "notes/for_client.html", {"client": client, "notes": list(found)})
