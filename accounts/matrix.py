@@ -1,4 +1,4 @@
-from tending.testing.matrix import PUBLIC, Route
+from tending.testing.matrix import PUBLIC, SIGNED_IN, Route
 
 ROUTES = [
     # An unknown token explains itself kindly (410) to everyone.
@@ -9,4 +9,6 @@ ROUTES = [
         ok_status=410,
         methods=("GET", "POST"),
     ),
+    # Everyone signed in has their own account settings.
+    Route("accounts:settings", SIGNED_IN),
 ]

@@ -5,4 +5,5 @@ from accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("invitation/<str:token>/", views.invitation, name="invitation"),
+    path("settings/", views.settings_page, name="settings"),
 ]

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -27,3 +28,11 @@ def invitation(request, token):
         messages.success(request, f"Welcome to {invite.practice.name}. Your account is ready.")
         return redirect("core:home")
     return render(request, "accounts/invitation.html", {"form": form, "invitation": invite})
+
+
+@login_required
+def settings_page(request):
+    """Where anyone signed in changes their password and sets up two-factor sign-in."""
+    from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+
+    return render(request, "accounts/settings.html", {"mfa_enabled": get_mfa_adapter().is_mfa_enabled(request.user)})

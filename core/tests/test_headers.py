@@ -60,8 +60,9 @@ class ErrorPageTests(TendingTestCase):
         self.assertContains(response, "Need urgent help?", status_code=404)
 
     def test_the_500_page_leaks_nothing_and_offers_help(self):
-        from core.errors import server_error
         from django.test import RequestFactory
+
+        from core.errors import server_error
 
         response = server_error(RequestFactory().get("/"))
         body = response.content.decode()

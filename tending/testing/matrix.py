@@ -19,6 +19,7 @@ NOT_FOUND = 404
 
 # Who may open a page of each kind. The rest get NOT_FOUND (signed in) or LOGIN (anonymous).
 PUBLIC = "public"  # anyone, signed in or not
+SIGNED_IN = "signed_in"  # anyone signed in (their own account pages)
 CLIENT = "client"  # any client's own area (the page shows the signed-in client's own data)
 CLIENT_OBJECT = "client_object"  # one object of client A's
 THERAPIST = "therapist"  # any therapist's own area
@@ -30,6 +31,7 @@ AUTH = "auth"  # allauth's own pages: checked only for "never a 5xx"
 
 _ALLOWED = {
     PUBLIC: {"anonymous", "client_a", "client_b", "therapist", "colleague", "outsider", "owner"},
+    SIGNED_IN: {"client_a", "client_b", "therapist", "colleague", "outsider", "owner"},
     CLIENT: {"client_a", "client_b"},
     CLIENT_OBJECT: {"client_a"},
     THERAPIST: {"therapist", "colleague", "outsider"},
