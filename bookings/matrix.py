@@ -1,3 +1,176 @@
-from tending.testing.matrix import Route  # noqa: F401
+"""Every bookings URL, for the authorization matrix and the accessibility scan."""
 
-ROUTES = []
+import itertools
+from datetime import timedelta
+
+from django.utils import timezone
+
+from tending.testing.matrix import CLIENT, CLIENT_OBJECT, OWNER, PUBLIC, THERAPIST, THERAPIST_OF_CLIENT, Route
+
+
+_hours = itertools.count()
+
+
+def _next_weekday_morning(days_ahead=9):
+    """A distinct time for each object the setups make, so none of them overlap."""
+    start = (timezone.now() + timedelta(days=days_ahead)).replace(hour=9, minute=0, second=0, microsecond=0)
+    n = next(_hours)
+    return start + timedelta(days=n // 8, hours=n % 8)
+
+
+def _open_hours(w):
+    from bookings.models import WorkingHours
+
+    for therapist in (w.therapist, w.colleague, w.outsider):
+        for weekday in range(7):
+            WorkingHours.objects.get_or_create(
+                therapist=therapist, weekday=weekday, start_time="09:00", end_time="17:00"
+            )
+
+
+def _session_of_client_a(w):
+    from bookings.models import Appointment, Kind
+
+    _open_hours(w)
+    start = _next_weekday_morning()
+    return Appointment.objects.create(
+        practice=w.practice,
+        therapist=w.therapist,
+        client=w.client_a,
+        kind=Kind.SESSION,
+        start=start,
+        end=start + timedelta(minutes=50),
+        blocked_until=start + timedelta(minutes=60),
+    )
+
+
+def _consultation(w):
+    from bookings.models import Appointment, Consultation, Kind
+    from bookings.services import manage_signature
+
+    _open_hours(w)
+    consultation = Consultation.objects.create(practice=w.practice, name="Visitor", email="visitor@example.test")
+    start = _next_weekday_morning()
+    appointment = Appointment.objects.create(
+        practice=w.practice,
+        therapist=w.therapist,
+        consultation=consultation,
+        kind=Kind.CONSULTATION,
+        start=start,
+        end=start + timedelta(minutes=20),
+        blocked_until=start + timedelta(minutes=30),
+    )
+    return {"signed": manage_signature(consultation), "appointment": appointment}
+
+
+def _feed(w):
+    from bookings.services import feed_token_rotate
+
+    return feed_token_rotate(therapist=w.therapist)
+
+
+def _slot_key(w):
+    from bookings.models import Kind
+    from bookings.slots import free_slots
+
+    _open_hours(w)
+    return free_slots(w.therapist, Kind.SESSION)[0].key
+
+
+def _consult_slot(w):
+    from bookings.models import Kind
+    from bookings.slots import free_slots
+
+    _open_hours(w)
+    return free_slots(w.therapist, Kind.CONSULTATION)[0].key
+
+
+def appointment_a(w, prepared):
+    return {"appointment_uuid": prepared.uuid}
+
+
+def consultation_appointment(w, prepared):
+    return {"appointment_uuid": prepared["appointment"].uuid}
+
+
+def signed(w, prepared):
+    return {"signed": prepared["signed"]}
+
+
+ROUTES = [
+    Route("bookings:practice", PUBLIC, kwargs=lambda w, _: {"slug": w.practice.slug}),
+    Route("bookings:consult_slots", PUBLIC, kwargs=lambda w, _: {"slug": w.practice.slug}, setup=_open_hours),
+    Route(
+        "bookings:consult_form",
+        PUBLIC,
+        setup=_consult_slot,
+        kwargs=lambda w, key: {"slug": w.practice.slug, "slot": key},
+        methods=("GET", "POST"),
+    ),
+    Route("bookings:consult_booked", PUBLIC, kwargs=lambda w, _: {"slug": w.practice.slug}),
+    Route("bookings:manage", PUBLIC, setup=_consultation, kwargs=signed),
+    Route("bookings:manage_move", PUBLIC, setup=_consultation, kwargs=signed, methods=("GET", "POST")),
+    Route("bookings:manage_cancel", PUBLIC, setup=_consultation, kwargs=signed, methods=("GET", "POST")),
+    Route("bookings:manage_ics", PUBLIC, setup=_consultation, kwargs=signed, not_a_page=True),
+    Route("bookings:set_zone", PUBLIC, methods=("POST",), post_data={"tz": "Europe/Paris", "next": "/"}),
+    Route("bookings:therapist_feed", PUBLIC, setup=_feed, kwargs=lambda w, token: {"token": token}, not_a_page=True),
+    Route("bookings:mine", CLIENT, setup=_open_hours),
+    Route(
+        "bookings:book_session",
+        CLIENT,
+        setup=_slot_key,
+        kwargs=lambda w, key: {"slot": key},
+        methods=("GET", "POST"),
+        post_data={"mode": "online"},
+    ),
+    Route("bookings:session", CLIENT_OBJECT, setup=_session_of_client_a, kwargs=appointment_a),
+    Route(
+        "bookings:session_move",
+        CLIENT_OBJECT,
+        setup=_session_of_client_a,
+        kwargs=appointment_a,
+        methods=("GET", "POST"),
+        post_data={"slot": "20990101T1000Z"},
+    ),
+    Route(
+        "bookings:session_cancel",
+        CLIENT_OBJECT,
+        setup=_session_of_client_a,
+        kwargs=appointment_a,
+        methods=("GET", "POST"),
+    ),
+    Route("bookings:session_ics", CLIENT_OBJECT, setup=_session_of_client_a, kwargs=appointment_a, not_a_page=True),
+    Route("bookings:agenda", THERAPIST),
+    Route("bookings:availability", THERAPIST, methods=("GET", "POST"), post_data={"rules-buffer_minutes": "5"}),
+    Route("bookings:days_off", THERAPIST, methods=("GET", "POST"), post_data={"date": "2031-01-02"}),
+    Route("bookings:feed", THERAPIST, methods=("GET", "POST"), post_data={"action": "rotate"}),
+    Route(
+        "bookings:appointment",
+        THERAPIST_OF_CLIENT,
+        setup=_session_of_client_a,
+        kwargs=appointment_a,
+    ),
+    Route(
+        "bookings:appointment_outcome",
+        THERAPIST_OF_CLIENT,
+        setup=_consultation,
+        kwargs=consultation_appointment,
+        methods=("GET", "POST"),
+        post_data={"outcome": "not_now"},
+    ),
+    Route(
+        "bookings:appointment_action",
+        THERAPIST_OF_CLIENT,
+        setup=_session_of_client_a,
+        kwargs=lambda w, prepared: {"appointment_uuid": prepared.uuid, "action": "cancel"},
+        methods=("POST",),
+    ),
+    Route(
+        "bookings:book_for_client",
+        THERAPIST_OF_CLIENT,
+        kwargs=lambda w, _: {"client_uuid": w.client_a.uuid},
+        methods=("GET", "POST"),
+        post_data={"start": "2031-01-02T10:00", "mode": "in_person"},
+    ),
+    Route("bookings:practice_rules", OWNER, methods=("GET", "POST"), post_data={"approach": "Changed"}),
+]

@@ -179,6 +179,9 @@ class Consultation(models.Model):
     manage_token = models.CharField(max_length=64, default=new_token, unique=True)
     outcome = models.CharField(max_length=10, choices=Outcome, default=Outcome.PENDING, blank=True)
     outcome_at = models.DateTimeField(null=True, blank=True)
+    invitation = models.ForeignKey(
+        "accounts.Invitation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     converted_client = models.ForeignKey(
         Client, null=True, blank=True, on_delete=models.SET_NULL, related_name="consultations"
     )
@@ -253,6 +256,8 @@ class Appointment(models.Model):
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
     booked_by = models.CharField(max_length=10, blank=True)  # visitor / client / therapist
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # RFC 5545 SEQUENCE: raised on every change calendars must pick up.
+    sequence = models.PositiveIntegerField(default=0)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -296,3 +301,13 @@ class Appointment(models.Model):
         if self.mode != Mode.ONLINE:
             return ""
         return BookingSettings.for_practice(self.practice).video_url(self.video_token)
+
+
+class NudgeSent(models.Model):
+    """A "shall we book a check-in?" email went to this client (at most one per gap)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="booking_nudges")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["client", "sent_at"])]

@@ -1,10 +1,10 @@
 from django.urls import include, path
-from django.views.generic import RedirectView
 
+from bookings import views_public as bookings_public
 from core import views as core_views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="core:home", permanent=False), name="root"),
+    path("", bookings_public.root, name="root"),
     path("healthz", core_views.healthz, name="healthz"),
     path("crisis/", include("crisis.urls")),
     path("accounts/", include("allauth.urls")),

@@ -46,7 +46,7 @@ def create(apps, schema_editor):
         schema_editor.execute("CREATE EXTENSION IF NOT EXISTS btree_gist;")
         schema_editor.execute(PG_CREATE)
     elif vendor == "sqlite":
-        for statement in SQLITE_CREATE:
+        for statement in SQLITE_DROP + SQLITE_CREATE:
             schema_editor.execute(statement)
 
 

@@ -1,0 +1,50 @@
+from zoneinfo import ZoneInfo
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from bookings.models import Appointment
+from bookings.views_people import client_zone
+
+ORDER = 30
+
+
+def next_session(request, client) -> str:
+    zone = ZoneInfo(client_zone(request, client))
+    upcoming = Appointment.objects.for_client(client).active().upcoming().select_related("therapist__user").first()
+    return render_to_string(
+        "bookings/panels/client_home.html",
+        {"upcoming": upcoming, "local": upcoming.start.astimezone(zone) if upcoming else None, "client": client},
+        request=request,
+    )
+
+
+def today(request, staff) -> str:
+    zone = staff.practice.zone
+    now = timezone.now()
+    local_today = now.astimezone(zone).date()
+    appointments = [
+        (a, a.start.astimezone(zone))
+        for a in Appointment.objects.for_therapist(staff)
+        .active()
+        .upcoming(now)
+        .select_related("client__user", "consultation")[:30]
+        if a.start.astimezone(zone).date() == local_today or a.status == Appointment.Status.REQUESTED
+    ]
+    return render_to_string("bookings/panels/therapist_home.html", {"appointments": appointments}, request=request)
+
+
+def client_sessions(request, client) -> str:
+    zone = client.practice.zone
+    upcoming = [
+        (a, a.start.astimezone(zone))
+        for a in Appointment.objects.for_client(client).active().upcoming().select_related("therapist__user")[:5]
+    ]
+    return render_to_string(
+        "bookings/panels/client_record.html", {"upcoming": upcoming, "client": client}, request=request
+    )
+
+
+CLIENT_HOME = [next_session]
+THERAPIST_HOME = [today]
+CLIENT_RECORD = [client_sessions]

@@ -1,0 +1,481 @@
+"""Writes for bookings. Every path that puts an appointment on a calendar comes through here.
+
+The overlap rule is the database's (exclusion constraint on PostgreSQL, trigger
+on SQLite). Services check first so the usual answer is friendly, then write
+inside a savepoint and turn the database's refusal into ``SlotTaken`` carrying
+other free times, so a race lost at the last moment reads the same as one lost
+earlier.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from audit.services import audit_record
+from bookings import calendar
+from bookings.models import Appointment, Availability, BookingSettings, Consultation, Kind, Mode
+from bookings.slots import Slot, free_slots, slot_is_free
+
+MANAGE_SALT = "bookings.manage"
+
+
+class BookingError(Exception):
+    """A booking that cannot be made, with words for the person and other times to offer."""
+
+    def __init__(self, message: str, alternatives: list[Slot] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.alternatives = alternatives or []
+
+
+class SlotTaken(BookingError):
+    pass
+
+
+TAKEN = "Sorry, that time was just taken by someone else. Here are other times that are free."
+
+
+@dataclass
+class ConsultationResult:
+    consultation: Consultation | None
+    appointment: Appointment | None
+    # True when nothing was booked (the email is at its limit); the page says the same either way.
+    declined: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def _alternatives(therapist, kind, *, around: datetime | None = None, ignore=None, limit=6) -> list[Slot]:
+    slots = free_slots(therapist, kind, ignore=ignore)
+    if around is not None:
+        slots.sort(key=lambda slot: abs((slot.start - around).total_seconds()))
+        slots = sorted(slots[:limit], key=lambda slot: slot.start)
+    return slots[:limit]
+
+
+def _insert(appointment: Appointment) -> Appointment:
+    """Insert, turning the database's overlap refusal into SlotTaken."""
+    try:
+        with transaction.atomic():
+            appointment.save(force_insert=True)
+    except IntegrityError:
+        # Either the overlap rule or a retried submission (same idempotency key).
+        if appointment.idempotency_key:
+            existing = Appointment.objects.filter(idempotency_key=appointment.idempotency_key).first()
+            if existing is not None:
+                return existing
+        raise SlotTaken(
+            TAKEN, _alternatives(appointment.therapist, appointment.kind, around=appointment.start)
+        ) from None
+    return appointment
+
+
+def _new_appointment(*, therapist, kind, mode, start, client=None, consultation=None, booked_by, key=None, status):
+    rules = Availability.for_therapist(therapist)
+    length = timedelta(minutes=rules.minutes_for(kind))
+    return Appointment(
+        practice=therapist.practice,
+        therapist=therapist,
+        client=client,
+        consultation=consultation,
+        kind=kind,
+        mode=mode,
+        start=start,
+        end=start + length,
+        blocked_until=start + length + timedelta(minutes=rules.buffer_minutes),
+        status=status,
+        booked_by=booked_by,
+        idempotency_key=key or None,
+    )
+
+
+def manage_signature(consultation: Consultation) -> str:
+    return signing.Signer(salt=MANAGE_SALT).sign(consultation.manage_token)
+
+
+def consultation_from_signature(signed: str) -> Consultation | None:
+    try:
+        token = signing.Signer(salt=MANAGE_SALT).unsign(signed)
+    except signing.BadSignature:
+        return None
+    return Consultation.objects.select_related("practice").filter(manage_token=token).first()
+
+
+def manage_url(consultation: Consultation) -> str:
+    return settings.SITE_URL + reverse("bookings:manage", kwargs={"signed": manage_signature(consultation)})
+
+
+def _send(*, subject: str, template: str, context: dict, to: str, appointment: Appointment | None = None, method=None):
+    body = render_to_string(template, context)
+    message = EmailMessage(subject=subject, body=body, to=[to])
+    if appointment is not None:
+        message.attach(
+            "appointment.ics",
+            calendar.appointment_ics(appointment, method=method or "PUBLISH", manage=context.get("manage_url", "")),
+            "text/calendar",
+        )
+    message.send()
+
+
+def _practice_modes(therapist) -> list[str]:
+    return Availability.for_therapist(therapist).modes() or [Mode.IN_PERSON]
+
+
+def _pick_therapist(therapists, start) -> list:
+    """The therapists free at ``start`` for a consultation, in the order offered."""
+    return [t for t in therapists if slot_is_free(t, Kind.CONSULTATION, start)]
+
+
+def consultation_book(
+    *,
+    practice,
+    therapists: list,
+    start: datetime,
+    name: str,
+    email: str,
+    phone: str = "",
+    note: str = "",
+    mode: str = Mode.ONLINE,
+    time_zone: str = "Europe/London",
+    key: str = "",
+) -> ConsultationResult:
+    """Book a visitor's free consultation with the first of ``therapists`` free at ``start``.
+
+    An email already at the practice's limit books nothing and gets an email
+    saying so; the caller shows the same page either way.
+    """
+    email = email.strip().lower()
+    booking_rules = BookingSettings.for_practice(practice)
+    if key:
+        existing = Appointment.objects.filter(idempotency_key=key).select_related("consultation").first()
+        if existing is not None:
+            return ConsultationResult(existing.consultation, existing)
+    earlier = (
+        Appointment.objects.active()
+        .consultations()
+        .filter(practice=practice, consultation__email=email)
+        .select_related("consultation")
+    )
+    if earlier.count() >= booking_rules.consultations_per_email:
+        previous = earlier.order_by("-start").first()
+        transaction.on_commit(
+            lambda: _send(
+                subject=f"Your free consultation with {practice.name}",
+                template="bookings/email/already_booked.txt",
+                context={"practice": practice, "manage_url": manage_url(previous.consultation), "name": name},
+                to=email,
+            )
+        )
+        return ConsultationResult(None, None, declined=True)
+
+    candidates = _pick_therapist(therapists, start)
+    if not candidates:
+        raise SlotTaken(TAKEN, _alternatives(therapists[0], Kind.CONSULTATION, around=start) if therapists else [])
+    status = Appointment.Status.REQUESTED if booking_rules.require_confirmation else Appointment.Status.CONFIRMED
+    with transaction.atomic():
+        consultation = Consultation.objects.create(
+            practice=practice,
+            name=name.strip(),
+            email=email,
+            phone=phone.strip(),
+            note=note.strip(),
+            time_zone=time_zone,
+        )
+        appointment = None
+        last_error = None
+        for therapist in candidates:
+            modes = _practice_modes(therapist)
+            try:
+                appointment = _insert(
+                    _new_appointment(
+                        therapist=therapist,
+                        kind=Kind.CONSULTATION,
+                        mode=mode if mode in modes else modes[0],
+                        start=start,
+                        consultation=consultation,
+                        booked_by="visitor",
+                        key=key,
+                        status=status,
+                    )
+                )
+                break
+            except SlotTaken as error:
+                last_error = error
+        if appointment is None:
+            # Nothing was booked: leave no personal details behind.
+            consultation.delete()
+            raise last_error
+        if appointment.consultation_id != consultation.id:  # an idempotent retry won
+            consultation.delete()
+            return ConsultationResult(appointment.consultation, appointment)
+        context = _email_context(appointment)
+        transaction.on_commit(
+            lambda: _send(
+                subject=f"Your free consultation with {practice.name}",
+                template="bookings/email/consultation_booked.txt",
+                context=context,
+                to=email,
+                appointment=appointment,
+            )
+        )
+    return ConsultationResult(consultation, appointment)
+
+
+def _email_context(appointment: Appointment) -> dict:
+    consultation = appointment.consultation
+    zone_name = consultation.time_zone if consultation else appointment.practice.time_zone
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(zone_name)
+    return {
+        "appointment": appointment,
+        "practice": appointment.practice,
+        "therapist": appointment.therapist,
+        "local_start": appointment.start.astimezone(zone),
+        "local_end": appointment.end.astimezone(zone),
+        "zone_name": zone_name,
+        "manage_url": manage_url(consultation)
+        if consultation
+        else settings.SITE_URL + reverse("bookings:session", kwargs={"appointment_uuid": appointment.uuid}),
+        "video_url": appointment.video_url(),
+        "name": consultation.name if consultation else appointment.client.display_name if appointment.client else "",
+        "crisis_url": settings.SITE_URL + reverse("crisis:page"),
+    }
+
+
+def _recipient(appointment: Appointment) -> str:
+    if appointment.client_id:
+        return appointment.client.user.email
+    return appointment.consultation.email if appointment.consultation_id else ""
+
+
+def appointment_move(*, appointment: Appointment, start: datetime, by: str, check_slot: bool = True) -> Appointment:
+    """Move an appointment to ``start`` (same therapist, same length)."""
+    if not appointment.is_active:
+        raise BookingError("This appointment was cancelled, so it can't be moved. You're welcome to book a new time.")
+    if check_slot and not slot_is_free(appointment.therapist, appointment.kind, start, ignore=appointment):
+        raise SlotTaken(TAKEN, _alternatives(appointment.therapist, appointment.kind, around=start, ignore=appointment))
+    length = appointment.end - appointment.start
+    buffer = appointment.blocked_until - appointment.end
+    rules = BookingSettings.for_practice(appointment.practice)
+    try:
+        with transaction.atomic():
+            appointment.start = start
+            appointment.end = start + length
+            appointment.blocked_until = start + length + buffer
+            appointment.sequence += 1
+            appointment.reminder_sent_at = None
+            appointment.updated_at = timezone.now()
+            if appointment.kind == Kind.CONSULTATION and rules.require_confirmation and by == "visitor":
+                appointment.status = Appointment.Status.REQUESTED
+            appointment.save(
+                update_fields=["start", "end", "blocked_until", "sequence", "reminder_sent_at", "updated_at", "status"]
+            )
+    except IntegrityError:
+        appointment.refresh_from_db()
+        raise SlotTaken(
+            TAKEN, _alternatives(appointment.therapist, appointment.kind, around=start, ignore=appointment)
+        ) from None
+    _notify_change(appointment, "moved")
+    return appointment
+
+
+def appointment_cancel(*, appointment: Appointment, by: str) -> Appointment:
+    if not appointment.is_active:
+        return appointment
+    with transaction.atomic():
+        appointment.status = Appointment.Status.CANCELLED
+        appointment.cancelled_at = timezone.now()
+        appointment.sequence += 1
+        appointment.updated_at = timezone.now()
+        appointment.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
+    _notify_change(appointment, "cancelled")
+    return appointment
+
+
+def appointment_restore(*, appointment: Appointment) -> Appointment:
+    """Un-cancel, if the time is still free (the database has the last word)."""
+    if appointment.is_active:
+        return appointment
+    try:
+        with transaction.atomic():
+            appointment.status = Appointment.Status.CONFIRMED
+            appointment.cancelled_at = None
+            appointment.sequence += 1
+            appointment.updated_at = timezone.now()
+            appointment.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
+    except IntegrityError:
+        appointment.refresh_from_db()
+        raise SlotTaken(
+            "That time has been booked since, so this appointment can't come back. Here are other free times.",
+            _alternatives(appointment.therapist, appointment.kind, around=appointment.start),
+        ) from None
+    _notify_change(appointment, "restored")
+    return appointment
+
+
+def appointment_confirm(*, appointment: Appointment) -> Appointment:
+    if appointment.status != Appointment.Status.REQUESTED:
+        return appointment
+    # A status change from requested to confirmed keeps the same span; the constraint already holds.
+    Appointment.objects.filter(pk=appointment.pk, status=Appointment.Status.REQUESTED).update(
+        status=Appointment.Status.CONFIRMED, sequence=appointment.sequence + 1, updated_at=timezone.now()
+    )
+    appointment.refresh_from_db()
+    _notify_change(appointment, "confirmed")
+    return appointment
+
+
+def _notify_change(appointment: Appointment, change: str) -> None:
+    to = _recipient(appointment)
+    if not to or (appointment.client_id and appointment.client.care_status == "paused"):
+        return
+    context = {**_email_context(appointment), "change": change}
+    method = "CANCEL" if change == "cancelled" else "PUBLISH"
+    transaction.on_commit(
+        lambda: _send(
+            subject=f"Your appointment with {appointment.practice.name}",
+            template="bookings/email/changed.txt",
+            context=context,
+            to=to,
+            appointment=appointment,
+            method=method,
+        )
+    )
+
+
+def session_book(*, client, start: datetime, mode: str, by: str, key: str = "", check_slot: bool = True) -> Appointment:
+    """Book a session for ``client`` with their own therapist."""
+    therapist = client.therapist
+    if check_slot and not slot_is_free(therapist, Kind.SESSION, start):
+        raise SlotTaken(TAKEN, _alternatives(therapist, Kind.SESSION, around=start))
+    modes = _practice_modes(therapist)
+    with transaction.atomic():
+        appointment = _insert(
+            _new_appointment(
+                therapist=therapist,
+                kind=Kind.SESSION,
+                mode=mode if mode in modes else modes[0],
+                start=start,
+                client=client,
+                booked_by=by,
+                key=key,
+                status=Appointment.Status.CONFIRMED,
+            )
+        )
+        if client.care_status != "paused":
+            context = _email_context(appointment)
+            transaction.on_commit(
+                lambda: _send(
+                    subject=f"Your session with {client.practice.name}",
+                    template="bookings/email/session_booked.txt",
+                    context=context,
+                    to=client.user.email,
+                    appointment=appointment,
+                )
+            )
+    return appointment
+
+
+def client_may_change(appointment: Appointment, *, now=None) -> bool:
+    """Within the practice's notice policy (hours before the start)."""
+    now = now or timezone.now()
+    rules = BookingSettings.for_practice(appointment.practice)
+    return appointment.is_active and appointment.start - now >= timedelta(hours=rules.notice_hours)
+
+
+def consultation_outcome(*, appointment: Appointment, staff, outcome: str, include_other_help: bool, request=None):
+    """Record how a consultation went: invite as a client, or a kind "not now"."""
+    from accounts.models import Invitation
+    from accounts.services import invitation_create
+
+    consultation = appointment.consultation
+    with transaction.atomic():
+        consultation.outcome = outcome
+        consultation.outcome_at = timezone.now()
+        fields = ["outcome", "outcome_at"]
+        if appointment.status != Appointment.Status.CANCELLED and appointment.start <= timezone.now():
+            Appointment.objects.filter(pk=appointment.pk).update(status=Appointment.Status.COMPLETED)
+        if outcome == Consultation.Outcome.GOOD_FIT:
+            invitation, _token = invitation_create(
+                invited_by=staff,
+                email=consultation.email,
+                role=Invitation.Role.CLIENT,
+                name=consultation.name,
+                therapist=appointment.therapist,
+                request=request,
+            )
+            consultation.invitation = invitation
+            fields.append("invitation")
+        else:
+            rules = BookingSettings.for_practice(appointment.practice)
+            context = {
+                "name": consultation.name,
+                "practice": appointment.practice,
+                "therapist": appointment.therapist,
+                "other_help": rules.other_help if include_other_help else "",
+                "crisis_url": settings.SITE_URL + reverse("crisis:page"),
+            }
+            to = consultation.email
+            transaction.on_commit(
+                lambda: _send(
+                    subject=f"Thank you for talking with {appointment.practice.name}",
+                    template="bookings/email/not_now.txt",
+                    context=context,
+                    to=to,
+                )
+            )
+        consultation.save(update_fields=fields)
+        audit_record(
+            action=AuditEvent.Action.UPDATE,
+            object_type="bookings.consultation",
+            object_id=consultation.uuid,
+            request=request,
+            actor=staff.user,
+            practice=appointment.practice,
+            detail={"fields": ["outcome"], "outcome": outcome},
+        )
+    return consultation
+
+
+def consultation_link_client(*, client) -> int:
+    """Link a new client to the consultation whose invitation they accepted."""
+    return Consultation.objects.filter(
+        practice=client.practice, invitation__email=client.user.email, converted_client__isnull=True
+    ).update(converted_client=client)
+
+
+def consultations_purge(*, now=None) -> int:
+    """Delete unconverted consultation requests (and their notes and appointments) after 90 days."""
+    cutoff = (now or timezone.now()) - timedelta(days=90)
+    stale = Consultation.objects.unconverted_older_than(cutoff).exclude(invitation__accepted_at__isnull=False)
+    # Keep any whose consultation is still ahead (booked far out, or moved).
+    stale = stale.exclude(appointments__end__gt=cutoff)
+    count = 0
+    with transaction.atomic():
+        for consultation in stale:
+            consultation.delete()
+            count += 1
+    return count
+
+
+def feed_token_rotate(*, therapist) -> str:
+    import secrets
+
+    rules = Availability.for_therapist(therapist)
+    rules.feed_token = secrets.token_urlsafe(32)
+    rules.save(update_fields=["feed_token"])
+    return rules.feed_token
+
+
+def feed_token_revoke(*, therapist) -> None:
+    rules = Availability.for_therapist(therapist)
+    rules.feed_token = ""
+    rules.save(update_fields=["feed_token"])

@@ -1,0 +1,76 @@
+"""Background work for bookings, run by the database-backed worker (``manage.py db_worker``).
+
+``manage.py bookings_tick`` (every 15 minutes from cron or a systemd timer; see
+docs/bookings.md) finds what is due and enqueues these tasks; each one is
+idempotent, so a tick that runs twice sends nothing twice.
+"""
+
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from bookings.models import Appointment
+from bookings.services import _email_context, _recipient
+
+
+@task
+def send_appointment_reminder(appointment_id: int) -> bool:
+    """Email one reminder, at most once per appointment time (moving it re-arms the reminder)."""
+    from onboarding.consents import has_consent
+
+    appointment = Appointment.objects.with_people().filter(pk=appointment_id).first()
+    if appointment is None or not appointment.is_active or appointment.start <= timezone.now():
+        return False
+    if appointment.client_id:
+        if appointment.client.care_status != "active" or not has_consent(appointment.client, "email_reminders"):
+            return False
+    # Claim the reminder first: only one worker wins the conditional update.
+    claimed = Appointment.objects.filter(
+        pk=appointment.pk, reminder_sent_at__isnull=True, start=appointment.start
+    ).update(reminder_sent_at=timezone.now())
+    if not claimed:
+        return False
+    context = _email_context(appointment)
+    send_mail(
+        subject=f"Reminder: your {appointment.get_kind_display().lower()} with {appointment.practice.name}",
+        message=render_to_string("bookings/email/reminder.txt", context),
+        from_email=None,
+        recipient_list=[_recipient(appointment)],
+    )
+    return True
+
+
+@task
+def send_booking_nudge(client_id: int) -> bool:
+    """The client-chosen "shall we book a check-in?" note."""
+    from bookings.models import NudgeSent
+    from practice.models import Client
+
+    client = Client.objects.select_related("user", "practice").filter(pk=client_id).first()
+    if client is None:
+        return False
+    NudgeSent.objects.create(client=client)
+    send_mail(
+        subject=f"Shall we book a check-in? ({client.practice.name})",
+        message=render_to_string(
+            "bookings/email/nudge.txt",
+            {
+                "name": client.display_name,
+                "practice": client.practice,
+                "url": settings.SITE_URL + reverse("bookings:mine"),
+                "choices_url": settings.SITE_URL + reverse("onboarding:choices"),
+            },
+        ),
+        from_email=None,
+        recipient_list=[client.user.email],
+    )
+    return True
+
+
+def local_time(appointment, zone_name: str):
+    return appointment.start.astimezone(ZoneInfo(zone_name))

@@ -1,0 +1,447 @@
+"""Signed-in pages: a client's sessions, the therapist's calendar and availability, the owner's rules."""
+
+import uuid
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.forms import modelformset_factory
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from audit.services import audit_read
+from bookings import calendar
+from bookings.access import get_appointment_for_client, get_appointment_for_therapist
+from bookings.forms import (
+    AvailabilityForm,
+    BookingSettingsForm,
+    DayOffForm,
+    FeedForm,
+    OutcomeForm,
+    SessionForm,
+    TherapistBookForm,
+    WorkingHoursForm,
+    valid_zone,
+)
+from bookings.models import Appointment, Availability, BookingSettings, Consultation, DayOff, Kind, WorkingHours
+from bookings.services import (
+    BookingError,
+    appointment_cancel,
+    appointment_confirm,
+    appointment_move,
+    appointment_restore,
+    client_may_change,
+    consultation_outcome,
+    feed_token_revoke,
+    feed_token_rotate,
+    session_book,
+)
+from bookings.slots import free_slots, parse_key
+from bookings.views_public import TZ_COOKIE, group_by_day, window
+from practice.access import client_required, get_client_for_clinician, owner_required, therapist_required
+
+
+def client_zone(request, client) -> str:
+    return valid_zone(request.GET.get("tz")) or valid_zone(request.COOKIES.get(TZ_COOKIE)) or client.practice.time_zone
+
+
+# ---- Clients ---------------------------------------------------------------------------------
+
+
+@client_required
+def mine(request):
+    client = request.client
+    zone_name = client_zone(request, client)
+    zone = ZoneInfo(zone_name)
+    upcoming = list(
+        Appointment.objects.for_client(client).active().upcoming().select_related("therapist__user", "practice")
+    )
+    slots = free_slots(client.therapist, Kind.SESSION) if client.care_status != "ended" else []
+    shown, earlier, later = window(slots, request, zone_name)
+    return render(
+        request,
+        "bookings/client/mine.html",
+        {
+            "client": client,
+            "upcoming": [(a, a.start.astimezone(zone), client_may_change(a)) for a in upcoming],
+            "days": group_by_day(shown, zone_name),
+            "earlier": earlier,
+            "later": later,
+            "zone_name": zone_name,
+            "notice_hours": BookingSettings.for_practice(client.practice).notice_hours,
+        },
+    )
+
+
+@client_required
+def book_session(request, slot):
+    client = request.client
+    start = parse_key(slot)
+    if start is None or client.care_status == "ended":
+        raise Http404
+    zone = ZoneInfo(client_zone(request, client))
+    modes = Availability.for_therapist(client.therapist).modes()
+    form = SessionForm(request.POST or None, modes=modes, initial={"key": uuid.uuid4().hex})
+    alternatives = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment = session_book(
+                client=client, start=start, mode=form.cleaned_data["mode"], by="client", key=form.cleaned_data["key"]
+            )
+        except BookingError as error:
+            form.add_error(None, error.message)
+            alternatives = [(s, s.start.astimezone(zone)) for s in error.alternatives]
+        else:
+            messages.success(request, "Your session is booked. We've emailed you the details and a calendar file.")
+            return redirect("bookings:session", appointment_uuid=appointment.uuid)
+    return render(
+        request,
+        "bookings/client/book.html",
+        {"form": form, "local": start.astimezone(zone), "slot": slot, "alternatives": alternatives, "client": client},
+        status=409 if alternatives else 200,
+    )
+
+
+@client_required
+def session(request, appointment_uuid):
+    appointment = get_appointment_for_client(request.client, appointment_uuid)
+    zone = ZoneInfo(client_zone(request, request.client))
+    return render(
+        request,
+        "bookings/client/session.html",
+        {
+            "appointment": appointment,
+            "local_start": appointment.start.astimezone(zone),
+            "local_end": appointment.end.astimezone(zone),
+            "may_change": client_may_change(appointment),
+            "notice_hours": BookingSettings.for_practice(appointment.practice).notice_hours,
+        },
+    )
+
+
+@client_required
+def session_move(request, appointment_uuid):
+    appointment = get_appointment_for_client(request.client, appointment_uuid)
+    if not client_may_change(appointment):
+        messages.info(request, "This session is too close to move here. Please contact your therapist.")
+        return redirect("bookings:session", appointment_uuid=appointment.uuid)
+    zone_name = client_zone(request, request.client)
+    error = None
+    if request.method == "POST":
+        start = parse_key(request.POST.get("slot", ""))
+        try:
+            if start is None:
+                raise BookingError("Please choose one of the times below.")
+            appointment_move(appointment=appointment, start=start, by="client")
+        except BookingError as problem:
+            error = problem.message
+        else:
+            messages.success(request, "Your session has moved. We've emailed you the new time.")
+            return redirect("bookings:session", appointment_uuid=appointment.uuid)
+    slots = [
+        s for s in free_slots(appointment.therapist, Kind.SESSION, ignore=appointment) if s.start != appointment.start
+    ]
+    shown, earlier, later = window(slots, request, zone_name)
+    return render(
+        request,
+        "bookings/client/move.html",
+        {
+            "appointment": appointment,
+            "days": group_by_day(shown, zone_name),
+            "earlier": earlier,
+            "later": later,
+            "zone_name": zone_name,
+            "error": error,
+        },
+        status=409 if error else 200,
+    )
+
+
+@client_required
+def session_cancel(request, appointment_uuid):
+    appointment = get_appointment_for_client(request.client, appointment_uuid)
+    if not client_may_change(appointment):
+        messages.info(request, "This session is too close to cancel here. Please contact your therapist.")
+        return redirect("bookings:session", appointment_uuid=appointment.uuid)
+    if request.method == "POST":
+        appointment_cancel(appointment=appointment, by="client")
+        messages.success(request, "Your session is cancelled. You can book another whenever you're ready.")
+        return redirect("bookings:mine")
+    zone = ZoneInfo(client_zone(request, request.client))
+    return render(
+        request,
+        "bookings/client/cancel.html",
+        {"appointment": appointment, "local_start": appointment.start.astimezone(zone)},
+    )
+
+
+@client_required
+def session_ics(request, appointment_uuid):
+    appointment = get_appointment_for_client(request.client, appointment_uuid)
+    url = request.build_absolute_uri(reverse("bookings:session", kwargs={"appointment_uuid": appointment.uuid}))
+    response = HttpResponse(
+        calendar.appointment_ics(appointment, manage=url), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="session.ics"'
+    return response
+
+
+# ---- Therapists ------------------------------------------------------------------------------
+
+
+def _parse_day(value: str | None, fallback: date) -> date:
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        return fallback
+
+
+@therapist_required
+def agenda(request):
+    staff = request.staff
+    zone = staff.practice.zone
+    today = timezone.now().astimezone(zone).date()
+    view = "day" if request.GET.get("view") == "day" else "week"
+    day = _parse_day(request.GET.get("date"), today)
+    first = day if view == "day" else day - timedelta(days=day.weekday())
+    length = 1 if view == "day" else 7
+    start = datetime.combine(first, datetime.min.time(), tzinfo=zone)
+    end = datetime.combine(first + timedelta(days=length), datetime.min.time(), tzinfo=zone)
+    appointments = list(
+        Appointment.objects.for_therapist(staff)
+        .between(start, end)
+        .select_related("client__user", "consultation")
+        .order_by("start")
+    )
+    days = []
+    for offset in range(length):
+        current = first + timedelta(days=offset)
+        days.append(
+            (
+                current,
+                [
+                    (a, a.start.astimezone(zone), a.end.astimezone(zone))
+                    for a in appointments
+                    if a.start.astimezone(zone).date() == current
+                ],
+            )
+        )
+    upcoming = list(
+        Appointment.objects.for_therapist(staff).active().upcoming().select_related("client__user", "consultation")[:20]
+    )
+    requests = [a for a in upcoming if a.status == Appointment.Status.REQUESTED]
+    return render(
+        request,
+        "bookings/staff/agenda.html",
+        {
+            "view": view,
+            "days": days,
+            "first": first,
+            "previous": first - timedelta(days=length),
+            "next": first + timedelta(days=length),
+            "today": today,
+            "upcoming": [(a, a.start.astimezone(zone)) for a in upcoming],
+            "requests": [(a, a.start.astimezone(zone)) for a in requests],
+            "zone_name": staff.practice.time_zone,
+        },
+    )
+
+
+@therapist_required
+def appointment_detail(request, appointment_uuid):
+    appointment = get_appointment_for_therapist(request.staff, appointment_uuid)
+    zone = request.staff.practice.zone
+    if appointment.consultation_id and appointment.consultation.note:
+        audit_read(request, appointment.consultation, client=appointment.client, object_type="bookings.consultation")
+    outcome_form = None
+    if appointment.kind == Kind.CONSULTATION and appointment.consultation_id and not appointment.consultation.outcome:
+        outcome_form = OutcomeForm()
+    return render(
+        request,
+        "bookings/staff/appointment.html",
+        {
+            "appointment": appointment,
+            "local_start": appointment.start.astimezone(zone),
+            "local_end": appointment.end.astimezone(zone),
+            "outcome_form": outcome_form,
+            "zone_name": request.staff.practice.time_zone,
+            "is_past": appointment.start <= timezone.now(),
+        },
+    )
+
+
+@therapist_required
+@require_POST
+def appointment_action(request, appointment_uuid, action):
+    appointment = get_appointment_for_therapist(request.staff, appointment_uuid)
+    try:
+        if action == "confirm":
+            appointment_confirm(appointment=appointment)
+            messages.success(request, "Confirmed. We've let them know.")
+        elif action == "cancel":
+            appointment_cancel(appointment=appointment, by="therapist")
+            messages.success(request, "Cancelled. We've let them know.")
+        elif action == "restore":
+            appointment_restore(appointment=appointment)
+            messages.success(request, "The appointment is back on the calendar.")
+        else:
+            raise Http404
+    except BookingError as error:
+        messages.error(request, error.message)
+    return redirect("bookings:appointment", appointment_uuid=appointment.uuid)
+
+
+@therapist_required
+def appointment_outcome(request, appointment_uuid):
+    appointment = get_appointment_for_therapist(request.staff, appointment_uuid)
+    if appointment.kind != Kind.CONSULTATION or not appointment.consultation_id:
+        raise Http404
+    if appointment.consultation.outcome:
+        return redirect("bookings:appointment", appointment_uuid=appointment.uuid)
+    form = OutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        consultation_outcome(
+            appointment=appointment,
+            staff=request.staff,
+            outcome=form.cleaned_data["outcome"],
+            include_other_help=form.cleaned_data["include_other_help"],
+            request=request,
+        )
+        if form.cleaned_data["outcome"] == Consultation.Outcome.GOOD_FIT:
+            messages.success(
+                request, f"We've emailed {appointment.consultation.name} an invitation to join as your client."
+            )
+        else:
+            messages.success(request, f"We've sent {appointment.consultation.name} a kind note.")
+        return redirect("bookings:appointment", appointment_uuid=appointment.uuid)
+    return render(
+        request,
+        "bookings/staff/outcome.html",
+        {"appointment": appointment, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@therapist_required
+def book_for_client(request, client_uuid):
+    client = get_client_for_clinician(request.user, client_uuid)
+    if client.therapist_id != request.staff.id:
+        raise Http404
+    zone = request.staff.practice.zone
+    form = TherapistBookForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        start = form.cleaned_data["start"].replace(tzinfo=None)
+        aware = start.replace(tzinfo=zone)
+        try:
+            appointment = session_book(
+                client=client, start=aware, mode=form.cleaned_data["mode"], by="therapist", check_slot=False
+            )
+        except BookingError as error:
+            form.add_error("start", error.message)
+        else:
+            messages.success(request, f"Booked {client.display_name} in.")
+            return redirect("bookings:appointment", appointment_uuid=appointment.uuid)
+    suggestions = [(s, s.start.astimezone(zone)) for s in free_slots(client.therapist, Kind.SESSION)[:8]]
+    return render(
+        request,
+        "bookings/staff/book_for_client.html",
+        {"form": form, "client": client, "suggestions": suggestions, "zone_name": request.staff.practice.time_zone},
+        status=400 if form.errors else 200,
+    )
+
+
+HoursFormSet = modelformset_factory(WorkingHours, form=WorkingHoursForm, extra=2, can_delete=True)
+
+
+@therapist_required
+def availability(request):
+    staff = request.staff
+    rules = Availability.for_therapist(staff)
+    hours_qs = WorkingHours.objects.filter(therapist=staff)
+    form = AvailabilityForm(request.POST or None, instance=rules, prefix="rules")
+    hours = HoursFormSet(request.POST or None, queryset=hours_qs, prefix="hours")
+    if request.method == "POST" and form.is_valid() and hours.is_valid():
+        form.save()
+        for entry in hours.save(commit=False):
+            entry.therapist = staff
+            entry.save()
+        for gone in hours.deleted_objects:
+            gone.delete()
+        messages.success(request, "Your availability is saved.")
+        return redirect("bookings:availability")
+    return render(
+        request,
+        "bookings/staff/availability.html",
+        {
+            "form": form,
+            "hours": hours,
+            "days_off": DayOff.objects.filter(therapist=staff, date__gte=timezone.localdate()),
+            "day_off_form": DayOffForm(),
+            "zone_name": staff.practice.time_zone,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@therapist_required
+def days_off(request):
+    staff = request.staff
+    if request.method == "POST":
+        if request.POST.get("remove"):
+            DayOff.objects.filter(
+                therapist=staff, pk=request.POST["remove"] if request.POST["remove"].isdigit() else 0
+            ).delete()
+            return redirect("bookings:availability")
+        form = DayOffForm(request.POST)
+        if form.is_valid():
+            DayOff.objects.get_or_create(
+                therapist=staff, date=form.cleaned_data["date"], defaults={"note": form.cleaned_data["note"]}
+            )
+            messages.success(request, "Day off added.")
+            return redirect("bookings:availability")
+    else:
+        form = DayOffForm()
+    return render(
+        request, "bookings/staff/day_off.html", {"form": form}, status=400 if request.method == "POST" else 200
+    )
+
+
+@therapist_required
+def feed(request):
+    staff = request.staff
+    rules = Availability.for_therapist(staff)
+    form = FeedForm(request.POST or None, initial={"feed_shows_names": rules.feed_shows_names})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "rotate":
+            feed_token_rotate(therapist=staff)
+            messages.success(request, "Here is your new private calendar link. Any earlier link has stopped working.")
+        elif action == "revoke":
+            feed_token_revoke(therapist=staff)
+            messages.success(request, "Your calendar link is switched off.")
+        elif form.is_valid():
+            rules.feed_shows_names = form.cleaned_data["feed_shows_names"]
+            rules.save(update_fields=["feed_shows_names"])
+            messages.success(request, "Saved.")
+        return redirect("bookings:feed")
+    rules.refresh_from_db()
+    feed_url = (
+        request.build_absolute_uri(reverse("bookings:therapist_feed", kwargs={"token": rules.feed_token}))
+        if rules.feed_token
+        else ""
+    )
+    return render(request, "bookings/staff/feed.html", {"form": form, "feed_url": feed_url, "rules": rules})
+
+
+@owner_required
+def practice_rules(request):
+    rules = BookingSettings.for_practice(request.staff.practice)
+    form = BookingSettingsForm(request.POST or None, instance=rules)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Booking settings saved.")
+        return redirect("bookings:practice_rules")
+    return render(request, "bookings/staff/practice_rules.html", {"form": form}, status=400 if form.errors else 200)

@@ -1,0 +1,368 @@
+"""The practice's front door: its public page and the free consultation, no account needed."""
+
+import uuid
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from audit.services import client_ip
+from bookings import calendar
+from bookings.access import get_feed_therapist, get_practice_public, get_therapist_public
+from bookings.forms import ConsultationForm, ZoneForm, valid_zone
+from bookings.models import Appointment, Availability, BookingSettings, Kind
+from bookings.services import (
+    BookingError,
+    appointment_cancel,
+    appointment_move,
+    consultation_book,
+    consultation_from_signature,
+    manage_signature,
+)
+from bookings.slots import free_slots, parse_key
+from practice.models import Practice, StaffMember
+
+TZ_COOKIE = "tz"
+DAYS_SHOWN = 7
+
+
+def visitor_zone(request, practice) -> tuple[str, bool]:
+    """The zone to show times in, and whether the person chose it (rather than us guessing)."""
+    chosen = valid_zone(request.GET.get("tz")) or valid_zone(request.POST.get("tz"))
+    if chosen:
+        return chosen, True
+    return valid_zone(request.COOKIES.get(TZ_COOKIE)) or practice.time_zone, bool(request.COOKIES.get(TZ_COOKIE))
+
+
+def remember_zone(response, request, zone_name: str):
+    if request.GET.get("tz") and request.COOKIES.get(TZ_COOKIE) != zone_name:
+        response.set_cookie(TZ_COOKIE, zone_name, max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure())
+    return response
+
+
+def group_by_day(slots, zone_name: str):
+    zone = ZoneInfo(zone_name)
+    days: dict[date, list] = {}
+    for slot in slots:
+        local = slot.start.astimezone(zone)
+        days.setdefault(local.date(), []).append((slot, local))
+    return sorted(days.items())
+
+
+def window(slots, request, zone_name: str):
+    """Slots within DAYS_SHOWN days from ``?from=`` (a date in the visitor's zone), plus paging dates."""
+    zone = ZoneInfo(zone_name)
+    today = timezone.now().astimezone(zone).date()
+    try:
+        first = date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        first = None
+    if first is None or first < today:
+        first = slots[0].start.astimezone(zone).date() if slots else today
+    last = first + timedelta(days=DAYS_SHOWN)
+    shown = [s for s in slots if first <= s.start.astimezone(zone).date() < last]
+    later = next((s.start.astimezone(zone).date() for s in slots if s.start.astimezone(zone).date() >= last), None)
+    earlier = (
+        first - timedelta(days=DAYS_SHOWN)
+        if first > today and slots and slots[0].start.astimezone(zone).date() < first
+        else None
+    )
+    return shown, earlier, later
+
+
+def root(request):
+    practices = list(Practice.objects.order_by("name"))
+    if len(practices) == 1:
+        return practice_page(request, practices[0].slug)
+    return render(request, "bookings/public/index.html", {"practices": practices})
+
+
+def practice_page(request, slug):
+    practice = get_practice_public(slug)
+    rules = BookingSettings.for_practice(practice)
+    therapists = list(
+        StaffMember.objects.therapists().in_practice(practice).select_related("user").order_by("user__name")
+    )
+    return render(
+        request,
+        "bookings/public/practice.html",
+        {"practice": practice, "rules": rules, "therapists": therapists, "public_practice": practice},
+    )
+
+
+def _consulting_therapists(practice):
+    therapists = StaffMember.objects.therapists().in_practice(practice).select_related("user", "practice")
+    offered = set(
+        Availability.objects.filter(
+            therapist__in=therapists, offers_consultation=True, accepts_bookings=True
+        ).values_list("therapist_id", flat=True)
+    )
+    return [t for t in therapists.order_by("user__name") if t.id in offered]
+
+
+def _chosen_therapists(practice, choice: str):
+    everyone = _consulting_therapists(practice)
+    if not choice or choice == "any":
+        return everyone, None
+    chosen = get_therapist_public(practice, choice)
+    if chosen.id not in {t.id for t in everyone}:
+        raise Http404
+    return [chosen], chosen
+
+
+def _merged_slots(therapists):
+    seen: dict = {}
+    for therapist in therapists:
+        for slot in free_slots(therapist, Kind.CONSULTATION):
+            seen.setdefault(slot.start, slot)
+    return [seen[start] for start in sorted(seen)]
+
+
+def consult_slots(request, slug):
+    practice = get_practice_public(slug)
+    choice = request.GET.get("with", "any")
+    therapists, chosen = _chosen_therapists(practice, choice)
+    zone_name, explicit = visitor_zone(request, practice)
+    slots = _merged_slots(therapists)
+    shown, earlier, later = window(slots, request, zone_name)
+    response = render(
+        request,
+        "bookings/public/slots.html",
+        {
+            "practice": practice,
+            "public_practice": practice,
+            "therapists": _consulting_therapists(practice),
+            "chosen": chosen,
+            "choice": str(chosen.uuid) if chosen else "any",
+            "days": group_by_day(shown, zone_name),
+            "earlier": earlier,
+            "later": later,
+            "zone_name": zone_name,
+            "zone_explicit": explicit,
+            "zone_form": ZoneForm(initial={"tz": zone_name}),
+        },
+    )
+    return remember_zone(response, request, zone_name)
+
+
+def _rate_limited(request) -> bool:
+    limit = settings.TENDING_BOOKING_RATE_LIMIT
+    key = f"bookings:rate:{client_ip(request) or 'unknown'}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count > limit
+
+
+def consult_form(request, slug, slot):
+    practice = get_practice_public(slug)
+    start = parse_key(slot)
+    if start is None:
+        raise Http404
+    choice = request.GET.get("with", "any")
+    therapists, chosen = _chosen_therapists(practice, choice)
+    zone_name, _explicit = visitor_zone(request, practice)
+    modes = sorted({m for t in therapists for m in Availability.for_therapist(t).modes()}, reverse=True)
+    form = ConsultationForm(request.POST or None, modes=modes, initial={"key": uuid.uuid4().hex, "tz": zone_name})
+    alternatives = []
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["website"]:
+            # A bot filled the hidden field: answer as if all went well, book nothing.
+            return redirect("bookings:consult_booked", slug=practice.slug)
+        if _rate_limited(request):
+            form.add_error(
+                None,
+                "We've had a lot of booking requests from your connection in the last hour. "
+                "Please try again a little later, or email the practice.",
+            )
+            status = 429
+        else:
+            try:
+                consultation_book(
+                    practice=practice,
+                    therapists=therapists,
+                    start=start,
+                    name=data["name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    note=data["note"],
+                    mode=data["mode"],
+                    time_zone=valid_zone(data["tz"]) or zone_name,
+                    key=data["key"],
+                )
+            except BookingError as error:
+                form.add_error(None, error.message)
+                alternatives = error.alternatives
+                status = 409
+            else:
+                return redirect("bookings:consult_booked", slug=practice.slug)
+    elif request.method == "POST":
+        status = 400
+    local = start.astimezone(ZoneInfo(zone_name))
+    return render(
+        request,
+        "bookings/public/consult_form.html",
+        {
+            "practice": practice,
+            "public_practice": practice,
+            "form": form,
+            "chosen": chosen,
+            "choice": str(chosen.uuid) if chosen else "any",
+            "local": local,
+            "zone_name": zone_name,
+            "alternatives": [(s, s.start.astimezone(ZoneInfo(zone_name))) for s in alternatives],
+        },
+        status=status,
+    )
+
+
+def consult_booked(request, slug):
+    practice = get_practice_public(slug)
+    return render(request, "bookings/public/booked.html", {"practice": practice, "public_practice": practice})
+
+
+def _managed(signed):
+    consultation = consultation_from_signature(signed)
+    if consultation is None:
+        raise Http404
+    appointment = (
+        consultation.appointments.select_related("therapist__user", "practice", "consultation")
+        .order_by("-created_at")
+        .first()
+    )
+    if appointment is None:
+        raise Http404
+    return consultation, appointment
+
+
+def manage(request, signed):
+    consultation, appointment = _managed(signed)
+    zone_name = valid_zone(request.GET.get("tz")) or consultation.time_zone
+    zone = ZoneInfo(zone_name)
+    return render(
+        request,
+        "bookings/public/manage.html",
+        {
+            "practice": appointment.practice,
+            "public_practice": appointment.practice,
+            "appointment": appointment,
+            "consultation": consultation,
+            "local_start": appointment.start.astimezone(zone),
+            "local_end": appointment.end.astimezone(zone),
+            "zone_name": zone_name,
+            "signed": signed,
+            "is_past": appointment.start <= timezone.now(),
+        },
+    )
+
+
+def manage_move(request, signed):
+    consultation, appointment = _managed(signed)
+    if not appointment.is_active or appointment.start <= timezone.now():
+        return redirect("bookings:manage", signed=signed)
+    zone_name = valid_zone(request.GET.get("tz")) or valid_zone(request.POST.get("tz")) or consultation.time_zone
+    error = None
+    if request.method == "POST":
+        start = parse_key(request.POST.get("slot", ""))
+        if start is None:
+            error = "Please choose one of the times below."
+        else:
+            try:
+                appointment_move(appointment=appointment, start=start, by="visitor")
+            except BookingError as problem:
+                error = problem.message
+            else:
+                return redirect(reverse("bookings:manage", kwargs={"signed": signed}) + "?moved=1")
+    slots = free_slots(appointment.therapist, Kind.CONSULTATION, ignore=appointment)
+    slots = [s for s in slots if s.start != appointment.start]
+    shown, earlier, later = window(slots, request, zone_name)
+    return render(
+        request,
+        "bookings/public/move.html",
+        {
+            "practice": appointment.practice,
+            "public_practice": appointment.practice,
+            "appointment": appointment,
+            "days": group_by_day(shown, zone_name),
+            "earlier": earlier,
+            "later": later,
+            "zone_name": zone_name,
+            "signed": signed,
+            "error": error,
+            "local_start": appointment.start.astimezone(ZoneInfo(zone_name)),
+        },
+        status=409 if error else 200,
+    )
+
+
+def manage_cancel(request, signed):
+    consultation, appointment = _managed(signed)
+    if request.method == "POST":
+        appointment_cancel(appointment=appointment, by="visitor")
+        return redirect(reverse("bookings:manage", kwargs={"signed": signed}) + "?cancelled=1")
+    zone = ZoneInfo(consultation.time_zone)
+    return render(
+        request,
+        "bookings/public/cancel.html",
+        {
+            "practice": appointment.practice,
+            "public_practice": appointment.practice,
+            "appointment": appointment,
+            "local_start": appointment.start.astimezone(zone),
+            "zone_name": consultation.time_zone,
+            "signed": signed,
+        },
+    )
+
+
+def manage_ics(request, signed):
+    _consultation, appointment = _managed(signed)
+    url = request.build_absolute_uri(reverse("bookings:manage", kwargs={"signed": signed}))
+    response = HttpResponse(
+        calendar.appointment_ics(appointment, manage=url), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="consultation.ics"'
+    return response
+
+
+def therapist_feed(request, token):
+    therapist = get_feed_therapist(token)
+    rules = Availability.for_therapist(therapist)
+    since = timezone.now() - timedelta(days=60)
+    appointments = (
+        Appointment.objects.for_therapist(therapist)
+        .filter(end__gte=since)
+        .select_related("client__user", "consultation", "practice", "therapist__user")
+        .order_by("start")
+    )
+    body = calendar.therapist_feed(therapist, appointments, show_names=rules.feed_shows_names)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def set_zone(request):
+    """The "show times in" chooser when JavaScript is off: remember the zone, go back."""
+    zone_name = valid_zone(request.POST.get("tz"))
+    back = request.POST.get("next", "/")
+    if not back.startswith("/") or back.startswith("//"):
+        back = "/"
+    response = redirect(back)
+    if zone_name:
+        response.set_cookie(TZ_COOKIE, zone_name, max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure())
+    return response
+
+
+__all__ = ["manage_signature"]
