@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from tending.testing.db import db_fingerprint
-from tending.testing.matrix import ANON, LOGIN, NOT_FOUND, all_routes
+from tending.testing.db import assert_no_writes
+from tending.testing.matrix import ANON, LOGIN, all_routes
 from tending.testing.personas import PERSONAS, TendingTestCase
 from tending.testing.urls import is_third_party, walk_urls
 
@@ -32,16 +32,18 @@ class UrlMatrixTests(TendingTestCase):
         self.assertEqual(sorted({n for n in names if names.count(n) > 1}), [])
 
     def test_each_persona_gets_what_its_role_allows(self):
+        browsers = {persona: self.as_(persona) for persona in PERSONAS}
         for route in self.routes:
             if "GET" not in route.methods:
                 continue
             url = self.url_for(route)
             for persona in PERSONAS:
                 with self.subTest(route=route.name, persona=persona):
-                    response = self.as_(persona).get(url)
+                    response = browsers[persona].get(url)
                     self.assert_status(response, route.expected(persona))
 
     def test_refused_writes_change_nothing(self):
+        browsers = {persona: self.as_(persona) for persona in PERSONAS}
         for route in self.routes:
             if "POST" not in route.methods:
                 continue
@@ -51,13 +53,9 @@ class UrlMatrixTests(TendingTestCase):
                 if persona in route.allowed():
                     continue
                 with self.subTest(route=route.name, persona=persona):
-                    http = self.as_(persona)  # signing in writes last_login, so before the snapshot
-                    before = db_fingerprint()
-                    response = http.post(url, data)
-                    expected = route.expected(persona) if route.kind != "public" else response.status_code
-                    if expected in (LOGIN, NOT_FOUND):
-                        self.assert_status(response, expected)
-                        self.assertEqual(db_fingerprint(), before, f"{persona} changed data through {url}")
+                    with assert_no_writes(self, f"{persona} changed data through {url}"):
+                        response = browsers[persona].post(url, data)
+                    self.assert_status(response, route.expected(persona))
 
     def test_third_party_pages_never_fail(self):
         for name, route, callback in walk_urls():
@@ -74,3 +72,9 @@ class UrlMatrixTests(TendingTestCase):
             self.assertTrue(response["Location"].startswith(reverse("account_login")), response["Location"])
         else:
             self.assertEqual(response.status_code, expected, response.content[:300])
+
+
+class NoWritesGuardTests(TendingTestCase):
+    def test_the_guard_notices_a_write(self):
+        with self.assertRaises(AssertionError), assert_no_writes(self):
+            self.w.practice.save(update_fields=["name"])
