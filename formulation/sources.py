@@ -24,20 +24,14 @@ def session_dates(client) -> list[date]:
 
 
 def measure_scores(client) -> dict[str, list[Score]]:
-    """Each instrument's totals over time, oldest first: {"phq9": [Score(on, value)], "scs_sf": [...]}.
+    """Each instrument's totals over time, oldest first, in one query:
+    ``{"phq9": [Score(on, value)], "scs_sf": [...]}`` (WHO-5 as its percentage; SCS-SF as its mean)."""
+    from measures.models import MeasureResponse
 
-    Reads ``measures.selectors.score_series`` (issue 4). Until that exists this
-    answers with no scores, and the measure rows of the timeline and the
-    self-compassion rule stay quiet.
-    """
-    try:
-        from measures import selectors
-    except ImportError:
-        return {}
-    series = getattr(selectors, "score_series", None)
-    if series is None:
-        return {}
+    zone = client.practice.zone
+    rows = MeasureResponse.objects.for_client(client).chronological().values_list("instrument", "completed_at", "total")
     found: dict[str, list[Score]] = {}
-    for instrument, points in series(client).items():
-        found[instrument] = [Score(on=on, value=float(value)) for on, value in points]
+    for instrument, completed_at, total in rows:
+        value = total * 4 if instrument == "who5" else total
+        found.setdefault(instrument, []).append(Score(on=completed_at.astimezone(zone).date(), value=float(value)))
     return found

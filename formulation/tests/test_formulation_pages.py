@@ -70,12 +70,12 @@ class FormulationPageTests(TendingTestCase):
         http.get(self.detail_url())
         # session, user, staff, practice (nav), client; the audited read (savepoint, last hash, insert,
         # release; PostgreSQL adds its advisory lock); symptoms + history; causes + history + links;
-        # waiting insights; session dates.
+        # waiting insights; session dates; measure scores.
         with self.assertNumQueries(self.pinned_count()):
             http.get(self.detail_url())
 
     def pinned_count(self):
-        return 16 if connection.vendor == "sqlite" else 17
+        return 17 if connection.vendor == "sqlite" else 18
 
     def test_a_therapist_adds_a_symptom_and_links_it_to_a_cause(self):
         http = self.as_("therapist")
@@ -233,3 +233,39 @@ class FormulationPageTests(TendingTestCase):
                 )
                 self.assertEqual(response.status_code, 404)
         self.assertEqual(panic.history.count(), 1)
+
+
+def scs_answers(mean: int) -> list[int]:
+    """Raw SCS-SF answers whose scored mean is ``mean`` (items 1, 4, 8, 9, 11, 12 are reverse-scored)."""
+    return [6 - mean if n in (1, 4, 8, 9, 11, 12) else mean for n in range(1, 13)]
+
+
+class CompassionWatchTests(TendingTestCase):
+    def test_the_daily_watch_notices_symptoms_easing_while_self_compassion_stays(self):
+        from datetime import UTC, datetime
+
+        from django.core.management import call_command
+
+        from measures.services import measure_response_record
+
+        cara = self.w.client_a
+        at = [datetime(2026, 1, 5, 9, tzinfo=UTC), datetime(2026, 3, 2, 9, tzinfo=UTC)]
+        measure_response_record(client=cara, instrument="phq9", answers=[2] * 9, completed_at=at[0])
+        measure_response_record(client=cara, instrument="phq9", answers=[1] * 9, completed_at=at[1])
+        for moment in at:
+            measure_response_record(client=cara, instrument="scs_sf", answers=[3] * 12, completed_at=moment)
+        # Dev's scores improve along with self-compassion: nothing to say.
+        dev = self.w.client_b
+        measure_response_record(client=dev, instrument="phq9", answers=[2] * 9, completed_at=at[0])
+        measure_response_record(client=dev, instrument="phq9", answers=[1] * 9, completed_at=at[1])
+        measure_response_record(client=dev, instrument="scs_sf", answers=scs_answers(2), completed_at=at[0])
+        measure_response_record(client=dev, instrument="scs_sf", answers=scs_answers(4), completed_at=at[1])
+        call_command("formulation_watch", stdout=open("/dev/null", "w"))
+        insight = Insight.objects.get()
+        self.assertEqual((insight.client, insight.kind), (cara, Insight.Kind.COMPASSION_UNCHANGED))
+        self.assertEqual(insight.facts["first"][1], 18)
+        self.assertEqual(insight.facts["last"][1], 9)
+        call_command("formulation_watch", stdout=open("/dev/null", "w"))
+        self.assertEqual(Insight.objects.count(), 1)
+        page = self.as_("therapist").get(reverse("formulation:detail", kwargs={"client_uuid": cara.uuid}))
+        self.assertContains(page, "Symptoms easing, self-compassion unchanged")
