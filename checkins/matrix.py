@@ -1,3 +1,5 @@
-from tending.testing.matrix import Route  # noqa: F401
+from tending.testing.matrix import CLIENT, Route
 
-ROUTES = []
+ROUTES = [
+    Route("checkins:today", CLIENT, methods=("GET", "POST"), post_data={"mood": "6", "note": "A quiet day"}),
+]

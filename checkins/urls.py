@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from checkins import views
 
 app_name = "checkins"
-urlpatterns = []
+urlpatterns = [
+    path("", views.today, name="today"),
+]

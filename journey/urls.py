@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from journey import views
 
 app_name = "journey"
-urlpatterns = []
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("clients/<uuid:client_uuid>/", views.client_journey, name="client"),
+]

@@ -1,0 +1,106 @@
+import uuid
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from core.crypto import EncryptedTextField
+from practice.models import Client
+
+FEELINGS = (
+    ("calm", "Calm"),
+    ("content", "Content"),
+    ("hopeful", "Hopeful"),
+    ("grateful", "Grateful"),
+    ("loved", "Loved"),
+    ("tired", "Tired"),
+    ("anxious", "Anxious"),
+    ("low", "Low"),
+    ("sad", "Sad"),
+    ("lonely", "Lonely"),
+    ("irritable", "Irritable"),
+    ("angry", "Angry"),
+    ("overwhelmed", "Overwhelmed"),
+    ("numb", "Numb"),
+    ("ashamed", "Ashamed"),
+    ("tender", "Tender"),
+)
+BODY_AREAS = (
+    ("head", "Head"),
+    ("jaw", "Jaw and face"),
+    ("throat", "Throat"),
+    ("shoulders", "Neck and shoulders"),
+    ("chest", "Chest"),
+    ("stomach", "Stomach"),
+    ("back", "Back"),
+    ("arms", "Arms and hands"),
+    ("legs", "Legs and feet"),
+    ("all_over", "All over"),
+)
+
+# The 0–10 scales: field name → (domain, question, what 0 means, what 10 means).
+SCALES = {
+    "mood": ("mind", "Mood", "Very low", "Very good"),
+    "energy": ("body", "Energy", "Exhausted", "Full of energy"),
+    "tension": ("body", "Tension in my body", "Relaxed", "Very tense"),
+    "sleep": ("body", "Last night's sleep", "Very poor", "Very good"),
+    "peace": ("soul", "A sense of peace", "None", "Deeply peaceful"),
+    "fulfilment": ("soul", "A sense of fulfilment", "None", "Very fulfilled"),
+    "self_kindness": ("heart", "How kind have I been to myself today?", "Not at all", "Very kind"),
+}
+
+
+def scale_field():
+    return models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+
+
+class CheckInQuerySet(models.QuerySet):
+    def for_client(self, client):
+        return self.filter(client=client)
+
+    def on(self, day):
+        return self.filter(local_date=day)
+
+
+class CheckIn(models.Model):
+    """A quick daily check-in on mind, body, soul and heart. Any part may be left out."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="checkins")
+    # The day in the practice's time zone: "one a day" and "editable that day" are about this date.
+    local_date = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    feelings = models.JSONField(default=list, blank=True)
+    body_areas = models.JSONField(default=list, blank=True)
+    mood = scale_field()
+    energy = scale_field()
+    tension = scale_field()
+    sleep = scale_field()
+    peace = scale_field()
+    fulfilment = scale_field()
+    self_kindness = scale_field()
+    note = EncryptedTextField(null=True, blank=True)
+
+    objects = CheckInQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["client", "local_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    *(models.Q(**{f"{name}__isnull": True}) | models.Q(**{f"{name}__lte": 10}) for name in SCALES)
+                ),
+                name="checkin_scales_0_to_10",
+            )
+        ]
+
+    def feeling_labels(self) -> list[str]:
+        labels = dict(FEELINGS)
+        return [labels.get(f, f) for f in self.feelings]
+
+    def body_area_labels(self) -> list[str]:
+        labels = dict(BODY_AREAS)
+        return [labels.get(a, a) for a in self.body_areas]

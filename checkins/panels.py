@@ -1,0 +1,14 @@
+"""The check-in invitation on the client's home."""
+
+from django.template.loader import render_to_string
+
+from checkins.access import todays_checkin_for_client
+
+ORDER = 20
+
+
+def checkin_panel(request, client) -> str:
+    return render_to_string("checkins/panel.html", {"today": todays_checkin_for_client(client)}, request=request)
+
+
+CLIENT_HOME = [checkin_panel]

@@ -1,0 +1,31 @@
+"""Questionnaires on the client's home and on the therapist's page for a client."""
+
+from django.template.loader import render_to_string
+
+from measures.forms import SendForm
+from measures.models import MeasureRequest, MeasureResponse, MeasureSchedule
+
+ORDER = 30
+RECENT = 6
+
+
+def waiting_panel(request, client) -> str:
+    pending = list(MeasureRequest.objects.pending().for_client(client).order_by("requested_at"))
+    if not pending:
+        return ""
+    return render_to_string("measures/panel_waiting.html", {"pending": pending}, request=request)
+
+
+def record_panel(request, client) -> str:
+    context = {
+        "client": client,
+        "form": SendForm(),
+        "schedules": list(MeasureSchedule.objects.active().filter(client=client).order_by("instrument")),
+        "pending": list(MeasureRequest.objects.pending().for_client(client).order_by("requested_at")),
+        "recent": list(MeasureResponse.objects.for_client(client).order_by("-completed_at")[:RECENT]),
+    }
+    return render_to_string("measures/panel_record.html", context, request=request)
+
+
+CLIENT_HOME = [waiting_panel]
+CLIENT_RECORD = [record_panel]
