@@ -1,3 +1,31 @@
-from tending.testing.matrix import Route  # noqa: F401
+from tending.testing.matrix import CLIENT, CLIENT_OBJECT, THERAPIST_OF_CLIENT, Route
 
-ROUTES = []
+
+def _entry(w):
+    from journal.models import Entry
+
+    return Entry.objects.create(client=w.client_a, body="A quiet evening.", is_draft=False)
+
+
+def _uuid(w, entry):
+    return {"entry_uuid": entry.uuid}
+
+
+ROUTES = [
+    Route("journal:list", CLIENT),
+    Route("journal:new", CLIENT, methods=("GET", "POST"), post_data={"prompt": "free", "body": "Hello."}),
+    Route("journal:autosave", CLIENT, methods=("POST",), post_data={"prompt": "free", "body": "Typing..."}),
+    Route("journal:detail", CLIENT_OBJECT, setup=_entry, kwargs=_uuid),
+    Route(
+        "journal:edit",
+        CLIENT_OBJECT,
+        setup=_entry,
+        kwargs=_uuid,
+        methods=("GET", "POST"),
+        post_data={"prompt": "free", "body": "Changed."},
+    ),
+    Route("journal:share", CLIENT_OBJECT, setup=_entry, kwargs=_uuid, methods=("POST",)),
+    Route("journal:unshare", CLIENT_OBJECT, setup=_entry, kwargs=_uuid, methods=("POST",)),
+    Route("journal:delete", CLIENT_OBJECT, setup=_entry, kwargs=_uuid, methods=("GET", "POST")),
+    Route("journal:shared", THERAPIST_OF_CLIENT, kwargs=lambda w, _: {"client_uuid": w.client_a.uuid}),
+]

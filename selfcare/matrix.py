@@ -1,3 +1,46 @@
-from tending.testing.matrix import Route  # noqa: F401
+from tending.testing.matrix import CLIENT, CLIENT_OBJECT, PUBLIC, Route
 
-ROUTES = []
+
+def _activity(w):
+    from selfcare.models import Activity
+
+    return Activity.objects.create(client=w.client_a, area="body", text="A walk by the river", rhythm="few_a_week")
+
+
+def _reminder(w):
+    from selfcare.models import Reminder
+
+    return Reminder.objects.create(client=w.client_a, is_on=True, message="Time for you.")
+
+
+def _uuid(w, activity):
+    return {"activity_uuid": activity.uuid}
+
+
+ROUTES = [
+    Route(
+        "selfcare:plan",
+        CLIENT,
+        methods=("GET", "POST"),
+        post_data={"text": "Call my sister", "area": "soul", "rhythm": "weekly"},
+    ),
+    Route(
+        "selfcare:reminders",
+        CLIENT,
+        methods=("GET", "POST"),
+        post_data={"is_on": "on", "time_of_day": "18:00", "days": "every_day", "message": "Be kind."},
+    ),
+    # The token in the email is the key: anyone holding it may stop the reminders, nothing more.
+    Route("selfcare:reminder_stop", PUBLIC, setup=_reminder, kwargs=lambda w, r: {"token": r.stop_token}),
+    Route(
+        "selfcare:edit",
+        CLIENT_OBJECT,
+        setup=_activity,
+        kwargs=_uuid,
+        methods=("GET", "POST"),
+        post_data={"text": "Changed", "area": "mind", "rhythm": "weekly"},
+    ),
+    Route("selfcare:tick", CLIENT_OBJECT, setup=_activity, kwargs=_uuid, methods=("POST",)),
+    Route("selfcare:untick", CLIENT_OBJECT, setup=_activity, kwargs=_uuid, methods=("POST",)),
+    Route("selfcare:archive", CLIENT_OBJECT, setup=_activity, kwargs=_uuid, methods=("POST",)),
+]

@@ -2,10 +2,14 @@ from django.urls import include, path
 
 from bookings import views_public as bookings_public
 from core import views as core_views
+from mindfulness import offline as mindfulness_offline
 
 urlpatterns = [
     path("", bookings_public.root, name="root"),
     path("healthz", core_views.healthz, name="healthz"),
+    # Served from the root so the service worker may look after /practices/ and /crisis/.
+    path("sw.js", mindfulness_offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", mindfulness_offline.web_manifest, name="web_manifest"),
     path("crisis/", include("crisis.urls")),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),

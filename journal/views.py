@@ -1,0 +1,176 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from audit.services import audit_record
+from audit.models import AuditEvent
+from crisis.contacts import contacts_for
+from journal.access import get_entry_for_client, get_shared_entries_for_clinician
+from journal.detection import Findings
+from journal.forms import AutosaveForm, EntryForm
+from journal.models import PROMPT_HINTS, Entry, Prompt
+from journal.services import entry_autosave, entry_delete, entry_save, entry_share, entry_unshare, safe_detect
+from mindfulness.content import SELF_COMPASSION_BREAK_SLUG
+from practice.access import client_required, therapist_required
+
+PAGE_SIZE = 20
+
+
+def _support_context(client, findings: Findings) -> dict:
+    return {
+        "findings": findings,
+        "country": contacts_for(client.practice.country),
+        "break_slug": SELF_COMPASSION_BREAK_SLUG,
+    }
+
+
+def _alerts_agreed(client) -> bool:
+    from onboarding.consents import has_consent
+
+    return has_consent(client, "journal_risk_alerts")
+
+
+@client_required
+def entry_list(request):
+    entries = Entry.objects.for_client(request.client).newest_first()
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "journal/list.html",
+        {
+            "page": page,
+            "prompts": [(value, label) for value, label in Prompt.choices],
+            "alerts_agreed": _alerts_agreed(request.client),
+        },
+    )
+
+
+def _edit(request, entry):
+    client = request.client
+    prompt = entry.prompt if entry else request.GET.get("prompt", Prompt.FREE)
+    if prompt not in Prompt.values:
+        prompt = Prompt.FREE
+    initial = {"prompt": prompt, "body": entry.body if entry else "", "entry": entry.uuid if entry else None}
+    form = EntryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        target = entry
+        if target is None and form.cleaned_data["entry"]:
+            # The draft the autosave made for this very page.
+            target = Entry.objects.for_client(client).filter(uuid=form.cleaned_data["entry"]).first()
+        saved, findings = entry_save(
+            client=client,
+            entry=target,
+            body=form.cleaned_data["body"],
+            prompt=form.cleaned_data["prompt"],
+            request=request,
+        )
+        messages.success(request, "Saved. Only you can read it unless you choose to share it.")
+        return redirect("journal:detail", entry_uuid=saved.uuid)
+    return render(
+        request,
+        "journal/edit.html",
+        {
+            "form": form,
+            "entry": entry,
+            "prompt_label": Prompt(prompt).label,
+            "prompt_hint": PROMPT_HINTS[Prompt(prompt)],
+            "therapist": client.therapist,
+            "alerts_agreed": _alerts_agreed(client),
+        },
+    )
+
+
+@client_required
+def new(request):
+    return _edit(request, None)
+
+
+@client_required
+def edit(request, entry_uuid):
+    return _edit(request, get_entry_for_client(request.client, entry_uuid))
+
+
+@client_required
+@require_POST
+def autosave(request):
+    """htmx: keep the draft on the server as the client types, so a timed-out session loses nothing."""
+    form = AutosaveForm(request.POST)
+    if not form.is_valid():
+        return render(request, "journal/_autosave.html", {"problem": True})
+    data = form.cleaned_data
+    entry = None
+    if data["entry"]:
+        entry = Entry.objects.for_client(request.client).filter(uuid=data["entry"]).first()
+    body = data["body"] or ""
+    if entry is None and not body.strip():
+        return HttpResponse(status=204)
+    entry = entry_autosave(
+        client=request.client, entry=entry, body=body, prompt=data["prompt"] or (entry.prompt if entry else Prompt.FREE)
+    )
+    findings = safe_detect(body)
+    return render(
+        request,
+        "journal/_autosave.html",
+        {"entry": entry, **_support_context(request.client, findings)},
+    )
+
+
+@client_required
+def detail(request, entry_uuid):
+    entry = get_entry_for_client(request.client, entry_uuid)
+    findings = Findings(harsh=entry.harsh_found, risk=entry.risk_found)
+    return render(
+        request,
+        "journal/detail.html",
+        {"entry": entry, "therapist": request.client.therapist, **_support_context(request.client, findings)},
+    )
+
+
+@client_required
+@require_POST
+def share(request, entry_uuid):
+    entry = get_entry_for_client(request.client, entry_uuid)
+    if entry.is_draft:
+        messages.info(request, "Save the entry first, then you can share it.")
+    elif not entry.is_shared:
+        entry_share(entry=entry, request=request)
+        messages.success(request, f"Shared with {request.client.therapist.display_name}. You can stop sharing at any time.")
+    return redirect("journal:detail", entry_uuid=entry.uuid)
+
+
+@client_required
+@require_POST
+def unshare(request, entry_uuid):
+    entry = get_entry_for_client(request.client, entry_uuid)
+    if entry.is_shared:
+        entry_unshare(entry=entry, request=request)
+        messages.success(request, "This entry is private again.")
+    return redirect("journal:detail", entry_uuid=entry.uuid)
+
+
+@client_required
+def delete(request, entry_uuid):
+    entry = get_entry_for_client(request.client, entry_uuid)
+    if request.method == "POST":
+        entry_delete(entry=entry, request=request)
+        messages.success(request, "The entry is deleted.")
+        return redirect("journal:list")
+    return render(request, "journal/delete.html", {"entry": entry})
+
+
+@therapist_required
+def shared(request, client_uuid):
+    """The entries a client chose to share with their therapist; nothing else of the journal."""
+    client, entries = get_shared_entries_for_clinician(request.user, client_uuid)
+    entries = list(entries[:50])
+    audit_record(
+        action=AuditEvent.Action.READ,
+        object_type="journal.entry",
+        object_id="shared",
+        request=request,
+        client=client,
+        detail={"entries": [str(e.uuid) for e in entries]},
+    )
+    return render(request, "journal/shared.html", {"client": client, "entries": entries})

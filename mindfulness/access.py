@@ -1,0 +1,49 @@
+"""Who may see which practice. Each helper returns the object or raises Http404."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from mindfulness.content import builtin
+from mindfulness.models import CustomPractice, Recommendation
+
+
+def get_builtin_practice(slug: str):
+    practice = builtin(slug)
+    if practice is None:
+        raise Http404
+    return practice
+
+
+def get_custom_practice_for_client(client, practice_uuid) -> CustomPractice:
+    """A therapist's own practice, for one of that therapist's clients only."""
+    try:
+        return CustomPractice.objects.for_client(client).get(uuid=practice_uuid)
+    except (CustomPractice.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+
+
+def get_custom_practice_for_author(staff, practice_uuid) -> CustomPractice:
+    try:
+        return CustomPractice.objects.by_author(staff).live().get(uuid=practice_uuid)
+    except (CustomPractice.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+
+
+def get_recommendation_for_therapist(staff, recommendation_uuid) -> Recommendation:
+    """A recommendation the therapist made to one of their own current clients."""
+    try:
+        return Recommendation.objects.active().select_related("client").get(
+            uuid=recommendation_uuid, therapist=staff, client__therapist=staff
+        )
+    except (Recommendation.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+
+
+def practice_for_key(client_or_staff_author_id: int, key: str):
+    """A practice from a form value: a built-in slug, or ``custom-<uuid>`` written by ``author_id``."""
+    if key.startswith("custom-"):
+        try:
+            return CustomPractice.objects.live().get(uuid=key.removeprefix("custom-"), author_id=client_or_staff_author_id)
+        except (CustomPractice.DoesNotExist, ValidationError, ValueError):
+            return None
+    return builtin(key)

@@ -1,0 +1,31 @@
+from django.template.loader import render_to_string
+
+from audit.services import audit_read
+from mindfulness.models import Recommendation
+from mindfulness.summary import what_helps_rows
+
+ORDER = 40
+
+
+def client_home(request, client) -> str:
+    recommendations = list(Recommendation.objects.for_client(client)[:2])
+    return render_to_string(
+        "mindfulness/panel_client.html", {"recommendations": recommendations}, request=request
+    )
+
+
+def client_record(request, client) -> str:
+    """For the client's therapist: what they suggested, and what the client finds helps."""
+    rows, _last = what_helps_rows(client)
+    recommendations = list(Recommendation.objects.for_client(client))
+    if rows:
+        audit_read(request, client, client=client, object_type="mindfulness.practicelog")
+    return render_to_string(
+        "mindfulness/panel_record.html",
+        {"client": client, "rows": rows[:5], "recommendations": recommendations},
+        request=request,
+    )
+
+
+CLIENT_HOME = [client_home]
+CLIENT_RECORD = [client_record]

@@ -1,0 +1,73 @@
+""""What helps me": the client's practices ranked by their own average change, no targets, no totals."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.urls import reverse
+
+from mindfulness.content import builtin
+from mindfulness.models import PracticeLog
+
+
+@dataclass
+class HelpsRow:
+    title: str
+    play_url_name: str
+    play_kwargs: dict
+    times: int
+    rated: int
+    calm_change: float | None
+    kindness_change: float | None
+    last: datetime
+
+    @property
+    def url(self) -> str:
+        return reverse(self.play_url_name, kwargs=self.play_kwargs)
+
+    @staticmethod
+    def _signed(change: float | None) -> str:
+        if change is None:
+            return ""
+        return f"{change:+.1f}".replace("+0.0", "0.0").replace("-0.0", "0.0")
+
+    @property
+    def calm_text(self) -> str:
+        return self._signed(self.calm_change)
+
+    @property
+    def kindness_text(self) -> str:
+        return self._signed(self.kindness_change)
+
+    @property
+    def score(self) -> float | None:
+        """The mean of the changes the client rated; None when they never rated this practice."""
+        changes = [c for c in (self.calm_change, self.kindness_change) if c is not None]
+        return sum(changes) / len(changes) if changes else None
+
+
+def what_helps_rows(client) -> tuple[list[HelpsRow], datetime | None]:
+    """Rows best first (unrated last), and when the client last practised. One query."""
+    rows = []
+    for row in PracticeLog.objects.for_client(client).what_helps():
+        if row["custom__uuid"]:
+            title, name, kwargs = row["custom__title"], "mindfulness:play_custom", {"practice_uuid": row["custom__uuid"]}
+        else:
+            practice = builtin(row["builtin_slug"])
+            if practice is None:  # a practice since retired from the library
+                continue
+            title, name, kwargs = practice.title, "mindfulness:play", {"slug": practice.slug}
+        rows.append(
+            HelpsRow(
+                title=title,
+                play_url_name=name,
+                play_kwargs=kwargs,
+                times=row["times"],
+                rated=row["rated"],
+                calm_change=row["calm_change"],
+                kindness_change=row["kindness_change"],
+                last=row["last"],
+            )
+        )
+    rows.sort(key=lambda r: (r.score is None, -(r.score or 0), -r.times, r.title))
+    last = max((r.last for r in rows), default=None)
+    return rows, last

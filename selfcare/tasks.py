@@ -1,0 +1,33 @@
+"""Background work for reminders, run by the worker (``manage.py db_worker``).
+
+``manage.py send_selfcare_reminders`` (every five minutes from cron or a systemd
+timer, docs/selfcare-journal-practices.md) enqueues ``send_due_reminders``.
+"""
+
+from django.tasks import task
+from django.utils import timezone
+
+from selfcare.models import Reminder
+from selfcare.services import _local_now, reminder_claim, reminder_send, reminders_due
+
+
+@task
+def send_due_reminders() -> int:
+    """Claim and enqueue each reminder due now; returns how many were enqueued."""
+    now = timezone.now()
+    sent = 0
+    for reminder in reminders_due(now):
+        if reminder_claim(reminder=reminder, local_date=_local_now(reminder, now).date()):
+            send_reminder.enqueue(reminder_id=reminder.pk)
+            sent += 1
+    return sent
+
+
+@task
+def send_reminder(*, reminder_id: int) -> bool:
+    reminder = Reminder.objects.select_related("client__user", "client__practice").filter(pk=reminder_id).first()
+    # The client may have turned reminders off between the claim and now.
+    if reminder is None or not reminder.is_on:
+        return False
+    reminder_send(reminder=reminder)
+    return True
