@@ -164,6 +164,11 @@ def consultation_book(
         .select_related("consultation")
     )
     if earlier.count() >= booking_rules.consultations_per_email:
+        if key:
+            # A retry of a booking that committed a moment ago: answer with that booking.
+            existing = Appointment.objects.filter(idempotency_key=key).select_related("consultation").first()
+            if existing is not None:
+                return ConsultationResult(existing.consultation, existing)
         previous = earlier.order_by("-start").first()
         transaction.on_commit(
             lambda: _send(

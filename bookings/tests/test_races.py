@@ -1,0 +1,137 @@
+"""Real concurrency: threads with their own database connections race for the same and overlapping times.
+
+Run on SQLite (the default) and on PostgreSQL (DATABASE_URL=postgres://...): each
+slot ends with exactly one booking, every loser gets SlotTaken (never a 500-worthy
+error), and nothing is duplicated.
+"""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+
+from bookings.models import Appointment, Consultation, Kind
+from bookings.services import SlotTaken, consultation_book, session_book
+from bookings.slots import free_slots
+from bookings.tests.helpers import open_every_day
+from tending.testing.factories import ClientFactory, PracticeFactory, StaffFactory
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+def race(jobs):
+    """Run each job in its own thread, released together; return (results, errors)."""
+    barrier = threading.Barrier(len(jobs))
+    results, errors = [], []
+    lock = threading.Lock()
+
+    def run(job):
+        try:
+            barrier.wait()
+            outcome = job()
+            with lock:
+                results.append(outcome)
+        except SlotTaken as taken:
+            with lock:
+                results.append(taken)
+        except Exception as error:  # noqa: BLE001 - the test reports any other failure
+            with lock:
+                errors.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results, errors
+
+
+@pytest.fixture
+def therapist():
+    practice = PracticeFactory()
+    staff = StaffFactory(practice=practice)
+    open_every_day(staff, minimum_notice_hours=0)
+    return staff
+
+
+def test_many_visitors_racing_for_few_slots_book_each_slot_once(therapist):
+    slots = free_slots(therapist, Kind.CONSULTATION)[:4]
+    jobs = []
+    for n in range(24):
+        slot = slots[n % len(slots)]
+        jobs.append(
+            lambda n=n, slot=slot: consultation_book(
+                practice=therapist.practice,
+                therapists=[therapist],
+                start=slot.start,
+                name=f"Visitor {n}",
+                email=f"visitor{n}@example.test",
+            )
+        )
+    results, errors = race(jobs)
+    assert errors == []
+    booked = [r for r in results if not isinstance(r, SlotTaken)]
+    taken = [r for r in results if isinstance(r, SlotTaken)]
+    assert len(booked) == 4
+    assert len(taken) == 20
+    assert all(t.message.startswith("Sorry, that time was just taken") for t in taken)
+    active = Appointment.objects.active().filter(therapist=therapist)
+    assert sorted(a.start for a in active) == sorted(s.start for s in slots)
+    # The losers' details were not kept.
+    assert Consultation.objects.count() == 4
+
+
+def test_overlapping_starts_from_clients_and_visitors_never_overlap(therapist):
+    first = free_slots(therapist, Kind.SESSION)[0].start
+    clients = [ClientFactory(therapist=therapist) for _ in range(6)]
+    jobs = []
+    # Sessions at 0, 10, 20, 30 minutes past, and consultations at 5 and 15: all overlap each other.
+    for n, client in enumerate(clients[:4]):
+        jobs.append(
+            lambda client=client, n=n: session_book(
+                client=client, start=first + timedelta(minutes=10 * n), mode="online", by="client", check_slot=False
+            )
+        )
+    for n in range(2):
+        jobs.append(
+            lambda n=n: consultation_book(
+                practice=therapist.practice,
+                therapists=[therapist],
+                start=first + timedelta(minutes=5 + 10 * n),
+                name="V",
+                email=f"v{n}@example.test",
+            )
+        )
+    jobs = jobs * 2  # every attempt twice, at once
+    results, errors = race(jobs)
+    assert errors == []
+    rows = list(Appointment.objects.active().filter(therapist=therapist).order_by("start"))
+    assert len(rows) == 1
+    for earlier, later in zip(rows, rows[1:], strict=False):
+        assert earlier.blocked_until <= later.start
+
+
+def test_a_retried_submission_with_the_same_key_books_once(therapist):
+    slot = free_slots(therapist, Kind.CONSULTATION)[0]
+    jobs = [
+        lambda: consultation_book(
+            practice=therapist.practice,
+            therapists=[therapist],
+            start=slot.start,
+            name="Rae",
+            email="rae@example.test",
+            key="same-key-123",
+        )
+        for _ in range(8)
+    ]
+    results, errors = race(jobs)
+    assert errors == []
+    assert Appointment.objects.filter(idempotency_key="same-key-123").count() == 1
+    assert Appointment.objects.count() == 1
+    assert Consultation.objects.count() == 1
+    # Every retry got the one booking (or, at worst, a kind "taken"), never an error.
+    appointment = Appointment.objects.get()
+    assert {r.appointment.pk for r in results if not isinstance(r, SlotTaken)} == {appointment.pk}
