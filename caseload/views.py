@@ -1,0 +1,91 @@
+from datetime import timedelta
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import render
+from django.utils import timezone
+
+from audit.services import audit_read
+from caseload import sources
+from caseload.access import get_appointment_of_client
+from caseload.forms import ClientSearchForm
+from caseload.selectors import caseload_for
+from core.panels import render_panels
+from formulation.models import Insight
+from practice.access import get_client_for_clinician, staff_required, therapist_required
+from practice.forms import StaffAwayForm
+from practice.models import Client
+
+PAGE_SIZE = 50
+
+
+@therapist_required
+def home(request):
+    staff = request.staff
+    return render(
+        request,
+        "caseload/home.html",
+        {
+            "staff": staff,
+            "caseload": caseload_for(staff),
+            "panels": render_panels("THERAPIST_HOME", request, staff),
+            "away_form": StaffAwayForm(initial={"is_away": staff.is_away}),
+        },
+    )
+
+
+@therapist_required
+def clients(request):
+    form = ClientSearchForm(request.GET or None)
+    found = Client.objects.for_therapist(request.staff).select_related("user")
+    status = ""
+    if form.is_valid():
+        query = form.cleaned_data["q"].strip()
+        status = form.cleaned_data["status"]
+        if query:
+            found = found.filter(
+                Q(preferred_name__icontains=query) | Q(user__name__icontains=query) | Q(user__email__icontains=query)
+            )
+    if status == "":
+        found = found.exclude(care_status=Client.CareStatus.ENDED)
+    elif status != "all":
+        found = found.filter(care_status=status)
+    page = Paginator(found.order_by("preferred_name", "user__name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    last, upcoming, contact = sources.session_bounds([c.pk for c in rows], now=timezone.now())
+    table = [(c, contact.get(c.pk), upcoming.get(c.pk)) for c in rows]
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
+    return render(
+        request,
+        "caseload/clients.html",
+        {"form": form, "page": page, "table": table, "query_string": query_string.urlencode()},
+    )
+
+
+@staff_required
+def since(request, client_uuid):
+    """Before a session: everything since the last one, on one page."""
+    client = get_client_for_clinician(request.user, client_uuid)
+    now = timezone.now()
+    reference = None
+    if request.GET.get("before"):
+        reference = get_appointment_of_client(client, request.GET["before"])
+    until = reference.start if reference else now
+    last, _upcoming, _contact = sources.session_bounds([client.pk], now=min(until, now) - timedelta(seconds=1))
+    since_at = last.get(client.pk)
+    audit_read(request, client, client=client, object_type="caseload.since_we_last_met")
+    context = {
+        "client": client,
+        "reference": reference,
+        "since": since_at,
+        "until": until,
+        "checkins": sources.checkin_trends(client, since_at, min(until, now)),
+        "measures": sources.measures_for_client(client, since_at),
+        "entries": sources.shared_entries(client, since_at),
+        "practices": sources.practices_tried(client, since_at),
+        "selfcare": sources.selfcare_since(client, since_at),
+        "alerts": sources.alerts_for_client(client, since_at),
+        "insights": list(Insight.objects.filter(client=client).waiting().with_parts()),
+    }
+    return render(request, "caseload/since.html", context)
