@@ -5,8 +5,8 @@ from django.views.decorators.http import require_POST
 from accounts.forms import InviteForm
 from accounts.models import Invitation
 from accounts.services import invitation_create
-from audit.models import AuditEvent
 from audit.services import audit_read
+from audit.views import audit_log  # noqa: F401 - the owner's audit page lives with the log (audit/views.py)
 from core.panels import render_panels
 from practice.access import (
     client_required,
@@ -144,16 +144,3 @@ def emergency_access(request, client_uuid):
         messages.success(request, f"Emergency access to {client.display_name}'s record is open for the next hour.")
         return redirect("practice:client_detail", client_uuid=client.uuid)
     return render(request, "practice/emergency_access.html", {"form": form, "client": client})
-
-
-@owner_required
-def audit_log(request):
-    events = AuditEvent.objects.for_practice(request.staff.practice)
-    action = request.GET.get("action", "")
-    if action in AuditEvent.Action.values:
-        events = events.filter(action=action)
-    return render(
-        request,
-        "practice/audit_log.html",
-        {"events": events[:200], "actions": AuditEvent.Action.choices, "action": action},
-    )

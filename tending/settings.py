@@ -46,6 +46,14 @@ TENDING_FIELD_KEYS = env_str("TENDING_FIELD_KEYS", "" if PRODUCTION else _DEV_FI
 if PRODUCTION and (not TENDING_FIELD_KEYS or TENDING_FIELD_KEYS == _DEV_FIELD_KEYS):
     raise ImproperlyConfigured("TENDING_FIELD_KEYS (or TENDING_FIELD_KEYS_FILE) must be set in production")
 
+# Backups (backups/): sealed with their own AES-256-GCM key (base64 of 32 bytes), so a stolen
+# backup file opens with neither SECRET_KEY nor the field keys alone. In production the
+# backup and restore commands refuse to run without a key of its own (backups/sealing.py);
+# the web process does not need it.
+TENDING_DEV_BACKUP_KEY = "ZGV2LW9ubHktYmFja3VwLWtleS1ub3Qtc2VjcmV0LTE="  # nosec B105 - refused in production
+TENDING_BACKUP_KEY = env_str("TENDING_BACKUP_KEY", "" if PRODUCTION else TENDING_DEV_BACKUP_KEY)
+TENDING_BACKUP_DIR = Path(env_str("TENDING_BACKUP_DIR", str(VAR_DIR / "backups")))
+
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -1,0 +1,123 @@
+import datetime
+from io import StringIO
+
+import time_machine
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from audit.services import audit_record
+from tending.testing.personas import TendingTestCase
+
+
+def _tamper(event_id, column="object_id", value="tampered"):
+    """Change a row the way someone with database access would: around the app and its trigger."""
+    table = AuditEvent._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
+        else:
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER audit_event_append_only")
+        cursor.execute(f"UPDATE {table} SET {column} = %s WHERE id = %s", [value, event_id])  # noqa: S608
+        if connection.vendor != "sqlite":
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER audit_event_append_only")
+
+
+class AuditVerifyCommandTests(TendingTestCase):
+    def test_the_command_reports_an_intact_chain(self):
+        for n in range(4):
+            audit_record(action="read", object_type="test.thing", object_id=n)
+        out = StringIO()
+        call_command("audit_verify", stdout=out)
+        self.assertIn("4 rows checked", out.getvalue())
+
+    def test_the_command_fails_and_names_the_row_edited_behind_the_apps_back(self):
+        events = [audit_record(action="read", object_type="test.thing", object_id=n) for n in range(5)]
+        _tamper(events[2].id)
+        with self.assertRaises(CommandError) as caught:
+            call_command("audit_verify", stdout=StringIO())
+        self.assertIn(f"ids {events[2].id}", str(caught.exception))
+        self.assertIn("1 of 5 rows", str(caught.exception))
+
+    def test_a_rewritten_hash_breaks_the_next_row(self):
+        events = [audit_record(action="read", object_type="test.thing", object_id=n) for n in range(3)]
+        _tamper(events[1].id, column="hash", value="f" * 64)
+        with self.assertRaises(CommandError) as caught:
+            call_command("audit_verify", stdout=StringIO())
+        self.assertIn(f"{events[1].id}, {events[2].id}", str(caught.exception))
+
+    def test_a_deleted_row_is_found(self):
+        events = [audit_record(action="read", object_type="test.thing", object_id=n) for n in range(3)]
+        with connection.cursor() as cursor:
+            if connection.vendor != "sqlite":
+                cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only")
+            cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [events[1].id])
+        with self.assertRaises(CommandError) as caught:
+            call_command("audit_verify", stdout=StringIO())
+        self.assertIn(f"ids {events[2].id}", str(caught.exception))
+
+
+class AuditPageTests(TendingTestCase):
+    def _events(self):
+        w = self.w
+        with time_machine.travel(datetime.datetime(2026, 3, 1, 10, tzinfo=datetime.UTC), tick=False):
+            audit_record(action="read", object_type="notes.note", actor=w.therapist.user, client=w.client_a)
+        with time_machine.travel(datetime.datetime(2026, 3, 5, 10, tzinfo=datetime.UTC), tick=False):
+            audit_record(action="update", object_type="journal.entry", actor=w.client_b.user, client=w.client_b)
+            audit_record(action="export", object_type="dataprivacy.export", actor=w.client_a.user, client=w.client_a)
+        audit_record(action="read", object_type="notes.note", actor=w.outsider.user, client=w.stranger)
+
+    def test_the_owner_filters_by_action(self):
+        self._events()
+        page = self.as_("owner").get(reverse("practice:audit_log"), {"action": "export"})
+        self.assertEqual([e.object_type for e in page.context["events"]], ["dataprivacy.export"])
+
+    def test_the_owner_filters_by_person_and_sees_their_name(self):
+        self._events()
+        page = self.as_("owner").get(reverse("practice:audit_log"), {"person": str(self.w.therapist.user.uuid)})
+        self.assertEqual([e.object_type for e in page.context["events"]], ["notes.note"])
+        self.assertContains(page, self.w.therapist.user.name)
+
+    def test_the_owner_filters_by_client(self):
+        self._events()
+        page = self.as_("owner").get(reverse("practice:audit_log"), {"client": str(self.w.client_a.uuid)})
+        self.assertEqual({e.client_id for e in page.context["events"]}, {self.w.client_a.uuid})
+        self.assertEqual(len(page.context["events"]), 2)
+
+    def test_the_owner_filters_by_dates_in_the_practices_time_zone(self):
+        self._events()
+        page = self.as_("owner").get(reverse("practice:audit_log"), {"since": "2026-03-02", "until": "2026-03-05"})
+        self.assertEqual(sorted(e.object_type for e in page.context["events"]), ["dataprivacy.export", "journal.entry"])
+
+    def test_another_practices_people_are_not_offered_or_shown(self):
+        self._events()
+        page = self.as_("owner").get(reverse("practice:audit_log"), {"person": str(self.w.outsider.user.uuid)})
+        self.assertEqual(page.status_code, 200)
+        self.assertContains(page, "Please choose from the list.")
+        self.assertNotContains(page, self.w.outsider.user.name)
+        self.assertNotIn(self.w.stranger.uuid, {e.client_id for e in page.context["events"]})
+
+    def test_a_bad_date_gets_a_kind_message_and_keeps_what_was_typed(self):
+        page = self.as_("owner").get(reverse("practice:audit_log"), {"since": "the fifth", "until": ""})
+        self.assertEqual(page.status_code, 200)
+        self.assertContains(page, "Please give a date like")
+        self.assertContains(page, 'value="the fifth"')
+
+    def test_dates_the_wrong_way_round_are_explained(self):
+        page = self.as_("owner").get(reverse("practice:audit_log"), {"since": "2026-03-05", "until": "2026-03-01"})
+        self.assertContains(page, "please swap them")
+
+    def test_the_log_is_paginated_with_a_fixed_number_of_queries(self):
+        for n in range(120):
+            audit_record(action="read", object_type="test.thing", object_id=n, client=self.w.client_a)
+        http = self.as_("owner")
+        http.get(reverse("practice:audit_log"))
+        with self.assertNumQueries(8):
+            first = http.get(reverse("practice:audit_log"), {"action": "read"})
+        self.assertEqual(len(first.context["events"]), 50)
+        self.assertContains(first, "page 1 of 3")
+        self.assertContains(first, "action=read&amp;page=2")
+        last = http.get(reverse("practice:audit_log"), {"action": "read", "page": "3"})
+        self.assertEqual(len(last.context["events"]), 20)
+        self.assertEqual(http.get(reverse("practice:audit_log"), {"page": "nonsense"}).status_code, 200)
