@@ -13,7 +13,7 @@ def home(request):
         return redirect("account_login")
     staff = staff_for(user)
     if staff is not None:
-        return redirect("practice:therapist_home" if staff.is_therapist else "practice:owner_home")
+        return redirect("caseload:home" if staff.is_therapist else "practice:owner_home")
     if client_for(user) is not None:
         return redirect("practice:client_home")
     return redirect("account_logout")
