@@ -464,7 +464,10 @@ PRACTICES: tuple[Practice, ...] = (
         ),
         tags=("compassion", "writing", "inner critic"),
         short=(
-            Step("Have something to write with, on paper or in your journal. Write as much or as little as you like.", 15),
+            Step(
+                "Have something to write with, on paper or in your journal. Write as much or as little as you like, and stop at any time.",
+                15,
+            ),
             Step("Think of something you are struggling with, something small enough to hold.", 25),
             Step(
                 "Imagine a friend who is wise, warm and on your side. Write a few lines from them to you about it.",

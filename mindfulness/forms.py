@@ -122,7 +122,13 @@ class CustomPracticeForm(forms.ModelForm):
 
 
 class RecommendForm(forms.Form):
-    practice = forms.ChoiceField(label="Practice")
+    practice = forms.ChoiceField(
+        label="Practice",
+        error_messages={
+            "required": "Please choose a practice from the list.",
+            "invalid_choice": "Please choose a practice from the list.",
+        },
+    )
     note = forms.CharField(
         label="A personal note (optional)",
         required=False,

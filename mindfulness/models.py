@@ -18,7 +18,7 @@ class CustomPracticeQuerySet(models.QuerySet):
 
     def for_client(self, client):
         """The practices the client's own therapist wrote for their clients."""
-        return self.live().filter(author_id=client.therapist_id)
+        return self.live().filter(author_id=client.therapist_id).select_related("author__user")
 
     def by_author(self, staff):
         return self.filter(author=staff)

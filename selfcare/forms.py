@@ -17,6 +17,10 @@ class ActivityForm(forms.ModelForm):
             "rhythm": "A rough rhythm you choose. Nothing is counted against you.",
         }
         widgets = {"area": forms.RadioSelect}
+        error_messages = {
+            "text": {"required": "Please write a few words about what you would like to do."},
+            "area": {"required": "Please choose mind, body or soul."},
+        }
 
     def clean_text(self):
         text = self.cleaned_data["text"].strip()

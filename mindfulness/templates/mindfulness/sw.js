@@ -15,6 +15,27 @@ const KEEPABLE = [
   /^\/crisis\/$/,
 ];
 
+// The signed-in client's own safety plan (safetyplan app) is kept apart, in PRIVATE_CACHE, so it
+// opens on a bad day without a connection. It is stored only when the page says so
+// (X-Tending-Offline: private), dropped when the page answers signed-out, and the whole cache
+// goes on sign-out (the sign-out response carries Clear-Site-Data: "storage").
+const PRIVATE_CACHE = "tending-private";
+const PRIVATE = [/^\/safety-plan\/$/];
+
+function isPrivate(url) {
+  return url.origin === self.location.origin && PRIVATE.some((pattern) => pattern.test(url.pathname));
+}
+
+async function keepPrivate(url, response) {
+  if (response.ok && !response.redirected && response.headers.get("X-Tending-Offline") === "private") {
+    const cache = await caches.open(PRIVATE_CACHE);
+    await cache.put(url.pathname, response.clone());
+    return true;
+  }
+  if (response.redirected || response.status === 404) await caches.delete(PRIVATE_CACHE);
+  return false;
+}
+
 function keepable(url) {
   return url.origin === self.location.origin && KEEPABLE.some((pattern) => pattern.test(url.pathname));
 }
@@ -76,6 +97,21 @@ self.addEventListener("fetch", (event) => {
 
   if (request.mode !== "navigate") return;
 
+  if (isPrivate(url)) {
+    event.respondWith(
+      fetch(request)
+        .then((response) => {
+          keepPrivate(url, response);
+          return response;
+        })
+        .catch(async () => {
+          const cache = await caches.open(PRIVATE_CACHE);
+          return (await cache.match(url.pathname)) || (await caches.match(OFFLINE_PAGE)) || Response.error();
+        })
+    );
+    return;
+  }
+
   // Pages: the network first, so people always see fresh pages online; the kept copy only offline.
   event.respondWith(
     fetch(request)
@@ -96,6 +132,11 @@ self.addEventListener("fetch", (event) => {
 // The library asks us to keep the practices it links to, so any of them opens offline later.
 self.addEventListener("message", (event) => {
   const data = event.data || {};
+  if (data.type === "keep-private") {
+    const url = new URL("/safety-plan/", self.location.origin);
+    event.waitUntil(fetch(url.pathname, { credentials: "same-origin" }).then((r) => keepPrivate(url, r)).catch(() => false));
+    return;
+  }
   if (data.type !== "keep" || !Array.isArray(data.urls)) return;
   const port = event.ports && event.ports[0];
   const work = Promise.all(data.urls.slice(0, 100).map((href) => {
