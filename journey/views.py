@@ -9,6 +9,7 @@ from journey.words import describe_change
 from measures.instruments import INSTRUMENTS
 from measures.models import MeasureResponse
 from practice.access import client_required, get_client_for_clinician, therapist_required
+from practice.models import Client
 
 RECENT_NOTES = 5
 
@@ -74,7 +75,9 @@ def _context(request, client, *, therapist_view: bool) -> dict:
 
 @client_required
 def mine(request):
-    context = _context(request, request.client, therapist_view=False)
+    # One query for the practice (time zone) and therapist (name) instead of three lazy ones.
+    client = Client.objects.with_people().get(pk=request.client.pk)
+    context = _context(request, client, therapist_view=False)
     return render(request, "journey/journey.html", context)
 
 

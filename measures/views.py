@@ -12,6 +12,15 @@ from measures.services import measure_response_record, measure_schedule_stop, me
 from practice.access import client_required, get_client_for_clinician, therapist_required
 from risk.support import safety_plan_url
 
+SUBSCALE_LABELS = {
+    "self_kindness": "Self-kindness",
+    "self_judgment": "Self-judgment",
+    "common_humanity": "Common humanity",
+    "isolation": "Isolation",
+    "mindfulness": "Mindfulness",
+    "over_identification": "Over-identification",
+}
+
 # --- Client ---------------------------------------------------------------------------------
 
 
@@ -110,6 +119,7 @@ def response_detail(request, response_uuid):
             "instrument": instrument,
             "result": result,
             "band_label": instrument.band_label(response.band),
+            "subscales": [(SUBSCALE_LABELS[name], value) for name, value in result.get("subscales", {}).items()],
             "items": items,
             "client": response.client,
         },

@@ -1,0 +1,163 @@
+import datetime as dt
+
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from bookings.models import Appointment
+from checkins.models import CheckIn
+from journey.selectors import build_journey
+from measures.models import MeasureResponse
+from measures.scoring import score
+from tending.testing.personas import TendingTestCase
+
+NOW = dt.datetime(2026, 11, 18, 12, 0, tzinfo=dt.UTC)
+# session, user, staff check, client, client with practice and therapist, check-ins, sessions,
+# questionnaires, first/latest totals, counts, and the page shell's practice (nav).
+JOURNEY_QUERIES = 11
+
+
+def history(client, days: int, *, start_phq=14, end_phq=4, session_hour=10):
+    """``days`` of daily check-ins and fortnightly PHQ-9/GAD-7/WHO-5, bulk-created."""
+    today = NOW.date()
+    CheckIn.objects.bulk_create(
+        CheckIn(
+            client=client,
+            local_date=today - dt.timedelta(days=d),
+            mood=(d % 7) + 2,
+            energy=5,
+            tension=4,
+            sleep=6,
+            peace=5,
+            fulfilment=4,
+            self_kindness=min(10, 3 + (days - d) * 5 // max(days, 1)),
+        )
+        for d in range(days)
+    )
+    responses = []
+    fortnights = max(days // 14, 1)
+    for i in range(fortnights):
+        at = NOW - dt.timedelta(days=days - 1 - i * 14)
+        phq = round(start_phq + (end_phq - start_phq) * i / max(fortnights - 1, 1))
+        for instrument, vector in (
+            ("phq9", [min(3, max(0, phq - 3 * k)) for k in range(8)] + [0]),
+            ("gad7", [1, 1, 1, 1, 1, 1, 0]),
+            ("who5", [3, 3, 2, 2, 2]),
+        ):
+            result = score(instrument, vector)
+            responses.append(
+                MeasureResponse(
+                    client=client,
+                    instrument=instrument,
+                    instrument_version="test",
+                    answers=vector,
+                    completed_at=at,
+                    total=result["total"],
+                    band=result["band"],
+                )
+            )
+    MeasureResponse.objects.bulk_create(responses)
+    for i in range(0, days, 7):
+        start = (NOW - dt.timedelta(days=i)).replace(hour=session_hour)
+        Appointment.objects.create(
+            practice=client.practice,
+            therapist=client.therapist,
+            client=client,
+            start=start,
+            end=start + dt.timedelta(minutes=50),
+            blocked_until=start + dt.timedelta(minutes=60),
+            status=Appointment.Status.COMPLETED,
+        )
+
+
+class JourneyTests(TendingTestCase):
+    def test_the_client_sees_mind_body_soul_and_heart_with_tables_and_plain_words(self):
+        history(self.w.client_a, 60)
+        with time_machine.travel(NOW, tick=False):
+            page = self.as_("client_a").get(reverse("journey:mine") + "?range=month")
+        self.assertContains(page, "<h3>Mind</h3>", html=False)
+        self.assertContains(page, "<h3>Body</h3>", html=False)
+        self.assertContains(page, "<h3>Soul</h3>", html=False)
+        self.assertContains(page, "Heart: kindness to myself")
+        self.assertContains(page, "Mind as a table")
+        self.assertContains(page, 'id="journey-charts"')
+        self.assertContains(page, "a change bigger than everyday ups and downs")
+        self.assertContains(page, "Dashed lines mark sessions")
+        text = page.content.decode().lower()
+        for word in ("worse", "failed", "missed", "streak", "no risk", "low risk"):
+            self.assertNotIn(word, text)
+        # The client never sees the therapist's outcome block or item detail.
+        self.assertNotContains(page, "NHS Talking Therapies, PHQ-9 + GAD-7")
+
+    def test_the_therapist_sees_the_outcome_and_item_level_detail_and_the_read_is_audited(self):
+        history(self.w.client_a, 60)
+        with time_machine.travel(NOW, tick=False):
+            page = self.as_("therapist").get(reverse("journey:client", kwargs={"client_uuid": self.w.client_a.uuid}))
+        self.assertContains(page, "Outcome (NHS Talking Therapies, PHQ-9 + GAD-7)")
+        self.assertContains(page, "Reliable improvement")
+        self.assertContains(page, "Latest answers, item by item")
+        self.assertContains(page, "Little interest or pleasure in doing things")
+        from audit.models import AuditEvent
+
+        self.assertTrue(AuditEvent.objects.filter(object_type="journey.journey", action="read").exists())
+
+    def test_a_reliable_rise_is_described_gently(self):
+        history(self.w.client_a, 60, start_phq=3, end_phq=12)
+        with time_machine.travel(NOW, tick=False):
+            page = self.as_("client_a").get(reverse("journey:mine"))
+        self.assertContains(page, "Hard stretches are part of many journeys")
+        self.assertNotContains(page, "worse")
+
+    def test_long_histories_are_aggregated_on_the_server(self):
+        history(self.w.client_a, 5 * 365)
+        with time_machine.travel(NOW, tick=False):
+            year = build_journey(self.w.client_a, "year", now=timezone.now())
+            everything = build_journey(self.w.client_a, "all", now=timezone.now())
+        self.assertLessEqual(len(year.checkin_rows), 54)
+        self.assertLessEqual(len(everything.checkin_rows), 61)
+        self.assertLessEqual(len(everything.measures["phq9"]), 61)
+        self.assertEqual(everything.checkin_count, 5 * 365)
+
+    def test_an_empty_journey_invites_without_pressure(self):
+        page = self.as_("client_b").get(reverse("journey:mine"))
+        self.assertContains(page, "No check-ins in this time span.")
+        self.assertContains(page, "No questionnaires yet.")
+
+    def test_an_unknown_range_falls_back_to_the_month(self):
+        page = self.as_("client_a").get(reverse("journey:mine") + "?range=<script>")
+        self.assertContains(page, 'href="?range=month" aria-current="page"')
+
+
+class QueryCountTests(TendingTestCase):
+    """The pages answer with the same number of queries whatever the length of the history."""
+
+    def count(self, persona, url):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        http = self.as_(persona)
+        http.get(url)  # warm the session
+        with CaptureQueriesContext(connection) as queries:
+            with time_machine.travel(NOW, tick=False):
+                self.assertEqual(http.get(url).status_code, 200)
+        return len(queries)
+
+    def test_the_journey_page_does_not_grow_with_history(self):
+        url = reverse("journey:mine") + "?range=all"
+        history(self.w.client_a, 30)
+        small = self.count("client_a", url)
+        self.assertEqual(small, JOURNEY_QUERIES)
+        history(self.w.client_a, 400, session_hour=8)
+        with self.assertNumQueries(JOURNEY_QUERIES):
+            with time_machine.travel(NOW, tick=False):
+                self.as_("client_a").get(url)
+        self.assertEqual(self.count("client_a", url), small)
+
+    def test_the_therapists_journey_and_client_pages_do_not_grow_with_history(self):
+        journey_url = reverse("journey:client", kwargs={"client_uuid": self.w.client_a.uuid}) + "?range=year"
+        record_url = reverse("practice:client_detail", kwargs={"client_uuid": self.w.client_a.uuid})
+        history(self.w.client_a, 30)
+        small = (self.count("therapist", journey_url), self.count("therapist", record_url))
+        history(self.w.client_a, 400, session_hour=8)
+        large = (self.count("therapist", journey_url), self.count("therapist", record_url))
+        self.assertEqual(small, large)
