@@ -34,7 +34,10 @@ def mine(request):
     client = Client.objects.with_people().get(pk=request.client.pk)
     context = _plan_context(request, client)
     context["is_own"] = True
-    return render(request, "safetyplan/plan.html", context)
+    response = render(request, "safetyplan/plan.html", context)
+    # The service worker keeps this page (and only the signed-in client's own copy) for offline use.
+    response["X-Tending-Offline"] = "private"
+    return response
 
 
 @client_required

@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.StaffMfaMiddleware",
     "core.middleware.PrivateCacheMiddleware",
+    "safetyplan.middleware.ClearOfflineCopyOnSignInOut",
 ]
 
 ROOT_URLCONF = "tending.urls"

@@ -180,3 +180,32 @@ class TelLinkTests(TendingTestCase):
 
     def test_short_numbers_and_dates_in_words_stay_text(self):
         self.assertEqual(str(tel_links("Walk 2 miles at 10")), "Walk 2 miles at 10")
+
+
+class OfflineTests(TendingTestCase):
+    def test_only_the_clients_own_plan_page_is_marked_for_the_private_offline_copy(self):
+        self.assertEqual(self.as_("client_a").get(reverse("safetyplan:mine"))["X-Tending-Offline"], "private")
+        therapist_view = self.as_("therapist").get(
+            reverse("safetyplan:client_plan", kwargs={"client_uuid": self.w.client_a.uuid})
+        )
+        self.assertNotIn("X-Tending-Offline", therapist_view)
+        self.assertNotContains(therapist_view, "data-keep-offline")
+
+    def test_signing_out_clears_what_the_site_kept_on_the_device(self):
+        http = self.as_("client_a")
+        response = http.post(reverse("account_logout"))
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(response["Clear-Site-Data"], '"cache", "storage"')
+
+    def test_signing_in_clears_what_the_last_person_left_on_the_device(self):
+        from tending.testing.factories import PASSWORD
+
+        response = self.client.post(reverse("account_login"), {"login": "cara@willow.test", "password": PASSWORD})
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("storage", response["Clear-Site-Data"])
+
+    def test_the_service_worker_keeps_the_plan_in_its_own_cache_and_drops_it_when_signed_out(self):
+        worker = self.client.get("/sw.js").content.decode()
+        self.assertIn("const PRIVATE = [/^\\/safety-plan\\/$/];", worker)
+        self.assertIn('headers.get("X-Tending-Offline") === "private"', worker)
+        self.assertIn("caches.delete(PRIVATE_CACHE)", worker)
