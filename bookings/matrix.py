@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from tending.testing.matrix import CLIENT, CLIENT_OBJECT, OWNER, PUBLIC, THERAPIST, THERAPIST_OF_CLIENT, Route
 
-
 _hours = itertools.count()
 
 

@@ -84,7 +84,9 @@ def book_session(request, slot):
         raise Http404
     zone = ZoneInfo(client_zone(request, client))
     modes = Availability.for_therapist(client.therapist).modes()
-    form = SessionForm(request.POST or None, modes=modes, initial={"key": uuid.uuid4().hex})
+    form = SessionForm(
+        request.POST if request.method == "POST" else None, modes=modes, initial={"key": uuid.uuid4().hex}
+    )
     alternatives = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -301,7 +303,7 @@ def appointment_outcome(request, appointment_uuid):
         raise Http404
     if appointment.consultation.outcome:
         return redirect("bookings:appointment", appointment_uuid=appointment.uuid)
-    form = OutcomeForm(request.POST or None)
+    form = OutcomeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         consultation_outcome(
             appointment=appointment,
@@ -331,7 +333,7 @@ def book_for_client(request, client_uuid):
     if client.therapist_id != request.staff.id:
         raise Http404
     zone = request.staff.practice.zone
-    form = TherapistBookForm(request.POST or None)
+    form = TherapistBookForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         start = form.cleaned_data["start"].replace(tzinfo=None)
         aware = start.replace(tzinfo=zone)
@@ -361,8 +363,8 @@ def availability(request):
     staff = request.staff
     rules = Availability.for_therapist(staff)
     hours_qs = WorkingHours.objects.filter(therapist=staff)
-    form = AvailabilityForm(request.POST or None, instance=rules, prefix="rules")
-    hours = HoursFormSet(request.POST or None, queryset=hours_qs, prefix="hours")
+    form = AvailabilityForm(request.POST if request.method == "POST" else None, instance=rules, prefix="rules")
+    hours = HoursFormSet(request.POST if request.method == "POST" else None, queryset=hours_qs, prefix="hours")
     if request.method == "POST" and form.is_valid() and hours.is_valid():
         form.save()
         for entry in hours.save(commit=False):
@@ -413,7 +415,9 @@ def days_off(request):
 def feed(request):
     staff = request.staff
     rules = Availability.for_therapist(staff)
-    form = FeedForm(request.POST or None, initial={"feed_shows_names": rules.feed_shows_names})
+    form = FeedForm(
+        request.POST if request.method == "POST" else None, initial={"feed_shows_names": rules.feed_shows_names}
+    )
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "rotate":
@@ -439,7 +443,7 @@ def feed(request):
 @owner_required
 def practice_rules(request):
     rules = BookingSettings.for_practice(request.staff.practice)
-    form = BookingSettingsForm(request.POST or None, instance=rules)
+    form = BookingSettingsForm(request.POST if request.method == "POST" else None, instance=rules)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Booking settings saved.")

@@ -172,7 +172,11 @@ def consult_form(request, slug, slot):
     therapists, chosen = _chosen_therapists(practice, choice)
     zone_name, _explicit = visitor_zone(request, practice)
     modes = sorted({m for t in therapists for m in Availability.for_therapist(t).modes()}, reverse=True)
-    form = ConsultationForm(request.POST or None, modes=modes, initial={"key": uuid.uuid4().hex, "tz": zone_name})
+    form = ConsultationForm(
+        request.POST if request.method == "POST" else None,
+        modes=modes,
+        initial={"key": uuid.uuid4().hex, "tz": zone_name},
+    )
     alternatives = []
     status = 200
     if request.method == "POST" and form.is_valid():

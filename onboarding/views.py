@@ -33,6 +33,10 @@ def steps_for(client) -> dict:
 
 @client_required
 def welcome(request):
+    # A client who came through a free consultation: mark that request as converted (kept past 90 days).
+    from bookings.services import consultation_link_client
+
+    consultation_link_client(client=request.client)
     steps = steps_for(request.client)
     return render(request, "onboarding/welcome.html", {"steps": steps, "client": request.client})
 
@@ -42,7 +46,7 @@ def agreement(request):
     client = request.client
     documents = current_documents(client.practice)
     accepted = {a.document_id: a for a in Acceptance.objects.filter(client=client, document__in=documents)}
-    form = AcceptForm(request.POST or None)
+    form = AcceptForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and documents and form.is_valid():
         documents_accept(client=client, documents=documents, request=request)
         messages.success(request, "Thank you. We've kept a dated record of what you agreed to.")
@@ -78,7 +82,7 @@ def intake(request):
                 )
             }
         )
-    form = IntakeForm(request.POST or None, initial=initial)
+    form = IntakeForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         intake_save(client=client, data=form.cleaned_data, request=request)
         messages.success(request, "Thank you for telling us. You can change this at any time.")
@@ -93,7 +97,7 @@ def choices(request):
     initial = {kind: bool(choice and choice.granted) for kind, choice in current.items()}
     nudge = current.get(ConsentKind.BOOKING_NUDGE)
     initial["gap_days"] = nudge.gap_days if nudge and nudge.gap_days else 28
-    form = ChoicesForm(request.POST or None, initial=initial)
+    form = ChoicesForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         for kind in ConsentKind.values:
@@ -120,7 +124,9 @@ def document_edit(request, kind):
         raise Http404
     practice = request.staff.practice
     current = PracticeDocument.objects.current(practice, kind)
-    form = DocumentForm(request.POST or None, initial={"body": current.body if current else ""})
+    form = DocumentForm(
+        request.POST if request.method == "POST" else None, initial={"body": current.body if current else ""}
+    )
     if request.method == "POST" and form.is_valid():
         if current and current.body.strip() == form.cleaned_data["body"].strip():
             messages.info(request, "Nothing changed, so no new version was published.")

@@ -1,8 +1,8 @@
 """A visitor books, moves and cancels a free consultation; spam is turned away kindly."""
 
 import re
-from zoneinfo import ZoneInfo
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import time_machine
 from django.core import mail
