@@ -2,10 +2,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from audit.services import audit_record
 from audit.models import AuditEvent
+from audit.services import audit_record
 from crisis.contacts import contacts_for
 from journal.access import get_entry_for_client, get_shared_entries_for_clinician
 from journal.detection import Findings
@@ -67,7 +68,9 @@ def _edit(request, entry):
             request=request,
         )
         messages.success(request, "Saved. Only you can read it unless you choose to share it.")
-        return redirect("journal:detail", entry_uuid=saved.uuid)
+        url = reverse("journal:detail", kwargs={"entry_uuid": saved.uuid})
+        # If detection itself failed we cannot tell, so the contacts are shown to be safe.
+        return redirect(url + "?contacts=1" if findings.failed else url)
     return render(
         request,
         "journal/edit.html",
@@ -120,7 +123,7 @@ def autosave(request):
 @client_required
 def detail(request, entry_uuid):
     entry = get_entry_for_client(request.client, entry_uuid)
-    findings = Findings(harsh=entry.harsh_found, risk=entry.risk_found)
+    findings = Findings(harsh=entry.harsh_found, risk=entry.risk_found, failed=request.GET.get("contacts") == "1")
     return render(
         request,
         "journal/detail.html",
@@ -136,7 +139,9 @@ def share(request, entry_uuid):
         messages.info(request, "Save the entry first, then you can share it.")
     elif not entry.is_shared:
         entry_share(entry=entry, request=request)
-        messages.success(request, f"Shared with {request.client.therapist.display_name}. You can stop sharing at any time.")
+        messages.success(
+            request, f"Shared with {request.client.therapist.display_name}. You can stop sharing at any time."
+        )
     return redirect("journal:detail", entry_uuid=entry.uuid)
 
 

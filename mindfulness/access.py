@@ -32,8 +32,10 @@ def get_custom_practice_for_author(staff, practice_uuid) -> CustomPractice:
 def get_recommendation_for_therapist(staff, recommendation_uuid) -> Recommendation:
     """A recommendation the therapist made to one of their own current clients."""
     try:
-        return Recommendation.objects.active().select_related("client").get(
-            uuid=recommendation_uuid, therapist=staff, client__therapist=staff
+        return (
+            Recommendation.objects.active()
+            .select_related("client")
+            .get(uuid=recommendation_uuid, therapist=staff, client__therapist=staff)
         )
     except (Recommendation.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None
@@ -43,7 +45,9 @@ def practice_for_key(client_or_staff_author_id: int, key: str):
     """A practice from a form value: a built-in slug, or ``custom-<uuid>`` written by ``author_id``."""
     if key.startswith("custom-"):
         try:
-            return CustomPractice.objects.live().get(uuid=key.removeprefix("custom-"), author_id=client_or_staff_author_id)
+            return CustomPractice.objects.live().get(
+                uuid=key.removeprefix("custom-"), author_id=client_or_staff_author_id
+            )
         except (CustomPractice.DoesNotExist, ValidationError, ValueError):
             return None
     return builtin(key)

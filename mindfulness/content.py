@@ -319,9 +319,18 @@ PRACTICES: tuple[Practice, ...] = (
         tags=("body", "settling", "sleep"),
         short=(
             BEGIN,
-            Step("Bring your attention to your feet. Notice whatever is there: warmth, pressure, tingling, or nothing much.", 25),
-            Step("Let your attention move up through your legs to your back and shoulders, noticing without needing to change anything.", 35),
-            Step("Notice your hands, your arms, your face. If any part feels hard to be with, move on or open your eyes.", 35),
+            Step(
+                "Bring your attention to your feet. Notice whatever is there: warmth, pressure, tingling, or nothing much.",
+                25,
+            ),
+            Step(
+                "Let your attention move up through your legs to your back and shoulders, noticing without needing to change anything.",
+                35,
+            ),
+            Step(
+                "Notice your hands, your arms, your face. If any part feels hard to be with, move on or open your eyes.",
+                35,
+            ),
             Step("Now sense the body as a whole, sitting or lying here.", 20),
             *_close(),
         ),
@@ -336,7 +345,10 @@ PRACTICES: tuple[Practice, ...] = (
             Step("Move slowly up through the ankles, the lower legs, the knees and the thighs.", 60),
             Step("Notice the hips and the lower back, and where the body is supported.", 45),
             Step("Move to the belly and the chest. You might notice the breath here, or simply let it be.", 45),
-            Step("Notice the upper back and the shoulders. If there is tension, you might let it soften, or leave it as it is.", 60),
+            Step(
+                "Notice the upper back and the shoulders. If there is tension, you might let it soften, or leave it as it is.",
+                60,
+            ),
             Step("Move down the arms to the hands and fingers.", 45),
             Step("Notice the neck, the jaw, the face and the top of the head.", 60),
             Step("Now sense the whole body together, breathing and resting.", 45),
@@ -356,7 +368,10 @@ PRACTICES: tuple[Practice, ...] = (
         tags=("breath", "pause"),
         short=(
             BEGIN,
-            Step("Notice what is here right now: thoughts, feelings, sensations. Just name them, without changing anything.", 40),
+            Step(
+                "Notice what is here right now: thoughts, feelings, sensations. Just name them, without changing anything.",
+                40,
+            ),
             Step(
                 "Gather your attention to one place: the breath, or your feet on the floor if that feels easier.",
                 40,
@@ -368,7 +383,10 @@ PRACTICES: tuple[Practice, ...] = (
             BEGIN,
             ARRIVE,
             Step("Ask yourself: what is going on for me right now? Notice any thoughts, and let them be there.", 60),
-            Step("Notice any feelings, pleasant, unpleasant or neither. You might name them: worry is here, tiredness is here.", 60),
+            Step(
+                "Notice any feelings, pleasant, unpleasant or neither. You might name them: worry is here, tiredness is here.",
+                60,
+            ),
             Step("Notice sensations in the body: tightness, ease, warmth, heaviness.", 45),
             Step(
                 "Now gather your attention to one anchor: the breath moving in the belly, or the feet on the floor, or a sound.",
@@ -378,7 +396,9 @@ PRACTICES: tuple[Practice, ...] = (
                 "Let the attention widen to the whole body, breathing. If there is discomfort, you might imagine breathing around it.",
                 60,
             ),
-            Step("Let it widen further, to the room and the sounds beyond it, ready for the next part of your day.", 30),
+            Step(
+                "Let it widen further, to the room and the sounds beyond it, ready for the next part of your day.", 30
+            ),
             *_close(),
         ),
     ),
@@ -406,7 +426,9 @@ PRACTICES: tuple[Practice, ...] = (
             Step("You can do this with your eyes open, wherever you are. Stop at any time.", 10),
             Step("Press your feet into the floor and notice it holding you up.", 20),
             Step("Look around and name five things you can see. Take your time with each: its colour, its shape.", 60),
-            Step("Notice four things you can feel: your feet, your hands, your clothes, the temperature of the air.", 60),
+            Step(
+                "Notice four things you can feel: your feet, your hands, your clothes, the temperature of the air.", 60
+            ),
             Step("Listen for three things you can hear. Start with the furthest sound, then the nearest.", 45),
             Step("Notice two things you can smell. If nothing comes, think of two smells you like.", 30),
             Step("Notice one thing you can taste, or take a sip of water.", 20),
@@ -438,7 +460,10 @@ PRACTICES: tuple[Practice, ...] = (
         long=(
             BEGIN,
             ARRIVE,
-            Step("Bring to mind someone or something it is easy to feel warmly towards. Notice what that warmth is like.", 60),
+            Step(
+                "Bring to mind someone or something it is easy to feel warmly towards. Notice what that warmth is like.",
+                60,
+            ),
             Step("Offer them some kind wishes: may you be safe. May you be well. May you be at ease.", 60),
             Step("Now imagine that they are offering the same wishes to you.", 45),
             Step(
@@ -449,7 +474,9 @@ PRACTICES: tuple[Practice, ...] = (
                 "If the words feel hollow, that is fine. You are planting seeds, not forcing flowers. You might change the words to ones that feel truer.",
                 45,
             ),
-            Step("If sadness or resistance comes, you can return to the easy person, or to your feet on the floor.", 30),
+            Step(
+                "If sadness or resistance comes, you can return to the easy person, or to your feet on the floor.", 30
+            ),
             *_close(),
         ),
     ),
@@ -493,7 +520,10 @@ PRACTICES: tuple[Practice, ...] = (
                 90,
             ),
             Step("If they were to suggest one small, kind step, what might it be? Write it down.", 60),
-            Step("Put the letter down for a moment, then read it back slowly, letting the words land as much as they can.", 60),
+            Step(
+                "Put the letter down for a moment, then read it back slowly, letting the words land as much as they can.",
+                60,
+            ),
             *_close(),
         ),
     ),
@@ -551,7 +581,9 @@ PRACTICES: tuple[Practice, ...] = (
         ),
         tags=("movement", "grounding"),
         short=(
-            Step("Find a few steps of space, indoors or out. Walk at whatever pace is comfortable. Stop at any time.", 15),
+            Step(
+                "Find a few steps of space, indoors or out. Walk at whatever pace is comfortable. Stop at any time.", 15
+            ),
             Step("Notice your feet touching the ground: heel, sole, toes.", 35),
             Step("Notice the movement of the legs and the swing of the arms.", 30),
             Step("Widen your attention to what you can see and hear as you walk.", 30),

@@ -41,7 +41,7 @@ HISTORY = {
 
 
 def seed(demo) -> None:
-    rng = random.Random(5)
+    rng = random.Random(5)  # noqa: S311 - demo data, not secrets
     tea, _ = CustomPractice.objects.get_or_create(
         author=demo.ana,
         title="A mindful cup of tea",
@@ -73,10 +73,17 @@ def seed(demo) -> None:
                 practised_at=now - datetime.timedelta(days=offset + 2 + n * 3, hours=rng.randint(0, 10)),
             )
         if name == "cara":
-            practice_log_record(client=client, practice=tea, calm_before=4, calm_after=6, practised_at=now - datetime.timedelta(days=1))
+            practice_log_record(
+                client=client, practice=tea, calm_before=4, calm_after=6, practised_at=now - datetime.timedelta(days=1)
+            )
 
     suggestions = [
-        (demo.ana, demo.cara, BY_SLUG["safe-place"], "For the evenings when your mind is racing. Your beach is a lovely place to go back to."),
+        (
+            demo.ana,
+            demo.cara,
+            BY_SLUG["safe-place"],
+            "For the evenings when your mind is racing. Your beach is a lovely place to go back to.",
+        ),
         (demo.ana, demo.cara, tea, "Something small for the rushed days we talked about."),
         (demo.ana, demo.dev, BY_SLUG["grounding-5-4-3-2-1"], "For the moments on the train when panic starts to rise."),
         (demo.ben, demo.eli, BY_SLUG["body-scan"], "Try the short one before bed, lying down if that feels better."),

@@ -34,9 +34,7 @@ def sniff_audio(head: bytes) -> str | None:
 
 
 def _rating(label):
-    return forms.TypedChoiceField(
-        label=label, choices=RATING_CHOICES, coerce=int, empty_value=None, required=False
-    )
+    return forms.TypedChoiceField(label=label, choices=RATING_CHOICES, coerce=int, empty_value=None, required=False)
 
 
 class PracticeLogForm(forms.Form):
@@ -102,12 +100,16 @@ class CustomPracticeForm(forms.ModelForm):
         if not upload:
             return None
         if upload.size > MAX_AUDIO_BYTES:
-            raise forms.ValidationError("That recording is larger than 15 MB. A shorter or more compressed file would fit.")
+            raise forms.ValidationError(
+                "That recording is larger than 15 MB. A shorter or more compressed file would fit."
+            )
         head = upload.read(16)
         upload.seek(0)
         kind = sniff_audio(head)
         if kind is None:
-            raise forms.ValidationError("That file does not look like audio we can play. Please use MP3, M4A, OGG, WAV or WebM.")
+            raise forms.ValidationError(
+                "That file does not look like audio we can play. Please use MP3, M4A, OGG, WAV or WebM."
+            )
         upload.tending_extension = f".{kind}"
         upload.tending_content_type = AUDIO_KINDS[kind]
         return upload

@@ -9,9 +9,7 @@ ORDER = 40
 
 def client_home(request, client) -> str:
     recommendations = list(Recommendation.objects.for_client(client)[:2])
-    return render_to_string(
-        "mindfulness/panel_client.html", {"recommendations": recommendations}, request=request
-    )
+    return render_to_string("mindfulness/panel_client.html", {"recommendations": recommendations}, request=request)
 
 
 def client_record(request, client) -> str:

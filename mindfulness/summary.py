@@ -1,4 +1,4 @@
-""""What helps me": the client's practices ranked by their own average change, no targets, no totals."""
+""" "What helps me": the client's practices ranked by their own average change, no targets, no totals."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -50,7 +50,11 @@ def what_helps_rows(client) -> tuple[list[HelpsRow], datetime | None]:
     rows = []
     for row in PracticeLog.objects.for_client(client).what_helps():
         if row["custom__uuid"]:
-            title, name, kwargs = row["custom__title"], "mindfulness:play_custom", {"practice_uuid": row["custom__uuid"]}
+            title, name, kwargs = (
+                row["custom__title"],
+                "mindfulness:play_custom",
+                {"practice_uuid": row["custom__uuid"]},
+            )
         else:
             practice = builtin(row["builtin_slug"])
             if practice is None:  # a practice since retired from the library

@@ -23,5 +23,7 @@ urlpatterns = [
     path("manage/<uuid:practice_uuid>/", views.custom_edit, name="custom_edit"),
     path("manage/<uuid:practice_uuid>/archive/", views.custom_archive, name="custom_archive"),
     path("recommend/<uuid:client_uuid>/", views.recommend, name="recommend"),
-    path("recommendations/<uuid:recommendation_uuid>/remove/", views.recommendation_remove, name="recommendation_remove"),
+    path(
+        "recommendations/<uuid:recommendation_uuid>/remove/", views.recommendation_remove, name="recommendation_remove"
+    ),
 ]

@@ -31,7 +31,7 @@ PLANS = {
 
 
 def seed(demo) -> None:
-    rng = random.Random(7)
+    rng = random.Random(7)  # noqa: S311 - demo data, not secrets
     now = timezone.now()
     for name, items in PLANS.items():
         client = getattr(demo, name)

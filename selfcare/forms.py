@@ -48,5 +48,3 @@ class ReminderForm(forms.ModelForm):
             "message": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {"time_of_day": {"invalid": "Please enter a time such as 18:30."}}
-
-

@@ -113,4 +113,3 @@ class Reminder(models.Model):
             "fri": weekday == 4,
             "sun": weekday == 6,
         }[self.days]
-

@@ -15,7 +15,13 @@ def upload(name="calm.mp3", content=MP3, content_type="audio/mpeg"):
 
 class CustomPracticeTests(TendingTestCase):
     def create(self, **extra):
-        data = {"title": "Tea with attention", "summary": "", "helps_when": "", "steps_text": "Hold the cup.\n\nSip.", "step_seconds": "30"}
+        data = {
+            "title": "Tea with attention",
+            "summary": "",
+            "helps_when": "",
+            "steps_text": "Hold the cup.\n\nSip.",
+            "step_seconds": "30",
+        }
         data.update(extra)
         return self.as_("therapist").post(reverse("mindfulness:custom_new"), data)
 
@@ -45,7 +51,9 @@ class CustomPracticeTests(TendingTestCase):
         eli = self.client
         eli.force_login(self.w.client_c.user)
         self.assertEqual(eli.get(url).status_code, 404)
-        self.assertEqual(eli.get(reverse("mindfulness:play_custom", kwargs={"practice_uuid": practice.uuid})).status_code, 404)
+        self.assertEqual(
+            eli.get(reverse("mindfulness:play_custom", kwargs={"practice_uuid": practice.uuid})).status_code, 404
+        )
 
     def test_a_file_that_is_not_audio_is_refused_with_a_kind_message_and_the_words_kept(self):
         response = self.create(audio=upload("calm.mp3", b"<html>not audio</html>", "audio/mpeg"))
@@ -116,8 +124,12 @@ class RecommendationTests(TendingTestCase):
         self.assertFalse(Recommendation.objects.exists())
 
     def test_withdrawing_a_suggestion_hides_it_from_the_client(self):
-        rec = Recommendation.objects.create(client=self.w.client_a, therapist=self.w.therapist, builtin_slug="rain", note="x")
-        self.as_("therapist").post(reverse("mindfulness:recommendation_remove", kwargs={"recommendation_uuid": rec.uuid}))
+        rec = Recommendation.objects.create(
+            client=self.w.client_a, therapist=self.w.therapist, builtin_slug="rain", note="x"
+        )
+        self.as_("therapist").post(
+            reverse("mindfulness:recommendation_remove", kwargs={"recommendation_uuid": rec.uuid})
+        )
         self.assertNotContains(self.as_("client_a").get(reverse("mindfulness:suggested")), "RAIN")
 
     def test_the_clients_page_shows_the_therapist_what_helps_and_audits_the_read(self):
@@ -125,6 +137,8 @@ class RecommendationTests(TendingTestCase):
         from mindfulness.services import practice_log_record
 
         practice_log_record(client=self.w.client_a, practice=BY_SLUG["rain"], calm_before=2, calm_after=6)
-        response = self.as_("therapist").get(reverse("practice:client_detail", kwargs={"client_uuid": self.w.client_a.uuid}))
+        response = self.as_("therapist").get(
+            reverse("practice:client_detail", kwargs={"client_uuid": self.w.client_a.uuid})
+        )
         self.assertContains(response, "RAIN for hard feelings: tried 1 time, calm +4.0")
         self.assertTrue(AuditEvent.objects.filter(object_type="mindfulness.practicelog", action="read").exists())

@@ -180,11 +180,20 @@ class LoggingTests(TendingTestCase):
     def test_the_client_notes_how_they_felt_before_and_after(self):
         response = self.as_("client_a").post(
             reverse("mindfulness:after", kwargs={"slug": "safe-place"}) + "?length=long",
-            {"length": "long", "calm_before": "2", "calm_after": "6", "kindness_before": "1", "kindness_after": "4", "word": "softer"},
+            {
+                "length": "long",
+                "calm_before": "2",
+                "calm_after": "6",
+                "kindness_before": "1",
+                "kindness_after": "4",
+                "word": "softer",
+            },
         )
         self.assertRedirects(response, reverse("mindfulness:what_helps"))
         log = PracticeLog.objects.get(client=self.w.client_a)
-        self.assertEqual((log.builtin_slug, log.length, log.kindness_after, log.word), ("safe-place", "long", 4, "softer"))
+        self.assertEqual(
+            (log.builtin_slug, log.length, log.kindness_after, log.word), ("safe-place", "long", 4, "softer")
+        )
 
     def test_half_a_pair_gets_a_kind_message_and_keeps_what_was_chosen(self):
         response = self.as_("client_a").post(
@@ -232,7 +241,10 @@ class WhatHelpsTests(TendingTestCase):
         self.log("mindful-walking", (None, None))  # tried, not rated
         response = self.as_("client_a").get(reverse("mindfulness:what_helps"))
         html = response.content.decode()
-        order = [html.index(title) for title in ("RAIN for hard feelings", "A safe place", "A gentle body scan", "Mindful walking")]
+        order = [
+            html.index(title)
+            for title in ("RAIN for hard feelings", "A safe place", "A gentle body scan", "Mindful walking")
+        ]
         self.assertEqual(order, sorted(order))
         self.assertIn("+1.5 on average", html)
         self.assertIn("2 times", html)

@@ -25,7 +25,9 @@ class PlanTests(TendingTestCase):
             self.assertContains(page, f">{area}</h2>")
 
     def test_an_empty_activity_gets_a_kind_message_and_keeps_the_choices(self):
-        response = self.as_("client_a").post(reverse("selfcare:plan"), {"text": "   ", "area": "soul", "rhythm": "weekly"})
+        response = self.as_("client_a").post(
+            reverse("selfcare:plan"), {"text": "   ", "area": "soul", "rhythm": "weekly"}
+        )
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Please write a few words")
         self.assertContains(response, 'value="weekly" selected')
@@ -132,7 +134,9 @@ class ReminderTests(TendingTestCase):
         self.switch_on()
         http = self.client_class(enforce_csrf_checks=True)
         stop = Reminder.objects.get().stop_token
-        response = http.post(reverse("selfcare:reminder_stop", kwargs={"token": stop}), {"List-Unsubscribe": "One-Click"})
+        response = http.post(
+            reverse("selfcare:reminder_stop", kwargs={"token": stop}), {"List-Unsubscribe": "One-Click"}
+        )
         self.assertEqual(response.status_code, 200)
         self.assertFalse(Reminder.objects.get().is_on)
 
