@@ -1,3 +1,4 @@
+from tending.env import env_bool
 from tending.testing.matrix import PUBLIC, Route
 
 ROUTES = [
@@ -5,3 +6,7 @@ ROUTES = [
     Route("healthz", PUBLIC, not_a_page=True),
     Route("core:home", PUBLIC, ok_status=302, not_a_page=True),
 ]
+
+# The load test's framework floor exists only when TENDING_BENCH_FLOOR=1 (core/urls.py).
+if env_bool("TENDING_BENCH_FLOOR", False):
+    ROUTES.append(Route("core:bench_floor", PUBLIC, not_a_page=True))

@@ -1,0 +1,937 @@
+"""Load-test Tending the way production runs it, against a synthetic practice (bench/make_practice.py).
+
+    .venv/bin/python bench/load.py [--database-url URL] [--mode mixed|saturate|connections]
+                                   [--rate 100] [--duration 300] [--kill] [--json out.json]
+
+It starts the production profile (``TENDING_ENV=production``, generated secrets, gunicorn with
+the Procfile's options, the task worker, a local SMTP sink) on a free port, signs in as many
+different people through ``/accounts/login/`` (with CSRF, and TOTP for staff), then:
+
+- ``mixed`` (default): an open-loop mix modelled on a busy hour at ``--rate`` requests a second
+  for ``--duration`` seconds from several processes (keep-alive HTTP): clients checking in,
+  opening their journey, playing and logging a practice, writing in the journal, booking;
+  therapists opening their home and caseload, a client's record and journey, writing notes;
+  visitors opening the practice page and booking a consultation. Latency is measured from the
+  moment each request was due, so a server that falls behind shows it (no coordinated omission).
+  With ``--kill`` the server gets SIGKILL half-way, is restarted, and the run goes on; every write
+  acknowledged (a 2xx, or the redirect a successful form post answers with) is then looked up in
+  the database.
+- ``saturate``: for each page in turn, 16 connections in a closed loop (``--connections``) for
+  ``--page-seconds``; requests per second of each page against the framework floor (a trivial
+  page behind the same middleware, ``/bench/floor``) measured in the same run.
+- ``connections``: 200 simultaneous connections (``--connections``) in a closed loop; requests
+  queue, none may fail.
+
+It prints one JSON document: per page p50/p95/p99 (ms), count, errors; throughput; the floor and
+each page's ratio to it; and, for writes, how many were acknowledged and found.
+"""
+
+import argparse
+import http.client
+import json
+import multiprocessing as mp
+import os
+import random
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (  # noqa: E402
+    BENCH_DIR,
+    GUNICORN,
+    PASSWORD,
+    PYTHON,
+    ROOT,
+    base_env,
+    bench_secrets,
+    database_url,
+    free_port,
+    setup_django,
+    totp_now,
+)
+
+# ---------------------------------------------------------------------------------------------
+# The server
+
+
+class Server:
+    """gunicorn (as in the Procfile), the task worker and an SMTP sink, in their own process groups."""
+
+    def __init__(
+        self, url: str, *, workers: int, port: int | None = None, worker_class: str = "sync", threads: int = 1
+    ):
+        self.url = url
+        self.workers = workers
+        self.worker_class = worker_class
+        self.threads = threads
+        self.port = port or free_port()
+        self.smtp_port = free_port()
+        self.env = base_env(url, production=True)
+        self.env.update(
+            TENDING_SMTP_HOST="127.0.0.1",
+            TENDING_SMTP_PORT=str(self.smtp_port),
+            TENDING_SMTP_TLS="false",
+            # Every visitor comes from 127.0.0.1 here; the per-address booking limit would refuse them.
+            TENDING_BOOKING_RATE_LIMIT="1000000",
+            ALLOWED_HOSTS="127.0.0.1",
+        )
+        self.web = None
+        self.helpers: list[subprocess.Popen] = []
+        self.log = open(BENCH_DIR / "logs" / f"server-{self.port}.log", "ab")  # noqa: SIM115 - closed in stop()
+
+    def _spawn(self, args):
+        return subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log, start_new_session=True)
+
+    def prepare(self):
+        subprocess.run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=self.env, check=True)
+        subprocess.run([PYTHON, "manage.py", "createcachetable"], cwd=ROOT, env=self.env, check=True)
+
+    def start(self, *, helpers: bool = True):
+        if helpers and not self.helpers:
+            self.helpers.append(
+                self._spawn(
+                    [
+                        PYTHON,
+                        "-m",
+                        "aiosmtpd",
+                        "-n",
+                        "-c",
+                        "aiosmtpd.handlers.Sink",
+                        "-l",
+                        f"127.0.0.1:{self.smtp_port}",
+                    ]
+                )
+            )
+            self.helpers.append(self._spawn([PYTHON, "manage.py", "db_worker", "--interval", "5"]))
+        args = [
+            GUNICORN,
+            "tending.wsgi",
+            "--workers",
+            str(self.workers),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--forwarded-allow-ips=127.0.0.1",
+            "--no-control-socket",
+            "--backlog",
+            "2048",
+            "--timeout",
+            "60",
+        ]
+        if self.worker_class != "sync":
+            args += ["--worker-class", self.worker_class, "--threads", str(self.threads)]
+        self.web = self._spawn(args)
+        self.wait_ready()
+
+    def wait_ready(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.web.poll() is not None:
+                raise SystemExit(f"gunicorn exited with {self.web.returncode}; see {self.log.name}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                conn.request("GET", "/healthz", headers={"X-Forwarded-Proto": "https"})
+                if conn.getresponse().status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise SystemExit(f"gunicorn did not answer /healthz within {timeout} s; see {self.log.name}")
+
+    def kill(self):
+        """SIGKILL gunicorn's whole process group: master and workers, mid-request."""
+        os.killpg(self.web.pid, signal.SIGKILL)
+        self.web.wait()
+
+    def stop(self):
+        for proc in [self.web, *self.helpers]:
+            if proc is not None and proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in [self.web, *self.helpers]:
+            if proc is not None:
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+        self.log.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# A small keep-alive HTTP client with a cookie jar per person
+
+
+class Failed(Exception):
+    pass
+
+
+class Browser:
+    """One person's cookies; requests go over whichever keep-alive connection the caller holds."""
+
+    def __init__(self, port: int, email: str = "", role: str = "visitor"):
+        self.port = port
+        self.email = email
+        self.role = role
+        self.cookies: dict[str, str] = {}
+        self.lock = threading.Lock()  # one request at a time per person, as a browser tab would
+
+    def headers(self, method: str, extra=None) -> dict:
+        headers = {
+            "Host": f"127.0.0.1:{self.port}",
+            "X-Forwarded-Proto": "https",
+            "User-Agent": "tending-bench",
+            "Accept": "text/html",
+        }
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if method == "POST":
+            origin = f"https://127.0.0.1:{self.port}"
+            headers.update(Origin=origin, Referer=origin + "/")
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        headers.update(extra or {})
+        return headers
+
+    def take_cookies(self, response):
+        for name, value in response.getheaders():
+            if name.lower() != "set-cookie":
+                continue
+            pair = value.split(";", 1)[0]
+            key, _, val = pair.partition("=")
+            if "max-age=0" in value.lower() or val in ('""', ""):
+                self.cookies.pop(key.strip(), None)
+            else:
+                self.cookies[key.strip()] = val.strip()
+
+    def form(self, data: dict) -> str:
+        return urlencode({"csrfmiddlewaretoken": self.cookies.get("csrftoken", ""), **data}, doseq=True)
+
+
+class Connection:
+    """A keep-alive connection that reconnects when the server closed it (gunicorn sync workers do)."""
+
+    def __init__(self, port: int, timeout: float = 60):
+        self.port = port
+        self.timeout = timeout
+        self.conn = None
+
+    def send(self, browser: Browser, method: str, path: str, data: dict | None = None, extra=None):
+        body = browser.form(data) if method == "POST" else None
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+            try:
+                self.conn.request(method, path, body=body, headers=browser.headers(method, extra))
+                response = self.conn.getresponse()
+                content = response.read()
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as error:
+                # A connection the server had already closed between requests: reconnect once.
+                self.close()
+                if attempt == 2:
+                    raise Failed(type(error).__name__) from None
+                continue
+            except (OSError, http.client.HTTPException) as error:
+                self.close()
+                raise Failed(type(error).__name__) from None
+            browser.take_cookies(response)
+            if response.getheader("Connection", "").lower() == "close":
+                self.close()
+            return response.status, response.getheader("Location", ""), content
+        raise Failed("unreachable")
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+def sign_in(port: int, email: str, role: str, totp_secret: str) -> Browser:
+    browser = Browser(port, email, role)
+    conn = Connection(port)
+    status, _, _ = conn.send(browser, "GET", "/accounts/login/")
+    if status != 200:
+        raise Failed(f"login page answered {status}")
+    status, location, _ = conn.send(browser, "POST", "/accounts/login/", {"login": email, "password": PASSWORD})
+    if status != 302:
+        raise Failed(f"sign-in for {email} answered {status}")
+    if "/2fa/" in location:
+        for offset in (0, 1, -1):
+            status, location, _ = conn.send(
+                browser, "POST", urlsplit(location).path, {"code": totp_now(totp_secret, offset)}
+            )
+            if status == 302:
+                break
+        if status != 302:
+            raise Failed(f"two-factor step for {email} answered {status}")
+    status, _, _ = conn.send(browser, "GET", "/home/")
+    if status != 302 or "sessionid" not in browser.cookies:
+        raise Failed(f"{email} is not signed in after the login ({status})")
+    conn.close()
+    return browser
+
+
+# ---------------------------------------------------------------------------------------------
+# The people and the mix
+
+
+@dataclass
+class Person:
+    email: str
+    role: str  # client / therapist / visitor
+    cookies: dict = field(default_factory=dict)
+    clients: list = field(default_factory=list)  # therapist: client uuids
+    drafts: list = field(default_factory=list)  # therapist: draft note uuids
+
+
+def load_people(url: str, *, clients: int, therapists: int, seed: int) -> dict:
+    """Pick the people to sign in as, and what they can open, from the benchmark database."""
+    setup_django(url)
+    from django.db import connections
+    from django.utils import timezone
+
+    from notes.models import SessionNote
+    from practice.models import Client, Practice, StaffMember
+
+    rng = random.Random(seed)
+    practice = Practice.objects.filter(slug__startswith="bench-").order_by("pk").first()
+    if practice is None:
+        raise SystemExit("No synthetic practice in this database: run bench/make_practice.py first.")
+    active = list(Client.objects.filter(practice=practice, care_status="active").values_list("user__email", flat=True))
+    chosen_clients = rng.sample(active, min(clients, len(active)))
+    staff = list(StaffMember.objects.filter(practice=practice, is_therapist=True).select_related("user"))
+    chosen_staff = rng.sample(staff, min(therapists, len(staff)))
+    people = [Person(email=e, role="client") for e in chosen_clients]
+    week_ago = timezone.now() - timezone.timedelta(days=7)
+    for member in chosen_staff:
+        client_uuids = [
+            str(u)
+            for u in Client.objects.filter(therapist=member, care_status="active").values_list("uuid", flat=True)[:40]
+        ]
+        drafts = [
+            str(u)
+            for u in SessionNote.objects.filter(
+                author=member, signed_at__isnull=True, created_at__gte=week_ago
+            ).values_list("uuid", flat=True)
+        ]
+        people.append(Person(email=member.user.email, role="therapist", clients=client_uuids, drafts=drafts))
+    connections.close_all()
+    return {"practice_slug": practice.slug, "people": people}
+
+
+BUILTIN_SLUGS = ("soothing-rhythm-breathing", "grounding-5-4-3-2-1", "body-scan", "self-compassion-break")
+SLOT_RE = {
+    "session": re.compile(r'href="(/sessions/book/[^/"]+/)"'),
+    "consult": re.compile(r'href="(/p/[^/"]+/book/[^/"]+/)"'),
+}
+REVISION_RE = re.compile(r'name="revision"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="revision"')
+
+
+@dataclass
+class Step:
+    page: str
+    method: str
+    path: str
+    data: dict | None = None
+    ok: tuple = (200,)
+    extra: dict | None = None
+    write: str = ""  # the kind of write, for the durability check
+    marker: str = ""
+
+
+# weight, role, action name. Weights are arrivals per hundred in a busy hour.
+MIX = [
+    (11, "client", "client_home"),
+    (6, "client", "checkin_form"),
+    (6, "client", "checkin_save"),
+    (9, "client", "journey"),
+    (4, "client", "practices"),
+    (4, "client", "practice_play"),
+    (3, "client", "practice_log"),
+    (4, "client", "journal"),
+    (2, "client", "journal_new"),
+    (2, "client", "journal_save"),
+    (3, "client", "sessions"),
+    (1, "client", "book_session"),
+    (2, "client", "self_care"),
+    (6, "therapist", "therapist_home"),
+    (4, "therapist", "caseload"),
+    (4, "therapist", "client_record"),
+    (5, "therapist", "client_journey"),
+    (2, "therapist", "client_notes"),
+    (2, "therapist", "formulation"),
+    (3, "therapist", "note_write"),
+    (3, "visitor", "practice_page"),
+    (1, "visitor", "consult_slots"),
+    (1, "visitor", "consult_book"),
+    (4, "client", "floor"),
+]
+
+
+def steps_for(action: str, person: Person, slug: str, rng: random.Random) -> list:
+    """The requests one arrival makes. Flows that need a page first (booking, notes) make two."""
+    marker = f"bench-{uuid.uuid4().hex[:16]}"
+    practice_slug = rng.choice(BUILTIN_SLUGS)
+    some_client = rng.choice(person.clients) if person.clients else None
+    match action:
+        case "client_home":
+            return [Step("client_home", "GET", "/me/")]
+        case "checkin_form":
+            return [Step("checkin_form", "GET", "/checkin/")]
+        case "checkin_save":
+            data = {
+                "feelings": rng.sample(["calm", "tired", "hopeful", "anxious"], 2),
+                "mood": rng.randint(2, 9),
+                "energy": rng.randint(2, 9),
+                "peace": rng.randint(2, 9),
+                "self_kindness": rng.randint(2, 9),
+                "note": marker,
+            }
+            return [
+                Step("checkin_save", "POST", "/checkin/?another=1", data, ok=(302,), write="checkin", marker=marker)
+            ]
+        case "journey":
+            return [Step("journey", "GET", "/journey/")]
+        case "practices":
+            return [Step("practices", "GET", "/practices/")]
+        case "practice_play":
+            return [Step("practice_play", "GET", f"/practices/play/{practice_slug}/")]
+        case "practice_log":
+            data = {"length": "short", "calm_before": 3, "calm_after": 6, "kindness_before": 4, "kindness_after": 6}
+            data["word"] = marker[-12:]
+            return [
+                Step(
+                    "practice_log",
+                    "POST",
+                    f"/practices/after/{practice_slug}/",
+                    data,
+                    ok=(302,),
+                    write="practice_log",
+                    marker=marker[-12:],
+                )
+            ]
+        case "journal":
+            return [Step("journal", "GET", "/journal/")]
+        case "journal_new":
+            return [Step("journal_new", "GET", "/journal/new/")]
+        case "journal_save":
+            body = f"A quieter day. I made tea and sat by the window for a while. {marker}"
+            data = {"prompt": "free", "entry": "", "body": body}
+            return [Step("journal_save", "POST", "/journal/new/", data, ok=(302,), write="journal", marker=marker)]
+        case "sessions":
+            return [Step("sessions", "GET", "/sessions/")]
+        case "book_session":
+            return [
+                Step("sessions", "GET", "/sessions/"),
+                Step("book_session", "POST", "", ok=(302, 409), write="booking"),
+            ]
+        case "self_care":
+            return [Step("self_care", "GET", "/self-care/")]
+        case "floor":
+            return [Step("floor", "GET", "/bench/floor")]
+        case "therapist_home":
+            return [Step("therapist_home", "GET", "/therapist/")]
+        case "caseload":
+            return [Step("caseload", "GET", "/caseload/")]
+        case "client_record":
+            return [Step("client_record", "GET", f"/therapist/clients/{some_client}/")]
+        case "client_journey":
+            return [Step("client_journey", "GET", f"/journey/clients/{some_client}/")]
+        case "client_notes":
+            return [Step("client_notes", "GET", f"/notes/clients/{some_client}/")]
+        case "formulation":
+            return [Step("formulation", "GET", f"/formulation/clients/{some_client}/")]
+        case "note_write":
+            if not person.drafts:
+                return [Step("client_notes", "GET", f"/notes/clients/{some_client}/")]
+            note = rng.choice(person.drafts)
+            return [
+                Step("note_edit", "GET", f"/notes/{note}/write/"),
+                Step(
+                    "note_save",
+                    "POST",
+                    f"/notes/{note}/write/",
+                    {"free_text": f"We talked about rest and the critic. {marker}"},
+                    extra={"HX-Request": "true"},
+                    write="note",
+                    marker=marker,
+                ),
+            ]
+        case "practice_page":
+            return [Step("practice_page", "GET", f"/p/{slug}/")]
+        case "consult_slots":
+            return [Step("consult_slots", "GET", f"/p/{slug}/book/")]
+        case "consult_book":
+            email = f"{marker}@visitor.bench.test"
+            data = {"name": "A visitor", "email": email, "mode": "online", "note": "", "website": "", "key": marker}
+            return [
+                Step("consult_slots", "GET", f"/p/{slug}/book/"),
+                Step("consult_form", "GET", ""),
+                Step("consult_book", "POST", "", data, ok=(302, 409), write="consultation", marker=email),
+            ]
+    raise ValueError(action)
+
+
+def run_steps(conn: Connection, browser: Browser, steps: list, rng: random.Random, due: float, record):
+    """Make one arrival's requests in order; a later step may use what an earlier page showed."""
+    previous = b""
+    chosen = ""
+    for step in steps:
+        path, data = step.path, dict(step.data or {})
+        if step.page == "book_session":
+            found = SLOT_RE["session"].findall(previous.decode(errors="replace"))
+            if not found:
+                return
+            path = rng.choice(found[:30])
+            data = {"mode": rng.choice(["in_person", "online"]), "key": uuid.uuid4().hex}
+            step.marker = data["key"]
+        elif step.page == "consult_form":
+            found = SLOT_RE["consult"].findall(previous.decode(errors="replace"))
+            if not found:
+                return
+            path = chosen = rng.choice(found[:40])
+        elif step.page == "consult_book":
+            path = chosen
+        elif step.page == "note_save":
+            match = REVISION_RE.search(previous.decode(errors="replace"))
+            if not match:
+                return
+            data["revision"] = match.group(1) or match.group(2)
+        started = time.monotonic()
+        try:
+            status, location, content = conn.send(browser, step.method, path, data or None, step.extra)
+        except Failed as error:
+            record(step, "conn:" + str(error), time.monotonic() - due, "", started)
+            return
+        record(step, status, time.monotonic() - due, location, started)
+        if status not in step.ok and not (step.method == "GET" and status == 200):
+            return
+        previous = content
+        due = time.monotonic()  # the next step of a flow is due when the page it needs has arrived
+
+
+# ---------------------------------------------------------------------------------------------
+# Worker processes
+
+
+def _browser_from(person: Person, port: int) -> Browser:
+    browser = Browser(port, person.email, person.role)
+    browser.cookies = dict(person.cookies)
+    return browser
+
+
+def pick_action(rng, weights, total):
+    pick = rng.uniform(0, total)
+    for w, role, action in weights:
+        pick -= w
+        if pick <= 0:
+            return role, action
+    return weights[-1][1], weights[-1][2]
+
+
+def open_loop_worker(index, port, people, slug, rate, duration, start_at, threads, seed, queue):
+    """Poisson arrivals at ``rate`` a second, each handed to a thread; latency counted from when it was due."""
+    rng = random.Random(seed)
+    browsers = {role: [_browser_from(p, port) for p in people if p.role == role] for role in ("client", "therapist")}
+    browsers["visitor"] = [Browser(port) for _ in range(8)]
+    by_email = {p.email: p for p in people}
+    weights = [(w, role, action) for w, role, action in MIX if browsers.get(role)]
+    total = sum(w for w, _, _ in weights)
+    results = []
+    results_lock = threading.Lock()
+    work: list = []
+    work_cv = threading.Condition()
+    done = threading.Event()
+
+    def record(step, status, seconds, location, started):
+        with results_lock:
+            results.append((step.page, status, seconds, step.write, step.marker, location, step.ok, started))
+
+    def thread_main():
+        conn = Connection(port)
+        trng = random.Random(rng.random())
+        while True:
+            with work_cv:
+                while not work and not done.is_set():
+                    work_cv.wait(0.5)
+                if not work:
+                    return
+                due, browser, steps = work.pop(0)
+            wait = due - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            with browser.lock:
+                run_steps(conn, browser, steps, trng, due, record)
+        conn.close()
+
+    pool = [threading.Thread(target=thread_main, daemon=True) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    while time.time() < start_at:
+        time.sleep(0.01)
+    began = time.monotonic()
+    next_due = began
+    while next_due < began + duration:
+        role, action = pick_action(rng, weights, total)
+        browser = rng.choice(browsers[role])
+        person = by_email.get(browser.email, Person("", "visitor"))
+        steps = steps_for(action, person, slug, rng)
+        with work_cv:
+            work.append((next_due, browser, steps))
+            work_cv.notify()
+        next_due += rng.expovariate(rate)
+        sleep = next_due - time.monotonic() - 0.05
+        if sleep > 0:
+            time.sleep(sleep)
+    # Let the last arrivals finish (bounded), then report.
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        with work_cv:
+            if not work:
+                break
+        time.sleep(0.1)
+    done.set()
+    with work_cv:
+        work_cv.notify_all()
+    for t in pool:
+        t.join(timeout=70)
+    queue.put((index, results))
+
+
+def closed_loop_worker(index, port, people, slug, action, connections, duration, start_at, seed, queue):
+    """``connections`` threads, each sending its next request as soon as the last one answered."""
+    role = next(r for _, r, a in MIX if a == action)
+    pool_people = [p for p in people if p.role == role] or [Person("", "visitor")]
+    results = []
+    lock = threading.Lock()
+
+    def record(step, status, seconds, location, started):
+        with lock:
+            results.append((step.page, status, seconds, step.write, step.marker, location, step.ok, started))
+
+    def thread_main(n):
+        trng = random.Random(f"{seed}-{n}")
+        person = pool_people[n % len(pool_people)]
+        browser = _browser_from(person, port) if person.email else Browser(port)
+        conn = Connection(port, timeout=120)
+        while time.time() < start_at:
+            time.sleep(0.005)
+        end = time.monotonic() + duration
+        while time.monotonic() < end:
+            steps = steps_for(action, person, slug, trng)
+            run_steps(conn, browser, steps, trng, time.monotonic(), record)
+        conn.close()
+
+    threads = [threading.Thread(target=thread_main, args=(n,), daemon=True) for n in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    queue.put((index, results))
+
+
+def run_processes(target, count, args_for):
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    procs = [ctx.Process(target=target, args=(*args_for(i), queue)) for i in range(count)]
+    for p in procs:
+        p.start()
+    results = []
+    reported = 0
+    while reported < len(procs):
+        try:
+            results.extend(queue.get(timeout=5)[1])
+            reported += 1
+        except Exception:  # noqa: BLE001 - queue.Empty: check that the generators are still alive
+            if all(p.exitcode is not None for p in procs) and queue.empty():
+                raise SystemExit("A load-generator process died; see the traceback above.") from None
+    for p in procs:
+        p.join()
+    return results
+
+
+# ---------------------------------------------------------------------------------------------
+# Summaries
+
+
+def percentile(values, q):
+    if not values:
+        return None
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1))))
+    return round(ordered[k] * 1000, 1)
+
+
+def summarise(results, seconds):
+    pages: dict[str, dict] = {}
+    for page, status, latency, _write, _marker, _loc, ok, _started in results:
+        entry = pages.setdefault(page, {"latencies": [], "errors": 0, "statuses": {}, "conflicts": 0})
+        entry["statuses"][str(status)] = entry["statuses"].get(str(status), 0) + 1
+        good = status in ok or (status == 200 and 200 in ok)
+        if isinstance(status, int) and status == 409 and 409 in ok:
+            entry["conflicts"] += 1
+        if not good:
+            entry["errors"] += 1
+        entry["latencies"].append(latency)
+    out = {}
+    for page, entry in sorted(pages.items()):
+        lat = entry["latencies"]
+        out[page] = {
+            "count": len(lat),
+            "errors": entry["errors"],
+            "statuses": entry["statuses"],
+            "p50_ms": percentile(lat, 50),
+            "p95_ms": percentile(lat, 95),
+            "p99_ms": percentile(lat, 99),
+            "req_per_s": round(len(lat) / seconds, 2) if seconds else None,
+        }
+        if entry["conflicts"]:
+            out[page]["slot_taken_409"] = entry["conflicts"]
+    everything = [r[2] for r in results]
+    total = {
+        "count": len(results),
+        "errors": sum(p["errors"] for p in out.values()),
+        "p50_ms": percentile(everything, 50),
+        "p95_ms": percentile(everything, 95),
+        "p99_ms": percentile(everything, 99),
+        "req_per_s": round(len(results) / seconds, 2) if seconds else None,
+    }
+    floor = out.get("floor")
+    if floor and floor["p50_ms"]:
+        for page, stats in out.items():
+            if page != "floor" and stats["p50_ms"]:
+                stats["p50_over_floor"] = round(stats["p50_ms"] / floor["p50_ms"], 2)
+                stats["p95_over_floor"] = round(stats["p95_ms"] / floor["p95_ms"], 2)
+    return out, total
+
+
+def verify_writes(url: str, results, since) -> dict:
+    """Look up every acknowledged write in the database."""
+    setup_django(url)
+    from django.db import connections
+
+    from bookings.models import Appointment, Consultation
+    from checkins.models import CheckIn
+    from journal.models import Entry
+    from mindfulness.models import PracticeLog
+    from notes.models import SessionNote
+
+    acked: dict[str, list] = {}
+    for _page, status, _lat, write, marker, location, ok, _started in results:
+        if write and isinstance(status, int) and status in ok and status != 409:
+            acked.setdefault(write, []).append((marker, location))
+    found = {}
+    if acked.get("checkin"):
+        notes = {c.note for c in CheckIn.objects.filter(updated_at__gte=since) if c.note}
+        found["checkin"] = sum(1 for m, _ in acked["checkin"] if m in notes)
+    if acked.get("journal"):
+        uuids = {loc.rstrip("/").rsplit("/", 1)[-1] for _, loc in acked["journal"]}
+        bodies = {str(e.uuid): e.body for e in Entry.objects.filter(uuid__in=uuids)}
+        found["journal"] = sum(
+            1 for m, loc in acked["journal"] if m in bodies.get(loc.rstrip("/").rsplit("/", 1)[-1], "")
+        )
+    if acked.get("practice_log"):
+        words = {p.word for p in PracticeLog.objects.filter(practised_at__gte=since) if p.word}
+        found["practice_log"] = sum(1 for m, _ in acked["practice_log"] if m in words)
+    if acked.get("booking"):
+        keys = set(Appointment.objects.filter(created_at__gte=since).values_list("idempotency_key", flat=True))
+        found["booking"] = sum(1 for m, _ in acked["booking"] if m in keys)
+    if acked.get("consultation"):
+        emails = set(Consultation.objects.filter(created_at__gte=since).values_list("email", flat=True))
+        found["consultation"] = sum(1 for m, _ in acked["consultation"] if m in emails)
+    if acked.get("note"):
+        # A note keeps only its latest text; an acknowledged save is there, or a later save of the same note is.
+        texts = " ".join(n.free_text for n in SessionNote.objects.filter(saved_at__gte=since))
+        found["note"] = sum(1 for m, _ in acked["note"] if m in texts)
+        found["note_overwritten_later_allowed"] = True
+    connections.close_all()
+    return {"acknowledged": {k: len(v) for k, v in acked.items()}, "found": found}
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def sign_in_everyone(port, people, totp_secret, procs=4):
+    """Sign everyone in (real sign-ins: Argon2, CSRF, TOTP for staff), in parallel."""
+
+    def one(person):
+        browser = sign_in(port, person.email, person.role, totp_secret)
+        person.cookies = browser.cookies
+
+    errors = []
+    chunks = [people[i::procs] for i in range(procs)]
+
+    def run(chunk):
+        for person in chunk:
+            try:
+                one(person)
+            except Failed as error:
+                errors.append(f"{person.email}: {error}")
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in chunks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise SystemExit("Sign-in failed: " + "; ".join(errors[:5]))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url")
+    parser.add_argument("--mode", choices=["mixed", "saturate", "connections"], default="mixed")
+    parser.add_argument("--rate", type=float, default=100, help="requests a second (mixed)")
+    parser.add_argument("--duration", type=float, default=300, help="seconds (mixed, connections)")
+    parser.add_argument("--page-seconds", type=float, default=10, help="seconds per page (saturate)")
+    parser.add_argument("--connections", type=int, default=None, help="16 (saturate) or 200 (connections)")
+    parser.add_argument("--procs", type=int, default=4, help="load-generator processes")
+    parser.add_argument("--threads", type=int, default=16, help="threads per process (mixed)")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 3)))
+    parser.add_argument("--worker-class", default="sync")
+    parser.add_argument("--gunicorn-threads", type=int, default=1)
+    parser.add_argument("--clients", type=int, default=200, help="different clients to sign in as")
+    parser.add_argument("--therapists", type=int, default=20, help="different therapists to sign in as")
+    parser.add_argument("--pages", default="", help="saturate: comma-separated pages (default: every GET page)")
+    parser.add_argument("--kill", action="store_true", help="SIGKILL the server half-way and check every write")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", help="also write the result here")
+    args = parser.parse_args(argv)
+
+    url = database_url(args.database_url)
+    (BENCH_DIR / "logs").mkdir(parents=True, exist_ok=True)
+    # A SIGTERM (a timeout, Ctrl-C from a supervisor) still stops the server we started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    found = load_people(url, clients=args.clients, therapists=args.therapists, seed=args.seed)
+    people, slug = found["people"], found["practice_slug"]
+    totp_secret = bench_secrets()["TOTP_SECRET"]
+    server = Server(url, workers=args.workers, worker_class=args.worker_class, threads=args.gunicorn_threads)
+    server.prepare()
+    server.start()
+    report = {
+        "mode": args.mode,
+        "database": "postgresql" if url.startswith("postgres") else "sqlite",
+        "gunicorn": {"workers": args.workers, "worker_class": args.worker_class, "threads": args.gunicorn_threads},
+        "generator": {"procs": args.procs},
+        "people": {
+            "clients": sum(p.role == "client" for p in people),
+            "therapists": sum(p.role == "therapist" for p in people),
+        },
+    }
+    try:
+        began = time.time()
+        sign_in_everyone(server.port, people, totp_secret)
+        report["sign_in_seconds"] = round(time.time() - began, 1)
+        if args.mode == "mixed":
+            report.update(run_mixed(args, server, people, slug, url))
+        elif args.mode == "saturate":
+            report.update(run_saturate(args, server, people, slug))
+        else:
+            report.update(run_connections(args, server, people, slug))
+    finally:
+        server.stop()
+    text = json.dumps(report, indent=2)
+    print(text)
+    if args.json:
+        Path(args.json).write_text(text + "\n")
+    return report
+
+
+def run_mixed(args, server, people, slug, url):
+    from datetime import UTC, datetime
+
+    since = datetime.now(UTC)
+    start_at = time.time() + 1.0
+    per_proc = args.rate / args.procs
+
+    def split(i):
+        mine = people[i :: args.procs]
+        return (i, server.port, mine, slug, per_proc, args.duration, start_at, args.threads, args.seed * 100 + i)
+
+    killer = None
+    kill_info = {}
+    if args.kill:
+
+        def kill_and_restart():
+            time.sleep(1.0 + args.duration / 2)
+            kill_info["killed_at_s"] = round(time.time() - start_at, 1)
+            server.kill()
+            t0 = time.time()
+            server.start(helpers=False)
+            kill_info["restart_seconds"] = round(time.time() - t0, 2)
+
+        killer = threading.Thread(target=kill_and_restart)
+        killer.start()
+    results = run_processes(open_loop_worker, args.procs, split)
+    seconds = args.duration
+    if killer:
+        killer.join()
+    pages, total = summarise(results, seconds)
+    out = {"rate_target": args.rate, "duration_s": args.duration, "pages": pages, "total": total}
+    if args.kill:
+        out["kill"] = kill_info
+        # Requests that died with the server are expected; the check is that no acknowledged write was lost.
+    out["writes"] = verify_writes(url, results, since)
+    lost = {k: v - out["writes"]["found"].get(k, 0) for k, v in out["writes"]["acknowledged"].items()}
+    out["writes"]["lost"] = lost
+    return out
+
+
+def run_saturate(args, server, people, slug):
+    connections = args.connections or 16
+    pages = [p.strip() for p in args.pages.split(",") if p.strip()] or [
+        a
+        for _, role, a in MIX
+        if a
+        not in {"checkin_save", "practice_log", "journal_save", "book_session", "note_write", "consult_book", "floor"}
+    ]
+    order = ["floor", *pages, "floor"]
+    per_page = {}
+    floor_runs = []
+    for action in order:
+        start_at = time.time() + 0.5
+
+        def split(i, action=action, start_at=start_at):
+            share = connections // args.procs + (1 if i < connections % args.procs else 0)
+            return (i, server.port, people, slug, action, share, args.page_seconds, start_at, args.seed * 100 + i)
+
+        results = run_processes(closed_loop_worker, min(args.procs, connections), split)
+        stats, total = summarise(results, args.page_seconds)
+        for page, values in stats.items():
+            if action == "floor":
+                floor_runs.append(values)
+            else:
+                per_page[page] = values
+    floor_rps = statistics.mean(r["req_per_s"] for r in floor_runs)
+    for values in per_page.values():
+        values["share_of_floor"] = round(values["req_per_s"] / floor_rps, 3) if floor_rps else None
+    return {
+        "connections": connections,
+        "page_seconds": args.page_seconds,
+        "floor": {"req_per_s_runs": [r["req_per_s"] for r in floor_runs], "req_per_s": round(floor_rps, 1)},
+        "pages": per_page,
+    }
+
+
+def run_connections(args, server, people, slug):
+    connections = args.connections or 200
+    actions = [a for _, role, a in MIX if role == "client" and a in {"client_home", "journey", "checkin_form", "floor"}]
+    start_at = time.time() + 1.0
+
+    def split(i):
+        share = connections // args.procs + (1 if i < connections % args.procs else 0)
+        return (i, server.port, people, slug, actions[i % len(actions)], share, args.duration, start_at, args.seed + i)
+
+    results = run_processes(closed_loop_worker, args.procs, split)
+    pages, total = summarise(results, args.duration)
+    return {"connections": connections, "duration_s": args.duration, "pages": pages, "total": total}
+
+
+if __name__ == "__main__":
+    main()

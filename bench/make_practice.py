@@ -1,0 +1,663 @@
+"""Fill a database with a synthetic practice: years of plausible history through our own models.
+
+    .venv/bin/python bench/make_practice.py --therapists 20 --clients 2000 --years 5 \
+        [--scale N] [--database-url URL] [--reset] [--seed 1]
+
+``DATABASE_URL`` (or ``--database-url``) picks SQLite or PostgreSQL; without either it writes
+``var/bench/practice.sqlite3``. ``--reset`` starts from an empty database (PostgreSQL: drops and
+creates it). ``--scale N`` makes N practices of the given size on the one database, so every table
+holds N times the rows while each practice, therapist and client looks the same: that is how
+growth (1x, 3x, 10x) is measured. It migrates, then writes with ``bulk_create`` on the real models
+(encrypted fields are sealed by the model field on the way in) and prints what it made and how
+long it took, as JSON on the last line.
+
+Everyone signs in with ``bench.common.PASSWORD``; staff have TOTP with the secret in
+``var/bench/secrets.json``. Client emails are ``c<practice>-<n>@bench.tending.test``, therapists'
+``t<practice>-<n>@…``, owners' ``owner<practice>@…``.
+
+What the history looks like (per client, seeded, so a rerun with the same seed is the same):
+- a care span: about a quarter of clients stay all the years (still active); the rest come for
+  3-24 months at some point (active if the span reaches today, otherwise ended or paused);
+- daily check-ins in runs with gaps (a few days, sometimes weeks), more often for some people;
+- PHQ-9 and GAD-7 every two weeks, WHO-5 and SCS-SF every four, PHQ-15 every eight (some left);
+- a weekly session in a fixed slot of their therapist's week, most taking place, some cancelled,
+  and the next six weeks booked for active clients; a signed, encrypted note for each that took place;
+- a free consultation before the first session; visitors who did not go on to become clients;
+- journal entries for some clients (a few shared), practice logs with before/after ratings for most,
+  self-care activities with ticks, a safety plan for some, a formulation (symptoms, causes, monthly
+  status history), risk alerts where PHQ-9 item 9 was above "Not at all" (acknowledged), and the
+  audit trail of the therapists' reads.
+"""
+
+import argparse
+import json
+import random
+import sys
+import time
+import zoneinfo
+from collections import Counter
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (  # noqa: E402
+    PASSWORD,
+    bench_secrets,
+    database_url,
+    ensure_postgres_database,
+    is_postgres,
+    setup_django,
+)
+
+BATCH = 2000
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+FEELINGS = ["calm", "content", "hopeful", "grateful", "tired", "anxious", "low", "sad", "overwhelmed", "tender"]
+BODY = ["head", "jaw", "shoulders", "chest", "stomach", "back"]
+WORDS = (
+    "today felt heavy at first but I went for a walk and the air helped a little. I noticed the "
+    "critic again when I made a mistake at work and tried to answer it the way a friend would. "
+    "sleep was broken, woke at four with my chest tight, did the breathing and it eased. my sister "
+    "rang and we laughed about something from when we were small. I am tired of being tired but "
+    "I can see small changes, I was kinder to myself about the washing up."
+).split()
+HOURS = (9, 10, 11, 12, 14, 15, 16, 17)  # session slots, local time; 50 minutes plus a 10 minute buffer
+
+
+def text(rng: random.Random, low: int, high: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(low, high))).capitalize() + "."
+
+
+def local_dt(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON)
+
+
+class Writer:
+    """Collects unsaved model instances and writes them in batches, counting what it made."""
+
+    def __init__(self):
+        self.pending: dict[type, list] = {}
+        self.made: Counter = Counter()
+
+    def add(self, obj):
+        rows = self.pending.setdefault(type(obj), [])
+        rows.append(obj)
+        if len(rows) >= BATCH:
+            self.flush(type(obj))
+
+    def flush(self, model=None):
+        from django.db import transaction
+
+        models = [model] if model else list(self.pending)
+        for each in models:
+            rows = self.pending.get(each) or []
+            if rows:
+                with transaction.atomic():
+                    each.objects.bulk_create(rows, batch_size=BATCH)
+                self.made[each._meta.label] += len(rows)
+                self.pending[each] = []
+
+    def save_now(self, objs: list) -> list:
+        """Write a list immediately and return it with primary keys (bulk_create sets them on both engines)."""
+        from django.db import transaction
+
+        if objs:
+            with transaction.atomic():
+                type(objs[0]).objects.bulk_create(objs, batch_size=BATCH)
+            self.made[type(objs[0])._meta.label] += len(objs)
+        return objs
+
+
+def build(args) -> dict:
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import encrypt as mfa_encrypt
+    from django.contrib.auth.hashers import make_password
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.utils import timezone
+
+    from accounts.models import User
+    from practice.models import Client, Practice, StaffMember
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)
+    if Practice.objects.filter(slug__startswith="bench-").exists():
+        raise SystemExit("This database already holds a synthetic practice; use --reset to start again.")
+
+    secrets = bench_secrets()
+    password_hash = make_password(PASSWORD)
+    totp_data = {"secret": mfa_encrypt(secrets["TOTP_SECRET"])}
+    writer = Writer()
+    today = timezone.localdate()
+    first_day = today - timedelta(days=round(365.25 * args.years))
+    audit_rows: list[tuple] = []
+
+    for p in range(1, args.scale + 1):
+        rng = random.Random(f"{args.seed}-{p}")
+        practice = Practice.objects.create(
+            name=f"Synthetic Practice {p}",
+            slug=f"bench-{p}",
+            time_zone="Europe/London",
+            country="GB",
+            description="A synthetic practice for measuring Tending.",
+            contact_email=f"hello{p}@bench.tending.test",
+            created_at=local_dt(first_day, 9),
+        )
+        writer.made["practice.Practice"] += 1
+
+        def person(email, name):
+            return User(email=email, name=name, password=password_hash, date_joined=local_dt(first_day, 9))
+
+        staff_users = [person(f"owner{p}@bench.tending.test", f"Owner {p}")] + [
+            person(f"t{p}-{n}@bench.tending.test", f"Therapist {p}-{n}") for n in range(1, args.therapists + 1)
+        ]
+        client_users = [person(f"c{p}-{n}@bench.tending.test", f"Client {p}-{n}") for n in range(1, args.clients + 1)]
+        writer.save_now(staff_users + client_users)
+        # bulk_create sets primary keys on PostgreSQL and SQLite alike; read them back to be sure.
+        by_email = dict(User.objects.filter(email__endswith="@bench.tending.test").values_list("email", "pk"))
+        for user in staff_users + client_users:
+            user.pk = by_email[user.email]
+        writer.save_now(
+            [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in staff_users + client_users]
+        )
+        writer.save_now([Authenticator(user=u, type=Authenticator.Type.TOTP, data=totp_data) for u in staff_users])
+        owner = StaffMember(practice=practice, user=staff_users[0], is_owner=True, is_therapist=False)
+        therapists = [StaffMember(practice=practice, user=u, is_therapist=True) for u in staff_users[1:]]
+        writer.save_now([owner, *therapists])
+        staff_ids = dict(StaffMember.objects.filter(practice=practice).values_list("user_id", "pk"))
+        for member in [owner, *therapists]:
+            member.pk = staff_ids[member.user_id]
+
+        spans = []
+        clients = []
+        for n, user in enumerate(client_users):
+            if rng.random() < 0.25:
+                start = first_day + timedelta(days=rng.randint(0, 60))
+                end = today
+            else:
+                start = first_day + timedelta(days=rng.randint(0, max(1, (today - first_day).days - 30)))
+                end = min(today, start + timedelta(days=rng.randint(90, 730)))
+            status = Client.CareStatus.ACTIVE if end >= today else rng.choice(["ended", "ended", "paused"])
+            spans.append((start, end))
+            clients.append(
+                Client(
+                    practice=practice,
+                    user=user,
+                    therapist=therapists[n % len(therapists)],
+                    care_status=status,
+                    care_status_since=end if status != "active" else start,
+                    created_at=local_dt(start, 9),
+                )
+            )
+        writer.save_now(clients)
+        client_ids = dict(Client.objects.filter(practice=practice).values_list("user_id", "pk"))
+        for client in clients:
+            client.pk = client_ids[client.user_id]
+
+        slots = assign_slots(clients, spans, therapists, rng)
+        # One transaction per practice: thousands of small commits would each wait for the disk.
+        with transaction.atomic():
+            history(writer, rng, practice, owner, therapists, clients, spans, slots, today, audit_rows, args)
+            writer.flush()
+    write_audit(writer, audit_rows)
+    writer.flush()
+    return dict(sorted(writer.made.items()))
+
+
+def assign_slots(clients, spans, therapists, rng):
+    """A fixed weekly slot for each client, never two clients of one therapist in one slot at once."""
+    free_from = {t.pk: {(wd, h): date.min for wd in range(5) for h in HOURS} for t in therapists}
+    found = {}
+    order = sorted(range(len(clients)), key=lambda i: spans[i][0])
+    for i in order:
+        start, end = spans[i]
+        choices = [slot for slot, free in free_from[clients[i].therapist_id].items() if free <= start]
+        if not choices:
+            continue  # a full week: this client comes without a standing slot
+        slot = rng.choice(choices)
+        found[i] = slot
+        free_from[clients[i].therapist_id][slot] = end + timedelta(days=60)  # future bookings run past "today"
+    return found
+
+
+def history(writer, rng, practice, owner, therapists, clients, spans, slots, today, audit_rows, args):
+    from django.utils import timezone
+
+    from bookings.models import Appointment, Availability, Consultation, WorkingHours
+    from checkins.models import CheckIn
+    from formulation.models import Cause, CauseStatus, Symptom, SymptomKind, SymptomStatus
+    from journal.models import Entry, Prompt
+    from measures.models import MeasureResponse, MeasureSchedule
+    from measures.scoring import score
+    from mindfulness.content import PRACTICES
+    from mindfulness.models import PracticeLog
+    from notes.models import SECTION_NAMES, SessionNote
+    from risk.models import RiskAlert
+    from safetyplan.models import SafetyPlan, SafetyPlanVersion
+    from selfcare.models import Activity, Tick
+
+    now = timezone.now()
+    slugs = [practice_.slug for practice_ in PRACTICES]
+    for therapist in therapists:
+        writer.add(Availability(therapist=therapist, feed_token=f"bench{therapist.pk}x{rng.getrandbits(64):x}"))
+        for weekday in range(5):
+            writer.add(
+                WorkingHours(therapist=therapist, weekday=weekday, start_time="08:00", end_time="18:00"),
+            )
+    consult_days: set[tuple[int, date]] = set()
+    consult_starts: dict[str, tuple[int, datetime]] = {}  # email -> (therapist, start), local wall time
+
+    def consultation_at(therapist, day):
+        while day.weekday() >= 5 or (therapist.pk, day) in consult_days:
+            day -= timedelta(days=1)
+        consult_days.add((therapist.pk, day))
+        return local_dt(day, 8)
+
+    def consult(therapist, day, email):
+        at = consultation_at(therapist, day)
+        consult_starts[email] = (therapist.pk, at)
+        return at
+
+    appointment_rows = []  # (appointment, client index, completed)
+    for i, client in enumerate(clients):
+        crng = random.Random(f"{args.seed}-{practice.slug}-{i}")
+        start, end = spans[i]
+        therapist = therapists[i % len(therapists)]
+        days = (end - start).days + 1
+
+        # The free consultation that began it.
+        at = consult(therapist, start - timedelta(days=crng.randint(3, 20)), client.user.email)
+        consultation = Consultation(
+            practice=practice,
+            name=client.user.name,
+            email=client.user.email,
+            outcome=Consultation.Outcome.GOOD_FIT,
+            outcome_at=at + timedelta(hours=2),
+            converted_client=client,
+            created_at=at - timedelta(days=5),
+        )
+        writer.add(consultation)
+
+        # Daily check-ins in runs, with gaps; each person has their own rhythm.
+        keen = crng.uniform(0.25, 0.95)
+        mood = crng.uniform(2, 6)
+        day = start
+        while day <= end:
+            run = max(1, int(crng.expovariate(1 / (2 + 14 * keen))))
+            for offset in range(run):
+                d = day + timedelta(days=offset)
+                if d > end:
+                    break
+                mood = min(10, max(0, mood + crng.uniform(-0.8, 0.95)))
+                m = round(mood)
+                writer.add(
+                    CheckIn(
+                        client=client,
+                        local_date=d,
+                        created_at=local_dt(d, crng.randint(7, 22), crng.randint(0, 59)),
+                        updated_at=local_dt(d, 22),
+                        feelings=crng.sample(FEELINGS, crng.randint(1, 3)),
+                        body_areas=crng.sample(BODY, crng.randint(0, 2)),
+                        mood=m,
+                        energy=max(0, min(10, m + crng.randint(-2, 2))),
+                        tension=max(0, min(10, 10 - m + crng.randint(-2, 2))),
+                        sleep=crng.randint(2, 9),
+                        peace=max(0, min(10, m + crng.randint(-3, 1))),
+                        fulfilment=max(0, min(10, m + crng.randint(-3, 1))),
+                        self_kindness=max(0, min(10, m + crng.randint(-3, 2))),
+                        note=text(crng, 5, 30) if crng.random() < 0.2 else None,
+                    )
+                )
+            day += timedelta(days=run + max(1, int(crng.expovariate(1 / (1 + 6 * (1 - keen))))))
+            if crng.random() < 0.04:
+                day += timedelta(days=crng.randint(14, 45))  # a holiday, an illness, a hard month
+
+        # Questionnaires on their rhythms (fortnightly PHQ-9 and GAD-7).
+        writer.add(MeasureSchedule(client=client, instrument="phq9", rhythm="fortnightly", created_by=therapist))
+        writer.add(MeasureSchedule(client=client, instrument="gad7", rhythm="fortnightly", created_by=therapist))
+        severity = crng.uniform(0.8, 2.6)
+        for week in range(0, days // 7 + 1, 2):
+            d = start + timedelta(weeks=week)
+            severity = max(0.1, severity - crng.uniform(-0.05, 0.12))
+            moment = local_dt(d, 19, crng.randint(0, 59))
+            due = [("phq9", 9, 0, 3), ("gad7", 7, 0, 3)]
+            if week % 4 == 0:
+                due += [("who5", 5, 0, 5), ("scs_sf", 12, 1, 5)]
+            if week % 8 == 0:
+                due.append(("phq15", 15, 0, 2))
+            for instrument, items, low, high in due:
+                if crng.random() < 0.15:
+                    continue  # left for later, and that is fine
+                if instrument in {"who5", "scs_sf"}:
+                    answers = [
+                        max(low, min(high, round(high - severity * 1.4 + crng.uniform(-1, 1)))) for _ in range(items)
+                    ]
+                else:
+                    answers = [max(low, min(high, round(severity + crng.uniform(-1.2, 0.8)))) for _ in range(items)]
+                if instrument == "phq9":
+                    answers[8] = 1 if crng.random() < 0.02 else 0
+                result = score(instrument, answers)
+                writer.add(
+                    MeasureResponse(
+                        client=client,
+                        instrument=instrument,
+                        instrument_version="bench",
+                        answers=answers,
+                        completed_at=moment,
+                        total=result["total"],
+                        band=result["band"],
+                        risk_flag=bool(result.get("item9_risk_flag")),
+                    )
+                )
+                if result.get("item9_risk_flag"):
+                    writer.add(
+                        RiskAlert(
+                            client=client,
+                            therapist=therapist,
+                            source=RiskAlert.Source.PHQ9_ITEM9,
+                            raised_at=moment,
+                            escalate_after=moment + timedelta(hours=24),
+                            acknowledged_at=moment + timedelta(hours=crng.randint(1, 20)),
+                            acknowledged_by=therapist.user,
+                            action_taken=RiskAlert.Action.CONTACTED,
+                            note=text(crng, 8, 25),
+                        )
+                    )
+
+        # A weekly session in the client's slot, and the next six weeks booked for those still coming.
+        slot = slots.get(i)
+        if slot is not None:
+            weekday, hour = slot
+            d = start + timedelta(days=(weekday - start.weekday()) % 7 + 7)
+            last = end + timedelta(weeks=6) if client.care_status == "active" else end
+            while d <= last:
+                begins = local_dt(d, hour)
+                past = begins < now
+                status = Appointment.Status.CONFIRMED
+                if past:
+                    status = Appointment.Status.CANCELLED if crng.random() < 0.1 else Appointment.Status.COMPLETED
+                appointment = Appointment(
+                    practice=practice,
+                    therapist=therapist,
+                    client=client,
+                    kind="session",
+                    mode=crng.choice(["in_person", "online"]),
+                    start=begins,
+                    end=begins + timedelta(minutes=50),
+                    blocked_until=begins + timedelta(minutes=60),
+                    status=status,
+                    booked_by="client",
+                    cancelled_at=begins - timedelta(days=2) if status == "cancelled" else None,
+                    created_at=begins - timedelta(days=7),
+                    updated_at=begins - timedelta(days=7),
+                )
+                appointment_rows.append((appointment, i, status == "completed"))
+                d += timedelta(weeks=1 if crng.random() < 0.85 else 2)
+
+        # Journal, practices, self-care.
+        if crng.random() < 0.4:
+            for d in sample_days(crng, start, end, every=6):
+                writer.add(
+                    Entry(
+                        client=client,
+                        prompt=crng.choice(list(Prompt)),
+                        body=text(crng, 40, 160),
+                        is_draft=False,
+                        shared_at=local_dt(d, 21) if crng.random() < 0.1 else None,
+                        created_at=local_dt(d, 20, crng.randint(0, 59)),
+                        updated_at=local_dt(d, 21),
+                    )
+                )
+        if crng.random() < 0.65:
+            favourites = crng.sample(slugs, 4)
+            for d in sample_days(crng, start, end, every=3.5):
+                calm = crng.randint(1, 7)
+                kind = crng.randint(1, 7)
+                writer.add(
+                    PracticeLog(
+                        client=client,
+                        builtin_slug=crng.choice(favourites),
+                        practised_at=local_dt(d, crng.randint(7, 22)),
+                        calm_before=calm,
+                        calm_after=min(10, calm + crng.randint(-1, 3)),
+                        kindness_before=kind,
+                        kindness_after=min(10, kind + crng.randint(-1, 3)),
+                        word=text(crng, 1, 4) if crng.random() < 0.3 else None,
+                    )
+                )
+        activities = [
+            Activity(client=client, area=area, text=text(crng, 2, 6)[:200], created_at=local_dt(start, 12))
+            for area in crng.sample(["mind", "body", "soul"], crng.randint(1, 3))
+        ]
+        writer.save_now(activities)
+        for activity in activities:
+            for d in sample_days(crng, start, end, every=9):
+                writer.add(Tick(activity=activity, done_at=local_dt(d, 18)))
+
+        if crng.random() < 0.3:
+            plan = writer.save_now([SafetyPlan(client=client, version_count=2, created_at=local_dt(start, 10))])[0]
+            for number in (1, 2):
+                writer.add(
+                    SafetyPlanVersion(
+                        plan=plan,
+                        number=number,
+                        author="client",
+                        written_by=client.user,
+                        created_at=local_dt(start + timedelta(days=30 * number), 10),
+                        **{
+                            name: text(crng, 4, 20)
+                            for name in (
+                                "warning_signs",
+                                "coping_alone",
+                                "distractions",
+                                "people_to_ask",
+                                "professionals",
+                                "safer_surroundings",
+                                "reasons_for_living",
+                            )
+                        },
+                    )
+                )
+
+        # A formulation: symptoms linked to causes, each with a monthly status history.
+        kinds = crng.sample([k for k in SymptomKind if k != SymptomKind.OTHER], crng.randint(2, 4))
+        symptoms = writer.save_now(
+            [
+                Symptom(
+                    client=client,
+                    kind=kind,
+                    created_by=therapist,
+                    created_at=local_dt(start, 12),
+                    shared_with_client=True,
+                )
+                for kind in kinds
+            ]
+        )
+        causes = writer.save_now(
+            [
+                Cause(client=client, hypothesis=text(crng, 8, 25), created_by=therapist, created_at=local_dt(start, 12))
+                for _ in range(crng.randint(1, 2))
+            ]
+        )
+        for symptom in symptoms:
+            sev = crng.randint(5, 9)
+            for d in sample_days(crng, start, end, every=30, jitter=False):
+                sev = max(0, min(10, sev + crng.randint(-2, 1)))
+                writer.add(
+                    SymptomStatus(
+                        symptom=symptom,
+                        status="present" if sev > 4 else ("easing" if sev > 1 else "resolved"),
+                        severity=sev,
+                        on=d,
+                        recorded_by=therapist,
+                        recorded_at=local_dt(d, 17),
+                    )
+                )
+        through = Cause.symptoms.through
+        for symptom in symptoms:
+            writer.add(through(cause_id=causes[crng.randrange(len(causes))].pk, symptom_id=symptom.pk))
+        for cause in causes:
+            for d in sample_days(crng, start, end, every=45, jitter=False):
+                writer.add(
+                    CauseStatus(
+                        cause=cause, status=crng.choice(["open", "working", "easing"]), on=d, recorded_by=therapist
+                    )
+                )
+
+    # Visitors who had a consultation and did not go on (recent ones only: older ones are purged).
+    for n in range(len(clients) // 20):
+        therapist = therapists[n % len(therapists)]
+        at = consult(therapist, today - timedelta(days=rng.randint(1, 85)), f"visitor{n}@example.test")
+        writer.add(
+            Consultation(
+                practice=practice,
+                name=f"Visitor {n}",
+                email=f"visitor{n}@example.test",
+                note=text(rng, 5, 20),
+                outcome=rng.choice(["", "not_now"]),
+                created_at=at - timedelta(days=3),
+            )
+        )
+    writer.flush(Consultation)
+    # Consultation appointments: 08:00 on the day chosen for each, outside the session slots.
+    for consultation in Consultation.objects.filter(practice=practice).only("pk", "email", "created_at"):
+        therapist_id, begins = consult_starts[consultation.email]
+        writer.add(
+            Appointment(
+                practice=practice,
+                therapist_id=therapist_id,
+                consultation=consultation,
+                kind="consultation",
+                mode="online",
+                start=begins,
+                end=begins + timedelta(minutes=20),
+                blocked_until=begins + timedelta(minutes=30),
+                status="completed" if begins < now else "confirmed",
+                booked_by="visitor",
+                created_at=consultation.created_at,
+                updated_at=consultation.created_at,
+            )
+        )
+
+    # Sessions, then a signed note for each that took place (and the therapist's audited reads).
+    for start_at in range(0, len(appointment_rows), BATCH):
+        chunk = appointment_rows[start_at : start_at + BATCH]
+        writer.save_now([row[0] for row in chunk])
+    keys = {
+        (therapist_id, begins): pk
+        for pk, therapist_id, begins in Appointment.objects.filter(practice=practice, kind="session").values_list(
+            "pk", "therapist_id", "start"
+        )
+    }
+    for appointment, client_index, completed in appointment_rows:
+        appointment.pk = keys[(appointment.therapist_id, appointment.start)]
+        if not completed:
+            continue
+        client = clients[client_index]
+        nrng = random.Random(f"{args.seed}-note-{appointment.pk}")
+        # Notes of the last week are still drafts (therapists sign later), so there is writing to do.
+        signed = appointment.end + timedelta(hours=nrng.randint(1, 30))
+        if appointment.end > now - timedelta(days=7):
+            signed = None
+        writer.add(
+            SessionNote(
+                appointment=appointment,
+                client=client,
+                author_id=appointment.therapist_id,
+                revision=3,
+                created_at=appointment.end,
+                saved_at=appointment.end + timedelta(minutes=40),
+                signed_at=signed,
+                **{name: text(nrng, 6, 40) if nrng.random() < 0.8 else "" for name in SECTION_NAMES},
+            )
+        )
+        therapist = therapists[client_index % len(therapists)]
+        for object_type, path in (("journey", "/journey/clients/"), ("notes.sessionnote", "/notes/clients/")):
+            audit_rows.append(
+                (
+                    appointment.start - timedelta(minutes=15),
+                    practice.uuid,
+                    therapist.user.uuid,
+                    "therapist",
+                    "read",
+                    object_type,
+                    str(client.uuid),
+                    client.uuid,
+                    f"{path}{client.uuid}/",
+                )
+            )
+
+
+def sample_days(rng, start, end, *, every: float, jitter: bool = True):
+    """Days between start and end, about ``every`` days apart."""
+    day = start + timedelta(days=rng.randint(0, max(0, int(every))))
+    while day <= end:
+        yield day
+        step = rng.expovariate(1 / every) if jitter else every
+        day += timedelta(days=max(1, round(step)))
+
+
+def write_audit(writer, rows):
+    """The audit trail, hash-chained in time order exactly as audit_record chains it."""
+    from audit.models import AuditEvent
+    from audit.services import GENESIS
+
+    rows.sort(key=lambda row: row[0])
+    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+    for at, practice_id, actor_id, role, action, object_type, object_id, client_id, path in rows:
+        event = AuditEvent(
+            at=at,
+            practice_id=practice_id,
+            actor_id=actor_id,
+            actor_role=role,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            client_id=client_id,
+            ip="127.0.0.1",
+            path=path,
+            detail={},
+            prev_hash=last,
+        )
+        event.hash = last = event.compute_hash()
+        writer.add(event)
+    writer.flush(AuditEvent)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--therapists", type=int, default=20)
+    parser.add_argument("--clients", type=int, default=2000)
+    parser.add_argument("--years", type=float, default=5)
+    parser.add_argument("--scale", type=int, default=1, help="how many practices of this size (1, 3, 10)")
+    parser.add_argument("--seed", default="1")
+    parser.add_argument("--database-url", help="defaults to $DATABASE_URL, then var/bench/practice.sqlite3")
+    parser.add_argument("--reset", action="store_true", help="start from an empty database")
+    args = parser.parse_args(argv)
+    if args.therapists < 1 or args.clients < 1 or args.scale < 1 or args.years <= 0:
+        parser.error("--therapists, --clients and --scale must be at least 1, --years above 0")
+
+    url = database_url(args.database_url)
+    if is_postgres(url):
+        ensure_postgres_database(url, reset=args.reset)
+    elif args.reset:
+        from tending.env import parse_database_url
+
+        path = parse_database_url(url)["NAME"]
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    setup_django(url)
+    began = time.monotonic()
+    made = build(args)
+    seconds = round(time.monotonic() - began, 1)
+    width = max(len(name) for name in made)
+    for name, count in made.items():
+        print(f"{name:<{width}}  {count:>10,}")
+    print(f"{'total rows':<{width}}  {sum(made.values()):>10,}   in {seconds} s")
+    print(json.dumps({"database": url.split("@")[-1], "seconds": seconds, "rows": sum(made.values()), "made": made}))
+    return made
+
+
+if __name__ == "__main__":
+    main()
