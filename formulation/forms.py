@@ -7,6 +7,10 @@ from formulation.models import CauseState, SymptomKind, SymptomState
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None):
+        # A date input takes ISO dates whatever the language (en-GB would otherwise render 26/11/2026).
+        super().__init__(attrs, format="%Y-%m-%d")
+
 
 def _not_in_future(value):
     if value > timezone.localdate():
