@@ -1,6 +1,6 @@
 from django import forms
 
-from selfcare.models import Activity, Reminder
+from selfcare.models import Activity, Area, Reminder
 
 
 class ActivityForm(forms.ModelForm):
@@ -21,6 +21,10 @@ class ActivityForm(forms.ModelForm):
             "text": {"required": "Please write a few words about what you would like to do."},
             "area": {"required": "Please choose mind, body or soul."},
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = Area.choices  # no empty "select an option" radio
 
     def clean_text(self):
         text = self.cleaned_data["text"].strip()
