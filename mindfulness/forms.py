@@ -89,6 +89,10 @@ class CustomPracticeForm(forms.ModelForm):
             "step_seconds": "How long the player stays on each step, from 10 to 600.",
         }
         widgets = {"steps_text": forms.Textarea(attrs={"rows": 10})}
+        error_messages = {
+            "title": {"required": "Please give the practice a title."},
+            "step_seconds": {"min_value": "At least 10 seconds, please.", "max_value": "At most 600 seconds, please."},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

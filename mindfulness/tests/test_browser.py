@@ -161,3 +161,34 @@ def test_practices_and_the_crisis_page_open_offline_after_a_first_visit(page, li
     page.goto(live_server.url + "/journal/")
     expect(page.get_by_role("heading", level=1)).to_have_text("No connection just now")
     page.context.set_offline(False)
+
+
+def test_the_therapists_pages_for_practices_and_shared_entries_are_accessible(page, live_server):
+    from journal.services import entry_save, entry_share
+    from mindfulness.models import CustomPractice
+    from mindfulness.services import practice_log_record
+
+    world = build_world()
+    own = CustomPractice.objects.create(author=world.therapist, title="Tea with attention", steps_text="Hold the cup.")
+    Recommendation.objects.create(client=world.client_a, therapist=world.therapist, custom=own, note="For rushed days.")
+    practice_log_record(client=world.client_a, practice=BY_SLUG["rain"], calm_before=2, calm_after=6)
+    entry, _ = entry_save(client=world.client_a, body="Something to talk about on Tuesday.", prompt="letter")
+    entry_share(entry=entry)
+    login(page, live_server, world.therapist.user.email)
+    cara = world.client_a.uuid
+    for url in (
+        "/practices/manage/",
+        "/practices/manage/new/",
+        f"/practices/manage/{own.uuid}/",
+        f"/practices/recommend/{cara}/",
+        f"/journal/shared/{cara}/",
+        f"/therapist/clients/{cara}/",
+    ):
+        page.goto(live_server.url + url)
+        assert page.locator("h1").count() == 1, url
+        check(page)
+    expect(page.locator("main")).to_contain_text("has shared 1 entry with you")
+    page.goto(live_server.url + "/practices/manage/new/")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("main")).to_contain_text("Please write at least one step")
+    check(page)

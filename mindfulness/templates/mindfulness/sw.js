@@ -82,15 +82,19 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
 
   if (url.pathname.startsWith("/static/")) {
-    // Static files are public and versioned with the worker: cache first.
+    // Our own files change name or worker version when they change: cache first. Any other
+    // static file: the network first (so it is never stale), the kept copy when offline.
+    const fromNetwork = () => fetch(request).then((response) => {
+      if (response.ok) {
+        const copy = response.clone();
+        caches.open(CACHE).then((cache) => cache.put(url.pathname, copy));
+      }
+      return response;
+    });
     event.respondWith(
-      caches.match(url.pathname).then((hit) => hit || fetch(request).then((response) => {
-        if (response.ok) {
-          const copy = response.clone();
-          caches.open(CACHE).then((cache) => cache.put(url.pathname, copy));
-        }
-        return response;
-      }))
+      PRECACHE.includes(url.pathname)
+        ? caches.match(url.pathname).then((hit) => hit || fromNetwork())
+        : fromNetwork().catch(() => caches.match(url.pathname).then((hit) => hit || Response.error()))
     );
     return;
   }
