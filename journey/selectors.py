@@ -9,7 +9,7 @@ from bookings. Change over the whole episode comes from measures.selectors.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, F, Max
+from django.db.models import Avg, Count, F
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
@@ -119,6 +119,10 @@ def build_journey(client, range_key: str, *, now=None) -> Journey:
     return journey
 
 
+def _start_of(day: dt.date, zone) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+
+
 def _round(value):
     return None if value is None else round(float(value), 1)
 
@@ -128,7 +132,7 @@ def _sessions(client, start, now, zone, bucket, index_of):
 
     sessions = Appointment.objects.active().sessions().for_client(client).filter(start__lte=now)
     if start:
-        sessions = sessions.filter(start__date__gte=start - dt.timedelta(days=1))
+        sessions = sessions.filter(start__gte=_start_of(start, zone))
     if bucket == "month":
         rows = sessions.annotate(m=TruncMonth("start", tzinfo=zone)).values("m").annotate(n=Count("id")).order_by("m")
         found = [(_as_date(r["m"]), r["n"]) for r in rows]
@@ -150,13 +154,14 @@ def _sessions(client, start, now, zone, bucket, index_of):
 def _measures(client, start, range_key, zone) -> dict:
     responses = MeasureResponse.objects.for_client(client)
     if start:
-        responses = responses.filter(completed_at__date__gte=start)
+        # A datetime bound (not __date) lets the (client, instrument, completed_at) index do the work.
+        responses = responses.filter(completed_at__gte=_start_of(start, zone))
     found: dict = {instrument: [] for instrument in MEASURE_ORDER}
     if range_key == "all":
         rows = (
             responses.annotate(m=TruncMonth("completed_at", tzinfo=zone))
             .values("instrument", "m")
-            .annotate(total=Avg("total"), n=Count("id"), flagged=Max("risk_flag"))
+            .annotate(total=Avg("total"), n=Count("id"))
             .order_by("instrument", "m")
         )
         for row in rows:

@@ -15,7 +15,13 @@ from tending.testing.personas import build_world
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # For each questionnaire, the option label to pick for every item.
-PICK = {"phq9": "Several days", "gad7": "Several days", "phq15": "Bothered a little", "who5": "Most of the time", "scs_sf": "4"}
+PICK = {
+    "phq9": "Several days",
+    "gad7": "Several days",
+    "phq15": "Bothered a little",
+    "who5": "Most of the time",
+    "scs_sf": "4",
+}
 
 
 def check_page(page):
@@ -35,7 +41,9 @@ def test_a_client_checks_in_fills_in_every_questionnaire_and_sees_their_journey(
     page.get_by_role("checkbox", name="Calm").check()
     for question, value in (("Mood", "7"), ("Energy", "5"), ("Last night's sleep", "6"), ("A sense of peace", "6")):
         page.get_by_role("group", name=question).get_by_role("radio", name=value, exact=True).check()
-    page.get_by_role("group", name="How kind have I been to myself today?").get_by_role("radio", name="8", exact=True).check()
+    page.get_by_role("group", name="How kind have I been to myself today?").get_by_role(
+        "radio", name="8", exact=True
+    ).check()
     page.get_by_role("button", name="Save my check-in").click()
     page.wait_for_url(re.compile(r"/me/$"))
     assert page.get_by_text("Thank you for checking in.").is_visible()
