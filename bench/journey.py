@@ -136,10 +136,10 @@ def child(requests: int) -> dict:
     for name, (http, url) in pages.items():
         for _ in range(5):  # warm up caches, connections and templates
             assert http.get(url).status_code == 200  # noqa: S101 - a benchmark that measured errors is worthless
-        queries = []
+        queries: list[str] = []
 
-        def count(execute, sql, params, many, context):
-            queries.append(sql)
+        def count(execute, sql, params, many, context, seen=queries):
+            seen.append(sql)
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(count):
@@ -171,9 +171,9 @@ def child(requests: int) -> dict:
 
 
 def fresh_postgres(url: str) -> None:
-    import psycopg
-
     from urllib.parse import urlparse
+
+    import psycopg
 
     parsed = urlparse(url)
     name = parsed.path.lstrip("/")
