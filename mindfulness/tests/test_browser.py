@@ -47,9 +47,13 @@ def test_a_client_practises_rates_keeps_a_plan_and_journals_on_a_phone(page, liv
     player = page.locator("[data-player]")
     steps = BY_SLUG["self-compassion-break"].short
     begin = page.get_by_role("button", name="Begin")
+    for waiting in ("Pause", "Resume", "Next step", "Finish now"):
+        expect(page.get_by_role("button", name=waiting)).to_be_hidden()
     begin.focus()
     page.keyboard.press("Enter")
     expect(player).to_have_attribute("data-state", "running")
+    expect(begin).to_be_hidden()
+    expect(page.get_by_role("button", name="Resume")).to_be_hidden()
     status = page.locator("[data-status]")
     expect(status).to_have_attribute("aria-live", "polite")
     expect(status).to_contain_text(f"Step 1 of {len(steps)}")
