@@ -14,11 +14,15 @@ def enqueue_due_reminders(*, now=None, lookahead=timedelta(hours=1)) -> int:
     """Reminders whose send time (start - the practice's reminder hours) falls before now + lookahead."""
     now = now or timezone.now()
     count = 0
-    for rules in BookingSettings.objects.all():
-        due_before = now + timedelta(hours=rules.reminder_hours) + lookahead
+    from practice.models import Practice
+
+    hours = dict(BookingSettings.objects.values_list("practice_id", "reminder_hours"))
+    for practice_id in Practice.objects.values_list("pk", flat=True):
+        reminder_hours = hours.get(practice_id, BookingSettings._meta.get_field("reminder_hours").default)
+        due_before = now + timedelta(hours=reminder_hours) + lookahead
         due = (
             Appointment.objects.active()
-            .filter(practice_id=rules.practice_id, reminder_sent_at__isnull=True, start__gt=now, start__lte=due_before)
+            .filter(practice_id=practice_id, reminder_sent_at__isnull=True, start__gt=now, start__lte=due_before)
             .values_list("pk", flat=True)
         )
         for pk in due:

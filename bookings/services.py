@@ -53,7 +53,11 @@ class ConsultationResult:
 
 
 def _alternatives(therapist, kind, *, around: datetime | None = None, ignore=None, limit=6) -> list[Slot]:
-    slots = free_slots(therapist, kind, ignore=ignore)
+    slots = []
+    if around is not None:
+        slots = free_slots(therapist, kind, ignore=ignore, around=around, span=timedelta(days=3))
+    if not slots:
+        slots = free_slots(therapist, kind, ignore=ignore)
     if around is not None:
         slots.sort(key=lambda slot: abs((slot.start - around).total_seconds()))
         slots = sorted(slots[:limit], key=lambda slot: slot.start)
@@ -122,6 +126,36 @@ def _send(*, subject: str, template: str, context: dict, to: str, appointment: A
             "text/calendar",
         )
     message.send()
+
+
+def _email_later(appointment: Appointment, *, template: str, subject: str, change: str = "", method: str = "PUBLISH"):
+    """Hand the email (with its calendar file) to the background worker once the booking is committed."""
+    from bookings.tasks import send_appointment_email
+
+    appointment_id = appointment.pk
+    transaction.on_commit(
+        lambda: send_appointment_email.enqueue(
+            appointment_id=appointment_id, template=template, subject=subject, change=change, method=method
+        )
+    )
+
+
+def appointment_email_send(*, appointment_id: int, template: str, subject: str, change: str, method: str) -> bool:
+    appointment = Appointment.objects.with_people().filter(pk=appointment_id).first()
+    if appointment is None:
+        return False
+    to = _recipient(appointment)
+    if not to:
+        return False
+    _send(
+        subject=subject,
+        template=f"bookings/email/{template}.txt",
+        context={**_email_context(appointment), "change": change},
+        to=to,
+        appointment=appointment,
+        method=method,
+    )
+    return True
 
 
 def _practice_modes(therapist) -> list[str]:
@@ -220,15 +254,8 @@ def consultation_book(
         if appointment.consultation_id != consultation.id:  # an idempotent retry won
             consultation.delete()
             return ConsultationResult(appointment.consultation, appointment)
-        context = _email_context(appointment)
-        transaction.on_commit(
-            lambda: _send(
-                subject=f"Your free consultation with {practice.name}",
-                template="bookings/email/consultation_booked.txt",
-                context=context,
-                to=email,
-                appointment=appointment,
-            )
+        _email_later(
+            appointment, template="consultation_booked", subject=f"Your free consultation with {practice.name}"
         )
     return ConsultationResult(consultation, appointment)
 
@@ -342,17 +369,12 @@ def _notify_change(appointment: Appointment, change: str) -> None:
     to = _recipient(appointment)
     if not to or (appointment.client_id and appointment.client.care_status == "paused"):
         return
-    context = {**_email_context(appointment), "change": change}
-    method = "CANCEL" if change == "cancelled" else "PUBLISH"
-    transaction.on_commit(
-        lambda: _send(
-            subject=f"Your appointment with {appointment.practice.name}",
-            template="bookings/email/changed.txt",
-            context=context,
-            to=to,
-            appointment=appointment,
-            method=method,
-        )
+    _email_later(
+        appointment,
+        template="changed",
+        subject=f"Your appointment with {appointment.practice.name}",
+        change=change,
+        method="CANCEL" if change == "cancelled" else "PUBLISH",
     )
 
 
@@ -376,16 +398,7 @@ def session_book(*, client, start: datetime, mode: str, by: str, key: str = "", 
             )
         )
         if client.care_status != "paused":
-            context = _email_context(appointment)
-            transaction.on_commit(
-                lambda: _send(
-                    subject=f"Your session with {client.practice.name}",
-                    template="bookings/email/session_booked.txt",
-                    context=context,
-                    to=client.user.email,
-                    appointment=appointment,
-                )
-            )
+            _email_later(appointment, template="session_booked", subject=f"Your session with {client.practice.name}")
     return appointment
 
 

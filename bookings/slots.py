@@ -41,11 +41,15 @@ def _local_to_utc(day: date, clock, zone) -> datetime | None:
     return as_utc
 
 
-def free_slots(therapist, kind: str, *, now=None, days: int | None = None, ignore=None) -> list[Slot]:
+def free_slots(
+    therapist, kind: str, *, now=None, days: int | None = None, ignore=None, around: datetime | None = None, span=None
+) -> list[Slot]:
     """Bookable starts for ``kind`` with ``therapist``, soonest first.
 
     ``ignore`` is an appointment being moved: its own time counts as free.
-    Three queries, whatever the range.
+    ``around``/``span`` limit the search to the practice-local days from
+    ``around - span`` to ``around + span`` (checking one time needs one day).
+    Four queries, whatever the range.
     """
     now = now or timezone.now()
     rules = Availability.for_therapist(therapist)
@@ -71,13 +75,19 @@ def free_slots(therapist, kind: str, *, now=None, days: int | None = None, ignor
         return []
     first_day = earliest.astimezone(zone).date()
     last_day = horizon.astimezone(zone).date()
+    if around is not None:
+        span = span or timedelta(0)
+        first_day = max(first_day, (around - span).astimezone(zone).date())
+        last_day = min(last_day, (around + span).astimezone(zone).date())
     off = set(
         DayOff.objects.filter(therapist=therapist, date__gte=first_day, date__lte=last_day).values_list(
             "date", flat=True
         )
     )
+    window_start = max(earliest, datetime.combine(first_day, datetime.min.time(), tzinfo=zone) - timedelta(days=1))
+    window_end = min(horizon, datetime.combine(last_day, datetime.max.time(), tzinfo=zone) + timedelta(days=1))
     booked = Appointment.objects.active().filter(
-        therapist=therapist, start__lt=horizon + step, blocked_until__gt=earliest
+        therapist=therapist, start__lt=window_end + step, blocked_until__gt=window_start
     )
     if ignore is not None:
         booked = booked.exclude(pk=ignore.pk)
@@ -103,4 +113,5 @@ def free_slots(therapist, kind: str, *, now=None, days: int | None = None, ignor
 
 
 def slot_is_free(therapist, kind: str, start: datetime, *, now=None, ignore=None) -> bool:
-    return any(slot.start == start for slot in free_slots(therapist, kind, now=now, ignore=ignore))
+    found = free_slots(therapist, kind, now=now, ignore=ignore, around=start)
+    return any(slot.start == start for slot in found)

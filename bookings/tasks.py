@@ -19,6 +19,16 @@ from bookings.services import _email_context, _recipient
 
 
 @task
+def send_appointment_email(*, appointment_id: int, template: str, subject: str, change: str, method: str) -> bool:
+    """A confirmation or change email with its calendar file."""
+    from bookings.services import appointment_email_send
+
+    return appointment_email_send(
+        appointment_id=appointment_id, template=template, subject=subject, change=change, method=method
+    )
+
+
+@task
 def send_appointment_reminder(appointment_id: int) -> bool:
     """Email one reminder, at most once per appointment time (moving it re-arms the reminder)."""
     from onboarding.consents import has_consent
