@@ -36,7 +36,7 @@ import sys
 import time
 import zoneinfo
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -108,7 +108,7 @@ class Writer:
         return objs
 
 
-def build(args) -> dict:
+def build(args, *, migrate: bool = True) -> dict:
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
     from allauth.mfa.utils import encrypt as mfa_encrypt
@@ -120,8 +120,9 @@ def build(args) -> dict:
     from accounts.models import User
     from practice.models import Client, Practice, StaffMember
 
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("createcachetable", verbosity=0)
+    if migrate:
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("createcachetable", verbosity=0)
     if Practice.objects.filter(slug__startswith="bench-").exists():
         raise SystemExit("This database already holds a synthetic practice; use --reset to start again.")
 
@@ -607,7 +608,7 @@ def write_audit(writer, rows):
     last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
     for at, practice_id, actor_id, role, action, object_type, object_id, client_id, path in rows:
         event = AuditEvent(
-            at=at,
+            at=at.astimezone(UTC),  # hashed as it will be read back: the database returns UTC
             practice_id=practice_id,
             actor_id=actor_id,
             actor_role=role,

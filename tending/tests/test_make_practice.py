@@ -1,0 +1,67 @@
+"""A tiny run of bench/make_practice.py: the synthetic practice is made through the real models, and holds."""
+
+from argparse import Namespace
+
+from django.db import connection
+from django.db.models import Count
+from django.test import TestCase
+
+from audit.services import audit_verify
+from bench.make_practice import build
+from bookings.models import Appointment
+from checkins.models import CheckIn
+from notes.models import SessionNote
+from practice.models import Client, StaffMember
+
+
+def tiny(**overrides):
+    return Namespace(**{"therapists": 2, "clients": 6, "years": 0.4, "scale": 1, "seed": "smoke", **overrides})
+
+
+class MakePracticeTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.made = build(tiny(), migrate=False)
+
+    def test_it_makes_a_practice_with_check_ins_for_every_client_and_never_two_a_day(self):
+        self.assertEqual(StaffMember.objects.filter(practice__slug="bench-1", is_therapist=True).count(), 2)
+        self.assertEqual(Client.objects.filter(practice__slug="bench-1").count(), 6)
+        self.assertEqual(self.made["practice.Client"], 6)
+        self.assertEqual(self.made["checkins.CheckIn"], CheckIn.objects.count())
+        per_client = CheckIn.objects.values("client").annotate(n=Count("id"), days=Count("local_date", distinct=True))
+        self.assertEqual(len(per_client), 6)
+        for row in per_client:
+            self.assertEqual(row["n"], row["days"])
+
+    def test_sealed_text_is_stored_sealed_and_opens_through_the_model_field(self):
+        note = next(n for n in SessionNote.objects.all() if n.mind)
+        self.assertFalse(note.mind.startswith("v1:"))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT mind FROM {SessionNote._meta.db_table} WHERE id = %s", [note.pk])
+            (stored,) = cursor.fetchone()
+        self.assertTrue(stored.startswith("v1:"))
+        self.assertNotIn(note.mind, stored)
+
+    def test_sessions_of_one_therapist_never_overlap_and_each_that_took_place_has_a_note(self):
+        for therapist in StaffMember.objects.filter(is_therapist=True):
+            spans = list(
+                Appointment.objects.filter(therapist=therapist)
+                .exclude(status="cancelled")
+                .order_by("start")
+                .values_list("start", "blocked_until")
+            )
+            self.assertTrue(spans)
+            for earlier, later in zip(spans, spans[1:], strict=False):
+                self.assertLessEqual(earlier[1], later[0])
+        completed = Appointment.objects.filter(kind="session", status="completed")
+        self.assertTrue(completed.exists())
+        self.assertEqual(SessionNote.objects.count(), completed.count())
+
+    def test_the_audit_trail_it_writes_is_an_unbroken_chain(self):
+        checked, broken = audit_verify()
+        self.assertGreater(checked, 0)
+        self.assertEqual(broken, [])
+
+    def test_it_refuses_to_fill_a_database_that_already_has_a_synthetic_practice(self):
+        with self.assertRaises(SystemExit):
+            build(tiny(clients=2), migrate=False)
