@@ -5,7 +5,8 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 
-from audit.services import audit_read
+from audit.models import AuditEvent
+from audit.services import audit_read, audit_record
 from caseload import sources
 from caseload.access import get_appointment_of_client
 from caseload.forms import ClientSearchForm
@@ -22,12 +23,23 @@ PAGE_SIZE = 50
 @therapist_required
 def home(request):
     staff = request.staff
+    caseload = caseload_for(staff)
+    if caseload.insights:
+        # The suggestions name hypotheses and symptoms: one audited read for all of them on this page.
+        audit_record(
+            action=AuditEvent.Action.READ,
+            object_type="formulation.insight",
+            object_id="caseload",
+            request=request,
+            practice=staff.practice,
+            detail={"insights": [str(i.uuid) for i in caseload.insights]},
+        )
     return render(
         request,
         "caseload/home.html",
         {
             "staff": staff,
-            "caseload": caseload_for(staff),
+            "caseload": caseload,
             "panels": render_panels("THERAPIST_HOME", request, staff),
             "away_form": StaffAwayForm(initial={"is_away": staff.is_away}),
         },

@@ -223,3 +223,15 @@ class SinceWeLastMetTests(TendingTestCase):
         page = self.as_("therapist").get(reverse("caseload:since", kwargs={"client_uuid": self.w.client_b.uuid}))
         self.assertContains(page, "From the start")
         self.assertContains(page, "No check-ins in this time.")
+
+
+@time_machine.travel(NOW, tick=False)
+class CaseloadAuditTests(TendingTestCase):
+    def test_showing_suggestions_on_the_caseload_is_one_audited_read(self):
+        from audit.models import AuditEvent
+
+        insight = Insight.objects.create(client=self.w.client_a, kind=Insight.Kind.SYMPTOM_SHIFT, key="k")
+        self.as_("therapist").get(reverse("caseload:home"))
+        event = AuditEvent.objects.get(object_type="formulation.insight", object_id="caseload")
+        self.assertEqual(event.detail, {"insights": [str(insight.uuid)]})
+        self.assertEqual(event.actor_id, self.w.therapist.user.uuid)
