@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dataprivacy import views
 
 app_name = "dataprivacy"
-urlpatterns = []
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("export/", views.export, name="export"),
+    path("erase/", views.erase_request, name="erase_request"),
+    path("erase/withdraw/", views.erase_cancel, name="erase_cancel"),
+    path("requests/", views.requests, name="requests"),
+    path("requests/<uuid:client_uuid>/", views.complete, name="complete"),
+]

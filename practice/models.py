@@ -91,7 +91,8 @@ class StaffMember(models.Model):
 
 class ClientQuerySet(models.QuerySet):
     def for_therapist(self, staff):
-        return self.filter(therapist=staff)
+        # Erased clients' kept records are restricted: out of every caseload (dataprivacy).
+        return self.filter(therapist=staff).exclude(erasure__completed_at__isnull=False)
 
     def in_practice(self, practice):
         return self.filter(practice=practice)

@@ -17,8 +17,13 @@ def writer_for(route) -> str | None:
     return next((p for p in PREFERENCE if p in allowed), None)
 
 
+# Routes that end the persona's account: run last, so the others still have someone to sign in as.
+LAST = ("dataprivacy:complete",)
+
+
 def post_routes():
-    return [route for route in all_routes() if "POST" in route.methods and writer_for(route)]
+    routes = [route for route in all_routes() if "POST" in route.methods and writer_for(route)]
+    return sorted(routes, key=lambda route: route.name in LAST)
 
 
 def http_for(world, persona, *, enforce_csrf_checks=False) -> HttpClient:

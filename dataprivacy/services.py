@@ -1,0 +1,253 @@
+"""Export, erasure and retention: the client's data rights (UK GDPR articles 15, 17 and 20)."""
+
+import csv
+import datetime
+import io
+import json
+import zipfile
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from audit.services import audit_record
+from dataprivacy import registry
+from dataprivacy.charts import GEOMETRY, journey_charts
+from dataprivacy.models import ErasureRequest, PrivacySettings
+
+ERASED_NAME = "Erased client (restricted record)"
+
+README = """Your data from {practice}
+Exported {when}.
+
+data.json    everything, in one file
+csv/         the same, one spreadsheet-friendly file per section
+journey.pdf  a readable summary of your journey, with charts
+
+Session notes and your therapist's own working notes are part of the practice's
+clinical record and are not in this download. You can ask {practice} for a copy.
+"""
+
+
+# --- Export -------------------------------------------------------------------
+
+
+def _csv(rows: list[dict]) -> str:
+    out = io.StringIO()
+    columns = sorted({key for row in rows for key in row})
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            {
+                k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else ("" if v is None else v)
+                for k, v in row.items()
+            }
+        )
+    return out.getvalue()
+
+
+def journey_pdf(client, sections: dict) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "dataprivacy/journey_pdf.html",
+        {
+            "client": client,
+            "sections": sections,
+            "charts": journey_charts(sections),
+            "g": GEOMETRY,
+            "now": timezone.now(),
+        },
+    )
+    return HTML(string=html).write_pdf()
+
+
+def export_build(*, client, request=None) -> bytes:
+    """A zip of everything the client may take away: JSON, CSV per section, and a PDF of their journey."""
+    sections = registry.collect(client)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "README.txt", README.format(practice=client.practice.name, when=timezone.now().strftime("%d %B %Y %H:%M"))
+        )
+        archive.writestr("data.json", json.dumps(sections, indent=2, ensure_ascii=False, default=str))
+        for name, rows in sections.items():
+            archive.writestr(f"csv/{name}.csv", _csv(rows))
+        archive.writestr("journey.pdf", journey_pdf(client, sections))
+    audit_record(
+        action=AuditEvent.Action.EXPORT,
+        object_type="dataprivacy.export",
+        object_id=client.uuid,
+        request=request,
+        client=client,
+        detail={"sections": {name: len(rows) for name, rows in sections.items()}},
+    )
+    return buffer.getvalue()
+
+
+# --- Erasure ------------------------------------------------------------------
+
+
+def erasure_request(*, client, request=None) -> ErasureRequest:
+    with transaction.atomic():
+        existing = ErasureRequest.objects.select_for_update().filter(client=client).first()
+        if existing is not None and existing.completed_at is None:
+            existing.cancelled_at = None
+            existing.requested_at = timezone.now()
+            existing.save(update_fields=["cancelled_at", "requested_at"])
+            erasure = existing
+        elif existing is None:
+            erasure = ErasureRequest.objects.create(client=client)
+        else:
+            return existing
+        audit_record(
+            action=AuditEvent.Action.CREATE,
+            object_type="dataprivacy.erasurerequest",
+            object_id=erasure.uuid,
+            request=request,
+            client=client,
+        )
+    return erasure
+
+
+def erasure_cancel(*, erasure: ErasureRequest, request=None) -> None:
+    with transaction.atomic():
+        if erasure.completed_at is None and erasure.cancelled_at is None:
+            erasure.cancelled_at = timezone.now()
+            erasure.save(update_fields=["cancelled_at"])
+            audit_record(
+                action=AuditEvent.Action.UPDATE,
+                object_type="dataprivacy.erasurerequest",
+                object_id=erasure.uuid,
+                request=request,
+                client=erasure.client,
+                detail={"cancelled": True},
+            )
+
+
+def _retain_until(client, years: int) -> datetime.date:
+    ended = client.care_status_since if client.care_status == client.CareStatus.ENDED else timezone.localdate()
+    try:
+        return ended.replace(year=ended.year + years)
+    except ValueError:  # 29 February
+        return ended.replace(year=ended.year + years, day=28)
+
+
+def erasure_complete(*, erasure: ErasureRequest, owner, request=None) -> dict:
+    """Delete the client's identifiers and everything they wrote; restrict what the practice must keep.
+
+    Runs in one transaction: either all of it happens or none.
+    """
+    from allauth.account.models import EmailAddress
+    from django.contrib.sessions.models import Session
+
+    client = erasure.client
+    user = client.user
+    counts: dict[str, int] = {}
+    with transaction.atomic():
+        erasure = ErasureRequest.objects.select_for_update().get(pk=erasure.pk)
+        if erasure.completed_at is not None:
+            return erasure.deleted_counts
+        # Models that point at other deleted models go first (ticks before activities, versions before plans).
+        for rule in sorted(registry.RULES, key=lambda r: -r.path.count("__")):
+            if rule.kind != registry.EXPORT_AND_DELETE or not registry.apps.is_installed(rule.label.split(".")[0]):
+                continue
+            deleted, _ = registry.rows_for(rule, client).delete()
+            counts[rule.label] = deleted
+        for app_label in {rule.label.split(".")[0] for rule in registry.RULES}:
+            hook = registry._app_hook(app_label, "erase")
+            if hook is not None:
+                counts.update(hook(client))
+        # Identifiers: the sign-in, the email address, the names.
+        old_email = user.email
+        from accounts.models import Invitation
+
+        counts["accounts.invitation"] = Invitation.objects.filter(email__iexact=old_email).delete()[0]
+        counts["account.emailaddress"] = EmailAddress.objects.filter(user=user).delete()[0]
+        try:
+            from allauth.mfa.models import Authenticator
+
+            counts["mfa.authenticator"] = Authenticator.objects.filter(user=user).delete()[0]
+        except ImportError:  # pragma: no cover - allauth.mfa is installed
+            pass
+        user_sessions = [s.pk for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(user.pk)]
+        counts["sessions.session"] = Session.objects.filter(pk__in=user_sessions).delete()[0]
+        user.email = f"erased-{user.uuid}@erased.invalid"
+        user.name = ""
+        user.is_active = False
+        user.set_unusable_password()
+        user.save(update_fields=["email", "name", "is_active", "password"])
+        client.preferred_name = ERASED_NAME
+        fields = ["preferred_name"]
+        if client.care_status != client.CareStatus.ENDED:
+            client.care_status, client.care_status_since = client.CareStatus.ENDED, timezone.localdate()
+            fields += ["care_status", "care_status_since"]
+        client.save(update_fields=fields)
+        years = PrivacySettings.for_practice(client.practice).retention_years
+        erasure.completed_at = timezone.now()
+        erasure.completed_by = owner
+        erasure.retain_until = _retain_until(client, years)
+        erasure.deleted_counts = counts
+        erasure.save(update_fields=["completed_at", "completed_by", "retain_until", "deleted_counts"])
+        audit_record(
+            action=AuditEvent.Action.DELETE,
+            object_type="dataprivacy.erasure",
+            object_id=erasure.uuid,
+            request=request,
+            actor=owner.user,
+            client=client,
+            detail={"deleted": counts, "retain_until": erasure.retain_until.isoformat()},
+        )
+    return counts
+
+
+# --- Retention ------------------------------------------------------------------
+
+
+def restricted_records_purge(*, today=None) -> int:
+    """Delete restricted records whose retention period has ended: the whole client and their account."""
+    today = today or timezone.localdate()
+    count = 0
+    for erasure in ErasureRequest.objects.restricted().filter(retain_until__lt=today).select_related("client__user"):
+        with transaction.atomic():
+            client = erasure.client
+            # Deepest first, and session notes before the appointments they protect.
+            for rule in sorted(registry.RULES, key=lambda r: (-r.path.count("__"), not r.label.startswith("notes."))):
+                if rule.label in ("practice.client", "dataprivacy.erasurerequest"):
+                    continue
+                if registry.apps.is_installed(rule.label.split(".")[0]):
+                    registry.rows_for(rule, client).delete()
+            audit_record(
+                action=AuditEvent.Action.DELETE,
+                object_type="dataprivacy.retention",
+                object_id=erasure.uuid,
+                practice=client.practice,
+                detail={"reason": "retention period ended"},
+            )
+            user = client.user
+            client.delete()
+            user.delete()
+            count += 1
+    return count
+
+
+def invitations_purge(*, now=None) -> int:
+    """Invitations never accepted, expired more than a week ago: their names and addresses go."""
+    from accounts.models import Invitation
+
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=7)
+    return Invitation.objects.filter(accepted_at__isnull=True, expires_at__lt=cutoff).delete()[0]
+
+
+def retention_run(*, now=None) -> dict:
+    from bookings.services import consultations_purge
+
+    now = now or timezone.now()
+    return {
+        # Owned by bookings (90 days); called here too so one job covers every retention rule.
+        "consultations": consultations_purge(now=now),
+        "invitations": invitations_purge(now=now),
+        "restricted_records": restricted_records_purge(today=timezone.localdate(now)),
+    }
