@@ -41,13 +41,11 @@ def get_recommendation_for_therapist(staff, recommendation_uuid) -> Recommendati
         raise Http404 from None
 
 
-def practice_for_key(client_or_staff_author_id: int, key: str):
+def practice_for_key(author_id: int, key: str):
     """A practice from a form value: a built-in slug, or ``custom-<uuid>`` written by ``author_id``."""
     if key.startswith("custom-"):
         try:
-            return CustomPractice.objects.live().get(
-                uuid=key.removeprefix("custom-"), author_id=client_or_staff_author_id
-            )
+            return CustomPractice.objects.live().get(uuid=key.removeprefix("custom-"), author_id=author_id)
         except (CustomPractice.DoesNotExist, ValidationError, ValueError):
             return None
     return builtin(key)
