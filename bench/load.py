@@ -93,6 +93,8 @@ class Server:
         return subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log, start_new_session=True)
 
     def prepare(self):
+        # The Procfile's release step: apps land migrations after the data was made.
+        subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=self.env, check=True)
         subprocess.run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=self.env, check=True)
         subprocess.run([PYTHON, "manage.py", "createcachetable"], cwd=ROOT, env=self.env, check=True)
 

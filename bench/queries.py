@@ -1,0 +1,105 @@
+"""Count the database queries each page of the load mix makes, for the same people on any database.
+
+    .venv/bin/python bench/queries.py [--database-url URL] [--json out.json]
+
+A page's query count must not grow with the data (docs/benchmarks.md): run this on a small and a
+large synthetic practice and compare. It signs in (``force_login``) as the first active client of
+the first synthetic practice and that client's therapist, opens every GET page of bench/load.py's
+mix in-process, and prints the count and the time of each, as JSON.
+"""
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import database_url, setup_django  # noqa: E402
+
+WRITES = {"checkin_save", "practice_log", "journal_save", "book_session", "consult_book", "note_write"}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url")
+    parser.add_argument("--json")
+    parser.add_argument("--repeat", type=int, default=3, help="timed repeats after the first (warm) request")
+    args = parser.parse_args(argv)
+    url = database_url(args.database_url)
+    # As production: staff must have two-factor sign-in (one more query on each staff page).
+    os.environ["TENDING_STAFF_MFA_REQUIRED"] = "true"
+    os.environ["TENDING_BENCH_FLOOR"] = "1"
+    setup_django(url)
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client as HttpClient
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.load import MIX, Person, steps_for
+    from notes.models import SessionNote
+    from practice.models import Client, Practice
+
+    call_command("migrate", verbosity=0, interactive=False)
+    practice = Practice.objects.filter(slug__startswith="bench-").order_by("pk").first()
+    # The longest-staying active client: five years of history on their pages.
+    client = (
+        Client.objects.filter(practice=practice, care_status="active")
+        .select_related("user", "therapist__user")
+        .order_by("created_at", "pk")
+        .first()
+    )
+    therapist = client.therapist
+    drafts = [str(n.uuid) for n in SessionNote.objects.filter(author=therapist, signed_at__isnull=True)[:1]]
+    people = {
+        "client": (Person(client.user.email, "client"), client.user),
+        "therapist": (
+            Person(therapist.user.email, "therapist", clients=[str(client.uuid)], drafts=drafts),
+            therapist.user,
+        ),
+        "visitor": (Person("", "visitor"), None),
+    }
+    rng = random.Random(1)
+    rows = {}
+    for _weight, role, action in MIX:
+        if action in WRITES:
+            continue
+        person, user = people[role]
+        http = HttpClient(HTTP_X_FORWARDED_PROTO="https")
+        if user is not None:
+            http.force_login(user)
+        for step in steps_for(action, person, practice.slug, rng):
+            if step.method != "GET" or not step.path or step.page in rows:
+                continue
+            http.get(step.path)  # warm: first-request caches, the once-a-minute session refresh
+            counts, times, status = [], [], None
+            for _ in range(args.repeat):
+                with CaptureQueriesContext(connection) as captured:
+                    began = time.perf_counter()
+                    response = http.get(step.path)
+                    times.append(time.perf_counter() - began)
+                counts.append(len(captured))
+                status = response.status_code
+            rows[step.page] = {
+                "path": step.path.replace(str(client.uuid), "<client>"),
+                "status": status,
+                "queries": counts[-1],
+                "queries_stable": len(set(counts)) == 1,
+                "ms_best": round(min(times) * 1000, 1),
+            }
+    result = {
+        "database": connection.vendor,
+        "client_history_days": (client.care_status_since and (time.time() - client.created_at.timestamp()) // 86400),
+        "pages": rows,
+    }
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.json:
+        Path(args.json).write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
