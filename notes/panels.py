@@ -22,7 +22,17 @@ def record_panel(request, client) -> str:
         .annotate(note_uuid=F("note__uuid"), note_signed_at=F("note__signed_at"))
         .order_by("-start")[:SHOWN]
     )
-    return render_to_string("notes/panel_record.html", {"client": client, "sessions": sessions}, request=request)
+    upcoming = (
+        Appointment.objects.for_client(client)
+        .sessions()
+        .active()
+        .filter(therapist=staff, start__gt=timezone.now())
+        .order_by("start")
+        .first()
+    )
+    return render_to_string(
+        "notes/panel_record.html", {"client": client, "sessions": sessions, "upcoming": upcoming}, request=request
+    )
 
 
 CLIENT_RECORD = [record_panel]

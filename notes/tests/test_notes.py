@@ -156,3 +156,22 @@ class SessionNoteTests(TendingTestCase):
         page = self.ana.get(reverse("practice:client_detail", kwargs={"client_uuid": self.w.client_a.uuid}))
         self.assertContains(page, "Keep writing the draft")
         self.assertContains(page, self.edit_url(note))
+
+    def test_the_clients_page_links_the_next_session_to_since_we_last_met(self):
+        from datetime import timedelta
+
+        from bookings.models import Appointment
+
+        start = timezone.now() + timedelta(days=3)
+        upcoming = Appointment.objects.create(
+            practice=self.w.practice,
+            therapist=self.w.therapist,
+            client=self.w.client_a,
+            kind="session",
+            start=start,
+            end=start + timedelta(minutes=50),
+            blocked_until=start + timedelta(minutes=60),
+        )
+        page = self.ana.get(reverse("practice:client_detail", kwargs={"client_uuid": self.w.client_a.uuid}))
+        since = reverse("caseload:since", kwargs={"client_uuid": self.w.client_a.uuid})
+        self.assertContains(page, f"{since}?before={upcoming.uuid}")
