@@ -197,3 +197,11 @@ class OutcomeForm(forms.Form):
 
 class FeedForm(forms.Form):
     feed_shows_names = forms.BooleanField(label="Show clients' names in my calendar feed", required=False)
+
+
+class CareForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Care",
+        choices=[("active", "Active"), ("paused", "Paused — nothing is sent to them"), ("ended", "Ended")],
+    )
+    since = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))

@@ -171,5 +171,12 @@ ROUTES = [
         methods=("GET", "POST"),
         post_data={"start": "2031-01-02T10:00", "mode": "in_person"},
     ),
+    Route(
+        "bookings:care",
+        THERAPIST_OF_CLIENT,
+        kwargs=lambda w, _: {"client_uuid": w.client_a.uuid},
+        methods=("GET", "POST"),
+        post_data={"status": "paused", "since": "2031-01-02"},
+    ),
     Route("bookings:practice_rules", OWNER, methods=("GET", "POST"), post_data={"approach": "Changed"}),
 ]

@@ -311,3 +311,19 @@ class NudgeSent(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["client", "sent_at"])]
+
+
+class CareChange(models.Model):
+    """A dated change of a client's care: active, paused (nothing is sent to them) or ended."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="care_changes")
+    status = models.CharField(max_length=10, choices=Client.CareStatus)
+    since = models.DateField()
+    changed_by = models.ForeignKey(StaffMember, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-since", "-changed_at"]
+
+    def __str__(self):
+        return f"{self.status} since {self.since}"

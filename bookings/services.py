@@ -495,5 +495,32 @@ def feed_token_rotate(*, therapist) -> str:
 
 def feed_token_revoke(*, therapist) -> None:
     rules = Availability.for_therapist(therapist)
-    rules.feed_token = ""
+    rules.feed_token = ""  # nosec B105 - empty means "no feed", not a password
     rules.save(update_fields=["feed_token"])
+
+
+def care_status_change(*, client, status: str, since, staff, request=None):
+    """Set a client's care to active, paused or ended from ``since``, keeping the dated history.
+
+    Ending care cancels sessions booked after that date (paused keeps them, but sends nothing).
+    """
+    from bookings.models import CareChange
+
+    with transaction.atomic():
+        CareChange.objects.create(client=client, status=status, since=since, changed_by=staff)
+        client.care_status = status
+        client.care_status_since = since
+        client.save(update_fields=["care_status", "care_status_since"])
+        if status == "ended":
+            Appointment.objects.for_client(client).active().filter(start__date__gte=since).update(
+                status=Appointment.Status.CANCELLED, cancelled_at=timezone.now()
+            )
+        audit_record(
+            action=AuditEvent.Action.UPDATE,
+            object_type="practice.client",
+            object_id=client.uuid,
+            request=request,
+            actor=staff.user,
+            client=client,
+            detail={"fields": ["care_status"], "status": status},
+        )

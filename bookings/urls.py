@@ -38,6 +38,7 @@ urlpatterns = [
         name="appointment_action",
     ),
     path("calendar/clients/<uuid:client_uuid>/book/", people.book_for_client, name="book_for_client"),
+    path("calendar/clients/<uuid:client_uuid>/care/", people.care, name="care"),
     # Owners.
     path("owner/bookings/", people.practice_rules, name="practice_rules"),
 ]

@@ -355,6 +355,37 @@ def book_for_client(request, client_uuid):
     )
 
 
+@therapist_required
+def care(request, client_uuid):
+    from bookings.forms import CareForm
+    from bookings.models import CareChange
+    from bookings.services import care_status_change
+
+    client = get_client_for_clinician(request.user, client_uuid)
+    if client.therapist_id != request.staff.id:
+        raise Http404
+    form = CareForm(
+        request.POST if request.method == "POST" else None,
+        initial={"status": client.care_status, "since": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        care_status_change(
+            client=client,
+            status=form.cleaned_data["status"],
+            since=form.cleaned_data["since"],
+            staff=request.staff,
+            request=request,
+        )
+        messages.success(request, f"{client.display_name}'s care is now {client.get_care_status_display().lower()}.")
+        return redirect("practice:client_detail", client_uuid=client.uuid)
+    return render(
+        request,
+        "bookings/staff/care.html",
+        {"form": form, "client": client, "history": CareChange.objects.filter(client=client)[:20]},
+        status=400 if form.errors else 200,
+    )
+
+
 HoursFormSet = modelformset_factory(WorkingHours, form=WorkingHoursForm, extra=2, can_delete=True)
 
 

@@ -51,10 +51,13 @@ def documents_accept(*, client, documents, request=None) -> list[Acceptance]:
         audit_record(
             action=AuditEvent.Action.SIGN,
             object_type="onboarding.acceptance",
-            object_id=",".join(str(d.uuid) for d in documents),
+            object_id=client.uuid,
             request=request,
             client=client,
-            detail={"documents": [f"{d.kind}:v{d.version}" for d in documents]},
+            detail={
+                "documents": [str(d.uuid) for d in documents],
+                "versions": [f"{d.kind}:v{d.version}" for d in documents],
+            },
         )
     return accepted
 

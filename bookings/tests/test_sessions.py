@@ -249,3 +249,41 @@ class ReminderAndNudgeTests(TendingTestCase):
         self.assertIn("Shall we book a check-in?", mail.outbox[0].body)
         self.assertEqual(enqueue_nudges(), 0)
         self.assertEqual(NudgeSent.objects.count(), 1)
+
+
+@time_machine.travel(NOW, tick=False)
+class CareTests(TendingTestCase):
+    def test_the_therapist_pauses_and_ends_care_with_dates_and_ending_cancels_later_sessions(self):
+        from bookings.models import CareChange
+
+        open_every_day(self.w.therapist)
+        slots = free_slots(self.w.therapist, Kind.SESSION)
+        later = session_book(client=self.w.client_a, start=slots[20].start, mode="online", by="client")
+        http = self.as_("therapist")
+        url = reverse("bookings:care", kwargs={"client_uuid": self.w.client_a.uuid})
+        http.post(url, {"status": "paused", "since": "2031-05-05"})
+        self.w.client_a.refresh_from_db()
+        self.assertEqual(
+            (self.w.client_a.care_status, str(self.w.client_a.care_status_since)), ("paused", "2031-05-05")
+        )
+        later.refresh_from_db()
+        self.assertTrue(later.is_active)
+        http.post(url, {"status": "ended", "since": "2031-05-06"})
+        later.refresh_from_db()
+        self.assertEqual(later.status, Appointment.Status.CANCELLED)
+        self.assertEqual(
+            list(CareChange.objects.order_by("since").values_list("status", "since")),
+            [("paused", datetime(2031, 5, 5).date()), ("ended", datetime(2031, 5, 6).date())],
+        )
+        page = self.as_("client_a").get(reverse("bookings:mine"))
+        self.assertContains(page, "come to a close")
+        self.assertNotContains(page, "Book a session when you're ready")
+
+    def test_a_bad_date_keeps_the_choice_and_explains(self):
+        response = self.as_("therapist").post(
+            reverse("bookings:care", kwargs={"client_uuid": self.w.client_a.uuid}),
+            {"status": "paused", "since": "soon"},
+        )
+        self.assertContains(response, "Enter a valid date", status_code=400)
+        self.w.client_a.refresh_from_db()
+        self.assertEqual(self.w.client_a.care_status, "active")
