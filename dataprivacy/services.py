@@ -48,10 +48,8 @@ def _csv(rows: list[dict]) -> str:
     return out.getvalue()
 
 
-def journey_pdf(client, sections: dict) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(
+def journey_html(client, sections: dict) -> str:
+    return render_to_string(
         "dataprivacy/journey_pdf.html",
         {
             "client": client,
@@ -61,7 +59,17 @@ def journey_pdf(client, sections: dict) -> bytes:
             "now": timezone.now(),
         },
     )
-    return HTML(string=html).write_pdf()
+
+
+def journey_document(client, sections: dict):
+    """The laid-out journey (WeasyPrint), from our own template; ``.write_pdf()`` gives the file."""
+    from weasyprint import HTML
+
+    return HTML(string=journey_html(client, sections)).render()
+
+
+def journey_pdf(client, sections: dict) -> bytes:
+    return journey_document(client, sections).write_pdf()
 
 
 def export_build(*, client, request=None) -> bytes:

@@ -272,3 +272,54 @@ class RetentionTests(TestCase):
         result = retention_daily.enqueue()
         self.assertEqual(result.status, "SUCCESSFUL")
         self.assertEqual(set(result.return_value), {"consultations", "invitations", "restricted_records"})
+
+
+class PdfTests(TestCase):
+    def test_hostile_text_is_printed_as_text_in_the_journey_pdf(self):
+        from django.template.loader import render_to_string
+
+        from dataprivacy.charts import GEOMETRY, journey_charts
+
+        payload = "<script>alert(1)</script><img src=x onerror=alert(1)>"
+        sections = {
+            "journal": [{"created_at": "2026-11-01", "body": payload}],
+            "safety_plan_versions": [
+                {
+                    k: payload
+                    for k in (
+                        "warning_signs",
+                        "coping_alone",
+                        "distractions",
+                        "people_to_ask",
+                        "professionals",
+                        "safer_surroundings",
+                        "reasons_for_living",
+                    )
+                }
+            ],
+            "selfcare_plan": [{"text": payload}],
+            "formulation_causes": [{"client_wording": payload}],
+            "checkins": [
+                {"local_date": payload, "mood": 3, "peace": 4, "self_kindness": 5},
+                {"local_date": "2026-11-02", "mood": 6, "peace": 6, "self_kindness": 6},
+            ],
+        }
+        cara, _ = _demo()
+        html = render_to_string(
+            "dataprivacy/journey_pdf.html",
+            {"client": cara, "sections": sections, "charts": journey_charts(sections), "g": GEOMETRY},
+        )
+        self.assertNotIn("<script>", html)
+        self.assertNotIn("<img", html)
+        self.assertIn("&lt;script&gt;", html)
+
+    def test_the_journey_pdf_has_charts_and_pages(self):
+        from dataprivacy.services import journey_document, journey_html
+
+        cara, _ = _demo()
+        sections = registry.collect(cara)
+        self.assertTrue(_unzip(export_build(client=cara))["journey.pdf"].startswith(b"%PDF"))
+        html = journey_html(cara, sections)
+        self.assertGreaterEqual(html.count("<svg"), 3)  # mood, peace, kindness, and each questionnaire
+        self.assertIn("Seeing the sea again", html)
+        self.assertGreaterEqual(len(journey_document(cara, sections).pages), 2)
