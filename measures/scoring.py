@@ -7,6 +7,7 @@ printed item order, as stored (§1). An incomplete or malformed form raises
 """
 
 from fractions import Fraction
+from functools import cache
 
 from measures.instruments import INSTRUMENTS, SCS_SF
 
@@ -31,6 +32,14 @@ class ScoringError(ValueError):
     """The form cannot be scored; ``str(error)`` is a plain reason."""
 
 
+@cache
+def _allowed(instrument_id: str) -> tuple[frozenset, ...]:
+    instrument = INSTRUMENTS[instrument_id]
+    return tuple(
+        frozenset(option.value for option in instrument.options_for(index)) for index in range(instrument.n_items)
+    )
+
+
 def validate_answers(instrument_id: str, answers) -> list:
     """Check an answer vector; return it as a list, or raise ``ScoringError``."""
     instrument = INSTRUMENTS.get(instrument_id)
@@ -40,8 +49,9 @@ def validate_answers(instrument_id: str, answers) -> list:
         raise ScoringError("answers must be a list")
     if len(answers) != instrument.n_items:
         raise ScoringError(f"{instrument_id} has {instrument.n_items} items but {len(answers)} answers were given")
-    for index, value in enumerate(answers):
-        allowed = {option.value for option in instrument.options_for(index)}
+    for index, (value, allowed) in enumerate(zip(answers, _allowed(instrument_id), strict=True)):
+        if type(value) is int and value in allowed:
+            continue  # the common case, checked first
         if value is None:
             if None in allowed:
                 continue
