@@ -196,3 +196,16 @@ def test_the_therapists_pages_for_practices_and_shared_entries_are_accessible(pa
     page.get_by_role("button", name="Save").click()
     expect(page.locator("main")).to_contain_text("Please write at least one step")
     check(page)
+
+
+def test_the_crisis_page_is_kept_from_a_first_visit_to_my_space(page, live_server):
+    world = build_world()
+    login(page, live_server, world.client_a.user.email)
+    page.goto(live_server.url + "/me/")
+    expect(page.locator("html")).to_have_attribute("data-offline-ready", "yes", timeout=20_000)
+    page.context.set_offline(True)
+    page.goto(live_server.url + "/crisis/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Need urgent help?")
+    page.goto(live_server.url + "/practices/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Practices")
+    page.context.set_offline(False)
