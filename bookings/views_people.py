@@ -40,12 +40,12 @@ from bookings.services import (
     session_book,
 )
 from bookings.slots import free_slots, parse_key
-from bookings.views_public import TZ_COOKIE, group_by_day, window
+from bookings.views_public import cookie_zone, group_by_day, window
 from practice.access import client_required, get_client_for_clinician, owner_required, therapist_required
 
 
 def client_zone(request, client) -> str:
-    return valid_zone(request.GET.get("tz")) or valid_zone(request.COOKIES.get(TZ_COOKIE)) or client.practice.time_zone
+    return valid_zone(request.GET.get("tz")) or cookie_zone(request) or client.practice.time_zone
 
 
 # ---- Clients ---------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import date, timedelta
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -37,7 +38,13 @@ def visitor_zone(request, practice) -> tuple[str, bool]:
     chosen = valid_zone(request.GET.get("tz")) or valid_zone(request.POST.get("tz"))
     if chosen:
         return chosen, True
-    return valid_zone(request.COOKIES.get(TZ_COOKIE)) or practice.time_zone, bool(request.COOKIES.get(TZ_COOKIE))
+    remembered = cookie_zone(request)
+    return remembered or practice.time_zone, bool(remembered)
+
+
+def cookie_zone(request) -> str | None:
+    """The zone the browser detected or the person chose before (the script URL-encodes the slash)."""
+    return valid_zone(unquote(request.COOKIES.get(TZ_COOKIE, "")))
 
 
 def remember_zone(response, request, zone_name: str):

@@ -164,3 +164,22 @@ def test_a_visitor_books_moves_cancels_and_becomes_a_client_who_books_a_session(
     session = Appointment.objects.get(kind=Kind.SESSION)
     assert session.client.user.email == "rae@example.test"
     assert session.therapist.user.email == "ana@willow.test"
+
+
+def test_the_visitors_own_time_zone_is_detected_and_can_be_changed(_playwright_browser, live_server, practice):
+    context = _playwright_browser.new_context(viewport={"width": 360, "height": 740}, timezone_id="America/New_York")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/p/{practice.slug}/book/")
+        expect(page.get_by_text("Times are shown in America/New_York")).to_be_visible()
+        first_new_york = page.locator("a.slot").first.inner_text().split("\n")[0]
+        page.get_by_label("Show times in").select_option("Asia/Tokyo")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Show", exact=True).click()
+        expect(page.get_by_text("Times are shown in Asia/Tokyo")).to_be_visible()
+        assert page.locator("a.slot").first.inner_text().split("\n")[0] != first_new_york
+        # The choice sticks on the next visit.
+        page.goto(f"{live_server.url}/p/{practice.slug}/book/")
+        expect(page.get_by_text("Times are shown in Asia/Tokyo")).to_be_visible()
+    finally:
+        context.close()
