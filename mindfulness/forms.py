@@ -34,7 +34,14 @@ def sniff_audio(head: bytes) -> str | None:
 
 
 def _rating(label):
-    return forms.TypedChoiceField(label=label, choices=RATING_CHOICES, coerce=int, empty_value=None, required=False)
+    return forms.TypedChoiceField(
+        label=label,
+        choices=RATING_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "Please choose a number from 0 to 10, or leave it empty."},
+    )
 
 
 class PracticeLogForm(forms.Form):
@@ -91,7 +98,11 @@ class CustomPracticeForm(forms.ModelForm):
         widgets = {"steps_text": forms.Textarea(attrs={"rows": 10})}
         error_messages = {
             "title": {"required": "Please give the practice a title."},
-            "step_seconds": {"min_value": "At least 10 seconds, please.", "max_value": "At most 600 seconds, please."},
+            "step_seconds": {
+                "invalid": "Please enter a number of seconds, such as 45.",
+                "min_value": "At least 10 seconds, please.",
+                "max_value": "At most 600 seconds, please.",
+            },
         }
 
     def __init__(self, *args, **kwargs):

@@ -19,7 +19,11 @@ class ActivityForm(forms.ModelForm):
         widgets = {"area": forms.RadioSelect}
         error_messages = {
             "text": {"required": "Please write a few words about what you would like to do."},
-            "area": {"required": "Please choose mind, body or soul."},
+            "area": {
+                "required": "Please choose mind, body or soul.",
+                "invalid_choice": "Please choose mind, body or soul.",
+            },
+            "rhythm": {"invalid_choice": "Please choose one of the rhythms in the list."},
         }
 
     def __init__(self, *args, **kwargs):

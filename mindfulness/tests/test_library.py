@@ -212,6 +212,7 @@ class LoggingTests(TendingTestCase):
             {"length": "short", "calm_before": "11", "calm_after": "3"},
         )
         self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Please choose a number from 0 to 10")
         self.assertFalse(PracticeLog.objects.exists())
 
     def test_nothing_is_required_after_a_practice(self):
