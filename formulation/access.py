@@ -30,3 +30,9 @@ def get_cause_for_clinician(user, cause_uuid) -> Cause:
 
 def get_insight_for_clinician(user, insight_uuid) -> Insight:
     return _get(Insight, user, insight_uuid, "cause", "eased_symptom", "appeared_symptom")
+
+
+def require_writer(staff, client) -> None:
+    """Only the client's own therapist changes a formulation; emergency access is for reading."""
+    if client.therapist_id != staff.id:
+        raise Http404

@@ -4,7 +4,12 @@ from django.utils import timezone
 
 from audit.services import audit_read
 from formulation import services, sources, timeline
-from formulation.access import get_cause_for_clinician, get_insight_for_clinician, get_symptom_for_clinician
+from formulation.access import (
+    get_cause_for_clinician,
+    get_insight_for_clinician,
+    get_symptom_for_clinician,
+    require_writer,
+)
 from formulation.forms import (
     CauseForm,
     CauseNewForm,
@@ -46,6 +51,7 @@ def detail(request, client_uuid):
 @staff_required
 def symptom_new(request, client_uuid):
     client = get_client_for_clinician(request.user, client_uuid)
+    require_writer(request.staff, client)
     causes = list(Cause.objects.for_client(client))
     form = SymptomForm(request.POST if request.method == "POST" else None, causes=causes)
     if request.method == "POST" and form.is_valid():
@@ -71,6 +77,8 @@ def symptom_new(request, client_uuid):
 def symptom(request, symptom_uuid):
     item = get_symptom_for_clinician(request.user, symptom_uuid)
     form = SymptomRecordForm(request.POST if request.method == "POST" else None, initial=_last(item))
+    if request.method == "POST":
+        require_writer(request.staff, item.client)
     if request.method == "POST" and form.is_valid():
         services.symptom_record(symptom=item, by=request.staff, request=request, **form.cleaned_data)
         messages.success(request, f"Change recorded for {item.name}.")
@@ -96,6 +104,7 @@ def _last(item):
 @staff_required
 def symptom_edit(request, symptom_uuid):
     item = get_symptom_for_clinician(request.user, symptom_uuid)
+    require_writer(request.staff, item.client)
     initial = {"kind": item.kind, "custom_name": item.custom_name, "shared_with_client": item.shared_with_client}
     form = SymptomEditForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -114,6 +123,7 @@ def symptom_edit(request, symptom_uuid):
 @staff_required
 def cause_new(request, client_uuid):
     client = get_client_for_clinician(request.user, client_uuid)
+    require_writer(request.staff, client)
     symptoms = list(Symptom.objects.for_client(client))
     form = CauseNewForm(request.POST if request.method == "POST" else None, symptoms=symptoms)
     if request.method == "POST" and form.is_valid():
@@ -140,6 +150,8 @@ def cause_new(request, client_uuid):
 def cause(request, cause_uuid):
     item = get_cause_for_clinician(request.user, cause_uuid)
     form = CauseRecordForm(request.POST if request.method == "POST" else None, initial=_last(item))
+    if request.method == "POST":
+        require_writer(request.staff, item.client)
     if request.method == "POST" and form.is_valid():
         services.cause_record(cause=item, by=request.staff, request=request, **form.cleaned_data)
         messages.success(request, "Change recorded.")
@@ -161,6 +173,7 @@ def cause(request, cause_uuid):
 @staff_required
 def cause_edit(request, cause_uuid):
     item = get_cause_for_clinician(request.user, cause_uuid)
+    require_writer(request.staff, item.client)
     symptoms = list(Symptom.objects.for_client(item.client))
     initial = {
         "hypothesis": item.hypothesis,
@@ -183,6 +196,7 @@ def cause_edit(request, cause_uuid):
 @staff_required
 def insight_dismiss(request, insight_uuid):
     insight = get_insight_for_clinician(request.user, insight_uuid)
+    require_writer(request.staff, insight.client)
     if insight.dismissed_at is not None:
         return _back(insight.client)
     form = DismissForm(request.POST if request.method == "POST" else None)

@@ -68,14 +68,14 @@ class FormulationPageTests(TendingTestCase):
         self.build_history(symptoms=3, entries=5)
         http = self.as_("therapist")
         http.get(self.detail_url())
-        # session, user, staff, practice (nav), client; the audited read (savepoint, last hash, insert,
+        # session, user, staff, practice (nav), client, its erasure check; the audited read (savepoint, last hash, insert,
         # release; PostgreSQL adds its advisory lock); symptoms + history; causes + history + links;
         # waiting insights; session dates; measure scores.
         with self.assertNumQueries(self.pinned_count()):
             http.get(self.detail_url())
 
     def pinned_count(self):
-        return 17 if connection.vendor == "sqlite" else 18
+        return 18 if connection.vendor == "sqlite" else 19
 
     def test_a_therapist_adds_a_symptom_and_links_it_to_a_cause(self):
         http = self.as_("therapist")
@@ -269,3 +269,34 @@ class CompassionWatchTests(TendingTestCase):
         self.assertEqual(Insight.objects.count(), 1)
         page = self.as_("therapist").get(reverse("formulation:detail", kwargs={"client_uuid": cara.uuid}))
         self.assertContains(page, "Symptoms easing, self-compassion unchanged")
+
+
+class EmergencyAccessTests(TendingTestCase):
+    def test_an_owner_with_emergency_access_reads_the_formulation_but_never_changes_it(self):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from practice.models import EmergencyAccess
+
+        panic = services.symptom_add(
+            client=self.w.client_a, by=self.w.therapist, kind="panic_attacks", status="present", severity=8, on=TODAY
+        )
+        EmergencyAccess.objects.create(
+            owner=self.w.owner,
+            client=self.w.client_a,
+            reason="Risk alert while Ana is away",
+            expires_at=timezone.now() + timedelta(hours=1),
+        )
+        owner = self.as_("owner")
+        page = owner.get(reverse("formulation:detail", kwargs={"client_uuid": self.w.client_a.uuid}))
+        self.assertContains(page, "Panic attacks")
+        response = owner.post(
+            reverse("formulation:symptom", kwargs={"symptom_uuid": panic.uuid}),
+            {"status": "resolved", "severity": "0", "on": "2026-01-10"},
+        )
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(panic.history.count(), 1)
+        self.assertEqual(
+            owner.get(reverse("formulation:symptom_new", kwargs={"client_uuid": self.w.client_a.uuid})).status_code, 404
+        )
