@@ -290,6 +290,12 @@ class OfflineTests(TendingTestCase):
         self.assertIn('"/crisis/"', body)
         self.assertIn("X-Tending-Offline", body)
 
+    def test_the_worker_and_manifest_need_no_database(self):
+        http = self.as_("client_a")
+        with self.assertNumQueries(0):
+            self.assertEqual(http.get("/sw.js").status_code, 200)
+            self.assertEqual(http.get("/manifest.webmanifest").status_code, 200)
+
     def test_the_worker_never_keeps_journal_or_private_practice_pages(self):
         body = self.client.get("/sw.js").content.decode()
         for private in ("journal", "what-helps-me", "suggested", "after", "self-care"):
