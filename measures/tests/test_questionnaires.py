@@ -211,3 +211,21 @@ class SelectorTests(TendingTestCase):
         with self.assertNumQueries(2):
             found = returned_since_last_session([self.w.client_a, self.w.client_b], now=NOW)
         self.assertEqual(found, {self.w.client_a.pk: [newer], self.w.client_b.pk: [only]})
+
+
+class DueCommandTests(TendingTestCase):
+    def test_measures_due_opens_what_a_rhythm_has_brought_round(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        with time_machine.travel(NOW, tick=False):
+            _, first = measure_send(
+                client=self.w.client_b, instrument="gad7", rhythm="fortnightly", sent_by=self.w.therapist
+            )
+            measure_response_record(client=self.w.client_b, instrument="gad7", answers=[0] * 7, measure_request=first)
+        out = StringIO()
+        with time_machine.travel(NOW + dt.timedelta(days=15), tick=False):
+            call_command("measures", "due", stdout=out)
+        self.assertEqual(out.getvalue().strip(), "Opened 1 questionnaire(s).")
+        self.assertTrue(MeasureRequest.objects.pending().filter(client=self.w.client_b, instrument="gad7").exists())
