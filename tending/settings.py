@@ -95,6 +95,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -111,6 +112,9 @@ MIDDLEWARE = [
     "core.middleware.PrivateCacheMiddleware",
     "safetyplan.middleware.ClearOfflineCopyOnSignInOut",
 ]
+
+# How many proxies of ours sit in front of gunicorn (1 behind nginx); 0 trusts no X-Forwarded-For.
+TENDING_TRUSTED_PROXY_COUNT = env_int("TENDING_TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 ROOT_URLCONF = "tending.urls"
 WSGI_APPLICATION = "tending.wsgi.application"
@@ -323,3 +327,12 @@ if TESTING:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     TENDING_STAFF_MFA_REQUIRED = False
     MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
+
+# Periodic jobs run by `manage.py clock` (a management command and its period in seconds).
+TENDING_SCHEDULE = [
+    ("risk_escalate", 5 * 60),  # backstop: escalations are also scheduled on the worker when raised
+    ("send_selfcare_reminders", 5 * 60),
+    ("bookings_tick", 15 * 60),  # appointment reminders, check-in nudges, the 90-day purge
+    ("formulation_watch", 24 * 60 * 60),
+    ("retention", 24 * 60 * 60),
+]
