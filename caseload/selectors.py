@@ -64,7 +64,7 @@ def caseload_for(staff, *, now: datetime | None = None) -> Caseload:
     last_session, next_session, _contact = sources.session_bounds(ids, now=now)
     alerts = sources.open_alert_counts(staff)
     worse = sources.deteriorated(clients)
-    returned = sources.returned_since(ids, last_session)
+    returned = sources.returned_since(ids, last_session, now=now)
     unread = sources.unread_shared(staff, ids, now=now)
     insight_counts = dict(
         Insight.objects.waiting()

@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.apps import apps
-from django.db.models import Avg, Count, F, Max, Min, Q
+from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
@@ -32,26 +32,29 @@ def _model(label: str):
 
 
 def session_bounds(client_ids, *, now: datetime) -> tuple[dict, dict, dict]:
-    """Per client: last session start, next session start, last contact (any kind). One query."""
+    """Per client: last session start, next session start, last contact (any kind). One query.
+
+    Each is a correlated ``LIMIT 1`` on the (client, start) index, so the cost follows the
+    number of clients, not years of appointments.
+    """
     Appointment = _model("bookings.Appointment")
     if Appointment is None or not client_ids:
         return {}, {}, {}
+    from practice.models import Client
+
+    mine = Appointment.objects.active().filter(client_id=OuterRef("pk"))
     rows = (
-        Appointment.objects.active()
-        .filter(client_id__in=list(client_ids))
-        .values("client_id")
+        Client.objects.filter(pk__in=list(client_ids))
         .annotate(
-            last_session=Max("start", filter=Q(kind="session", start__lte=now)),
-            next_session=Min("start", filter=Q(kind="session", start__gt=now)),
-            last_contact=Max("start", filter=Q(start__lte=now)),
+            last_session=Subquery(mine.filter(kind="session", start__lte=now).order_by("-start").values("start")[:1]),
+            next_session=Subquery(mine.filter(kind="session", start__gt=now).order_by("start").values("start")[:1]),
+            last_contact=Subquery(mine.filter(start__lte=now).order_by("-start").values("start")[:1]),
         )
-        .order_by()
+        .values_list("pk", "last_session", "next_session", "last_contact")
     )
     last, upcoming, contact = {}, {}, {}
-    for row in rows:
-        last[row["client_id"]] = row["last_session"]
-        upcoming[row["client_id"]] = row["next_session"]
-        contact[row["client_id"]] = row["last_contact"]
+    for pk, last_session, next_session, last_contact in rows:
+        last[pk], upcoming[pk], contact[pk] = last_session, next_session, last_contact
     return last, upcoming, contact
 
 
@@ -64,6 +67,8 @@ def appointments_between(staff, start: datetime, end: datetime) -> list:
         Appointment.objects.active()
         .for_therapist(staff)
         .between(start, end)
+        # No appointment lasts half a day: this lower bound lets the (therapist, start) index do the work.
+        .filter(start__gte=start - timedelta(hours=12))
         .select_related("client__user", "consultation")
         .annotate(note_uuid=F("note__uuid"), note_signed_at=F("note__signed_at"))
     )
@@ -103,17 +108,37 @@ def deteriorated(clients) -> set:
     return {c.pk for c in clients_with_reliable_deterioration(clients)}
 
 
-def returned_since(client_ids, last_sessions: dict) -> dict:
-    """{client_id: count} of questionnaires completed since each client's last session. One query."""
+# Clients whose last session is within this are asked about together (one time bound for all).
+RECENT_SESSION = timedelta(days=120)
+
+
+def returned_since(client_ids, last_sessions: dict, *, now: datetime | None = None) -> dict:
+    """{client_id: count} of questionnaires completed since each client's last session. One query.
+
+    Most clients met recently, so one lower time bound serves them all and the exact per-client
+    cut is made here; clients who last met long ago (or never) get a clause each.
+    """
     MeasureResponse = _model("measures.MeasureResponse")
     if MeasureResponse is None or not client_ids:
         return {}
+    now = now or timezone.now()
+    recent = {
+        c: last_sessions[c] for c in client_ids if last_sessions.get(c) and last_sessions[c] > now - RECENT_SESSION
+    }
     condition = Q(pk__in=[])
+    if recent:
+        condition |= Q(client_id__in=list(recent), completed_at__gt=min(recent.values()))
     for client_id in client_ids:
+        if client_id in recent:
+            continue
         since = last_sessions.get(client_id)
         condition |= Q(client_id=client_id, completed_at__gt=since) if since else Q(client_id=client_id)
-    rows = MeasureResponse.objects.filter(condition).values("client_id").annotate(n=Count("id")).order_by()
-    return {row["client_id"]: row["n"] for row in rows}
+    found: dict = defaultdict(int)
+    for client_id, completed_at in MeasureResponse.objects.filter(condition).values_list("client_id", "completed_at"):
+        since = last_sessions.get(client_id)
+        if since is None or completed_at > since:
+            found[client_id] += 1
+    return dict(found)
 
 
 def measures_for_client(client, since: datetime | None) -> list[dict]:

@@ -28,15 +28,20 @@ MEASURE_NAMES = {
 }
 
 
+def _n(value: float) -> str:
+    """A coordinate as SVG wants it. Formatted here because templates would localise each float."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
 @dataclass
 class Segment:
-    x: float
-    width: float
+    x: str
+    width: str
     status: str
     label: str
     severity: int | None = None
-    y: float = 0.0
-    height: float = LANE_HEIGHT
+    y: str = "0"
+    height: str = _n(LANE_HEIGHT)
 
 
 @dataclass
@@ -58,7 +63,6 @@ class Group:
 class MeasureLine:
     name: str
     points: str
-    dots: list[tuple[float, float]]
     summary: str
 
 
@@ -67,10 +71,10 @@ class Timeline:
     start: date
     end: date
     groups: list[Group]
-    sessions: list[float]
+    sessions: list[str]
     session_summary: str
     measures: list[MeasureLine]
-    ticks: list[tuple[float, str]]
+    ticks: list[tuple[str, str]]
 
     @property
     def empty(self) -> bool:
@@ -102,13 +106,13 @@ def _segments(axis: _Axis, entries, end: date, *, with_severity: bool) -> list[S
             height = max(3.0, LANE_HEIGHT * severity / 10)
         segments.append(
             Segment(
-                x=x0,
-                width=max(x1 - x0, 2.0),
+                x=_n(x0),
+                width=_n(max(x1 - x0, 2.0)),
                 status=entry.status,
                 label=entry.get_status_display(),
                 severity=severity,
-                y=LANE_HEIGHT - height,
-                height=height,
+                y=_n(LANE_HEIGHT - height),
+                height=_n(height),
             )
         )
     return segments
@@ -173,8 +177,7 @@ def build(*, causes, symptoms, session_days: list[date], scores: dict, today: da
         measures.append(
             MeasureLine(
                 name=MEASURE_NAMES.get(code, code),
-                points=" ".join(f"{x},{y}" for x, y in coords),
-                dots=coords,
+                points=" ".join(f"{_n(x)},{_n(y)}" for x, y in coords),
                 summary=(
                     f"{MEASURE_NAMES.get(code, code)}: {len(points)} scores, "
                     f"{first.value:g} on {_when(first.on)}, latest {last.value:g} on {_when(last.on)}"
@@ -186,7 +189,7 @@ def build(*, causes, symptoms, session_days: list[date], scores: dict, today: da
         start=start,
         end=end,
         groups=groups,
-        sessions=[axis.x(d) for d in session_days],
+        sessions=[_n(axis.x(d)) for d in session_days],
         session_summary=(
             f"{len(session_days)} sessions, from {_when(session_days[0])} to {_when(session_days[-1])}"
             if session_days
@@ -197,17 +200,17 @@ def build(*, causes, symptoms, session_days: list[date], scores: dict, today: da
     )
 
 
-def _ticks(start: date, end: date, axis: _Axis) -> list[tuple[float, str]]:
+def _ticks(start: date, end: date, axis: _Axis) -> list[tuple[str, str]]:
     span = (end - start).days
     ticks = []
     if span > 540:
         for year in range(start.year + 1, end.year + 1):
-            ticks.append((axis.x(date(year, 1, 1)), str(year)))
+            ticks.append((_n(axis.x(date(year, 1, 1))), str(year)))
     else:
         step = 1 if span <= 120 else 3
         month = date(start.year, start.month, 1)
         while month <= end:
             if month > start and (month.month - 1) % step == 0:
-                ticks.append((axis.x(month), f"{month:%b %Y}" if month.month == 1 or not ticks else f"{month:%b}"))
+                ticks.append((_n(axis.x(month)), f"{month:%b %Y}" if month.month == 1 or not ticks else f"{month:%b}"))
             month = date(month.year + (month.month // 12), month.month % 12 + 1, 1)
     return ticks
