@@ -1,6 +1,12 @@
 from tending.testing.matrix import OK, STAFF, THERAPIST_OF_CLIENT, Route
 
 
+def _open_alert_for_a(w):
+    from risk.services import risk_alert_raise
+
+    return risk_alert_raise(client=w.client_a, source="journal_words")
+
+
 def _escalated_alert_for_a(w):
     from risk.services import risk_alert_escalate, risk_alert_raise
 
@@ -17,8 +23,15 @@ ROUTES = [
         THERAPIST_OF_CLIENT,
         setup=_escalated_alert_for_a,
         kwargs=lambda w, alert: {"alert_uuid": alert.uuid},
-        methods=("GET", "POST"),
-        post_data={"action_taken": "contacted", "note": ""},
         expect={"owner": OK},
+    ),
+    # Not escalated: only client A's therapist may acknowledge it.
+    Route(
+        "risk:acknowledge",
+        THERAPIST_OF_CLIENT,
+        setup=_open_alert_for_a,
+        kwargs=lambda w, alert: {"alert_uuid": alert.uuid},
+        methods=("POST",),
+        post_data={"action_taken": "contacted", "note": ""},
     ),
 ]

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from audit.services import audit_read
 from practice.access import staff_required
@@ -22,8 +23,15 @@ def alert_list(request):
 @staff_required
 def alert_detail(request, alert_uuid):
     alert = get_alert_for_staff(request.user, alert_uuid)
-    form = AcknowledgeForm(request.POST or None)
-    if request.method == "POST" and alert.is_open and form.is_valid():
+    return _render_alert(request, alert, AcknowledgeForm())
+
+
+@staff_required
+@require_POST
+def acknowledge(request, alert_uuid):
+    alert = get_alert_for_staff(request.user, alert_uuid)
+    form = AcknowledgeForm(request.POST)
+    if alert.is_open and form.is_valid():
         try:
             risk_alert_acknowledge(
                 alert=alert,
@@ -37,5 +45,12 @@ def alert_detail(request, alert_uuid):
         else:
             messages.success(request, "Thank you. The alert is acknowledged and what you did is recorded.")
             return redirect("risk:alert", alert_uuid=alert.uuid)
+    elif not alert.is_open:
+        messages.info(request, "This alert was already acknowledged.")
+        return redirect("risk:alert", alert_uuid=alert.uuid)
+    return _render_alert(request, alert, form)
+
+
+def _render_alert(request, alert, form):
     audit_read(request, alert, client=alert.client, object_type="risk.riskalert")
     return render(request, "risk/alert.html", {"alert": alert, "form": form})

@@ -69,7 +69,7 @@ class RaiseTests(TendingTestCase):
         self.assertNotContains(colleague_home, "Needs your attention now")
 
         response = self.as_("therapist").post(
-            reverse("risk:alert", kwargs={"alert_uuid": alert.uuid}),
+            reverse("risk:acknowledge", kwargs={"alert_uuid": alert.uuid}),
             {"action_taken": "assessed", "note": "Spoke at 11."},
         )
         self.assertRedirects(response, reverse("risk:alert", kwargs={"alert_uuid": alert.uuid}))
@@ -84,7 +84,7 @@ class RaiseTests(TendingTestCase):
 
     def test_acknowledging_without_saying_what_was_done_keeps_the_alert_open_with_a_kind_message(self):
         alert = self.raise_for_a()
-        url = reverse("risk:alert", kwargs={"alert_uuid": alert.uuid})
+        url = reverse("risk:acknowledge", kwargs={"alert_uuid": alert.uuid})
         response = self.as_("therapist").post(url, {"action_taken": "other", "note": "  "})
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Please say briefly what you did.")
@@ -98,7 +98,8 @@ class RaiseTests(TendingTestCase):
 
         alert = self.raise_for_a()
         self.as_("therapist").post(
-            reverse("risk:alert", kwargs={"alert_uuid": alert.uuid}), {"action_taken": "other", "note": "Called her GP"}
+            reverse("risk:acknowledge", kwargs={"alert_uuid": alert.uuid}),
+            {"action_taken": "other", "note": "Called her GP"},
         )
         with connection.cursor() as cursor:
             cursor.execute("SELECT note FROM risk_riskalert WHERE id = %s", [alert.pk])
@@ -132,7 +133,7 @@ class EscalationTests(TendingTestCase):
         with time_machine.travel(WEDNESDAY, tick=False):
             alert = risk_alert_raise(client=self.w.client_a, source="journal_words")
             self.as_("therapist").post(
-                reverse("risk:alert", kwargs={"alert_uuid": alert.uuid}), {"action_taken": "contacted"}
+                reverse("risk:acknowledge", kwargs={"alert_uuid": alert.uuid}), {"action_taken": "contacted"}
             )
         with time_machine.travel(WEDNESDAY + dt.timedelta(days=3), tick=False):
             self.assertEqual(risk_escalate_due(), 0)
@@ -153,3 +154,31 @@ class EscalationTests(TendingTestCase):
         with time_machine.travel(WEDNESDAY + dt.timedelta(hours=2), tick=False):
             call_command("risk_escalate", stdout=open("/dev/null", "w"))  # noqa: SIM115
         self.assertIsNotNone(RiskAlert.objects.get(pk=alert.pk).escalated_at)
+
+
+class AcknowledgeAccessTests(TendingTestCase):
+    def test_an_owner_may_acknowledge_an_escalated_alert_but_not_one_still_with_the_therapist(self):
+        from risk.services import risk_alert_escalate
+
+        open_alert = risk_alert_raise(client=self.w.client_a, source="journal_words")
+        escalated = risk_alert_raise(client=self.w.client_b, source="phq9_item9")
+        risk_alert_escalate(alert=escalated)
+        owner = self.as_("owner")
+        refused = owner.post(
+            reverse("risk:acknowledge", kwargs={"alert_uuid": open_alert.uuid}), {"action_taken": "arranged"}
+        )
+        self.assertEqual(refused.status_code, 404)
+        owner.post(reverse("risk:acknowledge", kwargs={"alert_uuid": escalated.uuid}), {"action_taken": "arranged"})
+        escalated.refresh_from_db()
+        open_alert.refresh_from_db()
+        self.assertEqual((escalated.action_taken, escalated.acknowledged_by), ("arranged", self.w.owner.user))
+        self.assertTrue(open_alert.is_open)
+
+    def test_acknowledging_twice_keeps_the_first_record(self):
+        alert = risk_alert_raise(client=self.w.client_a, source="journal_words")
+        url = reverse("risk:acknowledge", kwargs={"alert_uuid": alert.uuid})
+        self.as_("therapist").post(url, {"action_taken": "contacted"})
+        response = self.as_("therapist").post(url, {"action_taken": "referred"}, follow=True)
+        self.assertContains(response, "This alert was already acknowledged.")
+        alert.refresh_from_db()
+        self.assertEqual(alert.action_taken, "contacted")
