@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -64,12 +64,27 @@ def _alternatives(therapist, kind, *, around: datetime | None = None, ignore=Non
     return slots[:limit]
 
 
+def _refused(error: Exception) -> bool:
+    """The database refused the write because of another booking.
+
+    An exclusion constraint can also answer "deadlock detected" when two
+    transactions insert conflicting rows at the same moment: each waits to see
+    whether the other commits, PostgreSQL aborts one, and the other goes on to
+    win. For the loser that is the same news as a refusal.
+    """
+    if isinstance(error, IntegrityError):
+        return True
+    return isinstance(error, OperationalError) and getattr(error.__cause__, "sqlstate", None) == "40P01"
+
+
 def _insert(appointment: Appointment) -> Appointment:
     """Insert, turning the database's overlap refusal into SlotTaken."""
     try:
         with transaction.atomic():
             appointment.save(force_insert=True)
-    except IntegrityError:
+    except (IntegrityError, OperationalError) as error:
+        if not _refused(error):
+            raise
         # Either the overlap rule or a retried submission (same idempotency key).
         if appointment.idempotency_key:
             existing = Appointment.objects.filter(idempotency_key=appointment.idempotency_key).first()
@@ -310,7 +325,9 @@ def appointment_move(*, appointment: Appointment, start: datetime, by: str, chec
             appointment.save(
                 update_fields=["start", "end", "blocked_until", "sequence", "reminder_sent_at", "updated_at", "status"]
             )
-    except IntegrityError:
+    except (IntegrityError, OperationalError) as error:
+        if not _refused(error):
+            raise
         appointment.refresh_from_db()
         raise SlotTaken(
             TAKEN, _alternatives(appointment.therapist, appointment.kind, around=start, ignore=appointment)
@@ -343,7 +360,9 @@ def appointment_restore(*, appointment: Appointment) -> Appointment:
             appointment.sequence += 1
             appointment.updated_at = timezone.now()
             appointment.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
-    except IntegrityError:
+    except (IntegrityError, OperationalError) as error:
+        if not _refused(error):
+            raise
         appointment.refresh_from_db()
         raise SlotTaken(
             "That time has been booked since, so this appointment can't come back. Here are other free times.",

@@ -135,3 +135,30 @@ def test_a_retried_submission_with_the_same_key_books_once(therapist):
     # Every retry got the one booking (or, at worst, a kind "taken"), never an error.
     appointment = Appointment.objects.get()
     assert {r.appointment.pk for r in results if not isinstance(r, SlotTaken)} == {appointment.pk}
+
+
+def test_clients_moving_sessions_onto_the_same_time_at_once_leave_one_there(therapist):
+    from bookings.services import appointment_move
+
+    slots = free_slots(therapist, Kind.SESSION)
+    target = slots[0].start
+    sessions = [
+        session_book(client=ClientFactory(therapist=therapist), start=slots[5 + n].start, mode="online", by="client")
+        for n in range(6)
+    ]
+    jobs = [
+        lambda pk=appointment.pk: appointment_move(
+            appointment=Appointment.objects.select_related("therapist__practice", "practice", "client__user").get(
+                pk=pk
+            ),
+            start=target,
+            by="client",
+            check_slot=False,
+        )
+        for appointment in sessions
+    ]
+    results, errors = race(jobs)
+    assert errors == []
+    assert sum(1 for r in results if not isinstance(r, SlotTaken)) == 1
+    assert Appointment.objects.active().filter(therapist=therapist, start=target).count() == 1
+    assert Appointment.objects.active().filter(therapist=therapist).count() == 6
