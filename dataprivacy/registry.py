@@ -73,6 +73,7 @@ RULES = [
         "consultation_request",
         fields=("uuid", "name", "email", "phone", "note", "time_zone", "created_at"),
     ),
+    Rule("bookings.carechange", EXPORT_AND_KEEP, "client", "care_history", fields=("status", "since")),
     Rule("bookings.nudgesent", EXPORT_AND_DELETE, "client", "booking_nudges"),
     Rule("onboarding.acceptance", EXPORT_AND_DELETE, "client", "agreements_accepted"),
     Rule("onboarding.intake", EXPORT_AND_DELETE, "client", "intake"),
