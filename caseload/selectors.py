@@ -1,9 +1,11 @@
 """The therapist's caseload, gathered with a fixed number of queries however many clients or years."""
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
 from caseload import sources
@@ -27,6 +29,8 @@ class Reason:
 class Attention:
     client: Client
     reasons: list[Reason] = field(default_factory=list)
+    record_url: str = ""
+    formulation_url: str = ""
 
     @property
     def priority(self) -> int:
@@ -43,8 +47,14 @@ class Caseload:
     insights: list[Insight]
     today: list
     this_week: list
-    resting: list[tuple[Client, datetime | None]]
+    resting: list[tuple[Client, datetime | None, str]]
     counts: dict
+
+
+def _url_maker(name: str):
+    marker = uuid.UUID(int=0)
+    pattern = reverse(name, kwargs={"client_uuid": marker})
+    return lambda client_uuid: pattern.replace(str(marker), str(client_uuid))
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -116,6 +126,12 @@ def caseload_for(staff, *, now: datetime | None = None) -> Caseload:
         ):
             resting.append((client, last))
     attention.sort(key=lambda a: a.priority)
+    # One reverse() per URL pattern rather than per row: with a large caseload, reversing in the
+    # template was most of the page's time (bench/caseload.py).
+    record, formulation = _url_maker("practice:client_detail"), _url_maker("formulation:detail")
+    for item in attention:
+        item.record_url, item.formulation_url = record(item.client.uuid), formulation(item.client.uuid)
+    resting = [(client, last, record(client.uuid)) for client, last in resting]
 
     insights = list(Insight.objects.waiting().for_therapist(staff).with_parts()[:10])
 
