@@ -164,6 +164,18 @@ class ReachTests(TendingTestCase):
     def test_the_client_home_has_a_safety_plan_panel(self):
         self.assertContains(self.as_("client_a").get(reverse("practice:client_home")), "Start my safety plan")
 
+    def test_the_phq9_item9_response_and_journal_risk_support_link_the_plan(self):
+        from django.template.loader import render_to_string
+
+        from crisis.contacts import contacts_for
+        from risk.support import safety_plan_url
+
+        self.assertEqual(safety_plan_url(), reverse("safetyplan:mine"))
+        html = render_to_string(
+            "journal/_support.html", {"findings": {"show_contacts": True}, "country": contacts_for("GB")}
+        )
+        self.assertIn(f'href="{reverse("safetyplan:mine")}"', html)
+
     def test_the_therapists_client_page_links_the_plan(self):
         response = self.as_("therapist").get(
             reverse("practice:client_detail", kwargs={"client_uuid": self.w.client_a.uuid})
