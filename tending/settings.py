@@ -328,11 +328,12 @@ if TESTING:
     TENDING_STAFF_MFA_REQUIRED = False
     MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 
-# Periodic jobs run by `manage.py clock` (a management command and its period in seconds).
+# Periodic jobs run by `manage.py clock`: a management command (with its arguments) and its period in seconds.
 TENDING_SCHEDULE = [
     ("risk_escalate", 5 * 60),  # backstop: escalations are also scheduled on the worker when raised
     ("send_selfcare_reminders", 5 * 60),
     ("bookings_tick", 15 * 60),  # appointment reminders, check-in nudges, the 90-day purge
+    ("measures due", 15 * 60),  # questionnaires due "before each session"
     ("formulation_watch", 24 * 60 * 60),
     ("retention", 24 * 60 * 60),
 ]

@@ -39,7 +39,7 @@ def run_due_jobs(now=None) -> list[str]:
     for name, seconds in settings.TENDING_SCHEDULE:
         if claim(name, timedelta(seconds=seconds), now):
             try:
-                call_command(name, verbosity=0)
+                call_command(*name.split(), verbosity=0)
                 ran.append(name)
             except Exception:  # one failing job must not stop the others or the clock
                 log.exception("scheduled job %s failed", name)
