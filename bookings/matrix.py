@@ -111,7 +111,6 @@ ROUTES = [
     Route("bookings:manage_move", PUBLIC, setup=_consultation, kwargs=signed, methods=("GET", "POST")),
     Route("bookings:manage_cancel", PUBLIC, setup=_consultation, kwargs=signed, methods=("GET", "POST")),
     Route("bookings:manage_ics", PUBLIC, setup=_consultation, kwargs=signed, not_a_page=True),
-    Route("bookings:set_zone", PUBLIC, methods=("POST",), post_data={"tz": "Europe/Paris", "next": "/"}),
     Route("bookings:therapist_feed", PUBLIC, setup=_feed, kwargs=lambda w, token: {"token": token}, not_a_page=True),
     Route("bookings:mine", CLIENT, setup=_open_hours),
     Route(

@@ -14,7 +14,6 @@ urlpatterns = [
     path("book/manage/<str:signed>/move/", public.manage_move, name="manage_move"),
     path("book/manage/<str:signed>/cancel/", public.manage_cancel, name="manage_cancel"),
     path("book/manage/<str:signed>/calendar.ics", public.manage_ics, name="manage_ics"),
-    path("book/time-zone/", public.set_zone, name="set_zone"),
     path("calendar/feed/<str:token>.ics", public.therapist_feed, name="therapist_feed"),
     # Clients.
     path("sessions/", people.mine, name="mine"),

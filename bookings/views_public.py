@@ -11,7 +11,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from audit.services import client_ip
 from bookings import calendar
@@ -24,7 +23,6 @@ from bookings.services import (
     appointment_move,
     consultation_book,
     consultation_from_signature,
-    manage_signature,
 )
 from bookings.slots import free_slots, parse_key
 from practice.models import Practice, StaffMember
@@ -361,19 +359,3 @@ def therapist_feed(request, token):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-@require_POST
-def set_zone(request):
-    """The "show times in" chooser when JavaScript is off: remember the zone, go back."""
-    zone_name = valid_zone(request.POST.get("tz"))
-    back = request.POST.get("next", "/")
-    if not back.startswith("/") or back.startswith("//"):
-        back = "/"
-    response = redirect(back)
-    if zone_name:
-        response.set_cookie(TZ_COOKIE, zone_name, max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure())
-    return response
-
-
-__all__ = ["manage_signature"]
