@@ -268,6 +268,9 @@ class Appointment(models.Model):
         ordering = ["start"]
         indexes = [
             models.Index(fields=["therapist", "start"]),
+            # upcoming() and past() bound on the end: the caseload's "today" filtered a therapist's
+            # five years of sessions without it (docs/benchmarks-caseload.md).
+            models.Index(fields=["therapist", "end"]),
             models.Index(fields=["client", "start"]),
             models.Index(fields=["status", "start"]),
         ]
