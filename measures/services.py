@@ -136,6 +136,12 @@ def measure_response_record(
         )
         if response.risk_flag:
             risk_alert_raise(client=client, source="phq9_item9", source_id=str(response.uuid), request=request)
+        # New scores can complete the "symptoms ease while self-compassion stays put" pattern:
+        # look again now rather than at the next daily watch.
+        from formulation.tasks import formulation_watch_client
+
+        client_id = client.pk
+        transaction.on_commit(lambda: formulation_watch_client.enqueue(client_id=client_id))
     return response
 
 
