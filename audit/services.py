@@ -10,7 +10,7 @@ _CHAIN_LOCK_KEY = 0x7E4D1A60
 
 
 def client_ip(request) -> str | None:
-    """The caller's address. Behind a proxy, gunicorn's --forwarded-allow-ips sets REMOTE_ADDR (docs/deploy.md)."""
+    """The caller's address (behind our proxies, ``TrustedProxyMiddleware`` has put it in REMOTE_ADDR)."""
     if request is None:
         return None
     return request.META.get("REMOTE_ADDR") or None
