@@ -52,3 +52,14 @@ class EmergencyAccessForm(forms.Form):
 
 class StaffAwayForm(forms.Form):
     is_away = forms.BooleanField(label="I am away (risk alerts go to the practice owner)", required=False)
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(label="Your name, as clients and visitors see it", max_length=150)
+    bio = forms.CharField(
+        label="A short bio for the practice's public page",
+        help_text="A few sentences on how you work. Visitors read this before booking a free consultation.",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )

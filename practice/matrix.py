@@ -16,6 +16,7 @@ ROUTES = [
     Route("practice:client_home", CLIENT),
     Route("practice:therapist_home", THERAPIST),
     Route("practice:set_away", THERAPIST, methods=("POST",), post_data={"is_away": "on"}),
+    Route("practice:profile", THERAPIST, methods=("GET", "POST"), post_data={"name": "Changed", "bio": "x"}),
     Route("practice:invite_client", THERAPIST, methods=("GET", "POST"), post_data={"email": "new@example.test"}),
     Route("practice:client_detail", THERAPIST_OF_CLIENT, kwargs=client_a),
     Route("practice:owner_home", OWNER),

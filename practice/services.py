@@ -69,3 +69,20 @@ def staff_set_away(*, staff: StaffMember, is_away: bool, request=None) -> StaffM
             detail={"is_away": is_away},
         )
     return staff
+
+
+def staff_profile_update(*, staff: StaffMember, name: str, bio: str, request=None) -> StaffMember:
+    with transaction.atomic():
+        staff.user.name = name.strip()
+        staff.user.save(update_fields=["name"])
+        staff.bio = bio.strip()
+        staff.save(update_fields=["bio"])
+        audit_record(
+            action=AuditEvent.Action.UPDATE,
+            object_type="practice.staffmember",
+            object_id=staff.uuid,
+            request=request,
+            actor=staff.user,
+            detail={"fields": ["name", "bio"]},
+        )
+    return staff

@@ -7,6 +7,7 @@ urlpatterns = [
     path("me/", views.client_home, name="client_home"),
     path("therapist/", views.therapist_home, name="therapist_home"),
     path("therapist/away/", views.set_away, name="set_away"),
+    path("therapist/profile/", views.profile, name="profile"),
     path("therapist/invite/", views.invite_client, name="invite_client"),
     path("therapist/clients/<uuid:client_uuid>/", views.client_detail, name="client_detail"),
     path("owner/", views.owner_home, name="owner_home"),

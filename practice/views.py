@@ -16,9 +16,9 @@ from practice.access import (
     staff_required,
     therapist_required,
 )
-from practice.forms import EmergencyAccessForm, PracticeSettingsForm, StaffAwayForm
+from practice.forms import EmergencyAccessForm, PracticeSettingsForm, ProfileForm, StaffAwayForm
 from practice.models import Client, StaffMember
-from practice.services import emergency_access_grant, practice_update, staff_set_away
+from practice.services import emergency_access_grant, practice_update, staff_profile_update, staff_set_away
 
 # --- Client -------------------------------------------------------------------
 
@@ -85,6 +85,17 @@ def set_away(request):
         staff_set_away(staff=request.staff, is_away=form.cleaned_data["is_away"], request=request)
         messages.success(request, "Marked as away." if request.staff.is_away else "Welcome back.")
     return redirect("practice:therapist_home")
+
+
+@therapist_required
+def profile(request):
+    staff = request.staff
+    form = ProfileForm(request.POST or None, initial={"name": staff.user.name, "bio": staff.bio})
+    if request.method == "POST" and form.is_valid():
+        staff_profile_update(staff=staff, name=form.cleaned_data["name"], bio=form.cleaned_data["bio"], request=request)
+        messages.success(request, "Your profile is saved.")
+        return redirect("practice:profile")
+    return render(request, "practice/profile.html", {"form": form})
 
 
 # --- Owner --------------------------------------------------------------------

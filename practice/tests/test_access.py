@@ -105,3 +105,19 @@ class PracticeSettingsTests(TendingTestCase):
         self.assertContains(page, "call me &lt;maybe&gt;")
         self.w.practice.refresh_from_db()
         self.assertEqual(self.w.practice.name, "Willow Tree Therapy")
+
+
+class ProfileTests(TendingTestCase):
+    def test_a_therapist_writes_the_bio_visitors_read(self):
+        response = self.as_("therapist").post(
+            reverse("practice:profile"), {"name": "Ana M.", "bio": "I work gently with anxiety."}
+        )
+        self.assertRedirects(response, reverse("practice:profile"))
+        self.w.therapist.refresh_from_db()
+        self.assertEqual((self.w.therapist.user.name, self.w.therapist.bio), ("Ana M.", "I work gently with anxiety."))
+        self.assertTrue(AuditEvent.objects.filter(object_id=self.w.therapist.uuid, action="update").exists())
+
+    def test_a_missing_name_is_explained_and_the_bio_kept(self):
+        page = self.as_("therapist").post(reverse("practice:profile"), {"name": "", "bio": "Kept words"})
+        self.assertContains(page, "This field is required")
+        self.assertContains(page, "Kept words")
