@@ -15,7 +15,7 @@ import importlib
 from functools import cache
 
 from django.apps import apps
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html_join
 
 KINDS = ("CLIENT_HOME", "THERAPIST_HOME", "CLIENT_RECORD")
 
@@ -38,4 +38,5 @@ def _registry() -> dict[str, list]:
 
 
 def render_panels(kind: str, request, subject) -> str:
-    return mark_safe("".join(str(func(request, subject)) for func in _registry()[kind]))  # noqa: S308 - panels render templates
+    # Rendered templates are already safe; anything else a panel returns is escaped.
+    return format_html_join("", "{}", ((func(request, subject),) for func in _registry()[kind]))
