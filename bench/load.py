@@ -445,7 +445,7 @@ def steps_for(action: str, person: Person, slug: str, rng: random.Random) -> lis
         case "floor":
             return [Step("floor", "GET", "/bench/floor")]
         case "therapist_home":
-            return [Step("therapist_home", "GET", "/therapist/")]
+            return [Step("therapist_home", "GET", "/caseload/")]
         case "caseload":
             return [Step("caseload", "GET", "/caseload/")]
         case "client_record":

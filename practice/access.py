@@ -52,25 +52,19 @@ def _check_client(request):
     request.client = client
 
 
-def _check_therapist(request):
-    staff = staff_for(request.user)
-    if staff is None or not staff.is_therapist:
-        raise Http404
-    request.staff = staff
+def _staff_check(allowed):
+    def check(request):
+        staff = staff_for(request.user)
+        if staff is None or not allowed(staff):
+            raise Http404
+        request.staff = staff
+
+    return check
 
 
-def _check_staff(request):
-    staff = staff_for(request.user)
-    if staff is None:
-        raise Http404
-    request.staff = staff
-
-
-def _check_owner(request):
-    staff = staff_for(request.user)
-    if staff is None or not staff.is_owner:
-        raise Http404
-    request.staff = staff
+_check_therapist = _staff_check(lambda staff: staff.is_therapist)
+_check_staff = _staff_check(lambda staff: True)
+_check_owner = _staff_check(lambda staff: staff.is_owner)
 
 
 client_required = _role_required(_check_client)

@@ -34,39 +34,29 @@ def client_home(request):
 
 @therapist_required
 def therapist_home(request):
-    staff = request.staff
-    clients = (
-        Client.objects.for_therapist(staff)
-        .select_related("user")
-        .order_by("care_status", "preferred_name", "user__name")
-    )
-    return render(
-        request,
-        "practice/therapist_home.html",
-        {
-            "staff": staff,
-            "clients": clients,
-            "away_form": StaffAwayForm(initial={"is_away": staff.is_away}),
-            "panels": render_panels("THERAPIST_HOME", request, staff),
-        },
-    )
+    """The caseload is the therapist's home; this older address still leads there."""
+    return redirect("caseload:home")
 
 
-@therapist_required
-def invite_client(request):
+def _invite(request, *, role, therapist, done_url):
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         invitation_create(
             invited_by=request.staff,
             email=form.cleaned_data["email"],
             name=form.cleaned_data["name"],
-            role=Invitation.Role.CLIENT,
-            therapist=request.staff,
+            role=role,
+            therapist=therapist,
             request=request,
         )
         messages.success(request, f"We've emailed an invitation to {form.cleaned_data['email']}.")
-        return redirect("practice:therapist_home")
-    return render(request, "practice/invite.html", {"form": form, "who": "client"})
+        return redirect(done_url)
+    return render(request, "practice/invite.html", {"form": form, "who": Invitation.Role(role).label.lower()})
+
+
+@therapist_required
+def invite_client(request):
+    return _invite(request, role=Invitation.Role.CLIENT, therapist=request.staff, done_url="caseload:home")
 
 
 @staff_required
@@ -84,7 +74,7 @@ def set_away(request):
     if form.is_valid():
         staff_set_away(staff=request.staff, is_away=form.cleaned_data["is_away"], request=request)
         messages.success(request, "Marked as away." if request.staff.is_away else "Welcome back.")
-    return redirect("practice:therapist_home")
+    return redirect("caseload:home")
 
 
 @therapist_required
@@ -132,18 +122,7 @@ def practice_settings(request):
 
 @owner_required
 def invite_therapist(request):
-    form = InviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        invitation_create(
-            invited_by=request.staff,
-            email=form.cleaned_data["email"],
-            name=form.cleaned_data["name"],
-            role=Invitation.Role.THERAPIST,
-            request=request,
-        )
-        messages.success(request, f"We've emailed an invitation to {form.cleaned_data['email']}.")
-        return redirect("practice:owner_home")
-    return render(request, "practice/invite.html", {"form": form, "who": "therapist"})
+    return _invite(request, role=Invitation.Role.THERAPIST, therapist=None, done_url="practice:owner_home")
 
 
 @owner_required

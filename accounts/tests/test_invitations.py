@@ -24,7 +24,7 @@ class InvitationTests(TendingTestCase):
     def invite_client(self, email="new.client@example.test"):
         with self.captureOnCommitCallbacks(execute=True):
             response = self.as_("therapist").post(reverse("practice:invite_client"), {"email": email, "name": "Nia"})
-        self.assertRedirects(response, reverse("practice:therapist_home"), fetch_redirect_response=False)
+        self.assertRedirects(response, reverse("caseload:home"), fetch_redirect_response=False)
         return token_from_email(mail.outbox[-1])
 
     def test_a_therapist_invites_a_client_who_sets_a_password_and_lands_in_their_space(self):

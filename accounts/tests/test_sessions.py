@@ -32,9 +32,9 @@ class SessionTimeoutTests(TendingTestCase):
     def test_staff_are_signed_out_after_15_idle_minutes(self):
         with time_machine.travel(START, tick=False) as clock:
             http = self.as_("therapist")
-            self.assertEqual(http.get(reverse("practice:therapist_home")).status_code, 200)
+            self.assertEqual(http.get(reverse("caseload:home")).status_code, 200)
             clock.shift(timedelta(minutes=16))
-            response = http.get(reverse("practice:therapist_home"))
+            response = http.get(reverse("caseload:home"))
         self.assertEqual(response.status_code, 302)
 
     def test_nobody_stays_signed_in_for_more_than_12_hours(self):

@@ -70,7 +70,7 @@ class SignInTests(TendingTestCase):
 class StaffMfaTests(TendingTestCase):
     @override_settings(TENDING_STAFF_MFA_REQUIRED=True)
     def test_staff_without_two_factor_are_sent_to_set_it_up(self):
-        response = self.as_("therapist").get(reverse("practice:therapist_home"))
+        response = self.as_("therapist").get(reverse("caseload:home"))
         self.assertRedirects(response, reverse("mfa_activate_totp"), fetch_redirect_response=False)
         response = self.as_("owner").get(reverse("practice:owner_home"))
         self.assertRedirects(response, reverse("mfa_activate_totp"), fetch_redirect_response=False)
@@ -84,7 +84,7 @@ class StaffMfaTests(TendingTestCase):
         from allauth.mfa.models import Authenticator
 
         Authenticator.objects.create(user=self.w.therapist.user, type=Authenticator.Type.TOTP, data={"secret": "x"})
-        self.assertEqual(self.as_("therapist").get(reverse("practice:therapist_home")).status_code, 200)
+        self.assertEqual(self.as_("therapist").get(reverse("caseload:home")).status_code, 200)
 
     @override_settings(TENDING_STAFF_MFA_REQUIRED=True)
     def test_the_crisis_page_never_waits_for_two_factor(self):

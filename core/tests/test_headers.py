@@ -20,7 +20,7 @@ class ResponseHeaderTests(TendingTestCase):
         self.assertEqual(response["X-Frame-Options"], "DENY")
 
     def test_signed_in_pages_are_never_stored(self):
-        for persona, url in [("client_a", "practice:client_home"), ("therapist", "practice:therapist_home")]:
+        for persona, url in [("client_a", "practice:client_home"), ("therapist", "caseload:home")]:
             response = self.as_(persona).get(reverse(url))
             self.assertIn("no-store", response["Cache-Control"])
             self.assertIn("private", response["Cache-Control"])

@@ -21,7 +21,7 @@ class CrisisPageTests(TendingTestCase):
         for persona, url in [
             ("anonymous", reverse("account_login")),
             ("client_a", reverse("practice:client_home")),
-            ("therapist", reverse("practice:therapist_home")),
+            ("therapist", reverse("caseload:home")),
             ("owner", reverse("practice:owner_home")),
         ]:
             self.assertContains(self.as_(persona).get(url), f'href="{reverse("crisis:page")}"')

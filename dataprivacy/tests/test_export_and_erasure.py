@@ -206,7 +206,7 @@ class ErasureTests(TestCase):
             http.get(reverse("practice:client_detail", kwargs={"client_uuid": self.cara.uuid})).status_code, 404
         )
         self.assertNotIn(self.cara, list(Client.objects.for_therapist(self.ana)))
-        self.assertNotContains(http.get(reverse("practice:therapist_home")), "Cara")
+        self.assertNotContains(http.get(reverse("caseload:home")), "Cara")
 
     def test_the_client_asks_and_the_owner_completes_through_the_pages(self):
         http = self.client

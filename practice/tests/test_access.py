@@ -16,7 +16,7 @@ class ClinicalAccessTests(TendingTestCase):
         return reverse("practice:client_detail", kwargs={"client_uuid": client.uuid})
 
     def test_a_therapist_sees_only_their_own_clients(self):
-        page = self.as_("therapist").get(reverse("practice:therapist_home"))
+        page = self.as_("therapist").get(reverse("caseload:clients"))
         self.assertContains(page, "Cara Client")
         self.assertContains(page, "Dev Client")
         self.assertNotContains(page, "Eli Client")
@@ -65,7 +65,7 @@ class ClinicalAccessTests(TendingTestCase):
         http = self.client
         http.force_login(solo.user)
         self.assertEqual(http.get(reverse("practice:owner_home")).status_code, 200)
-        self.assertEqual(http.get(reverse("practice:therapist_home")).status_code, 200)
+        self.assertEqual(http.get(reverse("caseload:home")).status_code, 200)
         self.assertEqual(http.get(self.detail(client)).status_code, 200)
         self.assertEqual(get_client_for_clinician(solo.user, client.uuid), client)
 

@@ -62,10 +62,10 @@ class RaiseTests(TendingTestCase):
 
     def test_the_alert_is_pinned_on_the_therapists_home_until_acknowledged(self):
         alert = self.raise_for_a()
-        home = self.as_("therapist").get(reverse("practice:therapist_home"))
+        home = self.as_("therapist").get(reverse("caseload:home"))
         self.assertContains(home, "Needs your attention now")
         self.assertContains(home, reverse("risk:alert", kwargs={"alert_uuid": alert.uuid}))
-        colleague_home = self.as_("colleague").get(reverse("practice:therapist_home"))
+        colleague_home = self.as_("colleague").get(reverse("caseload:home"))
         self.assertNotContains(colleague_home, "Needs your attention now")
 
         response = self.as_("therapist").post(
@@ -78,7 +78,7 @@ class RaiseTests(TendingTestCase):
             (alert.action_taken, alert.note, alert.acknowledged_by), ("assessed", "Spoke at 11.", self.w.therapist.user)
         )
         self.assertNotContains(
-            self.as_("therapist").get(reverse("practice:therapist_home")), "Needs your attention now"
+            self.as_("therapist").get(reverse("caseload:home")), "Needs your attention now"
         )
         self.assertIn("acknowledge", actions_for(alert))
 
