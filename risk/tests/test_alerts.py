@@ -77,9 +77,7 @@ class RaiseTests(TendingTestCase):
         self.assertEqual(
             (alert.action_taken, alert.note, alert.acknowledged_by), ("assessed", "Spoke at 11.", self.w.therapist.user)
         )
-        self.assertNotContains(
-            self.as_("therapist").get(reverse("caseload:home")), "Needs your attention now"
-        )
+        self.assertNotContains(self.as_("therapist").get(reverse("caseload:home")), "Needs your attention now")
         self.assertIn("acknowledge", actions_for(alert))
 
     def test_acknowledging_without_saying_what_was_done_keeps_the_alert_open_with_a_kind_message(self):
