@@ -1,8 +1,8 @@
-"""Our own static rules, read from the source with the AST (the role semgrep rules would play).
+"""Our own static rules, read from the source with the AST.
 
-semgrep could be installed here, but not without adding a large dependency tree
-to the shared environment mid-build; these tests cover the same rules offline.
-bandit runs in bin/test alongside them.
+bin/test also runs bandit and semgrep (with the rules in .semgrep/); these tests
+keep the rules that need Python's own view of the code (literal arguments,
+allowed exceptions with reasons) inside the suite itself.
 """
 
 import ast
