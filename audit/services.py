@@ -87,6 +87,19 @@ def audit_read(request, obj, *, client, object_type: str | None = None, detail: 
     )
 
 
+def audit_change(action: str, obj, *, actor, client, request=None, fields=()) -> AuditEvent:
+    """Record that ``actor`` changed ``obj`` (a piece of ``client``'s record), naming only the fields."""
+    return audit_record(
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=obj.uuid,
+        request=request,
+        actor=actor,
+        client=client,
+        detail={"fields": sorted(fields)} if fields else None,
+    )
+
+
 def audit_verify() -> tuple[int, list[int]]:
     """Walk the chain in order; return how many rows were checked and the ids of rows that do not hold."""
     broken: list[int] = []

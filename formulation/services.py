@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import audit_change
 from formulation import rules, sources
 from formulation.models import (
     Cause,
@@ -19,15 +19,7 @@ from formulation.models import (
 
 
 def _audit(action, obj, *, by, request, client, fields=()):
-    audit_record(
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=obj.uuid,
-        request=request,
-        actor=by.user,
-        client=client,
-        detail={"fields": sorted(fields)} if fields else None,
-    )
+    audit_change(action, obj, actor=by.user, client=client, request=request, fields=fields)
 
 
 @transaction.atomic

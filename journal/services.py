@@ -71,22 +71,16 @@ def _alert_therapist(*, entry: Entry, request=None) -> bool:
 
 
 def entry_share(*, entry: Entry, request=None) -> None:
-    with transaction.atomic():
-        entry.shared_at = timezone.now()
-        entry.save(update_fields=["shared_at"])
-        audit_record(
-            action=AuditEvent.Action.UPDATE,
-            object_type="journal.entry",
-            object_id=entry.uuid,
-            request=request,
-            client=entry.client,
-            detail={"shared": True},
-        )
+    _entry_set_shared(entry=entry, shared=True, request=request)
 
 
 def entry_unshare(*, entry: Entry, request=None) -> None:
+    _entry_set_shared(entry=entry, shared=False, request=request)
+
+
+def _entry_set_shared(*, entry: Entry, shared: bool, request=None) -> None:
     with transaction.atomic():
-        entry.shared_at = None
+        entry.shared_at = timezone.now() if shared else None
         entry.save(update_fields=["shared_at"])
         audit_record(
             action=AuditEvent.Action.UPDATE,
@@ -94,7 +88,7 @@ def entry_unshare(*, entry: Entry, request=None) -> None:
             object_id=entry.uuid,
             request=request,
             client=entry.client,
-            detail={"shared": False},
+            detail={"shared": shared},
         )
 
 
