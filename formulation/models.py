@@ -9,7 +9,7 @@ import uuid
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from core.crypto import EncryptedTextField
@@ -51,6 +51,11 @@ class SymptomQuerySet(models.QuerySet):
 
     def with_history(self):
         return self.prefetch_related(Prefetch("history", queryset=SymptomStatus.objects.order_by("on", "id")))
+
+    def with_current_status(self):
+        """Annotate ``current_status``: the latest status only, however long the history."""
+        latest = SymptomStatus.objects.filter(symptom=OuterRef("pk")).order_by("-on", "-id").values("status")[:1]
+        return self.annotate(current_status=Subquery(latest))
 
 
 class Symptom(models.Model):

@@ -14,8 +14,9 @@ def record_panel(request, client) -> str:
 
 def client_home_panel(request, client) -> str:
     """What the therapist has chosen to share, in the client's words; nothing else."""
-    causes = list(Cause.objects.for_client(client).filter(shared_with_client=True).with_history())
-    symptoms = list(Symptom.objects.for_client(client).filter(shared_with_client=True).with_history())
+    # Only the client's wording and each symptom's latest status: the cost stays the same over years of history.
+    causes = list(Cause.objects.for_client(client).filter(shared_with_client=True).only("client_wording"))
+    symptoms = list(Symptom.objects.for_client(client).filter(shared_with_client=True).with_current_status())
     if not causes and not symptoms:
         return ""
     return render_to_string("formulation/panel_client.html", {"causes": causes, "symptoms": symptoms}, request=request)

@@ -200,20 +200,24 @@ class FormulationPageTests(TendingTestCase):
             on=TODAY,
         )
         services.cause_add(client=cara, by=ana, hypothesis="Early shame", on=TODAY)
-        services.symptom_add(
+        sleep = services.symptom_add(
             client=cara,
             by=ana,
             kind="sleep_problems",
             status="easing",
             severity=3,
-            on=TODAY,
+            on=TODAY - timedelta(days=30),
             shared_with_client=True,
             causes=[shared],
         )
         services.symptom_add(client=cara, by=ana, kind="self_harm", status="present", severity=3, on=TODAY)
         page = self.as_("client_a").get(reverse("practice:client_home"))
         self.assertContains(page, "A part of you that tries hard to keep you safe")
-        self.assertContains(page, "Sleep problems")
+        self.assertContains(page, "Sleep problems: easing")
+        # The client sees the latest status, however long the history.
+        services.symptom_record(symptom=sleep, by=ana, status="resolved", severity=0, on=TODAY)
+        page = self.as_("client_a").get(reverse("practice:client_home"))
+        self.assertContains(page, "Sleep problems: settled for now")
         self.assertNotContains(page, "Harsh inner critic (hypothesis)")
         self.assertNotContains(page, "Early shame")
         self.assertNotContains(page, "Self-harm")
