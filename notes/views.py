@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -14,6 +15,8 @@ from notes.access import (
 from notes.forms import AmendmentForm, NoteForm, StartForm, TemplateForm
 from notes.models import SECTION_NAMES, SECTIONS, NoteTemplate, SessionNote
 from practice.access import get_client_for_clinician, staff_required, therapist_required
+
+NOTES_PER_PAGE = 25
 
 
 @therapist_required
@@ -143,5 +146,7 @@ def for_client(request, client_uuid):
         found = found.by_author(request.staff)
     else:
         found = found.signed()
+    # Newest first, a page at a time: years of weekly notes stay one quick page (docs/benchmarks.md).
+    page = Paginator(found.order_by("-appointment__start", "-id"), NOTES_PER_PAGE).get_page(request.GET.get("page"))
     audit_read(request, client, client=client, object_type="notes.sessionnote_list")
-    return render(request, "notes/for_client.html", {"client": client, "notes": list(found)})
+    return render(request, "notes/for_client.html", {"client": client, "notes": page.object_list, "page": page})

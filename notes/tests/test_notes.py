@@ -145,6 +145,36 @@ class SessionNoteTests(TendingTestCase):
         # Reading is all: the owner never writes or amends.
         self.assertEqual(owner.get(reverse("notes:amend", kwargs={"note_uuid": note.uuid})).status_code, 404)
 
+    def test_years_of_notes_are_listed_newest_first_a_page_at_a_time(self):
+        from notes.views import NOTES_PER_PAGE
+
+        notes = [services.note_start(appointment=past_session(self.w), author=self.w.therapist) for _ in range(30)]
+        newest_first = sorted(notes, key=lambda n: n.appointment.start, reverse=True)
+        url = reverse("notes:for_client", kwargs={"client_uuid": self.w.client_a.uuid})
+        first = self.ana.get(url)
+        self.assertEqual([n.pk for n in first.context["notes"]], [n.pk for n in newest_first[:NOTES_PER_PAGE]])
+        self.assertContains(first, f"Notes 1 to {NOTES_PER_PAGE} of 30, newest first.")
+        self.assertContains(first, "Older notes")
+        self.assertNotContains(first, "Newer notes")
+        second = self.ana.get(url + "?page=2")
+        self.assertEqual([n.pk for n in second.context["notes"]], [n.pk for n in newest_first[NOTES_PER_PAGE:]])
+        self.assertContains(second, "Newer notes")
+        # Nonsense in the address shows the first page, never an error.
+        self.assertEqual(self.ana.get(url + "?page=banana").status_code, 200)
+        # The same number of queries however many notes there are.
+        before = len(self.query_log(url))
+        for _ in range(40):
+            services.note_start(appointment=past_session(self.w), author=self.w.therapist)
+        self.assertEqual(len(self.query_log(url)), before)
+        self.assertEqual(len(self.query_log(url + "?page=3")), before)
+
+    def query_log(self, url):
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            self.ana.get(url)
+        return captured.captured_queries
+
     def test_a_note_cannot_be_started_on_someone_elses_session(self):
         elis = past_session(self.w, client=self.w.client_c, therapist=self.w.colleague)
         response = self.ana.post(reverse("notes:start", kwargs={"appointment_uuid": elis.uuid}), {})
