@@ -19,21 +19,6 @@ def next_session(request, client) -> str:
     )
 
 
-def today(request, staff) -> str:
-    zone = staff.practice.zone
-    now = timezone.now()
-    local_today = now.astimezone(zone).date()
-    appointments = [
-        (a, a.start.astimezone(zone))
-        for a in Appointment.objects.for_therapist(staff)
-        .active()
-        .upcoming(now)
-        .select_related("client__user", "consultation")[:30]
-        if a.start.astimezone(zone).date() == local_today or a.status == Appointment.Status.REQUESTED
-    ]
-    return render_to_string("bookings/panels/therapist_home.html", {"appointments": appointments}, request=request)
-
-
 def client_sessions(request, client) -> str:
     zone = client.practice.zone
     upcoming = [
@@ -46,5 +31,4 @@ def client_sessions(request, client) -> str:
 
 
 CLIENT_HOME = [next_session]
-THERAPIST_HOME = [today]
 CLIENT_RECORD = [client_sessions]

@@ -47,6 +47,7 @@ class Caseload:
     insights: list[Insight]
     today: list
     this_week: list
+    requested_later: list
     resting: list[tuple[Client, datetime | None, str]]
     counts: dict
 
@@ -142,11 +143,13 @@ def caseload_for(staff, *, now: datetime | None = None) -> Caseload:
     upcoming = sources.appointments_between(staff, day_start, week_end)
     today = [a for a in upcoming if a.start < day_end]
     this_week = [a for a in upcoming if a.start >= day_end]
+    requested_later = sources.requested_after(staff, week_end)
     return Caseload(
         attention=attention,
         insights=insights,
         today=today,
         this_week=this_week,
+        requested_later=requested_later,
         resting=resting,
         counts={"clients": len(clients)},
     )

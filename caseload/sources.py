@@ -75,6 +75,20 @@ def appointments_between(staff, start: datetime, end: datetime) -> list:
     return list(found.order_by("start"))
 
 
+def requested_after(staff, after: datetime) -> list:
+    """Requests waiting for the therapist to confirm, from ``after`` on (those sooner are in the week's list). One query."""
+    Appointment = _model("bookings.Appointment")
+    if Appointment is None:
+        return []
+    found = (
+        Appointment.objects.for_therapist(staff)
+        .filter(status=Appointment.Status.REQUESTED, start__gte=after)
+        .select_related("client__user", "consultation")
+        .order_by("start")
+    )
+    return list(found[:20])
+
+
 # --- Risk ------------------------------------------------------------------------------------
 
 

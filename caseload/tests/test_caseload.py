@@ -105,6 +105,20 @@ class CaseloadTests(TendingTestCase):
         self.assertContains(page, f"{since}?before={today.uuid}")
         self.assertContains(page, reverse("notes:start", kwargs={"appointment_uuid": later.uuid}))
 
+    def test_requests_waiting_beyond_the_week_are_shown_once_with_the_calendar(self):
+        today = session(self.w.client_a, NOW + timedelta(hours=2))
+        waiting = session(self.w.client_b, NOW + timedelta(days=20), status="requested")
+        session(self.w.client_c, NOW + timedelta(days=21), status="requested")  # Ben's: not on Ana's page
+        page = self.home()
+        text = page.content.decode()
+        self.assertGreater(text.index("Dev Client"), text.index("Later, waiting for you to confirm"))
+        self.assertNotIn("Eli Client", text)
+        for appointment in (today, waiting):
+            self.assertContains(page, reverse("bookings:appointment", kwargs={"appointment_uuid": appointment.uuid}))
+        # One list of today's appointments on the page, not two.
+        self.assertEqual(text.count(reverse("bookings:appointment", kwargs={"appointment_uuid": today.uuid})), 1)
+        self.assertContains(page, reverse("bookings:agenda"))
+
     def test_the_caseload_uses_the_same_number_of_queries_for_2_or_40_clients_with_years_of_history(self):
         def grow(n, years, offset=0):
             for i in range(offset, offset + n):
