@@ -1,7 +1,6 @@
 from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from bookings.models import Appointment
 from bookings.views_people import client_zone
