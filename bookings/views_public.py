@@ -1,7 +1,7 @@
 """The practice's front door: its public page and the free consultation, no account needed."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from audit.services import client_ip
 from bookings import calendar
-from bookings.access import get_feed_therapist, get_practice_public, get_therapist_public
+from bookings.access import get_feed_therapist, get_practice_public
 from bookings.forms import ConsultationForm, ZoneForm, valid_zone
 from bookings.models import Appointment, Availability, BookingSettings, Kind
 from bookings.services import (
@@ -24,7 +24,7 @@ from bookings.services import (
     consultation_book,
     consultation_from_signature,
 )
-from bookings.slots import free_slots, parse_key
+from bookings.slots import free_slots, free_slots_by_therapist, parse_key
 from practice.models import Practice, StaffMember
 
 TZ_COOKIE = "tz"
@@ -101,48 +101,122 @@ def practice_page(request, slug):
     )
 
 
-def _consulting_therapists(practice):
-    therapists = StaffMember.objects.therapists().in_practice(practice).select_related("user", "practice")
-    offered = set(
-        Availability.objects.filter(
-            therapist__in=therapists, offers_consultation=True, accepts_bookings=True
-        ).values_list("therapist_id", flat=True)
+def _consulting_therapists(practice) -> list:
+    """The practice's therapists who take free consultations, with their rules, in one query."""
+    return list(
+        StaffMember.objects.therapists()
+        .in_practice(practice)
+        .filter(availability__offers_consultation=True, availability__accepts_bookings=True)
+        .select_related("user", "practice", "availability")
+        .order_by("user__name")
     )
-    return [t for t in therapists.order_by("user__name") if t.id in offered]
 
 
-def _chosen_therapists(practice, choice: str):
-    everyone = _consulting_therapists(practice)
+def _chosen_therapists(everyone: list, choice: str):
+    """Everyone for "whoever is first free", or the one chosen; 404 unless they take consultations."""
     if not choice or choice == "any":
         return everyone, None
-    chosen = get_therapist_public(practice, choice)
-    if chosen.id not in {t.id for t in everyone}:
+    try:
+        wanted = uuid.UUID(choice)
+    except ValueError:
+        raise Http404 from None
+    # The same answer as bookings.access.get_therapist_public followed by the "takes
+    # consultations" check, without a query: ``everyone`` is this practice's public list.
+    chosen = next((t for t in everyone if t.uuid == wanted), None)
+    if chosen is None:
         raise Http404
     return [chosen], chosen
 
 
-def _merged_slots(therapists):
+def _consultation_times(therapists, zone, first: date, until: date | None) -> list:
+    """Free consultation times with any of ``therapists`` on the visitor's days ``first`` to ``until`` (excluded).
+
+    The therapists come from ``_consulting_therapists``, with their rules loaded.
+    ``until=None`` runs to the end of every horizon. Each time appears once, with
+    the first therapist (in the order given) who is free then.
+    """
+    if not therapists:
+        return []
+    practice_zone = therapists[0].practice.zone
+
+    def practice_day(day: date) -> date:
+        # The practice-local date at the visitor's midnight: the days to search cover the visitor's days.
+        return datetime.combine(day, time.min, tzinfo=zone).astimezone(practice_zone).date()
+
+    found = free_slots_by_therapist(
+        therapists,
+        Kind.CONSULTATION,
+        first_day=practice_day(first),
+        last_day=practice_day(until) if until is not None else None,
+        rules={t.id: t.availability for t in therapists},
+    )
     seen: dict = {}
     for therapist in therapists:
-        for slot in free_slots(therapist, Kind.CONSULTATION):
+        for slot in found[therapist.id]:
             seen.setdefault(slot.start, slot)
-    return [seen[start] for start in sorted(seen)]
+    return [
+        seen[start]
+        for start in sorted(seen)
+        if first <= start.astimezone(zone).date() and (until is None or start.astimezone(zone).date() < until)
+    ]
+
+
+def consult_window(therapists, request, zone_name: str):
+    """The week of free consultation times to show, and the dates the paging links go to.
+
+    The same week and links as ``window`` over every free time, computed from a
+    few weeks around ``?from=`` (or from today) and from the rest of the horizon
+    only when those cannot answer (nothing free in them, or nothing after the
+    shown week). "Earlier dates" is exact while the week before reaches back to
+    today; further out it pages back a week, which may have no free times.
+    """
+    zone = ZoneInfo(zone_name)
+    today = timezone.now().astimezone(zone).date()
+    try:
+        asked = date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        asked = None
+    if asked is not None and asked < today:
+        asked = None
+    start = asked or today
+    near = start + timedelta(days=2 * DAYS_SHOWN)
+    slots = _consultation_times(therapists, zone, max(today, start - timedelta(days=DAYS_SHOWN)), near)
+    complete = False
+
+    def local(slot) -> date:
+        return slot.start.astimezone(zone).date()
+
+    if asked is None and not slots:
+        slots += _consultation_times(therapists, zone, near, None)
+        complete = True
+    first = asked or (local(slots[0]) if slots else today)
+    last = first + timedelta(days=DAYS_SHOWN)
+    later = next((local(s) for s in slots if local(s) >= last), None)
+    if later is None and not complete:
+        slots += _consultation_times(therapists, zone, near, None)
+        later = next((local(s) for s in slots if local(s) >= last), None)
+    shown = [s for s in slots if first <= local(s) < last]
+    back = first - timedelta(days=DAYS_SHOWN)
+    # Without ?from= the shown week starts at the first free day: nothing is free before it.
+    earlier = (
+        back if asked is not None and first > today and (back > today or any(local(s) < first for s in slots)) else None
+    )
+    return shown, earlier, later
 
 
 def consult_slots(request, slug):
     practice = get_practice_public(slug)
-    choice = request.GET.get("with", "any")
-    therapists, chosen = _chosen_therapists(practice, choice)
+    everyone = _consulting_therapists(practice)
+    therapists, chosen = _chosen_therapists(everyone, request.GET.get("with", "any"))
     zone_name, explicit = visitor_zone(request, practice)
-    slots = _merged_slots(therapists)
-    shown, earlier, later = window(slots, request, zone_name)
+    shown, earlier, later = consult_window(therapists, request, zone_name)
     response = render(
         request,
         "bookings/public/slots.html",
         {
             "practice": practice,
             "public_practice": practice,
-            "therapists": _consulting_therapists(practice),
+            "therapists": everyone,
             "chosen": chosen,
             "choice": str(chosen.uuid) if chosen else "any",
             "days": group_by_day(shown, zone_name),
@@ -173,10 +247,9 @@ def consult_form(request, slug, slot):
     start = parse_key(slot)
     if start is None:
         raise Http404
-    choice = request.GET.get("with", "any")
-    therapists, chosen = _chosen_therapists(practice, choice)
+    therapists, chosen = _chosen_therapists(_consulting_therapists(practice), request.GET.get("with", "any"))
     zone_name, _explicit = visitor_zone(request, practice)
-    modes = sorted({m for t in therapists for m in Availability.for_therapist(t).modes()}, reverse=True)
+    modes = sorted({m for t in therapists for m in t.availability.modes()}, reverse=True)
     form = ConsultationForm(
         request.POST if request.method == "POST" else None,
         modes=modes,
