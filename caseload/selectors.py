@@ -52,10 +52,27 @@ class Caseload:
     counts: dict
 
 
-def _url_maker(name: str):
+def _url_maker(name: str, kwarg: str = "client_uuid"):
     marker = uuid.UUID(int=0)
-    pattern = reverse(name, kwargs={"client_uuid": marker})
-    return lambda client_uuid: pattern.replace(str(marker), str(client_uuid))
+    pattern = reverse(name, kwargs={kwarg: marker})
+    return lambda value: pattern.replace(str(marker), str(value))
+
+
+def _link_appointments(appointments) -> None:
+    """Give each appointment its links, reversing each URL pattern once (as for the attention rows)."""
+    detail = _url_maker("bookings:appointment", "appointment_uuid")
+    since = _url_maker("caseload:since")
+    note_start = _url_maker("notes:start", "appointment_uuid")
+    note_read, note_edit = _url_maker("notes:detail", "note_uuid"), _url_maker("notes:edit", "note_uuid")
+    for a in appointments:
+        a.detail_url = detail(a.uuid)
+        a.since_url = f"{since(a.client.uuid)}?before={a.uuid}" if a.client_id else ""
+        if a.note_signed_at:
+            a.note_url = note_read(a.note_uuid)
+        elif a.note_uuid:
+            a.note_url = note_edit(a.note_uuid)
+        else:
+            a.note_url = note_start(a.uuid)
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -144,6 +161,7 @@ def caseload_for(staff, *, now: datetime | None = None) -> Caseload:
     today = [a for a in upcoming if a.start < day_end]
     this_week = [a for a in upcoming if a.start >= day_end]
     requested_later = sources.requested_after(staff, week_end)
+    _link_appointments([*upcoming, *requested_later])
     return Caseload(
         attention=attention,
         insights=insights,

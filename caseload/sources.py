@@ -84,6 +84,7 @@ def requested_after(staff, after: datetime) -> list:
         Appointment.objects.for_therapist(staff)
         .filter(status=Appointment.Status.REQUESTED, start__gte=after)
         .select_related("client__user", "consultation")
+        .annotate(note_uuid=F("note__uuid"), note_signed_at=F("note__signed_at"))
         .order_by("start")
     )
     return list(found[:20])
