@@ -23,11 +23,27 @@ from bench.common import database_url, setup_django  # noqa: E402
 WRITES = {"checkin_save", "practice_log", "journal_save", "book_session", "consult_book", "note_write"}
 
 
+def profile(http, path: str, repeat: int) -> None:
+    """Print the functions where ``repeat`` requests of ``path`` spend their time (to stderr)."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        http.get(path)
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=sys.stderr).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(25)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url")
     parser.add_argument("--json")
     parser.add_argument("--repeat", type=int, default=3, help="timed repeats after the first (warm) request")
+    parser.add_argument("--profile", metavar="PAGE", help="profile this page (cProfile) and print where its time goes")
     args = parser.parse_args(argv)
     url = database_url(args.database_url)
     # As production: staff must have two-factor sign-in (one more query on each staff page).
@@ -74,6 +90,8 @@ def main(argv=None):
         for step in steps_for(action, person, practice.slug, rng):
             if step.method != "GET" or not step.path or step.page in rows:
                 continue
+            if args.profile and step.page != args.profile:
+                continue
             http.get(step.path)  # warm: first-request caches, the once-a-minute session refresh
             counts, times, status = [], [], None
             for _ in range(args.repeat):
@@ -83,6 +101,8 @@ def main(argv=None):
                     times.append(time.perf_counter() - began)
                 counts.append(len(captured))
                 status = response.status_code
+            if args.profile:
+                profile(http, step.path, args.repeat)
             rows[step.page] = {
                 "path": step.path.replace(str(client.uuid), "<client>"),
                 "status": status,
