@@ -24,7 +24,7 @@ def invitation(request, token):
             )
         except InvitationError as error:
             return render(request, "accounts/invitation_unusable.html", {"message": error.message}, status=410)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accounts.backends.ModelBackend")
         messages.success(request, f"Welcome to {invite.practice.name}. Your account is ready.")
         return redirect("core:home")
     return render(request, "accounts/invitation.html", {"form": form, "invitation": invite})

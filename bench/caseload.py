@@ -260,7 +260,7 @@ def main():
         ana, clients, counts = build()
     built = time.perf_counter() - started
     http = HttpClient()
-    http.force_login(ana.user, backend="django.contrib.auth.backends.ModelBackend")
+    http.force_login(ana.user, backend="accounts.backends.ModelBackend")
     client = clients[7]
     rows = [
         ("minimal page (/healthz)", "/healthz"),

@@ -78,7 +78,7 @@ def main():
     setup_test_environment()
     client = build()
     http = HttpClient()
-    http.force_login(client.user, backend="django.contrib.auth.backends.ModelBackend")
+    http.force_login(client.user, backend="accounts.backends.ModelBackend")
     rows = []
     for label, url in [
         ("library", "/practices/"),

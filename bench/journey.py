@@ -118,7 +118,7 @@ def child(requests: int) -> dict:
 
     def signed_in(user):
         http = HttpClient()
-        http.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        http.force_login(user, backend="accounts.backends.ModelBackend")
         return http
 
     journey = reverse("journey:mine")

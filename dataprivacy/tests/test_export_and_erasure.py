@@ -87,7 +87,7 @@ class ExportTests(TestCase):
         self.assertNotIn("sea", json.dumps(event.detail))
 
     def test_the_client_downloads_the_zip_with_one_action(self):
-        self.client.force_login(self.cara.user, backend="django.contrib.auth.backends.ModelBackend")
+        self.client.force_login(self.cara.user, backend="accounts.backends.ModelBackend")
         response = self.client.post(reverse("dataprivacy:export"))
         self.assertEqual(response["Content-Type"], "application/zip")
         self.assertIn("attachment;", response["Content-Disposition"])
@@ -201,7 +201,7 @@ class ErasureTests(TestCase):
     def test_the_restricted_record_is_hidden_from_the_therapists_normal_views(self):
         erasure_complete(erasure=erasure_request(client=self.cara), owner=self.owner)
         http = self.client
-        http.force_login(self.ana.user, backend="django.contrib.auth.backends.ModelBackend")
+        http.force_login(self.ana.user, backend="accounts.backends.ModelBackend")
         self.assertEqual(
             http.get(reverse("practice:client_detail", kwargs={"client_uuid": self.cara.uuid})).status_code, 404
         )
@@ -210,7 +210,7 @@ class ErasureTests(TestCase):
 
     def test_the_client_asks_and_the_owner_completes_through_the_pages(self):
         http = self.client
-        http.force_login(self.cara.user, backend="django.contrib.auth.backends.ModelBackend")
+        http.force_login(self.cara.user, backend="accounts.backends.ModelBackend")
         refused = http.post(reverse("dataprivacy:erase_request"), {})
         self.assertContains(refused, "There is no rush")
         self.assertFalse(ErasureRequest.objects.exists())
@@ -218,7 +218,7 @@ class ErasureTests(TestCase):
         self.assertTrue(ErasureRequest.objects.pending().filter(client=self.cara).exists())
 
         owner = self.client_class()
-        owner.force_login(self.owner.user, backend="django.contrib.auth.backends.ModelBackend")
+        owner.force_login(self.owner.user, backend="accounts.backends.ModelBackend")
         self.assertContains(owner.get(reverse("dataprivacy:requests")), "Review and complete")
         url = reverse("dataprivacy:complete", kwargs={"client_uuid": self.cara.uuid})
         wrong = owner.post(url, {"confirm": "yes"})
@@ -232,7 +232,7 @@ class ErasureTests(TestCase):
 
     def test_a_client_can_withdraw_their_request(self):
         http = self.client
-        http.force_login(self.cara.user, backend="django.contrib.auth.backends.ModelBackend")
+        http.force_login(self.cara.user, backend="accounts.backends.ModelBackend")
         http.post(reverse("dataprivacy:erase_request"), {"understood": "on"})
         http.post(reverse("dataprivacy:erase_cancel"))
         self.assertFalse(ErasureRequest.objects.pending().exists())

@@ -78,7 +78,7 @@ class TendingTestCase(TestCase):
         http = HttpClient()
         user = self.w.user(persona)
         if user is not None:
-            http.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            http.force_login(user, backend="accounts.backends.ModelBackend")
         return http
 
 

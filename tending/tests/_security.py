@@ -30,7 +30,7 @@ def http_for(world, persona, *, enforce_csrf_checks=False) -> HttpClient:
     http = HttpClient(enforce_csrf_checks=enforce_csrf_checks)
     user = world.user(persona)
     if user is not None:
-        http.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        http.force_login(user, backend="accounts.backends.ModelBackend")
     return http
 
 

@@ -1,0 +1,31 @@
+from django.contrib.auth import get_user
+
+from accounts.backends import ModelBackend
+from tending.testing.personas import TendingTestCase
+
+
+class RoleLoadingBackendTests(TendingTestCase):
+    def test_a_client_is_loaded_with_their_practice_and_therapist_in_one_query(self):
+        with self.assertNumQueries(1):
+            user = ModelBackend().get_user(self.w.client_a.user.pk)
+            self.assertEqual(user.client, self.w.client_a)
+            self.assertEqual(user.client.practice, self.w.practice)
+            self.assertEqual(user.client.therapist.user.name, self.w.therapist.user.name)
+
+    def test_staff_are_loaded_with_their_practice_and_known_not_to_be_clients(self):
+        with self.assertNumQueries(1):
+            user = ModelBackend().get_user(self.w.therapist.user.pk)
+            self.assertEqual(user.staff_member.practice, self.w.practice)
+            self.assertFalse(hasattr(user, "client"))
+
+    def test_an_inactive_user_is_not_loaded(self):
+        user = self.w.client_a.user
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        self.assertIsNone(ModelBackend().get_user(user.pk))
+
+    def test_a_signed_in_page_gets_the_client_from_these_backends(self):
+        http = self.as_("client_a")
+        response = http.get("/me/")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(get_user(response.wsgi_request).client, self.w.client_a)
