@@ -6,10 +6,11 @@ The therapist's hypotheses and anything written in words are encrypted at rest.
 """
 
 import uuid
+from datetime import date
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from core.crypto import EncryptedTextField
@@ -45,12 +46,23 @@ class CauseState(models.TextChoices):
     RESOLVED = "resolved", "Resolved"
 
 
+def _history_since(model, owner: str, since: date | None) -> models.QuerySet:
+    """Status rows oldest first: all of them, or those on or after ``since`` and the latest one before it
+    (what was true on ``since``), so a long history costs the same as a short one."""
+    rows = model.objects.order_by("on", "id")
+    if since is None:
+        return rows
+    in_force = model.objects.filter(**{owner: OuterRef(owner), "on__lt": since}).order_by("-on", "-id").values("pk")[:1]
+    return rows.filter(Q(on__gte=since) | Q(pk=Subquery(in_force)))
+
+
 class SymptomQuerySet(models.QuerySet):
     def for_client(self, client):
         return self.filter(client=client)
 
-    def with_history(self):
-        return self.prefetch_related(Prefetch("history", queryset=SymptomStatus.objects.order_by("on", "id")))
+    def with_history(self, *, since: date | None = None):
+        """Prefetch each symptom's history; from ``since`` on, plus the one entry in force on that day."""
+        return self.prefetch_related(Prefetch("history", queryset=_history_since(SymptomStatus, "symptom", since)))
 
     def with_current_status(self):
         """Annotate ``current_status``: the latest status only, however long the history."""
@@ -110,9 +122,9 @@ class CauseQuerySet(models.QuerySet):
     def for_client(self, client):
         return self.filter(client=client)
 
-    def with_history(self):
+    def with_history(self, *, since: date | None = None):
         return self.prefetch_related(
-            Prefetch("history", queryset=CauseStatus.objects.order_by("on", "id")),
+            Prefetch("history", queryset=_history_since(CauseStatus, "cause", since)),
             Prefetch("symptoms", queryset=Symptom.objects.order_by("created_at", "id")),
         )
 

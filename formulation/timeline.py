@@ -75,6 +75,8 @@ class Timeline:
     session_summary: str
     measures: list[MeasureLine]
     ticks: list[tuple[str, str]]
+    # Something began before ``start`` and is drawn from the left edge.
+    earlier: bool = False
 
     @property
     def empty(self) -> bool:
@@ -95,26 +97,34 @@ class _Axis:
 
 
 def _segments(axis: _Axis, entries, end: date, *, with_severity: bool) -> list[Segment]:
+    """One bar per run of the same state; a run that began before the axis starts at its left edge."""
     segments = []
+    previous = None
     for index, entry in enumerate(entries):
         until = entries[index + 1].on if index + 1 < len(entries) else end
-        x0, x1 = axis.x(entry.on), axis.x(until)
+        if until <= axis.start and index + 1 < len(entries):
+            continue  # over before the span shown
         severity = getattr(entry, "severity", None) if with_severity else None
+        if previous is not None and (previous.status, previous.severity) == (entry.status, severity):
+            # The same state recorded again draws as one bar (same colour, height and title).
+            x0 = float(previous.x)
+            previous.width = _n(max(axis.x(until) - x0, 2.0))
+            continue
+        x0, x1 = axis.x(max(entry.on, axis.start)), axis.x(until)
         height = LANE_HEIGHT
         if severity is not None:
             # Taller for more severe; a resolved symptom keeps a thin line so the lane stays visible.
             height = max(3.0, LANE_HEIGHT * severity / 10)
-        segments.append(
-            Segment(
-                x=_n(x0),
-                width=_n(max(x1 - x0, 2.0)),
-                status=entry.status,
-                label=entry.get_status_display(),
-                severity=severity,
-                y=_n(LANE_HEIGHT - height),
-                height=_n(height),
-            )
+        previous = Segment(
+            x=_n(x0),
+            width=_n(max(x1 - x0, 2.0)),
+            status=entry.status,
+            label=entry.get_status_display(),
+            severity=severity,
+            y=_n(LANE_HEIGHT - height),
+            height=_n(height),
         )
+        segments.append(previous)
     return segments
 
 
@@ -128,13 +138,21 @@ def _cause_summary(cause, entries) -> str:
     return f"{cause.hypothesis}: " + "; ".join(parts)
 
 
-def build(*, causes, symptoms, session_days: list[date], scores: dict, today: date) -> Timeline:
-    """``causes`` and ``symptoms`` come with their histories (and links) prefetched."""
+def build(
+    *, causes, symptoms, session_days: list[date], scores: dict, today: date, since: date | None = None
+) -> Timeline:
+    """``causes`` and ``symptoms`` come with their histories (and links) prefetched. With ``since``,
+    the axis starts there at the earliest; states in force on that day are drawn from its left edge."""
     days = [e.on for s in symptoms for e in s.entries()] + [e.on for c in causes for e in c.entries()]
     days += session_days + [p.on for points in scores.values() for p in points]
     start = min(days) if days else today
     end = max([today, *days])
     start = start - timedelta(days=7)
+    earlier = since is not None and start < since
+    if earlier:
+        start = since
+        session_days = [d for d in session_days if d >= since]
+        scores = {code: [p for p in points if p.on >= since] for code, points in scores.items()}
     axis = _Axis(start, end)
 
     def symptom_lane(symptom) -> Lane:
@@ -197,6 +215,7 @@ def build(*, causes, symptoms, session_days: list[date], scores: dict, today: da
         ),
         measures=measures,
         ticks=_ticks(start, end, axis),
+        earlier=earlier,
     )
 
 

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,24 +29,43 @@ def _back(client):
     return redirect("formulation:detail", client_uuid=client.uuid)
 
 
+# The timeline opens on the last year: what a therapist reviews before a session, and what stays
+# legible on a phone. The whole history is one link away (docs/formulation-notes-caseload.md).
+TIMELINE_DAYS = 365
+
+
 @staff_required
 def detail(request, client_uuid):
     client = get_client_for_clinician(request.user, client_uuid)
     audit_read(request, client, client=client, object_type="formulation.formulation")
-    symptoms = list(Symptom.objects.for_client(client).with_history())
-    causes = list(Cause.objects.for_client(client).with_history())
+    today = timezone.localdate()
+    whole = request.GET.get("span") == "all"
+    since = None if whole else today - timedelta(days=TIMELINE_DAYS)
+    symptoms = list(Symptom.objects.for_client(client).with_history(since=since))
+    causes = list(Cause.objects.for_client(client).with_history(since=since))
     insights = list(Insight.objects.filter(client=client).waiting().with_parts())
     chart = timeline.build(
         causes=causes,
         symptoms=symptoms,
-        session_days=sources.session_dates(client),
-        scores=sources.measure_scores(client),
-        today=timezone.localdate(),
+        session_days=sources.session_dates(client, since=since),
+        scores=sources.measure_scores(client, since=since),
+        today=today,
+        since=since,
     )
+    # Sessions and scores before ``since`` are not read; the client's first day in care stands in for them.
+    earlier = since is not None and (chart.earlier or timezone.localdate(client.created_at) < since)
     return render(
         request,
         "formulation/detail.html",
-        {"client": client, "symptoms": symptoms, "causes": causes, "insights": insights, "timeline": chart},
+        {
+            "client": client,
+            "symptoms": symptoms,
+            "causes": causes,
+            "insights": insights,
+            "timeline": chart,
+            "whole": whole,
+            "earlier": earlier,
+        },
     )
 
 
