@@ -1,8 +1,8 @@
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 
 from audit.services import audit_read
-from onboarding.consents import has_consent
-from onboarding.models import Intake
+from onboarding.models import Acceptance, ConsentChoice, Intake, PracticeDocument
 from onboarding.views import steps_for
 
 ORDER = 20
@@ -15,20 +15,41 @@ def welcome_steps(request, client) -> str:
     return render_to_string("onboarding/panels/welcome.html", {"steps": steps}, request=request)
 
 
+def _agreed(client) -> bool:
+    """Has the client accepted the newest version of every document the practice publishes? One query."""
+    newest: dict[str, bool] = {}
+    versions = (
+        PracticeDocument.objects.filter(practice_id=client.practice_id)
+        .annotate(accepted=Exists(Acceptance.objects.filter(client=client, document=OuterRef("pk"))))
+        .order_by("kind", "-version")
+        .values_list("kind", "accepted")
+    )
+    for kind, accepted in versions:
+        newest.setdefault(kind, accepted)
+    return bool(newest) and all(newest.values())
+
+
 def intake_record(request, client) -> str:
+    # Three queries (intake, documents, consent choices) instead of one per document and per kind.
     intake = Intake.objects.filter(client=client).first()
     if intake is not None:
         audit_read(request, intake, client=client, object_type="onboarding.intake")
+    choices = ConsentChoice.objects.latest_per_kind(client)
     return render_to_string(
         "onboarding/panels/intake.html",
         {
             "intake": intake,
-            "agreed": steps_for(client)["agreed"],
-            "reminders": has_consent(client, "email_reminders"),
-            "alerts": has_consent(client, "journal_risk_alerts"),
+            "agreed": _agreed(client),
+            "reminders": _granted(choices, "email_reminders"),
+            "alerts": _granted(choices, "journal_risk_alerts"),
         },
         request=request,
     )
+
+
+def _granted(choices: dict, kind: str) -> bool:
+    choice = choices.get(kind)
+    return bool(choice and choice.granted)
 
 
 CLIENT_HOME = [welcome_steps]
