@@ -1,7 +1,10 @@
 """Sessions and their notes on a client's page, for the therapist who writes them."""
 
+import uuid
+
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from bookings.models import Appointment
@@ -30,9 +33,33 @@ def record_panel(request, client) -> str:
         .order_by("start")
         .first()
     )
+    _link(sessions)
     return render_to_string(
         "notes/panel_record.html", {"client": client, "sessions": sessions, "upcoming": upcoming}, request=request
     )
+
+
+def _url_maker(name: str, kwarg: str):
+    """Reverse ``name`` once; each row then swaps in its own uuid."""
+    marker = uuid.UUID(int=0)
+    pattern = reverse(name, kwargs={kwarg: marker})
+    return lambda value: pattern.replace(str(marker), str(value))
+
+
+def _link(sessions) -> None:
+    """Each row's note link, words and dates, made here: per row in the template they were most of the panel's time."""
+    read, edit = _url_maker("notes:detail", "note_uuid"), _url_maker("notes:edit", "note_uuid")
+    start = _url_maker("notes:start", "appointment_uuid")
+    for s in sessions:
+        local = timezone.localtime(s.start)
+        s.day = f"{local.day} {local:%b %Y}"
+        s.when = f"{s.day}, {local:%H:%M}"
+        if s.note_signed_at:
+            s.note_url, s.note_action, s.note_for = read(s.note_uuid), "Read the signed note", "of"
+        elif s.note_uuid:
+            s.note_url, s.note_action, s.note_for = edit(s.note_uuid), "Keep writing the draft", "of"
+        else:
+            s.note_url, s.note_action, s.note_for = start(s.uuid), "Write a note", "for"
 
 
 CLIENT_RECORD = [record_panel]
