@@ -1,7 +1,7 @@
 """Signed-in pages: a client's sessions, the therapist's calendar and availability, the owner's rules."""
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -39,9 +39,10 @@ from bookings.services import (
     feed_token_rotate,
     session_book,
 )
-from bookings.slots import free_slots, parse_key
-from bookings.views_public import cookie_zone, group_by_day, window
+from bookings.slots import free_slots, free_slots_by_therapist, parse_key
+from bookings.views_public import DAYS_SHOWN, cookie_zone, group_by_day
 from practice.access import client_required, get_client_for_clinician, owner_required, therapist_required
+from practice.models import StaffMember
 
 
 def client_zone(request, client) -> str:
@@ -51,22 +52,107 @@ def client_zone(request, client) -> str:
 # ---- Clients ---------------------------------------------------------------------------------
 
 
+def _client_therapist(client):
+    """The client's therapist with their name, practice and booking rules, in one query.
+
+    The practice is the client's own object when they share it, so it is read once.
+    A therapist without booking rules gets the defaults, unsaved: this is a read.
+    """
+    therapist = StaffMember.objects.select_related("user", "practice", "availability").get(pk=client.therapist_id)
+    if therapist.practice_id == client.practice_id:
+        client.practice = therapist.practice
+    client.therapist = therapist
+    try:
+        rules = therapist.availability
+    except Availability.DoesNotExist:
+        rules = Availability(therapist_id=therapist.id)
+    return therapist, rules
+
+
+def _session_times(therapist, zone, first: date, until: date | None, *, rules=None, ignore=None) -> list:
+    """Free session times with ``therapist`` on the client's days ``first`` to ``until`` (excluded).
+
+    ``until=None`` runs to the end of the therapist's horizon.
+    """
+    practice_zone = therapist.practice.zone
+
+    def practice_day(day: date) -> date:
+        # The practice-local date at the client's midnight: the days searched cover the client's days.
+        return datetime.combine(day, time.min, tzinfo=zone).astimezone(practice_zone).date()
+
+    found = free_slots_by_therapist(
+        [therapist],
+        Kind.SESSION,
+        first_day=practice_day(first),
+        last_day=practice_day(until) if until is not None else None,
+        ignore=ignore,
+        rules={therapist.id: rules} if rules is not None else None,
+    )[therapist.id]
+    return [
+        slot
+        for slot in found
+        if first <= slot.start.astimezone(zone).date() and (until is None or slot.start.astimezone(zone).date() < until)
+    ]
+
+
+def session_window(times, request, zone_name: str):
+    """The week of free times to show, and the dates the paging links go to.
+
+    The same week and links as ``views_public.window`` over every free time, but
+    ``times(first, until)`` (the free times on the client's days ``first`` to
+    ``until``, excluded; ``None`` for the end of the horizon) is asked only for
+    today up to a fortnight past the shown week's start, and for the rest of the
+    horizon only when that cannot answer (nothing free in it, or nothing after the
+    shown week). Searching from today keeps "Earlier dates" exact.
+    """
+    zone = ZoneInfo(zone_name)
+    today = timezone.now().astimezone(zone).date()
+    try:
+        asked = date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        asked = None
+    if asked is not None and asked < today:
+        asked = None
+    near = (asked or today) + timedelta(days=2 * DAYS_SHOWN)
+    slots = times(today, near)
+    complete = False
+
+    def local(slot) -> date:
+        return slot.start.astimezone(zone).date()
+
+    if asked is None and not slots:
+        slots += times(near, None)
+        complete = True
+    first = asked or (local(slots[0]) if slots else today)
+    last = first + timedelta(days=DAYS_SHOWN)
+    later = next((local(s) for s in slots if local(s) >= last), None)
+    if later is None and not complete:
+        slots += times(near, None)
+        later = next((local(s) for s in slots if local(s) >= last), None)
+    shown = [s for s in slots if first <= local(s) < last]
+    earlier = first - timedelta(days=DAYS_SHOWN) if first > today and slots and local(slots[0]) < first else None
+    return shown, earlier, later
+
+
 @client_required
 def mine(request):
     client = request.client
+    therapist, rules = _client_therapist(client)
     zone_name = client_zone(request, client)
     zone = ZoneInfo(zone_name)
-    upcoming = list(
-        Appointment.objects.for_client(client).active().upcoming().select_related("therapist__user", "practice")
-    )
-    slots = free_slots(client.therapist, Kind.SESSION) if client.care_status != "ended" else []
-    shown, earlier, later = window(slots, request, zone_name)
+    # The template names the therapist and the kind of each session, nothing of the practice.
+    upcoming = list(Appointment.objects.for_client(client).active().upcoming().select_related("therapist__user"))
+    shown, earlier, later = [], None, None
+    if client.care_status != "ended":
+        shown, earlier, later = session_window(
+            lambda first, until: _session_times(therapist, zone, first, until, rules=rules), request, zone_name
+        )
     return render(
         request,
         "bookings/client/mine.html",
         {
             "client": client,
-            "upcoming": [(a, a.start.astimezone(zone), client_may_change(a)) for a in upcoming],
+            "upcoming": [(a, a.start.astimezone(zone)) for a in upcoming],
             "days": group_by_day(shown, zone_name),
             "earlier": earlier,
             "later": later,
@@ -82,8 +168,10 @@ def book_session(request, slot):
     start = parse_key(slot)
     if start is None or client.care_status == "ended":
         raise Http404
+    # One query for the therapist, their practice and rules; session_book reuses the therapist and practice.
+    _therapist, rules = _client_therapist(client)
     zone = ZoneInfo(client_zone(request, client))
-    modes = Availability.for_therapist(client.therapist).modes()
+    modes = rules.modes()
     form = SessionForm(
         request.POST if request.method == "POST" else None, modes=modes, initial={"key": uuid.uuid4().hex}
     )
@@ -143,10 +231,13 @@ def session_move(request, appointment_uuid):
         else:
             messages.success(request, "Your session has moved. We've emailed you the new time.")
             return redirect("bookings:session", appointment_uuid=appointment.uuid)
-    slots = [
-        s for s in free_slots(appointment.therapist, Kind.SESSION, ignore=appointment) if s.start != appointment.start
-    ]
-    shown, earlier, later = window(slots, request, zone_name)
+    zone = ZoneInfo(zone_name)
+
+    def times(first, until):
+        found = _session_times(appointment.therapist, zone, first, until, ignore=appointment)
+        return [s for s in found if s.start != appointment.start]
+
+    shown, earlier, later = session_window(times, request, zone_name)
     return render(
         request,
         "bookings/client/move.html",
