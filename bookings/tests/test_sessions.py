@@ -126,7 +126,7 @@ class ClientSessionTests(TendingTestCase):
             session_book(client=client, start=slots[n * 3].start, mode="online", by="client")
         http = self.as_("therapist")
         http.get(reverse("bookings:agenda"))  # warm the session
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(4):
             response = http.get(reverse("bookings:agenda"))
         self.assertContains(response, "Cara Client")
         self.assertContains(response, "Dev Client")

@@ -12,11 +12,11 @@ from measures.scoring import score
 from tending.testing.personas import TendingTestCase
 
 NOW = dt.datetime(2026, 11, 18, 12, 0, tzinfo=dt.UTC)
-# session, user, staff check, client, client with practice and therapist, check-ins, sessions,
-# questionnaires, first/latest totals, counts, and the page shell's practice (nav).
-JOURNEY_QUERIES = 11
+# session, user (with their client, practice and therapist: accounts.backends), the client again
+# for the page, check-ins, sessions, questionnaires, first/latest totals, counts.
+JOURNEY_QUERIES = 8
 # (The access check also asks whether the client was erased: dataprivacy, one query.)
-THERAPIST_JOURNEY_QUERIES = 17
+THERAPIST_JOURNEY_QUERIES = 15
 
 
 def history(client, days: int, *, start_phq=14, end_phq=4, session_hour=10):

@@ -97,11 +97,11 @@ class LibraryTests(TendingTestCase):
         url = reverse("mindfulness:library")
         http.get(url)  # the first request of a session starts its idle clock
         # session, user, staff check, client, the therapist's practices with authors, the nav's practice.
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(3):
             http.get(url)
         for n in range(5):
             CustomPractice.objects.create(author=self.w.therapist, title=f"Own {n}", steps_text="One.")
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(3):
             http.get(url)
 
 
@@ -129,12 +129,12 @@ class SuggestionTests(TendingTestCase):
         url = reverse("mindfulness:suggested")
         Recommendation.objects.create(client=self.w.client_a, therapist=self.w.therapist, builtin_slug="rain")
         http.get(url)
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(3):
             http.get(url)
         custom = CustomPractice.objects.create(author=self.w.therapist, title="Tea", steps_text="Sip.")
         Recommendation.objects.create(client=self.w.client_a, therapist=self.w.therapist, custom=custom)
         Recommendation.objects.create(client=self.w.client_a, therapist=self.w.therapist, builtin_slug="safe-place")
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(3):
             http.get(url)
 
 
@@ -165,7 +165,7 @@ class PlayerTests(TendingTestCase):
         url = reverse("mindfulness:play", kwargs={"slug": "safe-place"})
         http.get(url)
         # session, user, staff check, client, the nav's practice: the practice itself is in code.
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(2):
             http.get(url)
 
 
@@ -271,13 +271,13 @@ class WhatHelpsTests(TendingTestCase):
         url = reverse("mindfulness:what_helps")
         http.get(url)
         # session, user, staff check, client, one grouped query over the log, the nav's practice.
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(3):
             http.get(url)
         for slug in ("safe-place", "body-scan", "mindful-walking"):
             for _ in range(3):
                 self.log(slug, (3, 5))
         practice_log_record(client=self.w.client_a, practice=custom, calm_before=1, calm_after=2)
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(3):
             http.get(url)
 
 

@@ -88,11 +88,11 @@ class PlanTests(TendingTestCase):
         http = self.as_("client_a")
         self.activity()
         http.get(reverse("selfcare:plan"))
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(4):
             http.get(reverse("selfcare:plan"))
         for n in range(5):
             tick_record(activity=self.activity(text=f"Thing {n}"))
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(4):
             http.get(reverse("selfcare:plan"))
 
 
