@@ -20,6 +20,9 @@ from django.utils import timezone
 
 from bookings.models import Appointment, Availability, DayOff, Kind, WorkingHours
 
+# No appointment blocks a therapist's time for longer than this (session 180 + break 120 minutes at most).
+LONGEST_BLOCK = timedelta(hours=12)
+
 
 @dataclass(frozen=True)
 class Slot:
@@ -187,7 +190,12 @@ def free_slots_by_therapist(
         for plan in plans.values()
     )
     booked = Appointment.objects.active().filter(
-        therapist_id__in=plans, start__lt=window_end, blocked_until__gt=window_start
+        therapist_id__in=plans,
+        start__lt=window_end,
+        blocked_until__gt=window_start,
+        # A lower bound on start lets the (therapist, start) index skip years of past appointments;
+        # nothing blocks more than LONGEST_BLOCK (the settings form caps a session and break at 5 hours).
+        start__gte=window_start - LONGEST_BLOCK,
     )
     if ignore is not None:
         booked = booked.exclude(pk=ignore.pk)
