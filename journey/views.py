@@ -1,5 +1,12 @@
+import uuid
+from functools import cache
+
 from django.db.models import Count, Q, Subquery
 from django.shortcuts import render
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.html import format_html, format_html_join
 
 from audit.services import audit_read
 from checkins.models import SCALES, CheckIn
@@ -28,14 +35,70 @@ def _counts(client) -> dict:
     )
 
 
+def _response_url_maker():
+    """Reverse the questionnaire link once; each row swaps in its own uuid (per row it was most of the table's time)."""
+    marker = uuid.UUID(int=0)
+    pattern = reverse("measures:response", kwargs={"response_uuid": marker})
+    return lambda value: pattern.replace(str(marker), str(value))
+
+
+# Table bodies are written here, once per table, rather than cell by cell in the template: with
+# years of history the per-cell lookups and filters were most of the page's time. Numbers are written
+# as the template's localisation wrote them for en-GB (point for decimals, no grouping).
+_MEASURE_ROW = '<tr><th scope="row">{}</th><td>{}</td><td>{}</td></tr>'
+_ITEM_ROW = "<tr><td>{}</td><td>{}</td><td>{}</td></tr>"
+
+
+def _checkin_body(rows, names):
+    # One format per row (a cell per scale), not one per cell.
+    row = '<tr><th scope="row">{}</th>' + "<td>{}</td>" * len(names) + "</tr>"
+    return format_html_join("", row, ((r["label"], *("–" if r[n] is None else str(r[n]) for n in names)) for r in rows))
+
+
+def _measure_value(instrument_id, value) -> str:
+    if instrument_id == "scs_sf":
+        return floatformat(value, 2)
+    # Whole scores (every range but "all") print as they are; monthly means keep one decimal if they need it.
+    return str(value) if isinstance(value, int) else floatformat(value, "-1")
+
+
+def _measure_body(instrument_id, points, link):
+    return format_html_join(
+        "",
+        _MEASURE_ROW,
+        (
+            (
+                format_html('<a href="{}">{}</a>', link(p["uuid"]), p["label"])
+                if link and p.get("uuid")
+                else p["label"],
+                _measure_value(instrument_id, p["value"]),
+                p["band"],
+            )
+            for p in points
+        ),
+    )
+
+
+@cache
+def _band_legend(instrument_id) -> tuple[str, ...]:
+    """Each band as "Label: low–high", the same for every page (the bands are constants)."""
+    percent = "%" if instrument_id == "who5" else ""
+    return tuple(
+        f"{label}: {floatformat(low, '-2')}–{floatformat(high, '-2')}{percent}"
+        for _id, label, low, high in INSTRUMENTS[instrument_id].bands
+    )
+
+
 def _context(request, client, *, therapist_view: bool) -> dict:
     journey = build_journey(client, _range(request))
     counts = _counts(client)
     therapist_name = client.therapist.display_name
+    link = _response_url_maker() if therapist_view else None
     summaries = []
     for instrument_id in MEASURE_ORDER:
         if instrument_id not in journey.changes:
             continue
+        points = journey.measures.get(instrument_id, [])
         summaries.append(
             {
                 "instrument": INSTRUMENTS[instrument_id],
@@ -47,7 +110,9 @@ def _context(request, client, *, therapist_view: bool) -> dict:
                     counts.get(instrument_id, 0),
                     therapist_name=therapist_name,
                 ),
-                "points": journey.measures.get(instrument_id, []),
+                "points": points,
+                "body": _measure_body(instrument_id, points, link) if points else "",
+                "legend": _band_legend(instrument_id),
             }
         )
     return {
@@ -61,7 +126,7 @@ def _context(request, client, *, therapist_view: bool) -> dict:
                 "id": f"checkin-{chart_id}",
                 "title": title,
                 "columns": [SCALES[name][1] for name in names],
-                "rows": [(row["label"], [row[name] for name in names]) for row in journey.checkin_rows],
+                "body": _checkin_body(journey.checkin_rows, names),
             }
             for chart_id, title, names in CHECKIN_CHARTS
         ]
@@ -107,6 +172,7 @@ def _latest_item_level(client) -> list:
             )
         )
     rows = {r.instrument: r for r in MeasureResponse.objects.filter(latest_ids)}
+    link = _response_url_maker()
     found = []
     for instrument_id in MEASURE_ORDER:
         response = rows.get(instrument_id)
@@ -116,6 +182,15 @@ def _latest_item_level(client) -> list:
         items = []
         for index, (text, value) in enumerate(zip(instrument.items, response.answers, strict=True)):
             labels = {option.value: option.label for option in instrument.options_for(index)}
-            items.append({"number": index + 1, "text": text, "value": value, "label": labels.get(value, "")})
-        found.append({"response": response, "instrument": instrument, "items": items})
+            answer = labels.get(value, "") if value is None else f"{labels.get(value, '')} ({value})"
+            items.append((index + 1, text, answer))
+        found.append(
+            {
+                "response": response,
+                "instrument": instrument,
+                "completed": dateformat.format(timezone.localtime(response.completed_at), "j M Y"),
+                "body": format_html_join("", _ITEM_ROW, items),
+                "url": link(response.uuid),
+            }
+        )
     return found

@@ -172,3 +172,72 @@ class QueryCountTests(TendingTestCase):
         expected = THERAPIST_JOURNEY_QUERIES + (connection.vendor == "postgresql")
         with self.assertNumQueries(expected):
             http.get(journey_url)
+
+
+class TableTests(TendingTestCase):
+    """The data tables are written in Python once per table; they read as the template's filters wrote them."""
+
+    def page(self, persona, url):
+        with time_machine.travel(NOW, tick=False):
+            return self.as_(persona).get(url).content.decode()
+
+    def test_checkin_cells_show_averages_and_a_dash_where_a_scale_was_skipped(self):
+        from django.utils.formats import localize
+
+        CheckIn.objects.create(client=self.w.client_a, local_date=NOW.date(), mood=7, energy=None, peace=5)
+        CheckIn.objects.create(client=self.w.client_a, local_date=NOW.date(), mood=4, energy=None, peace=6)
+        html = self.page("client_a", reverse("journey:mine") + "?range=week")
+        label = NOW.date().strftime("%a %-d %b")
+        self.assertInHTML(f'<tr><th scope="row">{label}</th><td>{localize(5.5)}</td></tr>', html)
+        self.assertInHTML(f'<tr><th scope="row">{label}</th><td>–</td><td>–</td><td>–</td></tr>', html)
+        self.assertInHTML(f'<tr><th scope="row">{label}</th><td>{localize(5.5)}</td><td>–</td></tr>', html)
+
+    def test_the_therapist_sees_each_form_linked_and_the_client_sees_it_as_text(self):
+        history(self.w.client_a, 30)
+        first = MeasureResponse.objects.filter(client=self.w.client_a, instrument="who5").earliest("completed_at")
+        label = timezone.localtime(first.completed_at, self.w.client_a.practice.zone).strftime("%-d %b %Y")
+        url = reverse("measures:response", kwargs={"response_uuid": first.uuid})
+        from django.template.defaultfilters import floatformat
+
+        from measures.instruments import INSTRUMENTS
+
+        band_label = INSTRUMENTS["who5"].band_label(first.band)
+        percent = floatformat(first.total * 4, "-1")
+        therapist = self.page("therapist", reverse("journey:client", kwargs={"client_uuid": self.w.client_a.uuid}))
+        self.assertInHTML(
+            f'<tr><th scope="row"><a href="{url}">{label}</a></th><td>{percent}</td><td>{band_label}</td></tr>',
+            therapist,
+        )
+        # Each latest form links to its full scores too.
+        latest = MeasureResponse.objects.filter(client=self.w.client_a, instrument="phq9").latest("completed_at")
+        self.assertInHTML(
+            f'<a href="{reverse("measures:response", kwargs={"response_uuid": latest.uuid})}">Full form and scores</a>',
+            therapist,
+        )
+        client = self.page("client_a", reverse("journey:mine"))
+        self.assertInHTML(f'<tr><th scope="row">{label}</th><td>{percent}</td><td>{band_label}</td></tr>', client)
+        self.assertNotIn(url, client)
+
+    def test_monthly_means_and_self_compassion_keep_their_decimals(self):
+        from django.template.defaultfilters import floatformat
+
+        from measures.services import measure_response_record
+
+        with time_machine.travel(NOW - dt.timedelta(days=2), tick=False):
+            measure_response_record(client=self.w.client_a, instrument="phq9", answers=[1, 1, 1, 1, 1, 0, 0, 0, 0])
+            measure_response_record(client=self.w.client_a, instrument="scs_sf", answers=[3] * 6 + [4] * 6)
+        with time_machine.travel(NOW - dt.timedelta(days=1), tick=False):
+            measure_response_record(client=self.w.client_a, instrument="phq9", answers=[1, 1, 1, 1, 1, 1, 0, 0, 0])
+        month = NOW.strftime("%b %Y")
+        html = self.page("client_a", reverse("journey:mine") + "?range=all")
+        # PHQ-9 5 and 6 average to 5.5; the SCS-SF mean has two decimals.
+        self.assertIn(f'<th scope="row">{month}</th><td>{floatformat(5.5, "-1")}</td>', html)
+        scs = MeasureResponse.objects.get(client=self.w.client_a, instrument="scs_sf").total
+        self.assertIn(f'<th scope="row">{month}</th><td>{floatformat(scs, 2)}</td>', html)
+
+    def test_the_band_legend_shows_each_band_with_its_range(self):
+        history(self.w.client_a, 30)
+        html = self.page("client_a", reverse("journey:mine"))
+        self.assertInHTML('<li><span class="swatch band-swatch band-swatch--1"></span>Minimal: 0–4</li>', html)
+        self.assertIn("Severe: 20–27</li>", html)
+        self.assertIn("%</li>", html)  # WHO-5 bands are percentages
