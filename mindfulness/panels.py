@@ -15,12 +15,12 @@ def client_home(request, client) -> str:
 def client_record(request, client) -> str:
     """For the client's therapist: what they suggested, and what the client finds helps."""
     rows, _last = what_helps_rows(client)
-    recommendations = list(Recommendation.objects.for_client(client))
+    suggested = Recommendation.objects.titles_for_client(client)
     if rows:
         audit_read(request, client, client=client, object_type="mindfulness.practicelog")
     return render_to_string(
         "mindfulness/panel_record.html",
-        {"client": client, "rows": rows[:5], "recommendations": recommendations},
+        {"client": client, "rows": rows[:5], "suggested": suggested},
         request=request,
     )
 

@@ -1,4 +1,5 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import RequestFactory
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -142,3 +143,22 @@ class RecommendationTests(TendingTestCase):
         )
         self.assertContains(response, "RAIN for hard feelings: tried 1 time, calm +4.0")
         self.assertTrue(AuditEvent.objects.filter(object_type="mindfulness.practicelog", action="read").exists())
+
+    def test_the_clients_page_lists_what_was_suggested_newest_first_in_one_query(self):
+        from mindfulness.content import BY_SLUG
+        from mindfulness.panels import client_record
+
+        own = CustomPractice.objects.create(author=self.w.therapist, title="Tea & toast", steps_text="One.")
+        Recommendation.objects.create(client=self.w.client_a, therapist=self.w.therapist, builtin_slug="rain")
+        Recommendation.objects.create(client=self.w.client_a, therapist=self.w.therapist, custom=own)
+        withdrawn = Recommendation.objects.create(
+            client=self.w.client_a, therapist=self.w.therapist, builtin_slug="safe-place"
+        )
+        Recommendation.objects.filter(pk=withdrawn.pk).update(withdrawn_at=withdrawn.created_at)
+        request = RequestFactory().get("/")
+        request.staff, request.user = self.w.therapist, self.w.therapist.user
+        # What helps (one query) and the suggestions (one query); nothing read, so no audit write.
+        with self.assertNumQueries(2):
+            html = client_record(request, self.w.client_a)
+        self.assertIn(f"Suggested: Tea &amp; toast, {BY_SLUG['rain'].title}.", html)
+        self.assertNotIn(BY_SLUG["safe-place"].title, html)
