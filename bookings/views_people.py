@@ -40,7 +40,7 @@ from bookings.services import (
     session_book,
 )
 from bookings.slots import free_slots, free_slots_by_therapist, parse_key
-from bookings.views_public import DAYS_SHOWN, cookie_zone, group_by_day
+from bookings.views_public import DAYS_SHOWN, cookie_zone, group_by_day, slot_link
 from practice.access import client_required, get_client_for_clinician, owner_required, therapist_required
 from practice.models import StaffMember
 
@@ -153,7 +153,7 @@ def mine(request):
         {
             "client": client,
             "upcoming": [(a, a.start.astimezone(zone)) for a in upcoming],
-            "days": group_by_day(shown, zone_name),
+            "days": group_by_day(shown, zone_name, slot_link("bookings:book_session")),
             "earlier": earlier,
             "later": later,
             "zone_name": zone_name,

@@ -1,7 +1,10 @@
 """The practice's front door: its public page and the free consultation, no account needed."""
 
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
@@ -10,12 +13,13 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.html import format_html_join
 
 from audit.services import client_ip
 from bookings import calendar
 from bookings.access import get_feed_therapist, get_practice_public
-from bookings.forms import ConsultationForm, ZoneForm, valid_zone
+from bookings.forms import ConsultationForm, valid_zone, zone_choices
 from bookings.models import Appointment, Availability, BookingSettings, Kind
 from bookings.services import (
     BookingError,
@@ -51,13 +55,51 @@ def remember_zone(response, request, zone_name: str):
     return response
 
 
-def group_by_day(slots, zone_name: str):
+class FreeDay(NamedTuple):
+    """One day of free times as ``bookings/public/_days.html`` shows it, worked out once in Python.
+
+    ``times`` holds ``(slot key, "08:30", link)`` for each time; the link is empty
+    where the page books by a form post. The template unpacks these tuples rather
+    than formatting a date, reversing a URL or looking up an attribute per time:
+    a week of consultation times is well over a hundred of them.
+    """
+
+    anchor: str  # "20261123": the heading's id, which the section is labelled by
+    label: str  # "Monday 23 November": the heading, and each time's visually-hidden " on ..."
+    times: list[tuple[str, str, str]]
+
+
+def group_by_day(slots, zone_name: str, link: Callable[[str], str] | None = None) -> list[FreeDay]:
+    """``slots`` (in time order) by the visitor's day, each with ``link(slot key)`` if given."""
     zone = ZoneInfo(zone_name)
     days: dict[date, list] = {}
     for slot in slots:
         local = slot.start.astimezone(zone)
-        days.setdefault(local.date(), []).append((slot, local))
-    return sorted(days.items())
+        key = slot.key
+        days.setdefault(local.date(), []).append(
+            (key, f"{local.hour:02d}:{local.minute:02d}", link(key) if link else "")
+        )
+    return [
+        FreeDay(day.strftime("%Y%m%d"), dateformat.format(day, "l j F"), times) for day, times in sorted(days.items())
+    ]
+
+
+def slot_link(name: str, query: str = "", **kwargs) -> Callable[[str], str]:
+    """``slot key -> link`` to the URL ``name`` for one free time, reversing the URL pattern once, not per time."""
+    marker = "slot-key"
+    head, _marker, tail = reverse(name, kwargs={**kwargs, "slot": marker}).rpartition(marker)
+    return lambda key: f"{head}{key}{tail}{query}"
+
+
+@lru_cache(maxsize=64)
+def zone_options(zone_name: str) -> str:
+    """The time-zone picker's options, ``zone_name`` selected: made once per zone, not ~500 per page."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        # Escaping leaves " selected" as it is.
+        ((value, " selected" if value == zone_name else "", label) for value, label in zone_choices()),
+    )
 
 
 def window(slots, request, zone_name: str):
@@ -210,6 +252,8 @@ def consult_slots(request, slug):
     therapists, chosen = _chosen_therapists(everyone, request.GET.get("with", "any"))
     zone_name, explicit = visitor_zone(request, practice)
     shown, earlier, later = consult_window(therapists, request, zone_name)
+    choice = str(chosen.uuid) if chosen else "any"
+    link = slot_link("bookings:consult_form", f"?with={choice}&tz={zone_name}", slug=practice.slug)
     response = render(
         request,
         "bookings/public/slots.html",
@@ -218,13 +262,13 @@ def consult_slots(request, slug):
             "public_practice": practice,
             "therapists": everyone,
             "chosen": chosen,
-            "choice": str(chosen.uuid) if chosen else "any",
-            "days": group_by_day(shown, zone_name),
+            "choice": choice,
+            "days": group_by_day(shown, zone_name, link),
             "earlier": earlier,
             "later": later,
             "zone_name": zone_name,
             "zone_explicit": explicit,
-            "zone_form": ZoneForm(initial={"tz": zone_name}),
+            "zone_options": zone_options(zone_name),
         },
     )
     return remember_zone(response, request, zone_name)
