@@ -1,7 +1,7 @@
 import uuid
 from functools import cache
 
-from django.db.models import Count, Q, Subquery
+from django.db.models import Count
 from django.shortcuts import render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
@@ -15,6 +15,7 @@ from journey.selectors import CHECKIN_CHARTS, DEFAULT_RANGE, MEASURE_ORDER, RANG
 from journey.words import describe_change
 from measures.instruments import INSTRUMENTS
 from measures.models import MeasureResponse
+from measures.selectors import latest_response_ids
 from practice.access import client_required, get_client_for_clinician, therapist_required
 from practice.models import Client
 
@@ -162,16 +163,7 @@ def client_journey(request, client_uuid):
 
 def _latest_item_level(client) -> list:
     """The latest form of each questionnaire with its answers, in one query."""
-    latest_ids = Q(pk__in=[])
-    for instrument_id in MEASURE_ORDER:
-        latest_ids |= Q(
-            pk=Subquery(
-                MeasureResponse.objects.filter(client=client, instrument=instrument_id)
-                .order_by("-completed_at", "-id")
-                .values("pk")[:1]
-            )
-        )
-    rows = {r.instrument: r for r in MeasureResponse.objects.filter(latest_ids)}
+    rows = {r.instrument: r for r in MeasureResponse.objects.filter(pk__in=latest_response_ids(client, MEASURE_ORDER))}
     link = _response_url_maker()
     found = []
     for instrument_id in MEASURE_ORDER:

@@ -29,6 +29,7 @@ from functools import cache
 
 from django.db import connection
 from django.db.models import Max, Min, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from measures.instruments import INSTRUMENTS
@@ -112,6 +113,23 @@ def _first_latest_sql(instruments: tuple, n_clients: int) -> str:
         columns += [one.format(order="ASC"), one.format(order="DESC")]
     placeholders = ", ".join(["%s"] * n_clients)
     return f"SELECT c.{q('id')}, {', '.join(columns)} FROM {clients} c WHERE c.{q('id')} IN ({placeholders})"  # noqa: S608  # nosec B608
+
+
+def latest_response_ids(client, instruments=tuple(INSTRUMENTS)) -> RawSQL:
+    """The id of the client's latest form of each questionnaire, as a subquery for ``pk__in``.
+
+    Written out for the same reason as ``first_and_latest_totals``: five ``Subquery`` objects
+    OR-ed together cost more to build than to run.
+    """
+    q = connection.ops.quote_name
+    one = (
+        f"SELECT (SELECT m.{q('id')} FROM {q(MeasureResponse._meta.db_table)} m "  # noqa: S608  # nosec B608
+        f"WHERE m.{q('client_id')} = %s AND m.{q('instrument')} = %s "
+        f"ORDER BY m.{q('completed_at')} DESC, m.{q('id')} DESC LIMIT 1)"
+    )
+    instruments = tuple(instruments)
+    params = [value for instrument in instruments for value in (client.pk, instrument)]
+    return RawSQL(" UNION ALL ".join([one] * len(instruments)), params)  # noqa: S611 - values are parameters
 
 
 def _number(value):
