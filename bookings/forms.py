@@ -13,13 +13,12 @@ def zone_choices() -> list[tuple[str, str]]:
 
 
 def valid_zone(name: str | None) -> str | None:
-    if name and name in dict(zone_choices()):
-        return name
-    return None
+    return name if name and name in _zone_names() else None
 
 
-class ZoneForm(forms.Form):
-    tz = forms.ChoiceField(label="Show times in", choices=zone_choices, required=False)
+@cache
+def _zone_names() -> frozenset:
+    return frozenset(value for value, _label in zone_choices())
 
 
 class ConsultationForm(forms.Form):
