@@ -129,7 +129,7 @@ def latest_response_ids(client, instruments=tuple(INSTRUMENTS)) -> RawSQL:
     )
     instruments = tuple(instruments)
     params = [value for instrument in instruments for value in (client.pk, instrument)]
-    return RawSQL(" UNION ALL ".join([one] * len(instruments)), params)  # noqa: S611 - values are parameters
+    return RawSQL(" UNION ALL ".join([one] * len(instruments)), params)  # noqa: S611  # nosec B611 - values are parameters
 
 
 def _number(value):
