@@ -133,8 +133,6 @@ def _context(request, client, *, therapist_view: bool) -> dict:
         ]
         if journey.checkin_rows
         else [],
-        "checkin_charts": CHECKIN_CHARTS,
-        "scales": SCALES,
         "therapist_view": therapist_view,
     }
 
