@@ -40,7 +40,7 @@ from bookings.services import (
     session_book,
 )
 from bookings.slots import free_slots, free_slots_by_therapist, parse_key
-from bookings.views_public import DAYS_SHOWN, cookie_zone, group_by_day, slot_link
+from bookings.views_public import cookie_zone, group_by_day, slot_link, week_of_times
 from practice.access import client_required, get_client_for_clinician, owner_required, therapist_required
 from practice.models import StaffMember
 
@@ -96,42 +96,8 @@ def _session_times(therapist, zone, first: date, until: date | None, *, rules=No
 
 
 def session_window(times, request, zone_name: str):
-    """The week of free times to show, and the dates the paging links go to.
-
-    The same week and links as ``views_public.window`` over every free time, but
-    ``times(first, until)`` (the free times on the client's days ``first`` to
-    ``until``, excluded; ``None`` for the end of the horizon) is asked only for
-    today up to a fortnight past the shown week's start, and for the rest of the
-    horizon only when that cannot answer (nothing free in it, or nothing after the
-    shown week). Searching from today keeps "Earlier dates" exact.
-    """
-    zone = ZoneInfo(zone_name)
-    today = timezone.now().astimezone(zone).date()
-    try:
-        asked = date.fromisoformat(request.GET.get("from", ""))
-    except ValueError:
-        asked = None
-    if asked is not None and asked < today:
-        asked = None
-    near = (asked or today) + timedelta(days=2 * DAYS_SHOWN)
-    slots = times(today, near)
-    complete = False
-
-    def local(slot) -> date:
-        return slot.start.astimezone(zone).date()
-
-    if asked is None and not slots:
-        slots += times(near, None)
-        complete = True
-    first = asked or (local(slots[0]) if slots else today)
-    last = first + timedelta(days=DAYS_SHOWN)
-    later = next((local(s) for s in slots if local(s) >= last), None)
-    if later is None and not complete:
-        slots += times(near, None)
-        later = next((local(s) for s in slots if local(s) >= last), None)
-    shown = [s for s in slots if first <= local(s) < last]
-    earlier = first - timedelta(days=DAYS_SHOWN) if first > today and slots and local(slots[0]) < first else None
-    return shown, earlier, later
+    """The week of free session times to show (``views_public.week_of_times``, searched from today)."""
+    return week_of_times(times, request, zone_name)
 
 
 @client_required

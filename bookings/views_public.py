@@ -203,14 +203,16 @@ def _consultation_times(therapists, zone, first: date, until: date | None) -> li
     ]
 
 
-def consult_window(therapists, request, zone_name: str):
-    """The week of free consultation times to show, and the dates the paging links go to.
+def week_of_times(times, request, zone_name: str, *, exact_earlier: bool = True):
+    """The week of free times to show from ``?from=``, and the dates the paging links go to.
 
-    The same week and links as ``window`` over every free time, computed from a
-    few weeks around ``?from=`` (or from today) and from the rest of the horizon
-    only when those cannot answer (nothing free in them, or nothing after the
-    shown week). "Earlier dates" is exact while the week before reaches back to
-    today; further out it pages back a week, which may have no free times.
+    The same week and links as ``window`` over every free time, but ``times(first, until)``
+    (the free times on the visitor's days ``first`` to ``until``, excluded; ``None`` for the end
+    of the horizon) is asked only for a fortnight from the shown week's start, and for the rest of
+    the horizon only when that cannot answer (nothing free in it, or nothing after the shown week).
+    With ``exact_earlier`` the search starts today, so "Earlier dates" is exact; without it, it
+    starts a week before the shown week and, further out, "Earlier dates" pages back a week,
+    which may have no free times.
     """
     zone = ZoneInfo(zone_name)
     today = timezone.now().astimezone(zone).date()
@@ -222,28 +224,44 @@ def consult_window(therapists, request, zone_name: str):
         asked = None
     start = asked or today
     near = start + timedelta(days=2 * DAYS_SHOWN)
-    slots = _consultation_times(therapists, zone, max(today, start - timedelta(days=DAYS_SHOWN)), near)
+    slots = times(today if exact_earlier else max(today, start - timedelta(days=DAYS_SHOWN)), near)
     complete = False
 
     def local(slot) -> date:
         return slot.start.astimezone(zone).date()
 
     if asked is None and not slots:
-        slots += _consultation_times(therapists, zone, near, None)
+        slots += times(near, None)
         complete = True
     first = asked or (local(slots[0]) if slots else today)
     last = first + timedelta(days=DAYS_SHOWN)
     later = next((local(s) for s in slots if local(s) >= last), None)
     if later is None and not complete:
-        slots += _consultation_times(therapists, zone, near, None)
+        slots += times(near, None)
         later = next((local(s) for s in slots if local(s) >= last), None)
     shown = [s for s in slots if first <= local(s) < last]
     back = first - timedelta(days=DAYS_SHOWN)
-    # Without ?from= the shown week starts at the first free day: nothing is free before it.
-    earlier = (
-        back if asked is not None and first > today and (back > today or any(local(s) < first for s in slots)) else None
-    )
+    if exact_earlier:
+        earlier = back if first > today and slots and local(slots[0]) < first else None
+    else:
+        # Without ?from= the shown week starts at the first free day: nothing is free before it.
+        earlier = (
+            back
+            if asked is not None and first > today and (back > today or any(local(s) < first for s in slots))
+            else None
+        )
     return shown, earlier, later
+
+
+def consult_window(therapists, request, zone_name: str):
+    """The week of free consultation times to show (``week_of_times``, searched from a week before it)."""
+    zone = ZoneInfo(zone_name)
+    return week_of_times(
+        lambda first, until: _consultation_times(therapists, zone, first, until),
+        request,
+        zone_name,
+        exact_earlier=False,
+    )
 
 
 def consult_slots(request, slug):
