@@ -102,16 +102,20 @@ def zone_options(zone_name: str) -> str:
     )
 
 
+def _asked_from(request, today: date) -> date | None:
+    """The ``?from=`` date the visitor asked for, if it is a date and not in the past."""
+    try:
+        asked = date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        return None
+    return asked if asked >= today else None
+
+
 def window(slots, request, zone_name: str):
     """Slots within DAYS_SHOWN days from ``?from=`` (a date in the visitor's zone), plus paging dates."""
     zone = ZoneInfo(zone_name)
     today = timezone.now().astimezone(zone).date()
-    try:
-        first = date.fromisoformat(request.GET.get("from", ""))
-    except ValueError:
-        first = None
-    if first is None or first < today:
-        first = slots[0].start.astimezone(zone).date() if slots else today
+    first = _asked_from(request, today) or (slots[0].start.astimezone(zone).date() if slots else today)
     last = first + timedelta(days=DAYS_SHOWN)
     shown = [s for s in slots if first <= s.start.astimezone(zone).date() < last]
     later = next((s.start.astimezone(zone).date() for s in slots if s.start.astimezone(zone).date() >= last), None)
@@ -216,12 +220,7 @@ def week_of_times(times, request, zone_name: str, *, exact_earlier: bool = True)
     """
     zone = ZoneInfo(zone_name)
     today = timezone.now().astimezone(zone).date()
-    try:
-        asked = date.fromisoformat(request.GET.get("from", ""))
-    except ValueError:
-        asked = None
-    if asked is not None and asked < today:
-        asked = None
+    asked = _asked_from(request, today)
     start = asked or today
     near = start + timedelta(days=2 * DAYS_SHOWN)
     slots = times(today if exact_earlier else max(today, start - timedelta(days=DAYS_SHOWN)), near)
