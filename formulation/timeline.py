@@ -7,6 +7,8 @@ so they stay readable on a phone.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.utils.html import format_html_join
+
 WIDTH = 1000.0
 LANE_HEIGHT = 24.0
 MEASURE_HEIGHT = 48.0
@@ -50,6 +52,9 @@ class Lane:
     summary: str
     segments: list[Segment] = field(default_factory=list)
     uuid: str = ""
+    # The segments as SVG, written once here (see ``_bars``); the link is set by the view.
+    bars: str = ""
+    url: str = ""
 
 
 @dataclass
@@ -77,10 +82,32 @@ class Timeline:
     ticks: list[tuple[str, str]]
     # Something began before ``start`` and is drawn from the left edge.
     earlier: bool = False
+    # The session marks and axis ticks as SVG and HTML, written once here (see ``_bars``).
+    session_marks: str = ""
+    tick_lines: str = ""
+    tick_labels: str = ""
 
     @property
     def empty(self) -> bool:
         return not self.groups
+
+
+# Bars, marks and ticks are written here, once per row, rather than element by element in the
+# template: over years of history the per-element variable lookups were most of the drawing's time.
+# The markup is the template's, character for character; format_html_join escapes every value.
+_CAUSE_BAR = '<rect x="{}" y="0" width="{}" height="24" class="tl-cause tl-cause--{}"><title>{}</title></rect>'
+_SYMPTOM_BAR = (
+    '<rect x="{}" y="{}" width="{}" height="{}" class="tl-symptom tl-symptom--{}"><title>{}, {} of 10</title></rect>'
+)
+_SESSION_MARK = '<line x1="{0}" x2="{0}" y1="4" y2="20" class="tl-session"/>'
+_TICK_LINE = '<line x1="{0}" x2="{0}" y1="0" y2="16" class="tl-tick"/>'
+
+
+def _bars(segments: list[Segment], *, with_severity: bool) -> str:
+    if with_severity:
+        rows = ((s.x, s.y, s.width, s.height, s.status, s.label, s.severity) for s in segments)
+        return format_html_join("", _SYMPTOM_BAR, rows)
+    return format_html_join("", _CAUSE_BAR, ((s.x, s.width, s.status, s.label) for s in segments))
 
 
 def _when(day: date) -> str:
@@ -157,11 +184,13 @@ def build(
 
     def symptom_lane(symptom) -> Lane:
         entries = symptom.entries()
+        segments = _segments(axis, entries, end, with_severity=True)
         return Lane(
             name=symptom.name,
             summary=_symptom_summary(symptom, entries),
-            segments=_segments(axis, entries, end, with_severity=True),
+            segments=segments,
             uuid=str(symptom.uuid),
+            bars=_bars(segments, with_severity=True),
         )
 
     groups = []
@@ -170,11 +199,13 @@ def build(
         entries = cause.entries()
         members = list(cause.symptoms.all())
         linked.update(s.id for s in members)
+        segments = _segments(axis, entries, end, with_severity=False)
         band = Lane(
             name=cause.hypothesis,
             summary=_cause_summary(cause, entries),
-            segments=_segments(axis, entries, end, with_severity=False),
+            segments=segments,
             uuid=str(cause.uuid),
+            bars=_bars(segments, with_severity=False),
         )
         by_id = {s.id: s for s in symptoms}
         groups.append(Group(cause=cause, band=band, lanes=[symptom_lane(by_id.get(s.id, s)) for s in members]))
@@ -203,19 +234,24 @@ def build(
             )
         )
 
+    sessions = [_n(axis.x(d)) for d in session_days]
+    ticks = _ticks(start, end, axis)
     return Timeline(
         start=start,
         end=end,
         groups=groups,
-        sessions=[_n(axis.x(d)) for d in session_days],
+        sessions=sessions,
         session_summary=(
             f"{len(session_days)} sessions, from {_when(session_days[0])} to {_when(session_days[-1])}"
             if session_days
             else "No sessions yet"
         ),
         measures=measures,
-        ticks=_ticks(start, end, axis),
+        ticks=ticks,
         earlier=earlier,
+        session_marks=format_html_join("", _SESSION_MARK, ((x,) for x in sessions)),
+        tick_lines=format_html_join("", _TICK_LINE, ((x,) for x, _label in ticks)),
+        tick_labels=format_html_join("", "<span>{}</span>", ((label,) for _x, label in ticks)),
     )
 
 
