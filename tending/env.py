@@ -97,6 +97,12 @@ def parse_database_url(url: str) -> dict:
         if not name:
             raise ImproperlyConfigured(f"DATABASE_URL {url!r} names no database")
         options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+        # Every query a page makes is a small indexed lookup. When the planner misjudges one as
+        # large (n_distinct of a client column is hard to sample at millions of rows), a parallel
+        # plan costs 20-40 ms of worker start-up: the caseload's two lookups took 50 and 36 ms with
+        # parallel workers and 13 and 5 ms without, on ten practices' data (docs/benchmarks.md).
+        # Give your own ``?options=`` in DATABASE_URL to change it.
+        options.setdefault("options", "-c max_parallel_workers_per_gather=0")
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,

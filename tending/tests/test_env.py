@@ -21,8 +21,24 @@ def test_postgres_urls_reuse_connections_with_health_checks():
         "6543",
         "tending",
     )
-    assert db["OPTIONS"] == {"sslmode": "require"}
+    assert db["OPTIONS"] == {"sslmode": "require", "options": "-c max_parallel_workers_per_gather=0"}
     assert db["CONN_MAX_AGE"] == 60 and db["CONN_HEALTH_CHECKS"] is True
+
+
+def test_postgres_pages_run_without_parallel_workers_unless_the_url_says_otherwise():
+    own = parse_database_url("postgres://h/tending?options=-c%20statement_timeout%3D5000")
+    assert own["OPTIONS"]["options"] == "-c statement_timeout=5000"
+
+
+@pytest.mark.django_db
+def test_the_connection_really_runs_without_parallel_workers():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
 
 
 @pytest.mark.parametrize("url", ["mysql://x/y", "sqlite://", "postgres://host/"])
