@@ -122,10 +122,19 @@ class CauseQuerySet(models.QuerySet):
     def for_client(self, client):
         return self.filter(client=client)
 
-    def with_history(self, *, since: date | None = None):
+    def with_history(self, *, since: date | None = None, client=None):
+        """Prefetch each cause's history (as ``SymptomQuerySet.with_history``) and its symptoms.
+
+        Give ``client`` (every linked symptom is the client's own) so the symptoms are looked up by
+        the client's index: without it PostgreSQL misjudged the link table and scanned every
+        practice's symptoms (60,000 at ten practices, docs/benchmarks.md).
+        """
+        symptoms = Symptom.objects.order_by("created_at", "id")
+        if client is not None:
+            symptoms = symptoms.filter(client=client)
         return self.prefetch_related(
             Prefetch("history", queryset=_history_since(CauseStatus, "cause", since)),
-            Prefetch("symptoms", queryset=Symptom.objects.order_by("created_at", "id")),
+            Prefetch("symptoms", queryset=symptoms),
         )
 
 

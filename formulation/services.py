@@ -137,7 +137,7 @@ def insight_dismiss(*, insight, by, note: str = "", request=None) -> Insight:
 def tracks_for(client) -> tuple[list[rules.CauseTrack], list[rules.SymptomTrack], dict, dict]:
     """The client's formulation as plain histories for the rules, plus lookups back to the rows."""
     symptoms = list(Symptom.objects.for_client(client).with_history())
-    causes = list(Cause.objects.for_client(client).with_history())
+    causes = list(Cause.objects.for_client(client).with_history(client=client))
     symptom_tracks = [
         rules.SymptomTrack(s.id, [rules.Mark(e.on, e.status, e.severity) for e in s.entries()]) for s in symptoms
     ]

@@ -88,7 +88,7 @@ def detail(request, client_uuid):
     whole = request.GET.get("span") == "all"
     since = None if whole else today - timedelta(days=TIMELINE_DAYS)
     symptoms = list(Symptom.objects.for_client(client).with_history(since=since))
-    causes = list(Cause.objects.for_client(client).with_history(since=since))
+    causes = list(Cause.objects.for_client(client).with_history(since=since, client=client))
     insights = _waiting_insights(client, symptoms=symptoms, causes=causes)
     chart = timeline.build(
         causes=causes,
