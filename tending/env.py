@@ -102,7 +102,8 @@ def parse_database_url(url: str) -> dict:
         # plan costs 20-40 ms of worker start-up: the caseload's two lookups took 50 and 36 ms with
         # parallel workers and 13 and 5 ms without, on ten practices' data (docs/benchmarks.md).
         # Give your own ``?options=`` in DATABASE_URL to change it.
-        options.setdefault("options", "-c max_parallel_workers_per_gather=0")
+        # JIT compilation is off for the same reason: it paid 4 ms to compile a 0.1 ms lookup.
+        options.setdefault("options", "-c max_parallel_workers_per_gather=0 -c jit=off")
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,

@@ -21,7 +21,7 @@ def test_postgres_urls_reuse_connections_with_health_checks():
         "6543",
         "tending",
     )
-    assert db["OPTIONS"] == {"sslmode": "require", "options": "-c max_parallel_workers_per_gather=0"}
+    assert db["OPTIONS"] == {"sslmode": "require", "options": "-c max_parallel_workers_per_gather=0 -c jit=off"}
     assert db["CONN_MAX_AGE"] == 60 and db["CONN_HEALTH_CHECKS"] is True
 
 
@@ -39,6 +39,8 @@ def test_the_connection_really_runs_without_parallel_workers():
     with connection.cursor() as cursor:
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone()[0] == "0"
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
 
 
 @pytest.mark.parametrize("url", ["mysql://x/y", "sqlite://", "postgres://host/"])
