@@ -1,14 +1,13 @@
 """The therapist's caseload, gathered with a fixed number of queries however many clients or years."""
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import Count
-from django.urls import reverse
 from django.utils import timezone
 
 from caseload import sources
+from core.links import url_maker
 from formulation.models import Insight
 from practice.models import Client
 
@@ -52,18 +51,12 @@ class Caseload:
     counts: dict
 
 
-def _url_maker(name: str, kwarg: str = "client_uuid"):
-    marker = uuid.UUID(int=0)
-    pattern = reverse(name, kwargs={kwarg: marker})
-    return lambda value: pattern.replace(str(marker), str(value))
-
-
 def _link_appointments(appointments) -> None:
     """Give each appointment its links, reversing each URL pattern once (as for the attention rows)."""
-    detail = _url_maker("bookings:appointment", "appointment_uuid")
-    since = _url_maker("caseload:since")
-    note_start = _url_maker("notes:start", "appointment_uuid")
-    note_read, note_edit = _url_maker("notes:detail", "note_uuid"), _url_maker("notes:edit", "note_uuid")
+    detail = url_maker("bookings:appointment", "appointment_uuid")
+    since = url_maker("caseload:since", "client_uuid")
+    note_start = url_maker("notes:start", "appointment_uuid")
+    note_read, note_edit = url_maker("notes:detail", "note_uuid"), url_maker("notes:edit", "note_uuid")
     for a in appointments:
         a.detail_url = detail(a.uuid)
         a.since_url = f"{since(a.client.uuid)}?before={a.uuid}" if a.client_id else ""
@@ -146,7 +139,10 @@ def caseload_for(staff, *, now: datetime | None = None) -> Caseload:
     attention.sort(key=lambda a: a.priority)
     # One reverse() per URL pattern rather than per row: with a large caseload, reversing in the
     # template was most of the page's time (bench/caseload.py).
-    record, formulation = _url_maker("practice:client_detail"), _url_maker("formulation:detail")
+    record, formulation = (
+        url_maker("practice:client_detail", "client_uuid"),
+        url_maker("formulation:detail", "client_uuid"),
+    )
     for item in attention:
         item.record_url, item.formulation_url = record(item.client.uuid), formulation(item.client.uuid)
     resting = [(client, last, record(client.uuid)) for client, last in resting]

@@ -1,12 +1,11 @@
-import uuid
 from datetime import timedelta
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import audit_read
+from core.links import url_maker
 from formulation import services, sources, timeline
 from formulation.access import (
     get_cause_for_clinician,
@@ -36,19 +35,12 @@ def _back(client):
 TIMELINE_DAYS = 365
 
 
-def _url_maker(name: str, kwarg: str):
-    """Reverse a link once; each row swaps in its own uuid (per row, reversing was much of the page's time)."""
-    marker = uuid.UUID(int=0)
-    pattern = reverse(name, kwargs={kwarg: marker})
-    return lambda value: pattern.replace(str(marker), str(value))
-
-
 def _link(*, symptoms, causes, chart) -> None:
     """Give each symptom, cause and timeline row its links, reversing each URL pattern once."""
-    symptom_url = _url_maker("formulation:symptom", "symptom_uuid")
+    symptom_url = url_maker("formulation:symptom", "symptom_uuid")
     cause_url, cause_edit_url = (
-        _url_maker("formulation:cause", "cause_uuid"),
-        _url_maker("formulation:cause_edit", "cause_uuid"),
+        url_maker("formulation:cause", "cause_uuid"),
+        url_maker("formulation:cause_edit", "cause_uuid"),
     )
     for item in symptoms:
         item.url = symptom_url(item.uuid)

@@ -1,15 +1,14 @@
-import uuid
 from functools import cache
 
 from django.db.models import Count
 from django.shortcuts import render
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
 
 from audit.services import audit_read
 from checkins.models import SCALES, CheckIn
+from core.links import url_maker
 from journey.charts import charts_for
 from journey.selectors import CHECKIN_CHARTS, DEFAULT_RANGE, MEASURE_ORDER, RANGES, build_journey
 from journey.words import describe_change
@@ -34,13 +33,6 @@ def _counts(client) -> dict:
         .annotate(n=Count("id"))
         .values_list("instrument", "n")
     )
-
-
-def _response_url_maker():
-    """Reverse the questionnaire link once; each row swaps in its own uuid (per row it was most of the table's time)."""
-    marker = uuid.UUID(int=0)
-    pattern = reverse("measures:response", kwargs={"response_uuid": marker})
-    return lambda value: pattern.replace(str(marker), str(value))
 
 
 # Table bodies are written here, once per table, rather than cell by cell in the template: with
@@ -94,7 +86,7 @@ def _context(request, client, *, therapist_view: bool) -> dict:
     journey = build_journey(client, _range(request))
     counts = _counts(client)
     therapist_name = client.therapist.display_name
-    link = _response_url_maker() if therapist_view else None
+    link = url_maker("measures:response", "response_uuid") if therapist_view else None
     summaries = []
     for instrument_id in MEASURE_ORDER:
         if instrument_id not in journey.changes:
@@ -162,7 +154,7 @@ def client_journey(request, client_uuid):
 def _latest_item_level(client) -> list:
     """The latest form of each questionnaire with its answers, in one query."""
     rows = {r.instrument: r for r in MeasureResponse.objects.filter(pk__in=latest_response_ids(client, MEASURE_ORDER))}
-    link = _response_url_maker()
+    link = url_maker("measures:response", "response_uuid")
     found = []
     for instrument_id in MEASURE_ORDER:
         response = rows.get(instrument_id)

@@ -1,13 +1,11 @@
 """Sessions and their notes on a client's page, for the therapist who writes them."""
 
-import uuid
-
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from bookings.models import Appointment
+from core.links import url_maker
 
 ORDER = 45
 SHOWN = 12
@@ -39,17 +37,10 @@ def record_panel(request, client) -> str:
     )
 
 
-def _url_maker(name: str, kwarg: str):
-    """Reverse ``name`` once; each row then swaps in its own uuid."""
-    marker = uuid.UUID(int=0)
-    pattern = reverse(name, kwargs={kwarg: marker})
-    return lambda value: pattern.replace(str(marker), str(value))
-
-
 def _link(sessions) -> None:
     """Each row's note link, words and dates, made here: per row in the template they were most of the panel's time."""
-    read, edit = _url_maker("notes:detail", "note_uuid"), _url_maker("notes:edit", "note_uuid")
-    start = _url_maker("notes:start", "appointment_uuid")
+    read, edit = url_maker("notes:detail", "note_uuid"), url_maker("notes:edit", "note_uuid")
+    start = url_maker("notes:start", "appointment_uuid")
     for s in sessions:
         local = timezone.localtime(s.start)
         s.day = f"{local.day} {local:%b %Y}"
