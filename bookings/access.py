@@ -11,15 +11,6 @@ def get_practice_public(slug: str) -> Practice:
     return get_object_or_404(Practice, slug=slug)
 
 
-def get_therapist_public(practice, staff_uuid) -> StaffMember:
-    try:
-        return (
-            StaffMember.objects.therapists().select_related("user", "practice").get(practice=practice, uuid=staff_uuid)
-        )
-    except (StaffMember.DoesNotExist, ValueError):
-        raise Http404 from None
-
-
 def get_appointment_for_client(client, appointment_uuid) -> Appointment:
     try:
         return Appointment.objects.with_people().get(uuid=appointment_uuid, client=client)

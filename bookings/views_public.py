@@ -166,8 +166,8 @@ def _chosen_therapists(everyone: list, choice: str):
         wanted = uuid.UUID(choice)
     except ValueError:
         raise Http404 from None
-    # The same answer as bookings.access.get_therapist_public followed by the "takes
-    # consultations" check, without a query: ``everyone`` is this practice's public list.
+    # Found in ``everyone``, this practice's public list, without a query: a therapist of another
+    # practice, or one who takes no consultations, is not there.
     chosen = next((t for t in everyone if t.uuid == wanted), None)
     if chosen is None:
         raise Http404
