@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import audit_change, audit_record
 from practice.models import Client, EmergencyAccess, Practice, StaffMember
 
 
@@ -77,12 +77,7 @@ def staff_profile_update(*, staff: StaffMember, name: str, bio: str, request=Non
         staff.user.save(update_fields=["name"])
         staff.bio = bio.strip()
         staff.save(update_fields=["bio"])
-        audit_record(
-            action=AuditEvent.Action.UPDATE,
-            object_type="practice.staffmember",
-            object_id=staff.uuid,
-            request=request,
-            actor=staff.user,
-            detail={"fields": ["name", "bio"]},
+        audit_change(
+            AuditEvent.Action.UPDATE, staff, actor=staff.user, client=None, request=request, fields=["name", "bio"]
         )
     return staff

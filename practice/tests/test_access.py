@@ -116,6 +116,10 @@ class ProfileTests(TendingTestCase):
         self.w.therapist.refresh_from_db()
         self.assertEqual((self.w.therapist.user.name, self.w.therapist.bio), ("Ana M.", "I work gently with anxiety."))
         self.assertTrue(AuditEvent.objects.filter(object_id=self.w.therapist.uuid, action="update").exists())
+        event = AuditEvent.objects.filter(object_id=self.w.therapist.uuid, action="update").latest("id")
+        # The fields changed are named; the words themselves never enter the log.
+        self.assertEqual((event.object_type, event.detail), ("practice.staffmember", {"fields": ["bio", "name"]}))
+        self.assertEqual(event.actor_id, self.w.therapist.user.uuid)
 
     def test_a_missing_name_is_explained_and_the_bio_kept(self):
         page = self.as_("therapist").post(reverse("practice:profile"), {"name": "", "bio": "Kept words"})
