@@ -58,6 +58,9 @@ class AuditVerifyCommandTests(TendingTestCase):
         self.assertIn(f"ids {events[2].id}", str(caught.exception))
 
 
+# The owner reads the log a few days after the events below: every request and row of these tests is
+# on that clock, so the dates the filters name stay the past whatever day the suite runs.
+@time_machine.travel(datetime.datetime(2026, 3, 10, 9, tzinfo=datetime.UTC), tick=False)
 class AuditPageTests(TendingTestCase):
     def _events(self):
         w = self.w

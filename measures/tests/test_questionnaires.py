@@ -139,15 +139,15 @@ class RhythmTests(TendingTestCase):
 
     def test_before_each_session_opens_a_few_days_before_the_next_session(self):
         start = NOW + dt.timedelta(days=5)
-        Appointment.objects.create(
-            practice=self.w.practice,
-            therapist=self.w.therapist,
-            client=self.w.client_a,
-            start=start,
-            end=start + dt.timedelta(minutes=50),
-            blocked_until=start + dt.timedelta(minutes=60),
-        )
         with time_machine.travel(NOW, tick=False):
+            Appointment.objects.create(
+                practice=self.w.practice,
+                therapist=self.w.therapist,
+                client=self.w.client_a,
+                start=start,
+                end=start + dt.timedelta(minutes=50),
+                blocked_until=start + dt.timedelta(minutes=60),
+            )
             measure_send(client=self.w.client_a, instrument="gad7", rhythm="before_session", sent_by=self.w.therapist)
             self.assertFalse(MeasureRequest.objects.pending().exists())
         with time_machine.travel(NOW + dt.timedelta(days=3), tick=False):

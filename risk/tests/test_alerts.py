@@ -117,15 +117,15 @@ class EscalationTests(TendingTestCase):
             with self.captureOnCommitCallbacks(execute=True):
                 self.assertEqual(risk_escalate_due(), 1)
                 self.assertEqual(risk_escalate_due(), 0)  # never twice
-        alert.refresh_from_db()
-        self.assertIsNotNone(alert.escalated_at)
-        self.assertEqual([m.to for m in mail.outbox], [["olive@willow.test"]])
-        self.assertEqual(actions_for(alert), ["create", "notify", "escalate", "notify"])
-        # The owner now sees it and may acknowledge it; a colleague still cannot.
-        url = reverse("risk:alert", kwargs={"alert_uuid": alert.uuid})
-        self.assertEqual(self.as_("owner").get(url).status_code, 200)
-        self.assertEqual(self.as_("colleague").get(url).status_code, 404)
-        self.assertContains(self.as_("owner").get(reverse("risk:list")), "Cara")
+            alert.refresh_from_db()
+            self.assertIsNotNone(alert.escalated_at)
+            self.assertEqual([m.to for m in mail.outbox], [["olive@willow.test"]])
+            self.assertEqual(actions_for(alert), ["create", "notify", "escalate", "notify"])
+            # The owner now sees it and may acknowledge it; a colleague still cannot.
+            url = reverse("risk:alert", kwargs={"alert_uuid": alert.uuid})
+            self.assertEqual(self.as_("owner").get(url).status_code, 200)
+            self.assertEqual(self.as_("colleague").get(url).status_code, 404)
+            self.assertContains(self.as_("owner").get(reverse("risk:list")), "Cara")
 
     def test_an_acknowledged_alert_is_never_escalated(self):
         with time_machine.travel(WEDNESDAY, tick=False):

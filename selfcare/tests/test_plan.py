@@ -96,6 +96,9 @@ class PlanTests(TendingTestCase):
             http.get(reverse("selfcare:plan"))
 
 
+# Thursday 26 November 2026, noon in London: the client sets reminders up on this clock, and each test
+# moves it on to the evening (or the weekend) it needs, so no step of a test runs on the real date.
+@time_machine.travel(datetime.datetime(2026, 11, 26, 12, 0, tzinfo=datetime.UTC), tick=False)
 class ReminderTests(TendingTestCase):
     def switch_on(self, persona="client_a", **extra):
         data = {"is_on": "on", "time_of_day": "18:00", "days": "every_day", "message": "Cara, you deserve a rest."}
@@ -117,18 +120,18 @@ class ReminderTests(TendingTestCase):
         self.switch_on()
         with time_machine.travel(datetime.datetime(2026, 11, 26, 18, 5, tzinfo=datetime.UTC)):
             self.assertEqual(send_due_reminders.enqueue().return_value, 1)
-        self.assertEqual(len(mail.outbox), 1)
-        message = mail.outbox[0]
-        self.assertIn("Cara, you deserve a rest.", message.body)
-        self.assertEqual(message.to, ["cara@willow.test"])
-        stop = Reminder.objects.get().stop_token
-        self.assertIn(stop, message.extra_headers["List-Unsubscribe"])
-        self.assertEqual(message.extra_headers["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click")
-        for clinical in ("therap", "journal", "Ana", "anxiety", "risk"):
-            self.assertNotIn(clinical, message.body + message.subject)
-        response = self.client.get(reverse("selfcare:reminder_stop", kwargs={"token": stop}))
-        self.assertContains(response, "Reminders stopped")
-        self.assertFalse(Reminder.objects.get().is_on)
+            self.assertEqual(len(mail.outbox), 1)
+            message = mail.outbox[0]
+            self.assertIn("Cara, you deserve a rest.", message.body)
+            self.assertEqual(message.to, ["cara@willow.test"])
+            stop = Reminder.objects.get().stop_token
+            self.assertIn(stop, message.extra_headers["List-Unsubscribe"])
+            self.assertEqual(message.extra_headers["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click")
+            for clinical in ("therap", "journal", "Ana", "anxiety", "risk"):
+                self.assertNotIn(clinical, message.body + message.subject)
+            response = self.client.get(reverse("selfcare:reminder_stop", kwargs={"token": stop}))
+            self.assertContains(response, "Reminders stopped")
+            self.assertFalse(Reminder.objects.get().is_on)
 
     def test_one_click_unsubscribe_by_post_needs_no_sign_in_or_csrf(self):
         self.switch_on()
