@@ -8,7 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from measures.instruments import INSTRUMENTS
@@ -146,11 +146,6 @@ def test_scs_sf_band_edges_at_exactly_2_5_and_3_5_are_moderate(scored_sum, band)
     assert result["band"] == band
 
 
-# Busy CI machines generate slowly; the property, not the pace, is under test.
-RELAXED = settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
-
-
-@RELAXED
 @given(st.lists(st.integers(min_value=1, max_value=5), min_size=12, max_size=12))
 def test_scs_sf_total_is_the_mean_after_reversal(answers):
     reversed_items = {1, 4, 8, 9, 11, 12}
@@ -188,7 +183,6 @@ def reference_nhs_tt(phq_pre, gad_pre, phq_post, gad_post):
     return improved, deteriorated, case_pre and not case_post
 
 
-@RELAXED
 @given(*(st.integers(0, 27), st.integers(0, 21)) * 2)
 def test_nhs_tt_outcome_matches_the_rules_in_words(phq_pre, gad_pre, phq_post, gad_post):
     result = nhs_tt_outcome(phq_pre, gad_pre, phq_post, gad_post)

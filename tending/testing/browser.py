@@ -36,7 +36,11 @@ PHONE = {"width": 360, "height": 740}
 
 @pytest.fixture(scope="session")
 def _playwright_browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Waits, not deadlines: a busy CI core can take seconds to paint what an idle one shows at once.
+    # expect()'s own default (5 s) would make a correct page fail on a slow machine.
+    expect.set_options(timeout=15_000)
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is missing at {CHROMIUM}: bin/test installs it (apt-get install -y chromium)")
