@@ -3,7 +3,7 @@ import os
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-pytest_plugins = ["tending.testing.browser"]
+pytest_plugins = ["tending.testing.browser", "tending.testing.dates"]
 
 # Playwright's sync API runs an event loop in the test thread; Django's async-safety
 # guard would otherwise refuse the ORM calls the test makes around it.
