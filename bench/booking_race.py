@@ -131,7 +131,6 @@ def prepare(database_url: str | None, slots: int, workdir: Path) -> tuple[dict, 
         env["DATABASE_URL"] = database_url
     manage = [PYTHON, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--no-input", "-v0"], env=env, check=True, cwd=ROOT)
-    subprocess.run([*manage, "createcachetable"], env=env, check=True, cwd=ROOT)
     out = subprocess.run(
         [*manage, "shell", "-c", SETUP % {"slots": slots}],
         env=env,

@@ -46,7 +46,6 @@ def child(requests: int) -> dict:
     from django.utils import timezone
 
     call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
 
     from bookings.models import Appointment
     from checkins.models import CheckIn

@@ -98,7 +98,6 @@ class Server:
         # The Procfile's release step: apps land migrations after the data was made.
         subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=self.env, check=True)
         subprocess.run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=self.env, check=True)
-        subprocess.run([PYTHON, "manage.py", "createcachetable"], cwd=ROOT, env=self.env, check=True)
 
     def start(self, *, helpers: bool = True):
         if helpers and not self.helpers:

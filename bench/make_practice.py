@@ -122,7 +122,6 @@ def build(args, *, migrate: bool = True) -> dict:
 
     if migrate:
         call_command("migrate", verbosity=0, interactive=False)
-        call_command("createcachetable", verbosity=0)
     if Practice.objects.filter(slug__startswith="bench-").exists():
         raise SystemExit("This database already holds a synthetic practice; use --reset to start again.")
 

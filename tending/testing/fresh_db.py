@@ -81,7 +81,6 @@ def _sqlite_template() -> str:
         folder = tempfile.mkdtemp(prefix="tending-template-")
         atexit.register(shutil.rmtree, folder, True)
         manage(base_env(TENDING_VAR_DIR=folder), "migrate", "-v0")
-        manage(base_env(TENDING_VAR_DIR=folder), "createcachetable")
         _templates["sqlite"] = str(Path(folder) / "tending.sqlite3")
     return _templates["sqlite"]
 
@@ -93,7 +92,6 @@ def _pg_template() -> str:
         with _pg_admin() as admin:
             admin.execute(f'CREATE DATABASE "{name}"')
         manage(base_env(DATABASE_URL=f"{PG_SERVER}/{name}"), "migrate", "-v0")
-        manage(base_env(DATABASE_URL=f"{PG_SERVER}/{name}"), "createcachetable")
         _templates["postgresql"] = name
 
         def drop():

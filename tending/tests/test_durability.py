@@ -6,26 +6,20 @@ without warning; gunicorn starts again; every write that got a 2xx/3xx answer
 must be there, on SQLite (WAL, synchronous=FULL) and on PostgreSQL.
 """
 
-import http.cookiejar
 import json
 import os
-import re
 import signal
-import socket
-import subprocess
 import threading
 import time
 import urllib.error
-import urllib.parse
-import urllib.request
 
 import pytest
 
-from tending.testing.fresh_db import ROOT, fresh_database, manage
+from tending.testing.fresh_db import fresh_database, manage
+from tending.testing.servers import Browser, free_port, start_gunicorn
 
 pytestmark = [pytest.mark.slow]
 
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 EMAIL, PASSWORD = "durable@example.test", "a-long-durable-password"
 
 MAKE_CLIENT = f"""
@@ -46,74 +40,6 @@ print(json.dumps({{
     "checkin": [c.note for c in CheckIn.objects.filter(client=client)],
 }}))
 """
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(env, port):
-    process = subprocess.Popen(  # noqa: S603
-        [
-            GUNICORN,
-            "tending.wsgi",
-            "--no-control-socket",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:  # noqa: S310
-                if r.status == 200:
-                    return process
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.2)
-    os.killpg(process.pid, signal.SIGKILL)
-    raise AssertionError("gunicorn did not start")
-
-
-class Browser:
-    """Just enough of a browser: cookies, CSRF tokens from forms, no redirect following."""
-
-    def __init__(self, base):
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
-
-    def _token(self, path):
-        with self.opener.open(self.base + path, timeout=10) as response:
-            return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode()).group(1)
-
-    def post(self, path, data, token=None) -> int:
-        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token or self._token(path)}).encode()
-        request = urllib.request.Request(self.base + path, data=body, headers={"Referer": self.base + path})
-        try:
-            with self.opener.open(request, timeout=10) as response:
-                return response.status
-        except urllib.error.HTTPError as error:
-            return error.code
-
-    def sign_in(self):
-        status = self.post("/accounts/login/", {"login": EMAIL, "password": PASSWORD})
-        assert status == 302, f"sign-in answered {status}"
 
 
 def _stream(browser, acked, stop):
@@ -140,14 +66,14 @@ def _stream(browser, acked, stop):
 def test_every_acknowledged_write_survives_a_sigkill_of_the_server(engine, tmp_path):
     with fresh_database(engine, tmp_path) as env:
         manage(env, "shell", "-c", MAKE_CLIENT)
-        port = _free_port()
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = _start(env, port)
+        server = start_gunicorn(env, port)
         acked: list[tuple[str, str]] = []
         stop = threading.Event()
         try:
             browser = Browser(base)
-            browser.sign_in()
+            browser.sign_in(EMAIL, PASSWORD)
             writer = threading.Thread(target=_stream, args=(browser, acked, stop))
             writer.start()
             deadline = time.monotonic() + 60
@@ -166,10 +92,10 @@ def test_every_acknowledged_write_survives_a_sigkill_of_the_server(engine, tmp_p
         print(f"\n{engine}: {len(acked)} writes acknowledged before SIGKILL")  # read with pytest -s
 
         # It starts again on the same database and takes new writes.
-        server = _start(env, port)
+        server = start_gunicorn(env, port)
         try:
             again = Browser(base)
-            again.sign_in()
+            again.sign_in(EMAIL, PASSWORD)
             assert again.post("/journal/new/", {"prompt": "free", "body": "after-restart"}) == 302
         finally:
             os.killpg(server.pid, signal.SIGTERM)
