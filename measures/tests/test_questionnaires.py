@@ -21,6 +21,19 @@ from tending.testing.personas import TendingTestCase
 NOW = dt.datetime(2026, 11, 18, 10, 0, tzinfo=dt.UTC)
 
 
+def session_for(client, start, **fields) -> Appointment:
+    """A 50-minute session with its 10-minute buffer, for the client with their therapist."""
+    return Appointment.objects.create(
+        practice=client.practice,
+        therapist=client.therapist,
+        client=client,
+        start=start,
+        end=start + dt.timedelta(minutes=50),
+        blocked_until=start + dt.timedelta(minutes=60),
+        **fields,
+    )
+
+
 def answers(**items):
     """A PHQ-9 answer vector with the given items (1-based, e.g. i9=1) set."""
     vector = [0] * 9
@@ -140,14 +153,7 @@ class RhythmTests(TendingTestCase):
     def test_before_each_session_opens_a_few_days_before_the_next_session(self):
         start = NOW + dt.timedelta(days=5)
         with time_machine.travel(NOW, tick=False):
-            Appointment.objects.create(
-                practice=self.w.practice,
-                therapist=self.w.therapist,
-                client=self.w.client_a,
-                start=start,
-                end=start + dt.timedelta(minutes=50),
-                blocked_until=start + dt.timedelta(minutes=60),
-            )
+            session_for(self.w.client_a, start)
             measure_send(client=self.w.client_a, instrument="gad7", rhythm="before_session", sent_by=self.w.therapist)
             self.assertFalse(MeasureRequest.objects.pending().exists())
         with time_machine.travel(NOW + dt.timedelta(days=3), tick=False):
@@ -195,16 +201,7 @@ class SelectorTests(TendingTestCase):
         self.assertEqual(found, [self.w.client_a])
 
     def test_forms_returned_since_the_last_session(self):
-        session = NOW - dt.timedelta(days=7)
-        Appointment.objects.create(
-            practice=self.w.practice,
-            therapist=self.w.therapist,
-            client=self.w.client_a,
-            start=session,
-            end=session + dt.timedelta(minutes=50),
-            blocked_until=session + dt.timedelta(minutes=60),
-            status=Appointment.Status.COMPLETED,
-        )
+        session_for(self.w.client_a, NOW - dt.timedelta(days=7), status=Appointment.Status.COMPLETED)
         self.record(self.w.client_a, "who5", [2] * 5, 10)
         newer = self.record(self.w.client_a, "who5", [3] * 5, 3)
         only = self.record(self.w.client_b, "who5", [3] * 5, 20)

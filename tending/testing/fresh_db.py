@@ -53,6 +53,17 @@ def manage(env: dict, *args: str, timeout: float = 120, check: bool = True) -> s
     return result
 
 
+def make_client(env: dict, email: str, password: str) -> None:
+    """A client who can sign in with ``email`` and ``password``, in the database of ``env``."""
+    manage(
+        env,
+        "shell",
+        "-c",
+        "from tending.testing.factories import ClientFactory, UserFactory\n"
+        f"ClientFactory(user=UserFactory(email={email!r}, password={password!r}))",
+    )
+
+
 def _pg_connect():
     import psycopg
 

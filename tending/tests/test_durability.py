@@ -15,17 +15,12 @@ import urllib.error
 
 import pytest
 
-from tending.testing.fresh_db import fresh_database, manage
-from tending.testing.servers import Browser, free_port, start_gunicorn
+from tending.testing.fresh_db import fresh_database, make_client, manage
+from tending.testing.servers import Browser, free_port, start_gunicorn, stop
 
 pytestmark = [pytest.mark.slow]
 
 EMAIL, PASSWORD = "durable@example.test", "a-long-durable-password"
-
-MAKE_CLIENT = f"""
-from tending.testing.factories import ClientFactory, UserFactory
-ClientFactory(user=UserFactory(email={EMAIL!r}, password={PASSWORD!r}))
-"""
 
 READ_BACK = f"""
 import json
@@ -42,11 +37,11 @@ print(json.dumps({{
 """
 
 
-def _stream(browser, acked, stop):
+def _stream(browser, acked, done):
     """Writes until stopped or the server dies; records each write the server acknowledged."""
     n = 0
     tokens = {}
-    while not stop.is_set():
+    while not done.is_set():
         kind, path, data = [
             ("journal", "/journal/new/", {"prompt": "free", "body": f"durable-{n}"}),
             ("plan", "/safety-plan/edit/", {"warning_signs": f"durable-{n}"}),
@@ -65,16 +60,16 @@ def _stream(browser, acked, stop):
 @pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
 def test_every_acknowledged_write_survives_a_sigkill_of_the_server(engine, tmp_path):
     with fresh_database(engine, tmp_path) as env:
-        manage(env, "shell", "-c", MAKE_CLIENT)
+        make_client(env, EMAIL, PASSWORD)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = start_gunicorn(env, port)
         acked: list[tuple[str, str]] = []
-        stop = threading.Event()
+        done = threading.Event()
         try:
             browser = Browser(base)
             browser.sign_in(EMAIL, PASSWORD)
-            writer = threading.Thread(target=_stream, args=(browser, acked, stop))
+            writer = threading.Thread(target=_stream, args=(browser, acked, done))
             writer.start()
             deadline = time.monotonic() + 60
             while len(acked) < 30 and time.monotonic() < deadline:
@@ -83,9 +78,9 @@ def test_every_acknowledged_write_survives_a_sigkill_of_the_server(engine, tmp_p
             os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=10)
             writer.join(timeout=20)
-            stop.set()
+            done.set()
         finally:
-            stop.set()
+            done.set()
             if server.poll() is None:
                 os.killpg(server.pid, signal.SIGKILL)
         assert len(acked) >= 30, f"only {len(acked)} writes were acknowledged before the kill"
@@ -98,8 +93,7 @@ def test_every_acknowledged_write_survives_a_sigkill_of_the_server(engine, tmp_p
             again.sign_in(EMAIL, PASSWORD)
             assert again.post("/journal/new/", {"prompt": "free", "body": "after-restart"}) == 302
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=20)
+            stop(server)
 
         stored = json.loads(manage(env, "shell", "-c", READ_BACK).stdout.strip().splitlines()[-1])
         for kind in ("journal", "plan"):

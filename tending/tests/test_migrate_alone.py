@@ -9,14 +9,10 @@ sign-in with a 500; the table now comes with the migrations (core 0002).
 import pytest
 from django.db import connection
 
-from tending.testing.fresh_db import fresh_database, manage
+from tending.testing.fresh_db import fresh_database, make_client
 from tending.testing.servers import Browser, free_port, start_gunicorn, stop
 
 EMAIL, PASSWORD = "migrated@example.test", "a-long-migrated-password"
-MAKE_CLIENT = f"""
-from tending.testing.factories import ClientFactory, UserFactory
-ClientFactory(user=UserFactory(email={EMAIL!r}, password={PASSWORD!r}))
-"""
 
 
 @pytest.mark.django_db
@@ -28,7 +24,7 @@ def test_the_migrations_make_the_shared_cache_table():
 @pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
 def test_a_database_made_by_migrate_alone_signs_in_and_both_servers_count_the_same_failures(engine, tmp_path):
     with fresh_database(engine, tmp_path) as env:  # migrate and nothing else
-        manage(env, "shell", "-c", MAKE_CLIENT)
+        make_client(env, EMAIL, PASSWORD)
         ports = [free_port(), free_port()]
         servers = [start_gunicorn(env, port, workers=1) for port in ports]
         try:
