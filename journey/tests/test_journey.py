@@ -9,6 +9,7 @@ from checkins.models import CheckIn
 from journey.selectors import build_journey
 from measures.models import MeasureResponse
 from measures.scoring import score
+from tending.testing.factories import session_for
 from tending.testing.personas import TendingTestCase
 
 NOW = dt.datetime(2026, 11, 18, 12, 0, tzinfo=dt.UTC)
@@ -61,15 +62,7 @@ def history(client, days: int, *, start_phq=14, end_phq=4, session_hour=10):
     MeasureResponse.objects.bulk_create(responses)
     for i in range(0, days, 7):
         start = (NOW - dt.timedelta(days=i)).replace(hour=session_hour)
-        Appointment.objects.create(
-            practice=client.practice,
-            therapist=client.therapist,
-            client=client,
-            start=start,
-            end=start + dt.timedelta(minutes=50),
-            blocked_until=start + dt.timedelta(minutes=60),
-            status=Appointment.Status.COMPLETED,
-        )
+        session_for(client, start, status=Appointment.Status.COMPLETED)
 
 
 class JourneyTests(TendingTestCase):

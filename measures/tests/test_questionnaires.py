@@ -16,22 +16,10 @@ from measures.selectors import (
 )
 from measures.services import measure_request_open, measure_requests_open_due, measure_response_record, measure_send
 from risk.models import RiskAlert
+from tending.testing.factories import session_for
 from tending.testing.personas import TendingTestCase
 
 NOW = dt.datetime(2026, 11, 18, 10, 0, tzinfo=dt.UTC)
-
-
-def session_for(client, start, **fields) -> Appointment:
-    """A 50-minute session with its 10-minute buffer, for the client with their therapist."""
-    return Appointment.objects.create(
-        practice=client.practice,
-        therapist=client.therapist,
-        client=client,
-        start=start,
-        end=start + dt.timedelta(minutes=50),
-        blocked_until=start + dt.timedelta(minutes=60),
-        **fields,
-    )
 
 
 def answers(**items):

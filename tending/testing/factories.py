@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 
 from accounts.models import User
+from bookings.models import Appointment
 from practice.models import Client, Practice, StaffMember
 
 PASSWORD = "a-long-test-password"
@@ -51,3 +54,16 @@ class ClientFactory(factory.django.DjangoModelFactory):
     practice = factory.SelfAttribute("therapist.practice")
     therapist = factory.SubFactory(StaffFactory)
     user = factory.SubFactory(UserFactory)
+
+
+def session_for(client, start, **fields) -> Appointment:
+    """A 50-minute session with its 10-minute buffer, for the client with their own therapist."""
+    return Appointment.objects.create(
+        practice=client.practice,
+        therapist=client.therapist,
+        client=client,
+        start=start,
+        end=start + timedelta(minutes=50),
+        blocked_until=start + timedelta(minutes=60),
+        **fields,
+    )
