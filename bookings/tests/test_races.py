@@ -5,16 +5,15 @@ slot ends with exactly one booking, every loser gets SlotTaken (never a 500-wort
 error), and nothing is duplicated.
 """
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 
 from bookings.models import Appointment, Consultation, Kind
 from bookings.services import SlotTaken, consultation_book, session_book
 from bookings.slots import free_slots
 from bookings.tests.helpers import open_every_day
+from tending.testing.concurrency import race as run_together
 from tending.testing.factories import ClientFactory, PracticeFactory, StaffFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -22,31 +21,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 def race(jobs):
     """Run each job in its own thread, released together; return (results, errors)."""
-    barrier = threading.Barrier(len(jobs))
-    results, errors = [], []
-    lock = threading.Lock()
-
-    def run(job):
-        try:
-            barrier.wait()
-            outcome = job()
-            with lock:
-                results.append(outcome)
-        except SlotTaken as taken:
-            with lock:
-                results.append(taken)
-        except Exception as error:  # noqa: BLE001 - the test reports any other failure
-            with lock:
-                errors.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors
+    return run_together(jobs, expected=(SlotTaken,))
 
 
 @pytest.fixture
