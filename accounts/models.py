@@ -1,7 +1,9 @@
 import uuid
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -53,9 +55,38 @@ class User(AbstractBaseUser, PermissionsMixin):
         return (self.name or self.email).split(" ")[0]
 
 
+# How long an expired invitation stays on the "Invitations waiting" list, ready to be resent.
+RECENTLY_EXPIRED = timedelta(days=30)
+
+
 class InvitationQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+    def open(self):
+        """Neither accepted nor withdrawn, whether or not the link has expired."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+    def waiting(self):
+        """What a practice is still waiting on: pending, or expired recently enough to resend."""
+        return self.open().filter(expires_at__gt=timezone.now() - RECENTLY_EXPIRED)
+
+    def managed_by(self, staff):
+        """The invitations ``staff`` may resend or cancel: all of the practice's for an owner,
+        and for a therapist the client invitations they sent or that are for their own caseload."""
+        mine = self.filter(practice=staff.practice)
+        if staff.is_owner:
+            return mine
+        if staff.is_therapist:
+            return mine.filter(Q(therapist=staff) | Q(invited_by=staff), role=Invitation.Role.CLIENT)
+        return mine.none()
+
+    def with_people(self):
+        return self.select_related("practice", "invited_by__user", "therapist__user")
+
+    def waiting_for(self, staff):
+        """The "Invitations waiting" list for ``staff``, newest first."""
+        return self.waiting().managed_by(staff).with_people().order_by("-created_at")
 
 
 class Invitation(models.Model):
@@ -83,7 +114,10 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # Set whenever the link stops working before use: replaced by a newer invitation, or cancelled.
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Set (with revoked_at) only when the practice withdrew it, so the link can say so.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()
 
@@ -93,3 +127,7 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

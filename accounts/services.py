@@ -49,8 +49,9 @@ def invitation_create(
         raise ValueError("A client invitation needs a therapist")
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
-        # A new invitation replaces any earlier one to the same address, so only the newest link works.
-        Invitation.objects.pending().filter(practice=invited_by.practice, email=email).update(revoked_at=timezone.now())
+        # A new invitation replaces any earlier one to the same address, so only the newest link works
+        # (expired ones too: they would otherwise linger on the "Invitations waiting" list).
+        Invitation.objects.open().filter(practice=invited_by.practice, email=email).update(revoked_at=timezone.now())
         invitation = Invitation.objects.create(
             practice=invited_by.practice,
             email=email,
@@ -105,6 +106,10 @@ def invitation_for_token(token: str) -> Invitation:
             "This invitation has already been used to set up an account. You can sign in with your email "
             "address, or reset your password if you've forgotten it."
         )
+    if invitation.cancelled_at is not None:
+        raise InvitationError(
+            "This invitation was withdrawn by the practice. If you think this is a mistake, please contact them."
+        )
     if invitation.revoked_at is not None:
         raise InvitationError(
             "This invitation was replaced by a newer one. Please use the most recent email, "
@@ -122,11 +127,13 @@ def invitation_accept(*, token: str, name: str, password: str) -> User:
     """Create the account behind an invitation. Single use, even when two tabs submit at once."""
     with transaction.atomic():
         invitation = invitation_for_token(token)
-        # Claim the invitation first: the conditional update succeeds for exactly one request.
-        claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+        # Claim the invitation first: the conditional update succeeds for exactly one request, and
+        # never for a link that was resent or cancelled while this request was on its way.
+        claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True).update(
             accepted_at=timezone.now()
         )
         if not claimed:
+            invitation_for_token(token)  # says why, when it was withdrawn or replaced meanwhile
             raise InvitationError("This invitation has already been used to set up an account. You can sign in.")
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise InvitationError(
@@ -151,3 +158,74 @@ def invitation_accept(*, token: str, name: str, password: str) -> User:
             detail={"role": invitation.role, "invitation": str(invitation.uuid)},
         )
     return user
+
+
+def _locked_open_invitation(invitation: Invitation, by: StaffMember, *, doing: str) -> Invitation:
+    """The invitation as it is now, locked until commit; InvitationError when it can no longer be ``doing``."""
+    if invitation.practice_id != by.practice_id:
+        raise ValueError("Staff manage only their own practice's invitations")  # views use accounts.access
+    current = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if current.accepted_at is not None:
+        raise InvitationError(
+            f"{current.email} has already accepted this invitation and has an account, so there is nothing to {doing}."
+        )
+    if current.cancelled_at is not None and doing == "resend":
+        raise InvitationError(
+            f"The invitation to {current.email} was cancelled. If you would like them to join, "
+            "please send them a new invitation."
+        )
+    if current.revoked_at is not None and current.cancelled_at is None:
+        raise InvitationError(
+            f"A newer invitation to {current.email} has been sent since. Please {doing} that one instead."
+        )
+    return current
+
+
+def invitation_resend(*, invitation: Invitation, by: StaffMember, request=None) -> tuple[Invitation, str]:
+    """Email a fresh link for the same person, role and therapist; the old link stops working.
+
+    The fresh link is a new invitation (``invitation_create`` revokes the old row), sent in ``by``'s
+    name because they are the one sending it. Returns the new invitation and its raw token.
+    """
+    with transaction.atomic():
+        current = _locked_open_invitation(invitation, by, doing="resend")
+        fresh, token = invitation_create(
+            invited_by=by,
+            email=current.email,
+            role=current.role,
+            name=current.name,
+            therapist=current.therapist,
+            request=request,
+        )
+        audit_record(
+            action=AuditEvent.Action.UPDATE,
+            object_type="accounts.invitation",
+            object_id=current.uuid,
+            request=request,
+            actor=by.user,
+            practice=current.practice,
+            detail={"fields": ["revoked_at"], "resent_as": str(fresh.uuid)},
+        )
+    return fresh, token
+
+
+def invitation_cancel(*, invitation: Invitation, by: StaffMember, request=None) -> Invitation:
+    """Withdraw an invitation so its link stops working. Cancelling one already cancelled changes nothing."""
+    with transaction.atomic():
+        current = _locked_open_invitation(invitation, by, doing="cancel")
+        if current.cancelled_at is not None:
+            return current
+        now = timezone.now()
+        current.revoked_at = now
+        current.cancelled_at = now
+        current.save(update_fields=["revoked_at", "cancelled_at"])
+        audit_record(
+            action=AuditEvent.Action.UPDATE,
+            object_type="accounts.invitation",
+            object_id=current.uuid,
+            request=request,
+            actor=by.user,
+            practice=current.practice,
+            detail={"fields": ["revoked_at", "cancelled_at"]},
+        )
+    return current

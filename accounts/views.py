@@ -2,11 +2,18 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
+from accounts import services
+from accounts.access import get_invitation_for_staff
 from accounts.forms import AcceptInvitationForm
+from accounts.models import Invitation
 from accounts.services import InvitationError, invitation_accept, invitation_for_token
+from practice.access import staff_required
 
 
 @never_cache
@@ -36,3 +43,57 @@ def settings_page(request):
     from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 
     return render(request, "accounts/settings.html", {"mfa_enabled": get_mfa_adapter().is_mfa_enabled(request.user)})
+
+
+# --- Invitations waiting (staff) ----------------------------------------------
+
+
+def _next_url(request) -> str:
+    """Where to go back to: the page the button was on, if it is one of ours, else the list."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return url
+    return reverse("accounts:invitations")
+
+
+@staff_required
+def invitations(request):
+    waiting = Invitation.objects.waiting_for(request.staff)
+    return render(request, "accounts/invitations.html", {"invitations": waiting})
+
+
+@staff_required
+@require_POST
+def invitation_resend(request, invitation_uuid):
+    invitation = get_invitation_for_staff(request.user, invitation_uuid)
+    try:
+        services.invitation_resend(invitation=invitation, by=request.staff, request=request)
+    except InvitationError as error:
+        messages.info(request, error.message)
+    else:
+        messages.success(
+            request, f"We've emailed a fresh invitation to {invitation.email}. The earlier link no longer works."
+        )
+    return redirect(_next_url(request))
+
+
+@staff_required
+def invitation_cancel(request, invitation_uuid):
+    """A small page that asks first, so nobody withdraws an invitation by a slip of the finger."""
+    invitation = get_invitation_for_staff(request.user, invitation_uuid)
+    if request.method == "POST":
+        try:
+            services.invitation_cancel(invitation=invitation, by=request.staff, request=request)
+        except InvitationError as error:
+            messages.info(request, error.message)
+        else:
+            messages.success(
+                request, f"The invitation to {invitation.email} is cancelled, and its link no longer works."
+            )
+        return redirect(_next_url(request))
+    if invitation.cancelled_at is not None:
+        messages.info(request, f"The invitation to {invitation.email} is already cancelled.")
+        return redirect(_next_url(request))
+    return render(
+        request, "accounts/invitation_cancel.html", {"invitation": invitation, "next_url": _next_url(request)}
+    )

@@ -27,19 +27,27 @@ THERAPIST_OF_CLIENT = "therapist_of_client"  # client A's record, for A's therap
 STAFF = "staff"  # any therapist or owner
 OWNER = "owner"  # the owner's pages (Zed is the owner of another practice)
 OWNER_OF_CLIENT = "owner_of_client"  # an owner managing client A (no clinical content)
+OWNER_OF_STAFF = "owner_of_staff"  # an owner managing Ana (time away, leaving, coming back)
 AUTH = "auth"  # allauth's own pages: checked only for "never a 5xx"
 
+# The care personas (tending.testing.personas.add_care_personas) are therapists of Willow too:
+# "former" handed client A over to Ana, "cover" covers for Ana while she is away. Neither may
+# open anything of client A's (the cover sees the alerts sent to them: routes say so with
+# ``expect``). "deactivated" left the practice: signed out, so treated as anonymous.
+_WILLOW_THERAPISTS = {"therapist", "colleague", "former", "cover"}
 _ALLOWED = {
-    PUBLIC: {"anonymous", "client_a", "client_b", "therapist", "colleague", "outsider", "owner"},
-    SIGNED_IN: {"client_a", "client_b", "therapist", "colleague", "outsider", "owner"},
+    PUBLIC: {"anonymous", "client_a", "client_b", "outsider", "owner"} | _WILLOW_THERAPISTS,
+    SIGNED_IN: {"client_a", "client_b", "outsider", "owner"} | _WILLOW_THERAPISTS,
     CLIENT: {"client_a", "client_b"},
     CLIENT_OBJECT: {"client_a"},
-    THERAPIST: {"therapist", "colleague", "outsider"},
+    THERAPIST: {"outsider"} | _WILLOW_THERAPISTS,
     THERAPIST_OF_CLIENT: {"therapist"},
-    STAFF: {"therapist", "colleague", "outsider", "owner"},
+    STAFF: {"outsider", "owner"} | _WILLOW_THERAPISTS,
     OWNER: {"owner", "outsider"},
     OWNER_OF_CLIENT: {"owner"},
+    OWNER_OF_STAFF: {"owner"},
 }
+SIGNED_OUT = {"deactivated"}
 
 
 @dataclass(frozen=True)
@@ -65,9 +73,14 @@ class Route:
     not_a_page: bool = False
 
     def allowed(self) -> set[str]:
-        return _ALLOWED.get(self.kind, set())
+        """Who may use the route: its kind's personas, and any ``expect`` lets in."""
+        granted = {persona for persona, status in self.expect.items() if status == self.ok_status}
+        base = _ALLOWED.get(self.kind, set())
+        return base | granted | (SIGNED_OUT if ANON in base else set())
 
     def expected(self, persona: str) -> int | str:
+        if persona in SIGNED_OUT:
+            persona = ANON
         if persona in self.expect:
             return self.expect[persona]
         if persona in self.allowed():
