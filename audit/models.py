@@ -36,6 +36,9 @@ class AuditEvent(models.Model):
         ESCALATE = "escalate", "Escalated"
         NOTIFY = "notify", "Notified"
         SIGN = "sign", "Signed"
+        HANDOVER = "handover", "Care handed over"
+        DEACTIVATE = "deactivate", "Deactivated"
+        REACTIVATE = "reactivate", "Reactivated"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     practice_id = models.UUIDField(null=True, blank=True, db_index=True)

@@ -107,6 +107,7 @@ def build():
                     appointment=a,
                     client=client,
                     author=ana,
+                    holder=ana,
                     mind="Spoke about the week, worry at work and a kinder moment at home. " * 3,
                     body="Tight shoulders, sleeping better.",
                     causes_work="The inner critic showed up around a small mistake.",

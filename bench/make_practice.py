@@ -565,6 +565,7 @@ def history(writer, rng, practice, owner, therapists, clients, spans, slots, tod
                 appointment=appointment,
                 client=client,
                 author_id=appointment.therapist_id,
+                holder_id=appointment.therapist_id,
                 revision=3,
                 created_at=appointment.end,
                 saved_at=appointment.end + timedelta(minutes=40),

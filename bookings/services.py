@@ -518,6 +518,43 @@ def feed_token_revoke(*, therapist) -> None:
     rules.save(update_fields=["feed_token"])
 
 
+def sessions_hand_over(*, client, from_therapist, to_therapist, move: bool) -> tuple[list, list]:
+    """A client's future appointments with ``from_therapist`` after their care moves (care/services.py).
+
+    With ``move`` each keeps its time with the new therapist where they are free then (the database's
+    overlap rule decides); any that cannot move, and all of them without ``move``, are cancelled. The
+    client gets the usual email with an updated calendar file for each. Returns (moved, cancelled).
+    """
+    moved, cancelled = [], []
+    upcoming = Appointment.objects.for_client(client).active().upcoming().filter(therapist=from_therapist)
+    for appointment in upcoming.select_related("practice", "client__user").order_by("start"):
+        if move:
+            try:
+                with transaction.atomic():
+                    Appointment.objects.filter(pk=appointment.pk).update(
+                        therapist=to_therapist, sequence=appointment.sequence + 1, updated_at=timezone.now()
+                    )
+            except (IntegrityError, OperationalError) as error:
+                if not _refused(error):
+                    raise
+            else:
+                appointment.refresh_from_db()
+                _notify_change(appointment, "new_therapist")
+                moved.append(appointment)
+                continue
+        cancelled.append(appointment_cancel(appointment=appointment, by="practice"))
+    return moved, cancelled
+
+
+def consultations_of_leaving_therapist(*, therapist) -> list:
+    """Cancel the future consultations a therapist who is leaving still has; each visitor is told and
+    can book again with someone else from the practice's page."""
+    upcoming = Appointment.objects.for_therapist(therapist).active().upcoming().consultations()
+    return [
+        appointment_cancel(appointment=a, by="practice") for a in upcoming.select_related("practice", "consultation")
+    ]
+
+
 def care_status_change(*, client, status: str, since, staff, request=None):
     """Set a client's care to active, paused or ended from ``since``, keeping the dated history.
 

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 
+from django.db.models import F
 from django.utils import timezone
 
 from bookings.models import Appointment, Availability, DayOff, Kind, WorkingHours
+from practice.models import AwayPeriod
 
 # No appointment blocks a therapist's time for longer than this (session 180 + break 120 minutes at most).
 LONGEST_BLOCK = timedelta(hours=12)
@@ -173,11 +175,20 @@ def free_slots_by_therapist(
 
     lowest = min(plan.first_day for plan in plans.values())
     highest = max(plan.last_day for plan in plans.values())
-    off = set(
-        DayOff.objects.filter(therapist_id__in=plans, date__gte=lowest, date__lte=highest).values_list(
-            "therapist_id", "date"
-        )
-    )
+    # Days off and time away (practice.models.AwayPeriod), in one query: a span of days each.
+    day_off = DayOff.objects.filter(therapist_id__in=plans, date__gte=lowest, date__lte=highest)
+    away = AwayPeriod.objects.filter(staff_id__in=plans, starts_on__lte=highest, ends_on__gte=lowest)
+    off = set()
+    for therapist_id, first, last in (
+        day_off.order_by()
+        .annotate(last=F("date"))
+        .values_list("therapist_id", "date", "last")
+        .union(away.order_by().values_list("staff_id", "starts_on", "ends_on"), all=True)
+    ):
+        day = max(first, lowest)
+        while day <= min(last, highest):
+            off.add((therapist_id, day))
+            day += timedelta(days=1)
     # Booked time that can meet any candidate: a day either side of the days searched
     # (local days are not UTC days), and a candidate's whole block past its start.
     window_start = min(

@@ -14,7 +14,6 @@ from caseload.selectors import caseload_for
 from core.panels import render_panels
 from formulation.models import Insight
 from practice.access import get_client_for_clinician, staff_required, therapist_required
-from practice.forms import StaffAwayForm
 from practice.models import Client
 
 PAGE_SIZE = 50
@@ -41,7 +40,6 @@ def home(request):
             "staff": staff,
             "caseload": caseload,
             "panels": render_panels("THERAPIST_HOME", request, staff),
-            "away_form": StaffAwayForm(initial={"is_away": staff.is_away}),
         },
     )
 

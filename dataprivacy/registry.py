@@ -74,6 +74,7 @@ RULES = [
         fields=("uuid", "name", "email", "phone", "note", "time_zone", "created_at"),
     ),
     Rule("bookings.carechange", EXPORT_AND_KEEP, "client", "care_history", fields=("status", "since")),
+    Rule("care.handover", EXPORT_AND_KEEP, "client", "therapist_changes", fields=("at",)),
     Rule("bookings.nudgesent", EXPORT_AND_DELETE, "client", "booking_nudges"),
     Rule("onboarding.acceptance", EXPORT_AND_DELETE, "client", "agreements_accepted"),
     Rule("onboarding.intake", EXPORT_AND_DELETE, "client", "intake"),

@@ -30,12 +30,13 @@ def get_custom_practice_for_author(staff, practice_uuid) -> CustomPractice:
 
 
 def get_recommendation_for_therapist(staff, recommendation_uuid) -> Recommendation:
-    """A recommendation the therapist made to one of their own current clients."""
+    """A recommendation made to one of the therapist's current clients (by them, or by whoever had the
+    client in their care before)."""
     try:
         return (
             Recommendation.objects.active()
             .select_related("client")
-            .get(uuid=recommendation_uuid, therapist=staff, client__therapist=staff)
+            .get(uuid=recommendation_uuid, client__therapist=staff)
         )
     except (Recommendation.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None

@@ -17,8 +17,14 @@ class CustomPracticeQuerySet(models.QuerySet):
         return self.filter(is_archived=False)
 
     def for_client(self, client):
-        """The practices the client's own therapist wrote for their clients."""
-        return self.live().filter(author_id=client.therapist_id).select_related("author__user")
+        """The practices the client's own therapist wrote for their clients, and any the client was
+        given or used before: a practice that helped stays theirs when their care moves to a colleague."""
+        theirs = (
+            Q(author_id=client.therapist_id)
+            | Q(pk__in=Recommendation.objects.filter(client=client, custom__isnull=False).values("custom_id"))
+            | Q(pk__in=PracticeLog.objects.filter(client=client, custom__isnull=False).values("custom_id"))
+        )
+        return self.live().filter(theirs).select_related("author__user")
 
     def by_author(self, staff):
         return self.filter(author=staff)

@@ -69,6 +69,9 @@ class SessionNoteQuerySet(models.QuerySet):
     def by_author(self, staff):
         return self.filter(author=staff)
 
+    def held_by(self, staff):
+        return self.filter(holder=staff)
+
     def for_client(self, client):
         return self.filter(client=client)
 
@@ -87,6 +90,9 @@ class SessionNote(models.Model):
     appointment = models.OneToOneField(Appointment, on_delete=models.PROTECT, related_name="note")
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="session_notes")
     author = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="session_notes")
+    # Who keeps the note now: its author, or the therapist who took the client over when the
+    # handover sent the notes with the client (read-only for them; care/services.py).
+    holder = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="held_notes")
     mind = EncryptedTextField(blank=True, default="")
     body = EncryptedTextField(blank=True, default="")
     soul = EncryptedTextField(blank=True, default="")
@@ -106,7 +112,7 @@ class SessionNote(models.Model):
 
     class Meta:
         ordering = ["-appointment__start"]
-        indexes = [models.Index(fields=["author", "client"])]
+        indexes = [models.Index(fields=["author", "client"]), models.Index(fields=["holder", "client"])]
 
     def __str__(self):
         return f"Session note {self.uuid}"

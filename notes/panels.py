@@ -1,11 +1,13 @@
 """Sessions and their notes on a client's page, for the therapist who writes them."""
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from bookings.models import Appointment
 from core.links import url_maker
+from notes.models import SessionNote
+from practice.models import Client
 
 ORDER = 45
 SHOWN = 12
@@ -19,8 +21,9 @@ def record_panel(request, client) -> str:
         Appointment.objects.for_client(client)
         .sessions()
         .active()
-        .filter(therapist=staff, start__lte=timezone.now())
-        .annotate(note_uuid=F("note__uuid"), note_signed_at=F("note__signed_at"))
+        # Their own sessions, and earlier ones whose notes came to them with the client.
+        .filter(Q(therapist=staff) | Q(note__holder=staff), start__lte=timezone.now())
+        .annotate(note_uuid=F("note__uuid"), note_signed_at=F("note__signed_at"), note_author=F("note__author_id"))
         .order_by("-start")[:SHOWN]
     )
     upcoming = (
@@ -31,13 +34,13 @@ def record_panel(request, client) -> str:
         .order_by("start")
         .first()
     )
-    _link(sessions)
+    _link(sessions, staff)
     return render_to_string(
         "notes/panel_record.html", {"client": client, "sessions": sessions, "upcoming": upcoming}, request=request
     )
 
 
-def _link(sessions) -> None:
+def _link(sessions, staff) -> None:
     """Each row's note link, words and dates, made here: per row in the template they were most of the panel's time."""
     read, edit = url_maker("notes:detail", "note_uuid"), url_maker("notes:edit", "note_uuid")
     start = url_maker("notes:start", "appointment_uuid")
@@ -45,7 +48,10 @@ def _link(sessions) -> None:
         local = timezone.localtime(s.start)
         s.day = f"{local.day} {local:%b %Y}"
         s.when = f"{s.day}, {local:%H:%M}"
-        if s.note_signed_at:
+        if s.note_uuid and s.note_author != staff.id:
+            s.note_url, s.note_for = read(s.note_uuid), "of"
+            s.note_action = "Read the note from earlier care" if s.note_signed_at else "Read the unsigned draft"
+        elif s.note_signed_at:
             s.note_url, s.note_action, s.note_for = read(s.note_uuid), "Read the signed note", "of"
         elif s.note_uuid:
             s.note_url, s.note_action, s.note_for = edit(s.note_uuid), "Keep writing the draft", "of"
@@ -53,4 +59,19 @@ def _link(sessions) -> None:
             s.note_url, s.note_action, s.note_for = start(s.uuid), "Write a note", "for"
 
 
+def kept_notes_panel(request, staff) -> str:
+    """Former clients whose notes this therapist kept when their care moved to a colleague."""
+    kept = SessionNote.objects.held_by(staff).exclude(client__therapist=staff).values("client_id")
+    clients = list(
+        Client.objects.filter(pk__in=kept)
+        .exclude(erasure__completed_at__isnull=False)
+        .select_related("user")
+        .order_by("user__name")[:50]
+    )
+    if not clients:
+        return ""
+    return render_to_string("notes/panel_kept.html", {"clients": clients}, request=request)
+
+
 CLIENT_RECORD = [record_panel]
+THERAPIST_HOME = [kept_notes_panel]

@@ -33,7 +33,7 @@ def note_start(*, appointment, author, template: NoteTemplate | None = None, req
     try:
         with transaction.atomic():
             note = SessionNote.objects.create(
-                appointment=appointment, client=appointment.client, author=author, **starting
+                appointment=appointment, client=appointment.client, author=author, holder=author, **starting
             )
             _audit(AuditEvent.Action.CREATE, note, by=author, request=request, client=note.client)
     except IntegrityError:
@@ -88,6 +88,20 @@ def note_amend(*, note, by, section: str, text: str, reason: str = "", request=N
     amendment = Amendment.objects.create(note=note, section=section, text=text, reason=reason, author=by)
     _audit(AuditEvent.Action.UPDATE, note, by=by, request=request, client=note.client, fields=("amendment",))
     return amendment
+
+
+def notes_hand_over(*, client, from_therapist, to_therapist, notes_go: bool) -> int:
+    """After a handover, who keeps ``client``'s notes (care/services.py).
+
+    With ``notes_go`` every note the former therapist kept goes to the new one, read-only for them.
+    Otherwise the former therapist keeps the notes they wrote, and only those: notes that came to
+    them with the client from someone earlier go on to the new therapist.
+    """
+    kept = SessionNote.objects.for_client(client).held_by(from_therapist)
+    if not notes_go:
+        kept = kept.exclude(author=from_therapist)
+    # A column-only update: a draft being saved at the same moment keeps its text (notes/tests).
+    return kept.update(holder=to_therapist)
 
 
 @transaction.atomic

@@ -8,13 +8,15 @@ from audit.services import audit_read
 from notes import services
 from notes.access import (
     get_appointment_for_note,
+    get_client_for_notes,
     get_note_for_author,
     get_note_for_reader,
+    get_note_written_by,
     get_template_for_therapist,
 )
 from notes.forms import AmendmentForm, NoteForm, StartForm, TemplateForm
 from notes.models import SECTION_NAMES, SECTIONS, NoteTemplate, SessionNote
-from practice.access import get_client_for_clinician, staff_required, therapist_required
+from practice.access import has_emergency_access, staff_required, therapist_required
 
 NOTES_PER_PAGE = 25
 
@@ -35,9 +37,24 @@ def start(request, appointment_uuid):
     return render(request, "notes/start.html", {"appointment": appointment, "form": form})
 
 
+def _moved_away(request, note_uuid):
+    """The author saves after the client's care (and this note) moved to a colleague: nothing typed is
+    lost, it is shown back to copy, but the note no longer changes here."""
+    note = get_note_written_by(request.user, note_uuid)
+    if request.method != "POST":
+        raise Http404
+    if request.htmx:  # 200, as for "stale": htmx swaps in only a successful answer
+        return render(request, "notes/edit.html#status", {"note": note, "status": "moved"})
+    typed = [(heading, request.POST.get(name, "")) for name, heading, _p in SECTIONS if request.POST.get(name)]
+    return render(request, "notes/moved.html", {"note": note, "typed": typed}, status=409)
+
+
 @therapist_required
 def edit(request, note_uuid):
-    note = get_note_for_author(request.user, note_uuid)
+    try:
+        note = get_note_for_author(request.user, note_uuid)
+    except Http404:
+        return _moved_away(request, note_uuid)
     if note.is_signed:
         return redirect("notes:detail", note_uuid=note.uuid)
     initial = {"revision": note.revision, **{name: getattr(note, name) for name, _h, _p in SECTIONS}}
@@ -74,8 +91,8 @@ def edit(request, note_uuid):
 @staff_required
 def detail(request, note_uuid):
     note = get_note_for_reader(request.user, note_uuid)
-    if not note.is_signed and note.author_id != request.staff.id:
-        raise Http404  # a draft is only its author's
+    if not note.is_signed and note.holder_id != request.staff.id:
+        raise Http404  # a draft is only its keeper's, never read through emergency access
     audit_read(request, note, client=note.client)
     amendments = list(note.amendments.select_related("author__user"))
     sections = [
@@ -84,7 +101,12 @@ def detail(request, note_uuid):
     return render(
         request,
         "notes/detail.html",
-        {"note": note, "sections": sections, "is_author": note.author_id == request.staff.id},
+        {
+            "note": note,
+            "sections": sections,
+            "is_author": note.author_id == request.staff.id == note.holder_id,
+            "is_holder": note.holder_id == request.staff.id,
+        },
     )
 
 
@@ -139,11 +161,12 @@ def template_delete(request, template_uuid):
 
 @staff_required
 def for_client(request, client_uuid):
-    """A client's notes: the signed-in therapist's own, or (emergency access) every signed note."""
-    client = get_client_for_clinician(request.user, client_uuid)
+    """A client's notes: those the signed-in therapist keeps (their own, and any that came with the client
+    at a handover), or (emergency access) every signed note."""
+    client = get_client_for_notes(request.user, client_uuid)
     found = SessionNote.objects.for_client(client).with_appointment().defer(*SECTION_NAMES)
-    if client.therapist_id == request.staff.id:
-        found = found.by_author(request.staff)
+    if client.therapist_id == request.staff.id or not has_emergency_access(request.staff, client):
+        found = found.held_by(request.staff)
     else:
         found = found.signed()
     # Newest first, a page at a time: years of weekly notes stay one quick page (docs/benchmarks.md).

@@ -50,10 +50,6 @@ class EmergencyAccessForm(forms.Form):
     )
 
 
-class StaffAwayForm(forms.Form):
-    is_away = forms.BooleanField(label="I am away (risk alerts go to the practice owner)", required=False)
-
-
 class ProfileForm(forms.Form):
     name = forms.CharField(label="Your name, as clients and visitors see it", max_length=150)
     bio = forms.CharField(

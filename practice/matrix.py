@@ -15,7 +15,6 @@ def client_a(w, _):
 ROUTES = [
     Route("practice:client_home", CLIENT),
     Route("practice:therapist_home", THERAPIST, ok_status=302, not_a_page=True),
-    Route("practice:set_away", THERAPIST, methods=("POST",), post_data={"is_away": "on"}),
     Route("practice:profile", THERAPIST, methods=("GET", "POST"), post_data={"name": "Changed", "bio": "x"}),
     Route("practice:invite_client", THERAPIST, methods=("GET", "POST"), post_data={"email": "new@example.test"}),
     Route("practice:client_detail", THERAPIST_OF_CLIENT, kwargs=client_a),

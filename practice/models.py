@@ -1,5 +1,6 @@
 import uuid
 import zoneinfo
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -70,8 +71,6 @@ class StaffMember(models.Model):
     is_therapist = models.BooleanField(default=True)
     is_active = models.BooleanField(default=True)
     bio = models.TextField(blank=True, max_length=2000)
-    # While away, risk alerts go straight to the owner (measures/risk).
-    is_away = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = StaffMemberQuerySet.as_manager()
@@ -87,6 +86,63 @@ class StaffMember(models.Model):
     @property
     def display_name(self) -> str:
         return self.user.name or self.user.email
+
+    def today(self):
+        return timezone.localdate(timezone=self.practice.zone)
+
+    def away_period(self, on=None) -> "AwayPeriod | None":
+        """The away period covering ``on`` (the practice's today by default), if any."""
+        on = on or self.today()
+        return self.away_periods.covering(on).select_related("cover__user").first()
+
+    @property
+    def is_away(self) -> bool:
+        """Away today, by the dates of an away period (care/README.md)."""
+        return self.away_period() is not None
+
+
+class AwayPeriodQuerySet(models.QuerySet):
+    def covering(self, day):
+        return self.filter(starts_on__lte=day, ends_on__gte=day)
+
+    def current_or_coming(self, day):
+        return self.filter(ends_on__gte=day).order_by("starts_on")
+
+
+class AwayPeriod(models.Model):
+    """A stretch of days a therapist is away (holiday, illness, training), both ends included.
+
+    While it lasts, risk alerts for their clients go at once to ``cover`` if named, else to the
+    practice's owners (risk/services.py); their clients see the return date and who else to contact.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="away_periods")
+    starts_on = models.DateField()
+    ends_on = models.DateField(help_text="The last day away.")
+    cover = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="covering_periods"
+    )
+    message = models.TextField(blank=True, max_length=1000)
+    created_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AwayPeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_on"]
+        indexes = [models.Index(fields=["staff", "ends_on"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="away_ends_after_it_starts"),
+            models.CheckConstraint(condition=~Q(cover=models.F("staff")), name="away_cover_is_someone_else"),
+        ]
+
+    def __str__(self):
+        return f"{self.staff} away {self.starts_on}–{self.ends_on}"
+
+    @property
+    def returns_on(self):
+        return self.ends_on + timedelta(days=1)
 
 
 class ClientQuerySet(models.QuerySet):

@@ -56,21 +56,6 @@ def emergency_access_grant(*, owner: StaffMember, client: Client, reason: str, r
     return grant
 
 
-def staff_set_away(*, staff: StaffMember, is_away: bool, request=None) -> StaffMember:
-    with transaction.atomic():
-        staff.is_away = is_away
-        staff.save(update_fields=["is_away"])
-        audit_record(
-            action=AuditEvent.Action.UPDATE,
-            object_type="practice.staffmember",
-            object_id=staff.uuid,
-            request=request,
-            actor=staff.user,
-            detail={"is_away": is_away},
-        )
-    return staff
-
-
 def staff_profile_update(*, staff: StaffMember, name: str, bio: str, request=None) -> StaffMember:
     with transaction.atomic():
         staff.user.name = name.strip()

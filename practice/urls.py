@@ -6,7 +6,6 @@ app_name = "practice"
 urlpatterns = [
     path("me/", views.client_home, name="client_home"),
     path("therapist/", views.therapist_home, name="therapist_home"),
-    path("therapist/away/", views.set_away, name="set_away"),
     path("therapist/profile/", views.profile, name="profile"),
     path("therapist/invite/", views.invite_client, name="invite_client"),
     path("therapist/clients/<uuid:client_uuid>/", views.client_detail, name="client_detail"),

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.utils import timezone
 
 from accounts.forms import InviteForm
 from accounts.models import Invitation
@@ -16,9 +16,9 @@ from practice.access import (
     staff_required,
     therapist_required,
 )
-from practice.forms import EmergencyAccessForm, PracticeSettingsForm, ProfileForm, StaffAwayForm
-from practice.models import Client, StaffMember
-from practice.services import emergency_access_grant, practice_update, staff_profile_update, staff_set_away
+from practice.forms import EmergencyAccessForm, PracticeSettingsForm, ProfileForm
+from practice.models import AwayPeriod, Client, StaffMember
+from practice.services import emergency_access_grant, practice_update, staff_profile_update
 
 # --- Client -------------------------------------------------------------------
 
@@ -68,16 +68,6 @@ def client_detail(request, client_uuid):
 
 
 @therapist_required
-@require_POST
-def set_away(request):
-    form = StaffAwayForm(request.POST)
-    if form.is_valid():
-        staff_set_away(staff=request.staff, is_away=form.cleaned_data["is_away"], request=request)
-        messages.success(request, "Marked as away." if request.staff.is_away else "Welcome back.")
-    return redirect("caseload:home")
-
-
-@therapist_required
 def profile(request):
     staff = request.staff
     form = ProfileForm(request.POST or None, initial={"name": staff.user.name, "bio": staff.bio})
@@ -94,9 +84,13 @@ def profile(request):
 @owner_required
 def owner_home(request):
     practice = request.staff.practice
-    staff = StaffMember.objects.in_practice(practice).select_related("user").order_by("user__name")
+    staff = list(StaffMember.objects.in_practice(practice).select_related("user").order_by("-is_active", "user__name"))
+    today = timezone.localdate(timezone=practice.zone)
+    away = {p.staff_id: p for p in AwayPeriod.objects.filter(staff__practice=practice).covering(today)}
+    for member in staff:
+        member.away_now = away.get(member.id)
     clients = Client.objects.in_practice(practice).with_people().order_by("user__name")
-    invitations = Invitation.objects.pending().filter(practice=practice).order_by("-created_at")
+    invitations = Invitation.objects.waiting_for(request.staff)
     return render(
         request,
         "practice/owner_home.html",

@@ -23,7 +23,8 @@ ROUTES = [
         THERAPIST_OF_CLIENT,
         setup=_escalated_alert_for_a,
         kwargs=lambda w, alert: {"alert_uuid": alert.uuid},
-        expect={"owner": OK},
+        # Cy covers for Ana, away today: the alert came to him.
+        expect={"owner": OK, "cover": OK},
     ),
     # Not escalated: only client A's therapist may acknowledge it.
     Route(
@@ -33,5 +34,6 @@ ROUTES = [
         kwargs=lambda w, alert: {"alert_uuid": alert.uuid},
         methods=("POST",),
         post_data={"action_taken": "contacted", "note": ""},
+        expect={"cover": OK},
     ),
 ]

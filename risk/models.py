@@ -14,8 +14,11 @@ class RiskAlertQuerySet(models.QuerySet):
         return self.filter(acknowledged_at__isnull=True)
 
     def for_staff(self, staff: StaffMember):
-        """Alerts a staff member must see: their own clients', and (owners) any escalated in their practice."""
-        mine = Q(therapist=staff) if staff.is_therapist else Q(pk__in=[])
+        """Alerts a staff member must see: those of the clients in their care (history included, so a
+        therapist who takes over a client sees what came before), those sent to them while covering for
+        an away colleague, and (owners) any escalated in their practice."""
+        mine = Q(client__therapist=staff) if staff.is_therapist else Q(pk__in=[])
+        mine |= Q(routed_to=staff)
         if staff.is_owner:
             mine |= Q(client__practice=staff.practice, escalated_at__isnull=False)
         return self.filter(mine)
@@ -45,12 +48,18 @@ class RiskAlert(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="risk_alerts")
-    # The responsible clinician when the alert was raised.
+    # The responsible clinician: the client's therapist when it was raised, or the one who took
+    # the client over while it was still open (care/services.py).
     therapist = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="risk_alerts")
     source = models.CharField(max_length=20, choices=Source)
     source_id = models.CharField(max_length=64, blank=True)
     raised_at = models.DateTimeField(default=timezone.now)
     escalate_after = models.DateTimeField()
+    # The colleague covering while the therapist was away, who was sent the alert instead.
+    routed_to = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="covered_risk_alerts"
+    )
+    routed_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(

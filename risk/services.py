@@ -3,9 +3,11 @@
 An alert is raised at once, cannot be dismissed without recording what the
 clinician did, and goes to the practice owner when it is still open after a
 configurable stretch of working time (``TENDING_RISK_ESCALATE_HOURS``, default
-24, weekend hours not counted: one working day), or at once when the
-therapist is marked away. Emails say only that there is something to look at;
-every step is written to the audit log.
+24, weekend hours not counted: one working day). While the therapist is away
+(an away period's dates, practice.models.AwayPeriod) an alert goes at once to
+the colleague covering for them, or to the owners when nobody is named.
+Emails say only that there is something to look at; every step is written to
+the audit log.
 """
 
 from datetime import datetime, timedelta
@@ -92,12 +94,82 @@ def risk_alert_raise(*, client: Client, source: str, source_id: str = "", reques
             client=client,
             detail={"source": source, "source_id": alert.source_id},
         )
-        _notify(alert, "raised")
-        if therapist.is_away:
-            risk_alert_escalate(alert=alert, reason="therapist_away")
-        else:
+        period = therapist.away_period()
+        if period is None:
+            _notify(alert, "raised")
             _schedule_escalation(alert)
+        else:
+            _route_while_away(alert, period)
     return alert
+
+
+def _route_while_away(alert: RiskAlert, period) -> None:
+    """Send an alert for an away therapist's client to their cover, or to the owners at once."""
+    cover = period.cover
+    if cover is None or not cover.is_active or not cover.is_therapist or cover.is_away:
+        risk_alert_escalate(alert=alert, reason="therapist_away")
+        return
+    now = timezone.now()
+    if not RiskAlert.objects.filter(pk=alert.pk, routed_to__isnull=True).update(routed_to=cover, routed_at=now):
+        return
+    alert.routed_to, alert.routed_at = cover, now
+    audit_record(
+        action=AuditEvent.Action.NOTIFY,
+        object_type="risk.riskalert",
+        object_id=alert.uuid,
+        client=alert.client,
+        detail={"routed_to": str(cover.uuid), "reason": "therapist_away"},
+    )
+    _notify(alert, "covering")
+    _schedule_escalation(alert)
+
+
+def risk_route_while_away(*, therapist=None) -> int:
+    """Send each open alert whose therapist is away today (and that nobody has been sent yet) to their
+    cover or the owners. Run by the sweep, and at once when an away period that has begun is saved,
+    so an alert raised the day before a holiday does not wait for its therapist's return."""
+    waiting = RiskAlert.objects.open().filter(routed_to__isnull=True, escalated_at__isnull=True)
+    if therapist is not None:
+        waiting = waiting.filter(therapist=therapist)
+    count = 0
+    for alert in waiting.select_related("therapist__practice", "client__practice"):
+        period = alert.therapist.away_period()
+        if period is not None:
+            with transaction.atomic():
+                _route_while_away(alert, period)
+            count += 1
+    return count
+
+
+def risk_alerts_hand_over(*, client: Client, to_therapist) -> int:
+    """A client's open alerts move to the therapist taking them over (care/services.py).
+
+    Their history stays readable to whoever has the client in their care (RiskAlertQuerySet.for_staff).
+    An open alert that was with a cover colleague goes to the new therapist, or to their cover or the
+    owners if the new therapist is away today.
+    """
+    moving = list(RiskAlert.objects.open().filter(client=client).exclude(therapist=to_therapist))
+    RiskAlert.objects.filter(pk__in=[a.pk for a in moving]).update(
+        therapist=to_therapist, routed_to=None, routed_at=None
+    )
+    period = to_therapist.away_period()
+    for alert in moving:
+        alert.therapist, alert.routed_to, alert.routed_at = to_therapist, None, None
+        if alert.escalated_at is not None:
+            continue
+        if period is None:
+            _notify(alert, "handed_over")
+        else:
+            _route_while_away(alert, period)
+    return len(moving)
+
+
+def risk_alerts_to_owners(*, therapist, reason: str) -> int:
+    """Escalate every open alert still with ``therapist`` (a therapist leaving the practice)."""
+    count = 0
+    for alert in RiskAlert.objects.open().filter(therapist=therapist).select_related("client"):
+        count += risk_alert_escalate(alert=alert, reason=reason)
+    return count
 
 
 def risk_alert_escalate(*, alert: RiskAlert, reason: str = "unacknowledged") -> bool:
@@ -126,7 +198,10 @@ def risk_alert_escalate(*, alert: RiskAlert, reason: str = "unacknowledged") -> 
 
 
 def risk_escalate_due(now=None) -> int:
-    """Escalate every open alert whose time has come. Returns how many were escalated."""
+    """Escalate every open alert whose time has come. Returns how many were escalated.
+
+    First, any open alert of a therapist who is away today goes to their cover (or the owners)."""
+    risk_route_while_away()
     count = 0
     for alert in RiskAlert.objects.due_for_escalation(now).select_related("client__practice"):
         count += risk_alert_escalate(alert=alert)

@@ -13,15 +13,21 @@ from risk.models import RiskAlert
 
 
 def _recipients(alert: RiskAlert, kind: str) -> list[StaffMember]:
-    if kind == "raised":
+    if kind in ("raised", "handed_over"):
         return [alert.therapist]
+    if kind == "covering":
+        return [alert.routed_to] if alert.routed_to_id else []
     return list(StaffMember.objects.owners().in_practice(alert.client.practice).select_related("user"))
 
 
 @task
 def risk_alert_email(*, alert_id: int, kind: str) -> int:
     """Email that an alert needs looking at. No names of clients, no clinical detail: only a link."""
-    alert = RiskAlert.objects.select_related("client__practice", "therapist__user").filter(pk=alert_id).first()
+    alert = (
+        RiskAlert.objects.select_related("client__practice", "therapist__user", "routed_to__user")
+        .filter(pk=alert_id)
+        .first()
+    )
     if alert is None:
         return 0
     url = settings.SITE_URL + reverse("risk:alert", kwargs={"alert_uuid": alert.uuid})

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "formulation",
     "notes",
     "caseload",
+    "care",
     "safetyplan",
     "dataprivacy",
     "backups",

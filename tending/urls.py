@@ -27,6 +27,7 @@ urlpatterns = [
     path("formulation/", include("formulation.urls")),
     path("notes/", include("notes.urls")),
     path("caseload/", include("caseload.urls")),
+    path("care/", include("care.urls")),
     path("safety-plan/", include("safetyplan.urls")),
     path("my-data/", include("dataprivacy.urls")),
 ]

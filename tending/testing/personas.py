@@ -8,6 +8,11 @@ client_a   Cara, Ana's client
 client_b   Dev, also Ana's client (so "a client sees only themselves" is tested within one caseload)
 client_c   Eli, Ben's client
 stranger   Sam, Zed's client at Oak
+
+and, where a test adds them with ``add_care_personas`` (care changing hands):
+former       Fay, therapist at Willow, who handed client A over to Ana (notes went with Cara)
+cover        Cy, therapist at Willow, covering for Ana, who is away today
+deactivated  Dee, a therapist who has left Willow
 """
 
 from dataclasses import dataclass
@@ -39,6 +44,7 @@ class World:
 
 
 PERSONAS = ("anonymous", "client_a", "client_b", "therapist", "colleague", "outsider", "owner")
+CARE_PERSONAS = ("former", "cover", "deactivated")
 
 
 def build_world() -> World:
@@ -67,6 +73,44 @@ def build_world() -> World:
     )
 
 
+def add_care_personas(w: World) -> World:
+    """Fay handed Cara over to Ana (with her notes); Ana is away today with Cy covering; Dee has left."""
+    from datetime import UTC, datetime, timedelta
+
+    from bookings.models import Appointment
+    from care.services import away_period_save, client_hand_over, staff_deactivate
+    from notes import services as notes
+
+    willow = w.practice
+    w.former = StaffFactory(practice=willow, user=UserFactory(email="fay@willow.test", name="Fay Former"))
+    w.cover = StaffFactory(practice=willow, user=UserFactory(email="cy@willow.test", name="Cy Cover"))
+    w.deactivated = StaffFactory(practice=willow, user=UserFactory(email="dee@willow.test", name="Dee Departed"))
+    w.client_a.therapist = w.former
+    w.client_a.save(update_fields=["therapist"])
+    start = datetime(2025, 6, 2, 9, tzinfo=UTC)
+    session = Appointment.objects.create(
+        practice=willow,
+        therapist=w.former,
+        client=w.client_a,
+        kind="session",
+        start=start,
+        end=start + timedelta(minutes=50),
+        blocked_until=start + timedelta(minutes=60),
+        status="completed",
+    )
+    w.former_note = notes.note_start(appointment=session, author=w.former)
+    notes.note_save(note=w.former_note, by=w.former, text={"mind": "Fay's note"})
+    notes.note_sign(note=w.former_note, by=w.former)
+    client_hand_over(
+        client=w.client_a, to_therapist=w.therapist, notes_go=True, future="move", reason="Fay is leaving", by=w.owner
+    )
+    w.client_a.refresh_from_db()
+    today = w.therapist.today()
+    away_period_save(staff=w.therapist, starts_on=today, ends_on=today, cover=w.cover, message="", by=w.therapist)
+    staff_deactivate(staff=w.deactivated, by=w.owner)
+    return w
+
+
 class TendingTestCase(TestCase):
     """Base test case: ``self.w`` is the persona world; ``self.as_(persona)`` gives a signed-in test client."""
 
@@ -82,4 +126,4 @@ class TendingTestCase(TestCase):
         return http
 
 
-__all__ = ["PASSWORD", "PERSONAS", "TendingTestCase", "World", "build_world"]
+__all__ = ["CARE_PERSONAS", "PASSWORD", "PERSONAS", "TendingTestCase", "World", "add_care_personas", "build_world"]

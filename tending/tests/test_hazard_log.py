@@ -19,6 +19,7 @@ HAZARDS = (
     "Sensitive words appear in a notification",
     "A questionnaire is mis-scored",
     "A daylight-saving-time error",
+    "A client's therapist changes and a risk signal goes to the wrong person",
 )
 
 

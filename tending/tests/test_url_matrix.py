@@ -4,14 +4,17 @@ from django.urls import reverse
 
 from tending.testing.db import assert_no_writes
 from tending.testing.matrix import ANON, LOGIN, all_routes
-from tending.testing.personas import PERSONAS, TendingTestCase
+from tending.testing.personas import CARE_PERSONAS, PERSONAS, TendingTestCase, add_care_personas
 from tending.testing.urls import is_third_party, walk_urls
+
+EVERYONE = PERSONAS + CARE_PERSONAS
 
 
 class UrlMatrixTests(TendingTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
+        add_care_personas(cls.w)
         cls.routes = all_routes()
         cls.prepared = {route.name: route.setup(cls.w) if route.setup else None for route in cls.routes}
 
@@ -32,24 +35,24 @@ class UrlMatrixTests(TendingTestCase):
         self.assertEqual(sorted({n for n in names if names.count(n) > 1}), [])
 
     def test_each_persona_gets_what_its_role_allows(self):
-        browsers = {persona: self.as_(persona) for persona in PERSONAS}
+        browsers = {persona: self.as_(persona) for persona in EVERYONE}
         for route in self.routes:
             if "GET" not in route.methods:
                 continue
             url = self.url_for(route)
-            for persona in PERSONAS:
+            for persona in EVERYONE:
                 with self.subTest(route=route.name, persona=persona):
                     response = browsers[persona].get(url)
                     self.assert_status(response, route.expected(persona))
 
     def test_refused_writes_change_nothing(self):
-        browsers = {persona: self.as_(persona) for persona in PERSONAS}
+        browsers = {persona: self.as_(persona) for persona in EVERYONE}
         for route in self.routes:
             if "POST" not in route.methods:
                 continue
             url = self.url_for(route)
             data = route.post_data(self.w, self.prepared[route.name]) if callable(route.post_data) else route.post_data
-            for persona in PERSONAS:
+            for persona in EVERYONE:
                 if persona in route.allowed():
                     continue
                 with self.subTest(route=route.name, persona=persona):

@@ -1,0 +1,67 @@
+"""What care changes show on the client's space and the therapist's home."""
+
+from datetime import timedelta
+
+from django.template.loader import render_to_string
+
+from care.models import Handover
+
+ORDER = 3  # near the top: who is there for them comes before what to do
+SOON = timedelta(days=14)  # time away this close is worth saying before it starts
+NEW_THERAPIST_DAYS = 30  # how long the client's space says who their therapist is now
+
+
+def client_care_panel(request, client) -> str:
+    """The client's therapist away (now, or soon), or new to them after a handover."""
+    therapist = client.therapist
+    today = therapist.today()
+    period = therapist.away_periods.current_or_coming(today).filter(starts_on__lte=today + SOON).first()
+    handover = (
+        Handover.objects.filter(client=client, at__date__gte=today - timedelta(days=NEW_THERAPIST_DAYS))
+        .select_related("from_therapist__user")
+        .first()
+    )
+    if period is None and handover is None:
+        return ""
+    return render_to_string(
+        "care/panel_client.html",
+        {
+            "client": client,
+            "therapist": therapist,
+            "period": period,
+            "away_now": period is not None and period.starts_on <= today,
+            "cover": period.cover if period and period.cover_id and period.cover.is_active else None,
+            "handover": handover,
+            "practice": client.practice,
+        },
+        request=request,
+    )
+
+
+def staff_care_panel(request, staff) -> str:
+    """The therapist's own time away, and colleagues they are covering for today."""
+    today = staff.today()
+    own = staff.away_periods.current_or_coming(today).filter(starts_on__lte=today + SOON).first()
+    covering = list(staff.covering_periods.covering(today).select_related("staff__user"))
+    if own is None and not covering:
+        return ""
+    return render_to_string(
+        "care/panel_staff.html",
+        {"own": own, "away_now": own is not None and own.starts_on <= today, "covering": covering},
+        request=request,
+    )
+
+
+def record_care_panel(request, client) -> str:
+    """On the client's record: whose care they were in before, and whether the notes came too."""
+    handovers = list(
+        Handover.objects.filter(client=client).select_related("from_therapist__user", "to_therapist__user")[:10]
+    )
+    if not handovers:
+        return ""
+    return render_to_string("care/panel_record.html", {"handovers": handovers}, request=request)
+
+
+CLIENT_HOME = [client_care_panel]
+THERAPIST_HOME = [staff_care_panel]
+CLIENT_RECORD = [record_care_panel]
