@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.html import escape
 
 from care.models import Handover
 from practice.models import StaffMember
@@ -40,15 +41,12 @@ class AwayForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["cover"].queryset = _colleagues(staff, besides=staff).order_by("user__name")
         if by is not None and by != staff:  # an owner recording someone else's time away
-            name = staff.display_name
-            self.fields["ends_on"].help_text = f"Clients see that {name} is back the day after."
-            self.fields[
-                "cover"
-            ].help_text = (
-                f"Risk alerts for {name}'s clients go to them at once during this time. They see the alerts only."
-            )
-            self.fields["message"].label = f"A message for {name}'s clients (optional)"
-            self.fields["message"].help_text = "Shown in their space during this time."
+            fields, name = self.fields, staff.display_name
+            # Django renders help text as it is (labels it escapes): the name goes in escaped.
+            fields["ends_on"].help_text = f"Clients see that {escape(name)} is back the day after."
+            fields["cover"].help_text = f"Risk alerts for {escape(name)}'s clients go to them at once then."
+            fields["message"].label = f"A message for {name}'s clients (optional)"
+            fields["message"].help_text = "Shown in their space during this time."
 
     def clean(self):
         cleaned = super().clean()
