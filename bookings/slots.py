@@ -177,7 +177,7 @@ def free_slots_by_therapist(
     highest = max(plan.last_day for plan in plans.values())
     # Days off and time away (practice.models.AwayPeriod), in one query: a span of days each.
     day_off = DayOff.objects.filter(therapist_id__in=plans, date__gte=lowest, date__lte=highest)
-    away = AwayPeriod.objects.filter(staff_id__in=plans, starts_on__lte=highest, ends_on__gte=lowest)
+    away = AwayPeriod.objects.filter(staff_id__in=plans).overlapping(lowest, highest)
     off = set()
     for therapist_id, first, last in (
         day_off.order_by()

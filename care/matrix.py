@@ -13,6 +13,18 @@ def _anas_time_away(w):
     )
 
 
+def _dates_ahead(days):
+    """A valid time away whatever the day the tests run (allowed writers post it in the security tests)."""
+
+    def post_data(w, _):
+        from datetime import timedelta
+
+        start = w.therapist.today() + timedelta(days=days)
+        return {"starts_on": start.isoformat(), "ends_on": (start + timedelta(days=1)).isoformat()}
+
+    return post_data
+
+
 def _period(w, period):
     return {"period_uuid": period.uuid}
 
@@ -22,14 +34,14 @@ def _ana(w, _):
 
 
 ROUTES = [
-    Route("care:away", THERAPIST, methods=("GET", "POST")),
+    Route("care:away", THERAPIST, methods=("GET", "POST"), post_data=_dates_ahead(350)),
     Route(
         "care:away_edit",
         THERAPIST_OF_CLIENT,
         setup=_anas_time_away,
         kwargs=_period,
         methods=("GET", "POST"),
-        post_data={"starts_on": "2031-01-01", "ends_on": "2031-01-02"},
+        post_data=_dates_ahead(330),
         expect={"owner": OK},
     ),
     Route(
@@ -45,7 +57,7 @@ ROUTES = [
         OWNER_OF_STAFF,
         kwargs=_ana,
         methods=("GET", "POST"),
-        post_data={"starts_on": "2031-01-01", "ends_on": "2031-01-02"},
+        post_data=_dates_ahead(340),
     ),
     Route("care:deactivate", OWNER_OF_STAFF, kwargs=_ana, methods=("GET", "POST")),
     Route("care:reactivate", OWNER_OF_STAFF, kwargs=_ana, methods=("POST",)),

@@ -15,7 +15,7 @@ def client_care_panel(request, client) -> str:
     """The client's therapist away (now, or soon), or new to them after a handover."""
     therapist = client.therapist
     today = therapist.today()
-    period = therapist.away_periods.current_or_coming(today).filter(starts_on__lte=today + SOON).first()
+    period = therapist.away_periods.current_or_coming(today, within=SOON).first()
     handover = (
         Handover.objects.filter(client=client, at__date__gte=today - timedelta(days=NEW_THERAPIST_DAYS))
         .select_related("from_therapist__user")
@@ -41,7 +41,7 @@ def client_care_panel(request, client) -> str:
 def staff_care_panel(request, staff) -> str:
     """The therapist's own time away, and colleagues they are covering for today."""
     today = staff.today()
-    own = staff.away_periods.current_or_coming(today).filter(starts_on__lte=today + SOON).first()
+    own = staff.away_periods.current_or_coming(today, within=SOON).first()
     covering = list(staff.covering_periods.covering(today).select_related("staff__user"))
     if own is None and not covering:
         return ""

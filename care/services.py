@@ -42,7 +42,7 @@ def _check_cover(staff: StaffMember, cover: StaffMember | None, starts_on: date,
         raise CareError("Please choose a colleague to cover, not the person who is away.")
     if cover.practice_id != staff.practice_id or not cover.is_active or not cover.is_therapist:
         raise CareError("Please choose a therapist of the practice to cover.")
-    clash = cover.away_periods.filter(starts_on__lte=ends_on, ends_on__gte=starts_on).first()
+    clash = cover.away_periods.overlapping(starts_on, ends_on).first()
     if clash is not None:
         raise CareError(
             f"{cover.display_name} is away from {clash.starts_on:%-d %B} to {clash.ends_on:%-d %B} too. "
@@ -70,7 +70,7 @@ def away_period_save(
         raise CareError("Please record at most a year at a time.")
     with transaction.atomic():
         StaffMember.objects.select_for_update().filter(pk=staff.pk).first()  # one writer per person at a time
-        overlapping = staff.away_periods.filter(starts_on__lte=ends_on, ends_on__gte=starts_on)
+        overlapping = staff.away_periods.overlapping(starts_on, ends_on)
         if period is not None:
             overlapping = overlapping.exclude(pk=period.pk)
         if overlapping.exists():
@@ -152,7 +152,7 @@ def client_hand_over(
     with transaction.atomic():
         # The client's row is the lock: two handovers of one client cannot interleave.
         client = Client.objects.select_for_update().select_related("user", "practice").get(pk=client.pk)
-        if hasattr(client, "erasure") and client.erasure.completed_at is not None:
+        if client.is_erased:
             raise CareError("This client's record has been erased, so their care can't move.")
         if (
             to_therapist.practice_id != client.practice_id
@@ -241,10 +241,6 @@ def _tell_about_handover(handover: Handover, *, moved, cancelled) -> None:
         )
 
 
-def latest_handover(client: Client) -> Handover | None:
-    return Handover.objects.filter(client=client).select_related("from_therapist__user").first()
-
-
 # --- A therapist leaving, and coming back ------------------------------------------
 
 
@@ -253,7 +249,7 @@ def clients_in_care(staff: StaffMember):
     return (
         Client.objects.filter(therapist=staff)
         .exclude(care_status=Client.CareStatus.ENDED)
-        .exclude(erasure__completed_at__isnull=False)
+        .not_erased()
         .select_related("user")
     )
 

@@ -45,11 +45,9 @@ def get_note_for_reader(user, note_uuid) -> SessionNote:
 
 
 def get_note_for_author(user, note_uuid) -> SessionNote:
-    staff = staff_for(user)
-    if staff is None:
-        raise Http404
-    note = _note(note_uuid)
-    if note.author_id != staff.id or note.holder_id != staff.id:
+    """A note its author may still change: one they wrote and keep."""
+    note = get_note_written_by(user, note_uuid)
+    if note.holder_id != note.author_id:
         raise Http404
     return note
 
@@ -76,7 +74,7 @@ def get_client_for_notes(user, client_uuid) -> Client:
             raise
     kept = SessionNote.objects.held_by(staff).filter(client__uuid=client_uuid, client__practice=staff.practice)
     client = Client.objects.with_people().filter(pk__in=kept.values("client_id")).first()
-    if client is None or (hasattr(client, "erasure") and client.erasure.completed_at is not None):
+    if client is None or client.is_erased:
         raise Http404
     return client
 

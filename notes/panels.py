@@ -62,12 +62,7 @@ def _link(sessions, staff) -> None:
 def kept_notes_panel(request, staff) -> str:
     """Former clients whose notes this therapist kept when their care moved to a colleague."""
     kept = SessionNote.objects.held_by(staff).exclude(client__therapist=staff).values("client_id")
-    clients = list(
-        Client.objects.filter(pk__in=kept)
-        .exclude(erasure__completed_at__isnull=False)
-        .select_related("user")
-        .order_by("user__name")[:50]
-    )
+    clients = list(Client.objects.filter(pk__in=kept).not_erased().select_related("user").order_by("user__name")[:50])
     if not clients:
         return ""
     return render_to_string("notes/panel_kept.html", {"clients": clients}, request=request)

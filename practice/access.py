@@ -87,7 +87,7 @@ def get_client_for_clinician(user, client_uuid) -> Client:
         client = Client.objects.with_people().get(uuid=client_uuid, practice=staff.practice)
     except (Client.DoesNotExist, ValueError):
         raise Http404 from None
-    if hasattr(client, "erasure") and client.erasure.completed_at is not None:
+    if client.is_erased:
         raise Http404  # an erased client's kept record is restricted (dataprivacy)
     if staff.is_therapist and client.therapist_id == staff.id:
         return client

@@ -105,8 +105,16 @@ class AwayPeriodQuerySet(models.QuerySet):
     def covering(self, day):
         return self.filter(starts_on__lte=day, ends_on__gte=day)
 
-    def current_or_coming(self, day):
-        return self.filter(ends_on__gte=day).order_by("starts_on")
+    def overlapping(self, first, last):
+        """Periods sharing at least one day with ``first``..``last`` (both included)."""
+        return self.filter(starts_on__lte=last, ends_on__gte=first)
+
+    def current_or_coming(self, day, *, within: timedelta | None = None):
+        """Under way on ``day`` or still to come (only those starting ``within`` of it, if given)."""
+        found = self.filter(ends_on__gte=day)
+        if within is not None:
+            found = found.filter(starts_on__lte=day + within)
+        return found.order_by("starts_on")
 
 
 class AwayPeriod(models.Model):
@@ -146,9 +154,12 @@ class AwayPeriod(models.Model):
 
 
 class ClientQuerySet(models.QuerySet):
+    def not_erased(self):
+        # Erased clients' kept records are restricted: out of every caseload and list (dataprivacy).
+        return self.exclude(erasure__completed_at__isnull=False)
+
     def for_therapist(self, staff):
-        # Erased clients' kept records are restricted: out of every caseload (dataprivacy).
-        return self.filter(therapist=staff).exclude(erasure__completed_at__isnull=False)
+        return self.filter(therapist=staff).not_erased()
 
     def in_practice(self, practice):
         return self.filter(practice=practice)
@@ -183,6 +194,11 @@ class Client(models.Model):
     @property
     def display_name(self) -> str:
         return self.preferred_name or self.user.name or self.user.email
+
+    @property
+    def is_erased(self) -> bool:
+        """Their erasure is done: what the practice keeps is restricted (dataprivacy)."""
+        return hasattr(self, "erasure") and self.erasure.completed_at is not None
 
 
 class EmergencyAccessQuerySet(models.QuerySet):

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from practice.models import Client
+from practice.models import AwayPeriod, Client
 from risk.models import RiskAlert
 
 SOURCES = {choice.value for choice in RiskAlert.Source}
@@ -131,6 +131,12 @@ def risk_route_while_away(*, therapist=None) -> int:
     waiting = RiskAlert.objects.open().filter(routed_to__isnull=True, escalated_at__isnull=True)
     if therapist is not None:
         waiting = waiting.filter(therapist=therapist)
+    else:
+        # Only therapists with time away around today (a day either side covers every practice's
+        # zone); each is then checked against their own practice's date.
+        today = timezone.now().date()
+        around = AwayPeriod.objects.overlapping(today - timedelta(days=1), today + timedelta(days=1))
+        waiting = waiting.filter(therapist__in=around.values("staff_id"))
     count = 0
     for alert in waiting.select_related("therapist__practice", "client__practice"):
         period = alert.therapist.away_period()

@@ -44,28 +44,33 @@ class AwayDatesTests(TendingTestCase):
             self.assertFalse(self.w.therapist.is_away)
 
     def test_an_alert_goes_to_the_cover_at_once_and_not_to_the_owner(self):
+        # All on the travelled clock: Ben signs in and reads the alert on Ana's day away.
         with time_machine.travel(WEDNESDAY, tick=False):
             self.away(cover=self.w.colleague)
             with self.captureOnCommitCallbacks(execute=True):
                 alert = risk_alert_raise(client=self.w.client_a, source="phq9_item9")
-        alert.refresh_from_db()
-        self.assertEqual(alert.routed_to, self.w.colleague)
-        self.assertIsNone(alert.escalated_at)
-        self.assertEqual([m.to for m in mail.outbox], [["ben@willow.test"]])
-        self.assertIn("You are covering for Ana Therapist", mail.outbox[0].body)
-        self.assertNotIn("Cara", mail.outbox[0].body)
-        # Ben sees the alert and may acknowledge it, but not Cara's record.
-        ben = self.as_("colleague")
-        page = ben.get(reverse("risk:alert", kwargs={"alert_uuid": alert.uuid}))
-        self.assertContains(page, "You are covering for Ana Therapist")
-        self.assertContains(page, "cara@willow.test")
-        self.assertNotContains(page, reverse("practice:client_detail", kwargs={"client_uuid": self.w.client_a.uuid}))
-        self.assertEqual(
-            ben.get(reverse("practice:client_detail", kwargs={"client_uuid": self.w.client_a.uuid})).status_code, 404
-        )
-        ben.post(reverse("risk:acknowledge", kwargs={"alert_uuid": alert.uuid}), {"action_taken": "contacted"})
-        alert.refresh_from_db()
-        self.assertEqual(alert.acknowledged_by, self.w.colleague.user)
+            alert.refresh_from_db()
+            self.assertEqual(alert.routed_to, self.w.colleague)
+            self.assertIsNone(alert.escalated_at)
+            self.assertEqual([m.to for m in mail.outbox], [["ben@willow.test"]])
+            self.assertIn("You are covering for Ana Therapist", mail.outbox[0].body)
+            self.assertNotIn("Cara", mail.outbox[0].body)
+            # Ben sees the alert and may acknowledge it, but not Cara's record.
+            ben = self.as_("colleague")
+            page = ben.get(reverse("risk:alert", kwargs={"alert_uuid": alert.uuid}))
+            self.assertContains(page, "You are covering for Ana Therapist")
+            self.assertContains(page, "Ana Therapist (away until 11 March)")
+            self.assertContains(page, "cara@willow.test")
+            self.assertNotContains(
+                page, reverse("practice:client_detail", kwargs={"client_uuid": self.w.client_a.uuid})
+            )
+            self.assertEqual(
+                ben.get(reverse("practice:client_detail", kwargs={"client_uuid": self.w.client_a.uuid})).status_code,
+                404,
+            )
+            ben.post(reverse("risk:acknowledge", kwargs={"alert_uuid": alert.uuid}), {"action_taken": "contacted"})
+            alert.refresh_from_db()
+            self.assertEqual(alert.acknowledged_by, self.w.colleague.user)
 
     def test_a_cover_who_does_not_acknowledge_is_escalated_to_the_owner_in_time(self):
         with time_machine.travel(WEDNESDAY, tick=False):
