@@ -2,9 +2,12 @@
 
 from datetime import timedelta
 
+from django.db.models import Q
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from care.models import Handover
+from practice.models import AwayPeriod
 
 ORDER = 3  # near the top: who is there for them comes before what to do
 SOON = timedelta(days=14)  # time away this close is worth saying before it starts
@@ -14,8 +17,8 @@ NEW_THERAPIST_DAYS = 30  # how long the client's space says who their therapist 
 def client_care_panel(request, client) -> str:
     """The client's therapist away (now, or soon), or new to them after a handover."""
     therapist = client.therapist
-    today = therapist.today()
-    period = therapist.away_periods.current_or_coming(today, within=SOON).first()
+    today = timezone.localdate(timezone=client.practice.zone)  # the signed-in client comes with their practice
+    period = therapist.away_periods.current_or_coming(today, within=SOON).select_related("cover__user").first()
     handover = (
         Handover.objects.filter(client=client, at__date__gte=today - timedelta(days=NEW_THERAPIST_DAYS))
         .select_related("from_therapist__user")
@@ -39,10 +42,15 @@ def client_care_panel(request, client) -> str:
 
 
 def staff_care_panel(request, staff) -> str:
-    """The therapist's own time away, and colleagues they are covering for today."""
+    """The therapist's own time away, and colleagues they are covering for today (one query)."""
     today = staff.today()
-    own = staff.away_periods.current_or_coming(today, within=SOON).first()
-    covering = list(staff.covering_periods.covering(today).select_related("staff__user"))
+    periods = list(
+        AwayPeriod.objects.filter(Q(staff=staff) | Q(cover=staff))
+        .current_or_coming(today, within=SOON)
+        .select_related("staff__user", "cover__user")
+    )
+    own = next((p for p in periods if p.staff_id == staff.id), None)
+    covering = [p for p in periods if p.cover_id == staff.id and p.starts_on <= today]
     if own is None and not covering:
         return ""
     return render_to_string(
