@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Invitation, User
 from audit.models import AuditEvent
 from audit.services import audit_record
+from outbox.services import email_queue
 from practice.models import Client, StaffMember
 
 
@@ -78,13 +79,16 @@ def invitation_create(
             "inviter": invited_by,
             "days": settings.TENDING_INVITATION_DAYS,
         }
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=f"An invitation from {invited_by.practice.name}",
-                message=render_to_string("accounts/email/invitation.txt", context),
-                from_email=None,
-                recipient_list=[email],
-            )
+        message = EmailMessage(
+            subject=f"An invitation from {invited_by.practice.name}",
+            body=render_to_string("accounts/email/invitation.txt", context),
+            to=[email],
+        )
+        email_queue(
+            message,
+            kind=f"Invitation ({invitation.get_role_display().lower()})",
+            practice=invited_by.practice,
+            about=("accounts.invitation", invitation.uuid),
         )
     return invitation, token
 

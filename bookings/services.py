@@ -23,6 +23,7 @@ from audit.services import audit_record
 from bookings import calendar
 from bookings.models import Appointment, Availability, BookingSettings, Consultation, Kind, Mode
 from bookings.slots import Slot, free_at, free_slots, slot_is_free
+from outbox.services import email_queue
 
 MANAGE_SALT = "bookings.manage"
 
@@ -131,45 +132,56 @@ def manage_url(consultation: Consultation) -> str:
     return settings.SITE_URL + reverse("bookings:manage", kwargs={"signed": manage_signature(consultation)})
 
 
-def _send(*, subject: str, template: str, context: dict, to: str, appointment: Appointment | None = None, method=None):
+def _send(
+    *,
+    subject: str,
+    template: str,
+    context: dict,
+    to: str,
+    kind: str,
+    practice,
+    appointment: Appointment | None = None,
+    method=None,
+):
+    """Write one booking email (with its calendar file, for an appointment) to the outbox, in the
+    caller's transaction: it goes if, and only if, the booking it tells of is kept."""
     body = render_to_string(template, context)
     message = EmailMessage(subject=subject, body=body, to=[to])
+    about = None
     if appointment is not None:
         message.attach(
             "appointment.ics",
             calendar.appointment_ics(appointment, method=method or "PUBLISH", manage=context.get("manage_url", "")),
             "text/calendar",
         )
-    message.send()
+        about = ("bookings.appointment", appointment.uuid)
+    email_queue(message, kind=kind, practice=practice, about=about)
 
 
 def _email_later(appointment: Appointment, *, template: str, subject: str, change: str = "", method: str = "PUBLISH"):
-    """Hand the email (with its calendar file) to the background worker once the booking is committed."""
-    from bookings.tasks import send_appointment_email
-
-    appointment_id = appointment.pk
-    transaction.on_commit(
-        lambda: send_appointment_email.enqueue(
-            appointment_id=appointment_id, template=template, subject=subject, change=change, method=method
-        )
-    )
-
-
-def appointment_email_send(*, appointment_id: int, template: str, subject: str, change: str, method: str) -> bool:
-    appointment = Appointment.objects.with_people().filter(pk=appointment_id).first()
-    if appointment is None:
-        return False
+    """Queue the email (with its calendar file) with the booking; the worker sends it once committed."""
     to = _recipient(appointment)
     if not to:
-        return False
+        return
     _send(
         subject=subject,
         template=f"bookings/email/{template}.txt",
         context={**_email_context(appointment), "change": change},
         to=to,
+        kind="Appointment change" if change else "Appointment booked",
+        practice=appointment.practice,
         appointment=appointment,
         method=method,
     )
+
+
+def appointment_email_send(*, appointment_id: int, template: str, subject: str, change: str, method: str) -> bool:
+    """For tasks enqueued before the outbox existed: queue the email now."""
+    appointment = Appointment.objects.with_people().filter(pk=appointment_id).first()
+    if appointment is None or not _recipient(appointment):
+        return False
+    with transaction.atomic():
+        _email_later(appointment, template=template, subject=subject, change=change, method=method)
     return True
 
 
@@ -219,13 +231,13 @@ def consultation_book(
             if existing is not None:
                 return ConsultationResult(existing.consultation, existing)
         previous = earlier.order_by("-start").first()
-        transaction.on_commit(
-            lambda: _send(
-                subject=f"Your free consultation with {practice.name}",
-                template="bookings/email/already_booked.txt",
-                context={"practice": practice, "manage_url": manage_url(previous.consultation), "name": name},
-                to=email,
-            )
+        _send(
+            subject=f"Your free consultation with {practice.name}",
+            template="bookings/email/already_booked.txt",
+            context={"practice": practice, "manage_url": manage_url(previous.consultation), "name": name},
+            to=email,
+            kind="Consultation already booked",
+            practice=practice,
         )
         return ConsultationResult(None, None, declined=True)
 
@@ -460,14 +472,13 @@ def consultation_outcome(*, appointment: Appointment, staff, outcome: str, inclu
                 "other_help": rules.other_help if include_other_help else "",
                 "crisis_url": settings.SITE_URL + reverse("crisis:page"),
             }
-            to = consultation.email
-            transaction.on_commit(
-                lambda: _send(
-                    subject=f"Thank you for talking with {appointment.practice.name}",
-                    template="bookings/email/not_now.txt",
-                    context=context,
-                    to=to,
-                )
+            _send(
+                subject=f"Thank you for talking with {appointment.practice.name}",
+                template="bookings/email/not_now.txt",
+                context=context,
+                to=consultation.email,
+                kind="Consultation follow-up",
+                practice=appointment.practice,
             )
         consultation.save(update_fields=fields)
         audit_record(

@@ -8,7 +8,8 @@ idempotent, so a tick that runs twice sends nothing twice.
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
+from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from bookings.models import Appointment
 from bookings.services import _email_context, _recipient
+from outbox.services import email_queue
 
 
 @task
@@ -39,19 +41,24 @@ def send_appointment_reminder(appointment_id: int) -> bool:
     if appointment.client_id:
         if appointment.client.care_status != "active" or not has_consent(appointment.client, "email_reminders"):
             return False
-    # Claim the reminder first: only one worker wins the conditional update.
-    claimed = Appointment.objects.filter(
-        pk=appointment.pk, reminder_sent_at__isnull=True, start=appointment.start
-    ).update(reminder_sent_at=timezone.now())
-    if not claimed:
-        return False
-    context = _email_context(appointment)
-    send_mail(
-        subject=f"Reminder: your {appointment.get_kind_display().lower()} with {appointment.practice.name}",
-        message=render_to_string("bookings/email/reminder.txt", context),
-        from_email=None,
-        recipient_list=[_recipient(appointment)],
-    )
+    with transaction.atomic():
+        # Claim the reminder first: only one worker wins the conditional update.
+        claimed = Appointment.objects.filter(
+            pk=appointment.pk, reminder_sent_at__isnull=True, start=appointment.start
+        ).update(reminder_sent_at=timezone.now())
+        if not claimed:
+            return False
+        message = EmailMessage(
+            subject=f"Reminder: your {appointment.get_kind_display().lower()} with {appointment.practice.name}",
+            body=render_to_string("bookings/email/reminder.txt", _email_context(appointment)),
+            to=[_recipient(appointment)],
+        )
+        email_queue(
+            message,
+            kind="Appointment reminder",
+            practice=appointment.practice,
+            about=("bookings.appointment", appointment.uuid),
+        )
     return True
 
 
@@ -64,21 +71,20 @@ def send_booking_nudge(client_id: int) -> bool:
     client = Client.objects.select_related("user", "practice").filter(pk=client_id).first()
     if client is None:
         return False
-    NudgeSent.objects.create(client=client)
-    send_mail(
+    context = {
+        "name": client.display_name,
+        "practice": client.practice,
+        "url": settings.SITE_URL + reverse("bookings:mine"),
+        "choices_url": settings.SITE_URL + reverse("onboarding:choices"),
+    }
+    message = EmailMessage(
         subject=f"Shall we book a check-in? ({client.practice.name})",
-        message=render_to_string(
-            "bookings/email/nudge.txt",
-            {
-                "name": client.display_name,
-                "practice": client.practice,
-                "url": settings.SITE_URL + reverse("bookings:mine"),
-                "choices_url": settings.SITE_URL + reverse("onboarding:choices"),
-            },
-        ),
-        from_email=None,
-        recipient_list=[client.user.email],
+        body=render_to_string("bookings/email/nudge.txt", context),
+        to=[client.user.email],
     )
+    with transaction.atomic():
+        NudgeSent.objects.create(client=client)
+        email_queue(message, kind="Booking nudge", practice=client.practice)
     return True
 
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,6 +20,7 @@ from audit.services import audit_record
 from bookings.services import consultations_of_leaving_therapist, feed_token_revoke, sessions_hand_over
 from care.models import Handover
 from notes.services import notes_hand_over
+from outbox.services import email_queue
 from practice.models import AwayPeriod, Client, StaffMember
 from risk.services import risk_alerts_hand_over, risk_alerts_to_owners, risk_route_while_away
 
@@ -222,6 +223,7 @@ def _tell_about_handover(handover: Handover, *, moved, cancelled) -> None:
             f"{practice.name}: {client.display_name} is now in your care",
             "care/email/handover_therapist.txt",
             handover.to_therapist.user.email,
+            "Handover to the new therapist",
         )
     ]
     if client.care_status != Client.CareStatus.PAUSED:
@@ -230,15 +232,12 @@ def _tell_about_handover(handover: Handover, *, moved, cancelled) -> None:
                 f"{practice.name}: your therapist is now {handover.to_therapist.display_name}",
                 "care/email/handover_client.txt",
                 client.user.email,
+                "Handover to the client",
             )
         )
-    for subject, template, to in emails:
-        body = render_to_string(template, context)
-        transaction.on_commit(
-            lambda subject=subject, body=body, to=to: send_mail(
-                subject=subject, message=body, from_email=None, recipient_list=[to]
-            )
-        )
+    for subject, template, to, kind in emails:
+        message = EmailMessage(subject=subject, body=render_to_string(template, context), to=[to])
+        email_queue(message, kind=kind, practice=practice, about=("care.handover", handover.uuid))
 
 
 # --- A therapist leaving, and coming back ------------------------------------------

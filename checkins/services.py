@@ -1,4 +1,9 @@
-"""Writes for check-ins."""
+"""Writes for check-ins.
+
+A check-in with a new or changed note is saved with a pending risk check in the same transaction
+(risk/checks.py): the therapist is told of risk words only with the client's ``checkin_risk_alerts``
+consent, and a failure on the way leaves the check due, never the alert lost.
+"""
 
 from django.db import transaction
 from django.utils import timezone
@@ -7,6 +12,9 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from checkins.models import SCALES, CheckIn
 from practice.models import Client
+from risk.checks import risk_check_request
+from risk.detection import safe_detect
+from risk.models import RiskAlert
 
 FIELDS = (*SCALES, "feelings", "body_areas", "note")
 
@@ -24,6 +32,8 @@ def checkin_record(*, client: Client, data: dict, request=None) -> CheckIn:
     """Save a new check-in for today."""
     with transaction.atomic():
         checkin = CheckIn.objects.create(client=client, local_date=client_today(client), **_clean(data))
+        if checkin.note:
+            _check_note(checkin)
         audit_record(
             action=AuditEvent.Action.CREATE,
             object_type="checkins.checkin",
@@ -40,10 +50,13 @@ def checkin_update(*, checkin: CheckIn, data: dict, request=None) -> CheckIn:
         raise CheckInError("Only today's check-in can be changed.")
     values = _clean(data)
     with transaction.atomic():
+        note_changed = values["note"] != checkin.note
         for name, value in values.items():
             setattr(checkin, name, value)
         checkin.updated_at = timezone.now()
         checkin.save(update_fields=[*values, "updated_at"])
+        if checkin.note and note_changed:
+            _check_note(checkin)
         audit_record(
             action=AuditEvent.Action.UPDATE,
             object_type="checkins.checkin",
@@ -53,6 +66,15 @@ def checkin_update(*, checkin: CheckIn, data: dict, request=None) -> CheckIn:
             detail={"fields": sorted(values)},
         )
     return checkin
+
+
+def _check_note(checkin: CheckIn) -> None:
+    risk_check_request(
+        client=checkin.client,
+        source=RiskAlert.Source.CHECKIN_NOTE,
+        source_id=checkin.uuid,
+        found=safe_detect(checkin.note).risk,
+    )
 
 
 def _clean(data: dict) -> dict:

@@ -84,6 +84,7 @@ RULES = [
     Rule("measures.measurerequest", EXPORT_AND_DELETE, "client", "questionnaires_sent"),
     Rule("measures.measureresponse", EXPORT_AND_DELETE, "client", "questionnaire_answers"),
     Rule("risk.riskalert", KEEP, "client"),
+    Rule("risk.riskcheck", KEEP, "client"),
     Rule("mindfulness.practicelog", EXPORT_AND_DELETE, "client", "practice_log"),
     Rule("mindfulness.recommendation", EXPORT_AND_DELETE, "client", "practices_suggested"),
     Rule("selfcare.activity", EXPORT_AND_DELETE, "client", "selfcare_plan"),

@@ -251,6 +251,7 @@ def invitations_purge(*, now=None) -> int:
 
 def retention_run(*, now=None) -> dict:
     from bookings.services import consultations_purge
+    from outbox.services import outbox_purge
 
     now = now or timezone.now()
     return {
@@ -258,4 +259,5 @@ def retention_run(*, now=None) -> dict:
         "consultations": consultations_purge(now=now),
         "invitations": invitations_purge(now=now),
         "restricted_records": restricted_records_purge(today=timezone.localdate(now)),
+        "emails": outbox_purge(now=now),
     }

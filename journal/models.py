@@ -1,10 +1,14 @@
 import uuid
 
 from django.db import models
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat, Replace, Substr
 from django.utils import timezone
 
 from core.crypto import EncryptedTextField
 from practice.models import Client
+from risk.detection import safe_detect
+from risk.models import RiskAlert, RiskCheck
 
 
 class Prompt(models.TextChoices):
@@ -41,6 +45,28 @@ class EntryQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-created_at", "-id")
 
+    def drafts_unchecked_since(self, before):
+        """Drafts last changed before ``before`` whose words have not been risk-checked since (one query,
+        on the draft index and the check's source index)."""
+        checked = RiskCheck.objects.filter(
+            source=RiskAlert.Source.JOURNAL_WORDS,
+            source_id=_uuid_text(OuterRef("uuid")),
+            # Strictly after: words changed in the same instant as a check may not have been read by it.
+            created_at__gt=OuterRef("updated_at"),
+        )
+        return self.filter(is_draft=True, updated_at__lte=before).exclude(Exists(checked))
+
+
+def _uuid_text(expression):
+    """A UUID column as ``str(uuid)`` writes it, on every database: SQLite keeps 32 hex digits, PostgreSQL
+    a uuid (cast with dashes), so both are reduced to the digits and dashed again."""
+    digits = Replace(Cast(expression, CharField()), Value("-"), Value(""))
+    parts = [Substr(digits, start, length) for start, length in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))]
+    dashed = [parts[0]]
+    for part in parts[1:]:
+        dashed += [Value("-"), part]
+    return Concat(*dashed, output_field=CharField())
+
 
 class Entry(models.Model):
     """A journal entry. Private to the client unless they share this one entry with their therapist."""
@@ -52,6 +78,10 @@ class Entry(models.Model):
     body = EncryptedTextField()
     is_draft = models.BooleanField(default=True)
     shared_at = models.DateTimeField(null=True, blank=True)
+    # The version the client chose to share: what the therapist reads. Later edits stay private
+    # until the client shares again; cleared when they stop sharing.
+    shared_body = EncryptedTextField(null=True, blank=True)
+    shared_prompt = models.CharField(max_length=10, choices=Prompt, blank=True, default="")
     # What gentle detection found at the last save (never the words themselves).
     harsh_found = models.BooleanField(default=False)
     risk_found = models.BooleanField(default=False)
@@ -65,11 +95,23 @@ class Entry(models.Model):
         indexes = [
             models.Index(fields=["client", "created_at"]),
             models.Index(fields=["client", "shared_at"]),
+            # The clock's look for drafts left unsaved (risk.checks.risk_checks_for_unsaved).
+            models.Index(fields=["updated_at"], condition=Q(is_draft=True), name="journal_draft_updated"),
         ]
 
     @property
     def is_shared(self) -> bool:
         return self.shared_at is not None
+
+    @property
+    def has_unshared_changes(self) -> bool:
+        """Shared, but the client has changed it since: the therapist still sees the shared version."""
+        return self.is_shared and (self.shared_body != self.body or self.shared_prompt != self.prompt)
+
+    @property
+    def shared_risk_found(self) -> bool:
+        """Risk words in the version the therapist reads (``risk_found`` is about the client's latest words)."""
+        return safe_detect(self.shared_body or "").risk
 
     @property
     def prompt_hint(self) -> str:

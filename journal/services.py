@@ -1,30 +1,26 @@
-"""Writes for the journal. Saving always succeeds first; detection and alerts come after and never undo it."""
+"""Writes for the journal.
 
-import logging
+Saving never fails because of detection: what the client sees comes from ``safe_detect``, and the
+therapist's alert from the pending risk check written with the entry (risk/checks.py).
+"""
 
 from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from journal import detection
-from journal.detection import Findings
 from journal.models import Entry
-
-logger = logging.getLogger(__name__)
-
-
-def safe_detect(text: str) -> Findings:
-    """Detection that cannot fail the caller: on any error, assume the contacts should be shown."""
-    try:
-        return detection.detect(text)
-    except Exception:  # noqa: BLE001 - a broken phrase list must never lose an entry
-        logger.exception("journal detection failed; showing crisis contacts")
-        return Findings(failed=True)
+from risk.checks import risk_check_request
+from risk.detection import Findings, safe_detect
+from risk.models import RiskAlert
 
 
 def entry_autosave(*, client, body: str, prompt: str, entry: Entry | None = None) -> Entry:
-    """Keep what has been typed so far. Creates a draft the first time; one write each time."""
+    """Keep what has been typed so far. Creates a draft the first time; one write each time.
+
+    Nothing else: no audit row and no risk check. A draft left unsaved for 30 minutes is
+    checked by the clock (risk.checks.risk_checks_for_unsaved).
+    """
     now = timezone.now()
     if entry is None:
         return Entry.objects.create(client=client, body=body, prompt=prompt, is_draft=True, updated_at=now)
@@ -34,43 +30,29 @@ def entry_autosave(*, client, body: str, prompt: str, entry: Entry | None = None
 
 
 def entry_save(*, client, body: str, prompt: str, entry: Entry | None = None, request=None) -> tuple[Entry, Findings]:
-    """Save an entry for good, then look for harsh self-talk and risk words.
+    """Save an entry for good, with its risk check in the same transaction.
 
-    The entry is committed before anything else is tried, so a failure in
-    detection or in raising an alert can never lose it.
+    The findings (harsh self-talk, risk words) are for the page the client sees next. The
+    therapist is told by the check, on the worker, once the entry is committed: only with the
+    client's ``journal_risk_alerts`` consent, and only if no alert was raised for this entry
+    before; a failure there leaves the check due, never the entry unsaved or the alert lost.
     """
     now = timezone.now()
+    findings = safe_detect(body)
     with transaction.atomic():
         if entry is None:
             entry = Entry(client=client, created_at=now)
-        was_risky = entry.risk_found and not entry.is_draft
         entry.body, entry.prompt, entry.is_draft, entry.updated_at = body, prompt, False, now
-        findings = safe_detect(body)
         entry.harsh_found, entry.risk_found = findings.harsh, findings.risk
         entry.save()
-    if findings.risk and not was_risky:
-        _alert_therapist(entry=entry, request=request)
+        risk_check_request(
+            client=client, source=RiskAlert.Source.JOURNAL_WORDS, source_id=entry.uuid, found=findings.risk, now=now
+        )
     return entry, findings
 
 
-def _alert_therapist(*, entry: Entry, request=None) -> bool:
-    """Tell the therapist only if the client agreed to it; a failure here is logged, never raised."""
-    try:
-        from onboarding.consents import has_consent
-
-        if not has_consent(entry.client, "journal_risk_alerts"):
-            return False
-        from risk.services import risk_alert_raise
-
-        with transaction.atomic():
-            risk_alert_raise(client=entry.client, source="journal_words", source_id=str(entry.uuid), request=request)
-        return True
-    except Exception:  # noqa: BLE001 - the entry is saved; the contacts are on screen
-        logger.exception("could not raise a journal risk alert for entry %s", entry.uuid)
-        return False
-
-
 def entry_share(*, entry: Entry, request=None) -> None:
+    """Share the entry as it reads now. Later edits stay private until the client shares again."""
     _entry_set_shared(entry=entry, shared=True, request=request)
 
 
@@ -81,7 +63,9 @@ def entry_unshare(*, entry: Entry, request=None) -> None:
 def _entry_set_shared(*, entry: Entry, shared: bool, request=None) -> None:
     with transaction.atomic():
         entry.shared_at = timezone.now() if shared else None
-        entry.save(update_fields=["shared_at"])
+        # The therapist reads this copy, not the entry: what the client chose to share, as it was.
+        entry.shared_body, entry.shared_prompt = (entry.body, entry.prompt) if shared else (None, "")
+        entry.save(update_fields=["shared_at", "shared_body", "shared_prompt"])
         audit_record(
             action=AuditEvent.Action.UPDATE,
             object_type="journal.entry",

@@ -9,12 +9,12 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from crisis.contacts import contacts_for
 from journal.access import get_entry_for_client, get_shared_entries_for_clinician
-from journal.detection import Findings
 from journal.forms import AutosaveForm, EntryForm
 from journal.models import PROMPT_HINTS, Entry, Prompt
-from journal.services import entry_autosave, entry_delete, entry_save, entry_share, entry_unshare, safe_detect
+from journal.services import entry_autosave, entry_delete, entry_save, entry_share, entry_unshare
 from mindfulness.content import SELF_COMPASSION_BREAK_SLUG
 from practice.access import client_required, therapist_required
+from risk.detection import Findings, safe_detect
 
 PAGE_SIZE = 20
 
@@ -135,13 +135,15 @@ def detail(request, entry_uuid):
 @require_POST
 def share(request, entry_uuid):
     entry = get_entry_for_client(request.client, entry_uuid)
+    therapist = request.client.therapist
     if entry.is_draft:
         messages.info(request, "Save the entry first, then you can share it.")
+    elif entry.has_unshared_changes:
+        entry_share(entry=entry, request=request)
+        messages.success(request, f"{therapist.display_name} now sees this version.")
     elif not entry.is_shared:
         entry_share(entry=entry, request=request)
-        messages.success(
-            request, f"Shared with {request.client.therapist.display_name}. You can stop sharing at any time."
-        )
+        messages.success(request, f"Shared with {therapist.display_name}. You can stop sharing at any time.")
     return redirect("journal:detail", entry_uuid=entry.uuid)
 
 

@@ -2,8 +2,12 @@
 
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.tasks import default_task_backend
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -11,6 +15,7 @@ from audit.services import audit_record
 from measures.instruments import INSTRUMENTS
 from measures.models import MeasureRequest, MeasureResponse, MeasureSchedule
 from measures.scoring import ScoringError, score
+from outbox.services import email_queue
 from practice.models import Client, StaffMember
 
 RHYTHM_DAYS = {MeasureSchedule.Rhythm.FORTNIGHTLY: 14, MeasureSchedule.Rhythm.FOUR_WEEKLY: 28}
@@ -78,10 +83,15 @@ def measure_schedule_stop(*, schedule: MeasureSchedule, request=None) -> None:
 
 
 def _email_client(client: Client) -> None:
-    from measures.tasks import measure_request_email
-
-    client_id = client.pk
-    transaction.on_commit(lambda: measure_request_email.enqueue(client_id=client_id))
+    """A gentle note that a questionnaire is waiting, written to the outbox with the request.
+    It names no questionnaire and no scores."""
+    context = {"client": client, "url": settings.SITE_URL + reverse("measures:list")}
+    message = EmailMessage(
+        subject=f"{client.practice.name}: a short questionnaire, whenever suits you",
+        body=render_to_string("measures/email/request.txt", context),
+        to=[client.user.email],
+    )
+    email_queue(message, kind="Questionnaire waiting", practice=client.practice)
 
 
 def measure_response_record(

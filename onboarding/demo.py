@@ -37,6 +37,7 @@ def seed(demo):
                 "preferred_name": "",
                 "pronouns": "she/her",
                 "date_of_birth": date(1991, 6, 14),
+                "phone": "07700 900456",
                 "gp_details": "Riverside Surgery, Kingston",
                 "emergency_contact": "Mia Lewis (sister), 07700 900123",
                 "hopes": "To panic less at work and be a bit kinder to myself.",
@@ -46,6 +47,7 @@ def seed(demo):
     if not ConsentChoice.objects.filter(client=demo.cara).exists():
         consent_record(client=demo.cara, kind="email_reminders", granted=True)
         consent_record(client=demo.cara, kind="journal_risk_alerts", granted=True)
+        consent_record(client=demo.cara, kind="checkin_risk_alerts", granted=True)
         consent_record(client=demo.cara, kind="booking_nudge", granted=False)
     if not ConsentChoice.objects.filter(client=demo.dev).exists():
         consent_record(client=demo.dev, kind="email_reminders", granted=True)

@@ -12,12 +12,49 @@ class AcceptForm(forms.Form):
     )
 
 
+PHONE_ALLOWED = frozenset("0123456789 +()-")
+PHONE_DIGITS = (6, 20)
+
+
+def clean_phone_number(value: str) -> str:
+    """A phone number as the client typed it (spaces tidied), or a kind ``ValidationError``.
+
+    Digits, spaces, brackets, dashes and one leading +; 6 to 20 digits, which covers short
+    local numbers and the longest international ones (E.164 allows 15, plus extensions).
+    """
+    number = " ".join((value or "").split())
+    if not number:
+        return ""
+    if not set(number) <= PHONE_ALLOWED or "+" in number[1:]:
+        raise forms.ValidationError(
+            "Please use only digits, spaces and brackets, with a + at the start if you like, for example 07700 900123."
+        )
+    digits = sum(ch.isdigit() for ch in number)
+    if not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]:
+        raise forms.ValidationError(
+            f"That number has {digits} digits; phone numbers have between {PHONE_DIGITS[0]} and {PHONE_DIGITS[1]}. "
+            "Could you check it?"
+        )
+    return number
+
+
+def phone_field() -> forms.CharField:
+    return forms.CharField(
+        label="Your phone number (optional)",
+        required=False,
+        max_length=40,
+        help_text="So your therapist can reach you quickly if they are worried about you.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+
 class IntakeForm(forms.Form):
     preferred_name = forms.CharField(label="What would you like to be called?", max_length=80, required=False)
     pronouns = forms.CharField(label="Your pronouns (optional)", max_length=40, required=False)
     date_of_birth = forms.DateField(
         label="Date of birth", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    phone = phone_field()
     gp_details = forms.CharField(
         label="Your GP (optional)",
         required=False,
@@ -52,10 +89,14 @@ class IntakeForm(forms.Form):
             raise forms.ValidationError("Please check the date of birth; it looks like it might be mistyped.")
         return value
 
+    def clean_phone(self):
+        return clean_phone_number(self.cleaned_data.get("phone"))
+
 
 class ChoicesForm(forms.Form):
     email_reminders = forms.BooleanField(label=WORDING["email_reminders"], required=False)
     journal_risk_alerts = forms.BooleanField(label=WORDING["journal_risk_alerts"], required=False)
+    checkin_risk_alerts = forms.BooleanField(label=WORDING["checkin_risk_alerts"], required=False)
     booking_nudge = forms.BooleanField(label=WORDING["booking_nudge"], required=False)
     gap_days = forms.TypedChoiceField(
         label="After how long without a session?",
@@ -67,3 +108,12 @@ class ChoicesForm(forms.Form):
 
 class DocumentForm(forms.Form):
     body = forms.CharField(label="Text", max_length=20000, widget=forms.Textarea(attrs={"rows": 16}))
+
+
+class PhoneForm(forms.Form):
+    """The client's phone number, on its own under "My choices" (saved apart from the consent choices)."""
+
+    phone = phone_field()
+
+    def clean_phone(self):
+        return clean_phone_number(self.cleaned_data.get("phone"))

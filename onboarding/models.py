@@ -67,6 +67,9 @@ class Intake(models.Model):
     date_of_birth = models.DateField(null=True, blank=True)
     gp_details = EncryptedTextField(blank=True, default="")
     emergency_contact = EncryptedTextField(blank=True, default="")
+    # The client's own number, for their therapist to call when a risk alert comes (shown on the alert).
+    # May be set from "My choices" before the intake is done: ``completed_at`` says whether it is.
+    phone = EncryptedTextField(null=True, blank=True)
     hopes = EncryptedTextField(blank=True, default="")
     previous_support = EncryptedTextField(blank=True, default="")
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -79,6 +82,7 @@ class Intake(models.Model):
 class ConsentKind(models.TextChoices):
     EMAIL_REMINDERS = "email_reminders", "Email reminders"
     JOURNAL_RISK_ALERTS = "journal_risk_alerts", "Journal alerts to my therapist"
+    CHECKIN_RISK_ALERTS = "checkin_risk_alerts", "Check-in alerts to my therapist"
     BOOKING_NUDGE = "booking_nudge", "A gentle check-in suggestion"
 
 

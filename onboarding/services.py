@@ -14,6 +14,8 @@ WORDING = {
     "never anything about what we talk about.",
     "journal_risk_alerts": "If words in my private journal suggest I might be at risk, let my therapist know, so they "
     "can check in with me. They would see that an alert was raised, not my journal.",
+    "checkin_risk_alerts": "If words in a check-in note suggest I might be at risk, let my therapist know, so they "
+    "can check in with me. My therapist can read my check-ins; this asks Tending to point such a note out to them.",
     "booking_nudge": "If some time passes without a session, send me a gentle note asking whether I'd like to book a "
     "check-in.",
 }
@@ -63,11 +65,11 @@ def documents_accept(*, client, documents, request=None) -> list[Acceptance]:
 
 
 def intake_save(*, client, data: dict, request=None) -> Intake:
-    fields = ["pronouns", "date_of_birth", "gp_details", "emergency_contact", "hopes", "previous_support"]
+    fields = ["pronouns", "date_of_birth", "phone", "gp_details", "emergency_contact", "hopes", "previous_support"]
     with transaction.atomic():
         intake, _ = Intake.objects.get_or_create(client=client)
         for name in fields:
-            setattr(intake, name, data.get(name) or (None if name == "date_of_birth" else ""))
+            setattr(intake, name, data.get(name) or (None if name in ("date_of_birth", "phone") else ""))
         intake.completed_at = intake.completed_at or timezone.now()
         intake.updated_at = timezone.now()
         intake.save()
@@ -82,6 +84,28 @@ def intake_save(*, client, data: dict, request=None) -> Intake:
             request=request,
             client=client,
             detail={"fields": fields},
+        )
+    return intake
+
+
+def intake_phone_save(*, client, phone: str, request=None) -> Intake:
+    """Change only the client's phone number ("My choices"); the rest of the intake stays as it was.
+
+    Before the intake is filled in this starts an intake holding just the number: it does not count
+    as done (``completed_at`` stays empty).
+    """
+    with transaction.atomic():
+        intake, _ = Intake.objects.get_or_create(client=client)
+        intake.phone = phone.strip() or None
+        intake.updated_at = timezone.now()
+        intake.save(update_fields=["phone", "updated_at"])
+        audit_record(
+            action=AuditEvent.Action.UPDATE,
+            object_type="onboarding.intake",
+            object_id=client.uuid,
+            request=request,
+            client=client,
+            detail={"fields": ["phone"]},
         )
     return intake
 

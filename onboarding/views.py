@@ -3,9 +3,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from onboarding.consents import current_choice
-from onboarding.forms import AcceptForm, ChoicesForm, DocumentForm, IntakeForm
+from onboarding.forms import AcceptForm, ChoicesForm, DocumentForm, IntakeForm, PhoneForm
 from onboarding.models import Acceptance, ConsentKind, Intake, PracticeDocument
-from onboarding.services import consent_record, document_publish, documents_accept, intake_save
+from onboarding.services import consent_record, document_publish, documents_accept, intake_phone_save, intake_save
 from practice.access import client_required, owner_required
 
 
@@ -75,6 +75,7 @@ def intake(request):
                 for name in (
                     "pronouns",
                     "date_of_birth",
+                    "phone",
                     "gp_details",
                     "emergency_contact",
                     "hopes",
@@ -90,14 +91,34 @@ def intake(request):
     return render(request, "onboarding/intake.html", {"form": form}, status=400 if form.errors else 200)
 
 
+# The phone number's section of "My choices" posts this, so its button never changes a consent choice.
+PHONE_SECTION = "phone"
+
+
+def _phone_section(request, client):
+    """The phone number's own small form on the choices page: (form, redirect once it is saved)."""
+    posted = request.method == "POST" and request.POST.get("section") == PHONE_SECTION
+    intake = Intake.objects.filter(client=client).first()
+    form = PhoneForm(request.POST if posted else None, initial={"phone": intake.phone if intake else ""})
+    if posted and form.is_valid():
+        phone = form.cleaned_data["phone"]
+        intake_phone_save(client=client, phone=phone, request=request)
+        messages.success(request, "Your phone number is saved." if phone else "Your phone number is removed.")
+        return form, redirect("onboarding:choices")
+    return form, None
+
+
 @client_required
 def choices(request):
     client = request.client
+    phone_form, saved = _phone_section(request, client)
+    if saved is not None:
+        return saved
     current = {kind: current_choice(client, kind) for kind in ConsentKind.values}
     initial = {kind: bool(choice and choice.granted) for kind, choice in current.items()}
     nudge = current.get(ConsentKind.BOOKING_NUDGE)
     initial["gap_days"] = nudge.gap_days if nudge and nudge.gap_days else 28
-    form = ChoicesForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = ChoicesForm(request.POST if request.method == "POST" and not phone_form.is_bound else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         for kind in ConsentKind.values:
@@ -113,8 +134,8 @@ def choices(request):
     return render(
         request,
         "onboarding/choices.html",
-        {"form": form, "current": [c for c in current.values() if c]},
-        status=400 if form.errors else 200,
+        {"form": form, "current": [c for c in current.values() if c], "phone_form": phone_form},
+        status=400 if form.errors or phone_form.errors else 200,
     )
 
 

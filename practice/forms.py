@@ -2,7 +2,7 @@ import zoneinfo
 
 from django import forms
 
-from practice.models import Practice
+from practice.models import Practice, default_risk_procedure
 
 
 def _time_zone_choices():
@@ -22,6 +22,7 @@ class PracticeSettingsForm(forms.ModelForm):
             "country",
             "extra_crisis_line",
             "extra_crisis_number",
+            "risk_procedure",
         ]
         labels = {
             "name": "Practice name",
@@ -29,8 +30,21 @@ class PracticeSettingsForm(forms.ModelForm):
             "country": "Country (for crisis contacts)",
             "extra_crisis_line": "An extra helpline's name",
             "extra_crisis_number": "Its phone number",
+            "risk_procedure": "Your risk procedure",
         }
-        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "risk_procedure": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Say what alerts show while this is empty, with this practice's emergency number.
+        default = default_risk_procedure(self.instance.country)
+        self.fields["risk_procedure"].help_text = (
+            "Shown on every risk alert: what whoever picks one up should do, in your own words. "
+            f"While it is empty, alerts say: “{default}”"
+        )
 
     def clean_extra_crisis_number(self):
         number = self.cleaned_data["extra_crisis_number"].strip()

@@ -8,7 +8,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from crisis.contacts import COUNTRY_CHOICES
+from crisis.contacts import COUNTRY_CHOICES, contacts_for
+
+# What a risk alert asks of the clinician while the practice has written no procedure of its own.
+DEFAULT_RISK_PROCEDURE = (
+    "Contact the client by phone; if you cannot reach them and are worried, call their emergency contact; "
+    "if life is at risk, call {emergency}."
+)
+
+
+def default_risk_procedure(country: str) -> str:
+    """The default procedure with the emergency number of the practice's country (999 in the UK)."""
+    return DEFAULT_RISK_PROCEDURE.format(emergency=contacts_for(country).emergency.number)
 
 
 def validate_time_zone(value: str) -> None:
@@ -40,10 +51,20 @@ class Practice(models.Model):
     )
     extra_crisis_number = models.CharField(max_length=32, blank=True)
     crisis_contacts_confirmed_on = models.DateField(null=True, blank=True)
+    # Shown on every risk alert, so whoever picks one up knows what this practice expects of them.
+    risk_procedure = models.TextField(
+        blank=True,
+        max_length=5000,
+        help_text="Shown on every risk alert: what whoever picks one up should do.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):
         return self.name
+
+    @property
+    def risk_procedure_or_default(self) -> str:
+        return self.risk_procedure.strip() or default_risk_procedure(self.country)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

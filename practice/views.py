@@ -91,10 +91,11 @@ def owner_home(request):
         member.away_now = away.get(member.id)
     clients = Client.objects.in_practice(practice).with_people().order_by("user__name")
     invitations = Invitation.objects.waiting_for(request.staff)
+    panels = render_panels("OWNER_HOME", request, request.staff)
     return render(
         request,
         "practice/owner_home.html",
-        {"practice": practice, "staff": staff, "clients": clients, "invitations": invitations},
+        {"practice": practice, "staff": staff, "clients": clients, "invitations": invitations, "panels": panels},
     )
 
 
@@ -111,7 +112,8 @@ def practice_settings(request):
         )
         messages.success(request, "Practice settings saved.")
         return redirect("practice:owner_home")
-    return render(request, "practice/settings.html", {"form": form})
+    alone = not StaffMember.objects.in_practice(practice).filter(is_active=True).exclude(pk=request.staff.pk).exists()
+    return render(request, "practice/settings.html", {"form": form, "alone": alone})
 
 
 @owner_required

@@ -8,9 +8,13 @@ def _open_alert_for_a(w):
 
 
 def _escalated_alert_for_a(w):
-    from risk.services import risk_alert_escalate, risk_alert_raise
+    """Client A answered PHQ-9 question 9 with "Several days" (so the page shows the answer itself)."""
+    from measures.services import measure_response_record
+    from risk.models import RiskAlert
+    from risk.services import risk_alert_escalate
 
-    alert = risk_alert_raise(client=w.client_a, source="phq9_item9")
+    measure_response_record(client=w.client_a, instrument="phq9", answers=[1, 1, 0, 0, 0, 0, 0, 0, 1])
+    alert = RiskAlert.objects.filter(client=w.client_a).latest("raised_at")
     risk_alert_escalate(alert=alert)
     return alert
 

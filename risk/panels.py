@@ -26,4 +26,5 @@ def client_alerts_panel(request, client) -> str:
 
 
 THERAPIST_HOME = [open_alerts_panel]
+OWNER_HOME = [open_alerts_panel]
 CLIENT_RECORD = [client_alerts_panel]

@@ -13,16 +13,27 @@ the audit log.
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.tasks import default_task_backend
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from practice.models import AwayPeriod, Client
+from outbox.services import email_queue
+from practice.models import AwayPeriod, Client, StaffMember
 from risk.models import RiskAlert
 
 SOURCES = {choice.value for choice in RiskAlert.Source}
+# How each alert email is named in the owner's list of emails (never a client's name).
+EMAIL_KINDS = {
+    "raised": "Alert to the therapist",
+    "covering": "Alert to the covering therapist",
+    "handed_over": "Alert to the new therapist",
+    "escalated": "Alert escalated",
+}
 
 
 class RiskAlertError(ValueError):
@@ -53,11 +64,42 @@ def add_working_hours(start: datetime, hours: float, zone) -> datetime:
     return local.astimezone(start.tzinfo)
 
 
-def _notify(alert: RiskAlert, kind: str) -> None:
-    from risk.tasks import risk_alert_email
+def escalation_staff(practice) -> list[StaffMember]:
+    """Who an escalated alert goes to: the practice's active owners, or every active therapist if it has none."""
+    people = StaffMember.objects.in_practice(practice).select_related("user")
+    return list(people.owners()) or list(people.therapists())
 
-    alert_id = alert.pk
-    transaction.on_commit(lambda: risk_alert_email.enqueue(alert_id=alert_id, kind=kind))
+
+def _recipients(alert: RiskAlert, kind: str) -> list[StaffMember]:
+    if kind in ("raised", "handed_over"):
+        return [alert.therapist]
+    if kind == "covering":
+        return [alert.routed_to] if alert.routed_to_id else []
+    return escalation_staff(alert.client.practice)
+
+
+def _notify(alert: RiskAlert, kind: str) -> int:
+    """Write the alert's emails to the outbox in the caller's transaction (so they go if, and only if, the
+    change that caused them is kept). No names of clients, no clinical detail: only a link."""
+    practice = alert.client.practice
+    url = settings.SITE_URL + reverse("risk:alert", kwargs={"alert_uuid": alert.uuid})
+    recipients = _recipients(alert, kind)
+    for staff in recipients:
+        context = {"alert": alert, "url": url, "kind": kind, "practice": practice, "staff": staff}
+        message = EmailMessage(
+            subject=f"{practice.name}: an alert needs your attention",
+            body=render_to_string("risk/email/alert.txt", context),
+            to=[staff.user.email],
+        )
+        email = email_queue(message, kind=EMAIL_KINDS[kind], practice=practice, about=("risk.riskalert", alert.uuid))
+        audit_record(
+            action=AuditEvent.Action.NOTIFY,
+            object_type="risk.riskalert",
+            object_id=alert.uuid,
+            client=alert.client,
+            detail={"kind": kind, "to_staff": str(staff.uuid), "email": str(email.uuid)},
+        )
+    return len(recipients)
 
 
 def _schedule_escalation(alert: RiskAlert) -> None:

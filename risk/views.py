@@ -5,6 +5,7 @@ from django.views.decorators.http import require_POST
 from audit.services import audit_read
 from practice.access import staff_required
 from risk.access import get_alert_for_staff
+from risk.context import alert_context
 from risk.forms import AcknowledgeForm
 from risk.models import RiskAlert
 from risk.services import RiskAlertError, risk_alert_acknowledge
@@ -53,4 +54,8 @@ def acknowledge(request, alert_uuid):
 
 def _render_alert(request, alert, form):
     audit_read(request, alert, client=alert.client, object_type="risk.riskalert")
-    return render(request, "risk/alert.html", {"alert": alert, "form": form})
+    context = alert_context(alert, user=request.user)
+    # The answer and the contact details on the page are reads of the client's record too.
+    for shown in context.shown:
+        audit_read(request, shown, client=alert.client, detail={"via": "risk.riskalert", "alert": str(alert.uuid)})
+    return render(request, "risk/alert.html", {"alert": alert, "form": form, "page": context})

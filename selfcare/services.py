@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from outbox.services import email_queue
 from selfcare.models import Activity, Reminder, Tick
 
 logger = logging.getLogger(__name__)
@@ -125,4 +126,4 @@ def reminder_send(*, reminder: Reminder) -> None:
         },
     )
     message.attach_alternative(render_to_string("selfcare/email/reminder.html", context), "text/html")
-    message.send()
+    email_queue(message, kind="Self-care reminder", practice=reminder.client.practice)

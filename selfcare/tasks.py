@@ -4,6 +4,7 @@
 timer, docs/selfcare-journal-practices.md) enqueues ``send_due_reminders``.
 """
 
+from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
@@ -13,13 +14,15 @@ from selfcare.services import _local_now, reminder_claim, reminder_send, reminde
 
 @task
 def send_due_reminders() -> int:
-    """Claim and enqueue each reminder due now; returns how many were enqueued."""
+    """Claim each reminder due now and write its email to the outbox in the same transaction, so a
+    reminder is marked sent exactly when its email is kept. Returns how many were queued."""
     now = timezone.now()
     sent = 0
     for reminder in reminders_due(now):
-        if reminder_claim(reminder=reminder, local_date=_local_now(reminder, now).date()):
-            send_reminder.enqueue(reminder_id=reminder.pk)
-            sent += 1
+        with transaction.atomic():
+            if reminder_claim(reminder=reminder, local_date=_local_now(reminder, now).date()):
+                reminder_send(reminder=reminder)
+                sent += 1
     return sent
 
 
@@ -29,5 +32,6 @@ def send_reminder(*, reminder_id: int) -> bool:
     # The client may have turned reminders off between the claim and now.
     if reminder is None or not reminder.is_on:
         return False
-    reminder_send(reminder=reminder)
+    with transaction.atomic():
+        reminder_send(reminder=reminder)
     return True

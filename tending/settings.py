@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "practice",
     "audit",
     "crisis",
+    "outbox",
     "bookings",
     "onboarding",
     "checkins",
@@ -132,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.tending",
+                "risk.context_processors.open_alerts",
             ],
         },
     },
@@ -309,6 +311,9 @@ else:
 # Background work: Django's tasks framework with the database-backed worker
 # (`manage.py db_worker`).
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# An email a worker began to send is taken over by another after this long (the first was killed);
+# longer than the SMTP timeout, so a slow server is not sent the same email twice.
+TENDING_OUTBOX_CLAIM_SECONDS = env_int("TENDING_OUTBOX_CLAIM_SECONDS", 600, minimum=1)
 
 LOGGING = {
     "version": 1,
@@ -332,6 +337,8 @@ if TESTING:
 
 # Periodic jobs run by `manage.py clock`: a management command (with its arguments) and its period in seconds.
 TENDING_SCHEDULE = [
+    ("outbox_send", 60),  # every email is sent from the outbox: retries, and any a stopped worker left
+    ("risk_checks", 60),  # risk-word checks still to do (a saved entry whose check or alert failed)
     ("risk_escalate", 5 * 60),  # backstop: escalations are also scheduled on the worker when raised
     ("send_selfcare_reminders", 5 * 60),
     ("bookings_tick", 15 * 60),  # appointment reminders, check-in nudges, the 90-day purge

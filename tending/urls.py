@@ -3,10 +3,12 @@ from django.urls import include, path
 from bookings import views_public as bookings_public
 from core import views as core_views
 from mindfulness import offline as mindfulness_offline
+from outbox import views as outbox_views
 
 urlpatterns = [
     path("", bookings_public.root, name="root"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("healthz/jobs", outbox_views.healthz_jobs, name="healthz_jobs"),
     # Served from the root so the service worker may look after /practices/ and /crisis/.
     path("sw.js", mindfulness_offline.service_worker, name="service_worker"),
     path("manifest.webmanifest", mindfulness_offline.web_manifest, name="web_manifest"),
@@ -30,6 +32,7 @@ urlpatterns = [
     path("care/", include("care.urls")),
     path("safety-plan/", include("safetyplan.urls")),
     path("my-data/", include("dataprivacy.urls")),
+    path("emails/", include("outbox.urls")),
 ]
 
 handler404 = "core.errors.not_found"

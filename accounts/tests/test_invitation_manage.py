@@ -270,7 +270,8 @@ class InvitationManageTests(TendingTestCase):
 
         http = self.as_("therapist")
         http.get(reverse("accounts:invitations"))  # the first request writes the session's idle clock
-        with self.assertNumQueries(3):  # the session, the user with their staff record, the list with its people
+        # the session, the user with their staff record, the count of open alerts, the list with its people
+        with self.assertNumQueries(4):
             page = http.get(reverse("accounts:invitations"))
         self.assertContains(page, "<h1>Invitations waiting</h1>", html=True)
         self.assertEqual(list(page.context["invitations"]), [replacement, recent, pending])

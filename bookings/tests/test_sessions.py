@@ -126,7 +126,7 @@ class ClientSessionTests(TendingTestCase):
             session_book(client=client, start=slots[n * 3].start, mode="online", by="client")
         http = self.as_("therapist")
         http.get(reverse("bookings:agenda"))  # warm the session
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(5):  # and the count of open alerts in the navigation
             response = http.get(reverse("bookings:agenda"))
         self.assertContains(response, "Cara Client")
         self.assertContains(response, "Dev Client")
@@ -206,7 +206,8 @@ class ReminderAndNudgeTests(TendingTestCase):
         cara = session_book(client=self.w.client_a, start=tomorrow.start, mode="online", by="client")
         session_book(client=self.w.client_b, start=tomorrow.start + timedelta(hours=1), mode="online", by="client")
         mail.outbox.clear()
-        self.assertEqual(enqueue_due_reminders(), 2)  # Dev's task runs but sends nothing: no consent
+        with self.captureOnCommitCallbacks(execute=True):  # the outbox sends once the reminder is committed
+            self.assertEqual(enqueue_due_reminders(), 2)  # Dev's task runs but sends nothing: no consent
         self.assertEqual(len(mail.outbox), 1)
         self.assertEqual(mail.outbox[0].to, ["cara@willow.test"])
         self.assertIn("gentle reminder", mail.outbox[0].body)
@@ -245,7 +246,8 @@ class ReminderAndNudgeTests(TendingTestCase):
         self.assertEqual(enqueue_nudges(), 0)  # 30 days is within the 42 chosen
         consent_record(client=self.w.client_a, kind="booking_nudge", granted=True, gap_days=28)
         mail.outbox.clear()
-        self.assertEqual(enqueue_nudges(), 1)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertEqual(enqueue_nudges(), 1)
         self.assertIn("Shall we book a check-in?", mail.outbox[0].body)
         self.assertEqual(enqueue_nudges(), 0)
         self.assertEqual(NudgeSent.objects.count(), 1)

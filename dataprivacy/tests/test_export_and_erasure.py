@@ -271,7 +271,7 @@ class RetentionTests(TestCase):
 
         result = retention_daily.enqueue()
         self.assertEqual(result.status, "SUCCESSFUL")
-        self.assertEqual(set(result.return_value), {"consultations", "invitations", "restricted_records"})
+        self.assertEqual(set(result.return_value), {"consultations", "invitations", "restricted_records", "emails"})
 
 
 class PdfTests(TestCase):

@@ -7,11 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from journal.detection import detect
 from journal.models import Entry
 from journal.services import entry_save, entry_share
 from onboarding.services import consent_record
-from risk.models import RiskAlert
+from risk import services as risk_services
+from risk.checks import risk_checks_run
+from risk.detection import detect
+from risk.models import RiskAlert, RiskCheck
 from tending.testing.personas import TendingTestCase
 
 
@@ -161,10 +163,26 @@ class AutosaveTests(TendingTestCase):
         self.assertContains(response, "Samaritans")
         self.assertContains(response, "tel:116123")
 
+    def test_autosave_keeps_a_draft_and_raises_nothing_and_audits_nothing(self):
+        consent_record(client=self.w.client_a, kind="journal_risk_alerts", granted=True)
+        http = self.as_("client_a")
+        audited = AuditEvent.objects.count()  # after signing in, which is audited
+        with self.captureOnCommitCallbacks(execute=True):
+            self.autosave(http, "I want to kill myself")
+            entry = Entry.objects.get()
+            self.autosave(http, "I want to kill myself, I think", entry=str(entry.uuid))
+        self.assertTrue(Entry.objects.get().is_draft)
+        self.assertEqual(AuditEvent.objects.count(), audited)
+        self.assertFalse(RiskCheck.objects.exists())
+        self.assertFalse(RiskAlert.objects.exists())
+
 
 class DetectionTests(TendingTestCase):
-    def save(self, body, persona="client_a"):
-        return self.as_(persona).post(reverse("journal:new"), {"prompt": "free", "body": body}, follow=True)
+    def save(self, body, persona="client_a", entry=None):
+        # The check runs on the worker once the entry is committed (the immediate backend in tests).
+        url = reverse("journal:edit", kwargs={"entry_uuid": entry.uuid}) if entry else reverse("journal:new")
+        with self.captureOnCommitCallbacks(execute=True):
+            return self.as_(persona).post(url, {"prompt": "free", "body": body}, follow=True)
 
     def test_harsh_self_talk_offers_a_self_compassion_break_without_pushing(self):
         response = self.save("Messed up again. I’m useless at everything.")
@@ -200,27 +218,71 @@ class DetectionTests(TendingTestCase):
         consent_record(client=self.w.client_a, kind="journal_risk_alerts", granted=True)
         self.save("I want to kill myself")
         entry = Entry.objects.get()
-        self.as_("client_a").post(
-            reverse("journal:edit", kwargs={"entry_uuid": entry.uuid}),
-            {"prompt": "free", "body": "I want to kill myself. Still."},
-        )
+        self.save("I want to kill myself. Still.", entry=entry)
         self.assertEqual(RiskAlert.objects.count(), 1)
+        self.assertEqual(RiskCheck.objects.filter(source_id=str(entry.uuid), done_at__isnull=False).count(), 2)
 
-    def test_if_detection_fails_the_entry_is_saved_and_the_contacts_shown(self):
-        with mock.patch("journal.detection.detect", side_effect=RuntimeError("broken list")):
-            with self.assertLogs("journal.services", "ERROR"):
-                response = self.save("Words that must not be lost")
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(Entry.objects.get().body, "Words that must not be lost")
-        self.assertContains(response, "tel:116123")
-
-    def test_if_raising_the_alert_fails_the_entry_is_still_saved(self):
+    def test_an_entry_whose_alert_was_never_raised_alerts_when_it_is_next_saved_after_consent(self):
+        self.save("I want to kill myself")
+        entry = Entry.objects.get()
+        self.assertFalse(RiskAlert.objects.exists())
         consent_record(client=self.w.client_a, kind="journal_risk_alerts", granted=True)
-        with mock.patch("risk.services.risk_alert_raise", side_effect=RuntimeError("mail down")):
-            with self.assertLogs("journal.services", "ERROR"):
-                response = self.save("I want to hurt myself")
-        self.assertEqual(Entry.objects.get().body, "I want to hurt myself")
-        self.assertContains(response, "tel:116123")
+        self.save("I want to kill myself. I said it before.", entry=entry)
+        alert = RiskAlert.objects.get()
+        self.assertEqual((alert.source, alert.source_id), ("journal_words", str(entry.uuid)))
+
+    def test_if_detection_fails_the_entry_is_saved_the_contacts_shown_and_the_words_checked_again_later(self):
+        consent_record(client=self.w.client_a, kind="journal_risk_alerts", granted=True)
+        start = timezone.now()
+        with time_machine.travel(start, tick=False):
+            with mock.patch("risk.detection.detect", side_effect=RuntimeError("broken list")):
+                with self.assertLogs("risk", "ERROR") as logs:
+                    response = self.save("I want to end it all")
+            self.assertEqual(response.status_code, 200)
+            self.assertEqual(Entry.objects.get().body, "I want to end it all")
+            self.assertContains(response, "tel:116123")
+            self.assertFalse(RiskAlert.objects.exists())
+            self.assertNotIn("end it all", "\n".join(logs.output))
+            check = RiskCheck.objects.get()
+            self.assertEqual((check.done_at, check.attempts, check.last_error), (None, 1, "builtins.RuntimeError"))
+        with time_machine.travel(start + datetime.timedelta(minutes=1), tick=False):
+            risk_checks_run()
+            self.assertEqual(RiskAlert.objects.count(), 1)
+            check.refresh_from_db()
+            self.assertTrue(check.found)
+            self.assertIsNotNone(check.done_at)
+
+    def test_if_raising_the_alert_fails_the_entry_is_saved_and_the_alert_arrives_later(self):
+        consent_record(client=self.w.client_a, kind="journal_risk_alerts", granted=True)
+        real_raise = risk_services.risk_alert_raise
+        calls = []
+
+        def fails_once(**kwargs):
+            calls.append(kwargs)
+            if len(calls) == 1:
+                raise RuntimeError("database refused")
+            return real_raise(**kwargs)
+
+        start = timezone.now()
+        with mock.patch("risk.checks.risk_alert_raise", side_effect=fails_once):
+            with time_machine.travel(start, tick=False):
+                with self.assertLogs("risk.checks", "ERROR"):
+                    response = self.save("I want to hurt myself")
+                self.assertEqual(Entry.objects.get().body, "I want to hurt myself")
+                self.assertContains(response, "tel:116123")
+                self.assertFalse(RiskAlert.objects.exists())
+            with time_machine.travel(start + datetime.timedelta(seconds=30), tick=False):
+                risk_checks_run()  # not due yet: the first retry waits a minute
+                self.assertFalse(RiskAlert.objects.exists())
+            with time_machine.travel(start + datetime.timedelta(minutes=1), tick=False):
+                risk_checks_run()
+                risk_checks_run()  # nothing left to do: still one alert
+        entry = Entry.objects.get()
+        alert = RiskAlert.objects.get()
+        self.assertEqual(
+            (alert.source, alert.source_id, alert.client), ("journal_words", str(entry.uuid), entry.client)
+        )
+        self.assertEqual(len(calls), 2)
 
     def test_phrase_lists_are_configurable_in_settings(self):
         with override_settings(

@@ -111,7 +111,7 @@ def test_a_client_practises_rates_keeps_a_plan_and_journals_on_a_phone(page, liv
     page.get_by_role("button", name="Save").click()
     expect(page.locator("main")).to_contain_text("A slow morning.")
     page.get_by_role("button", name=re.compile("Share with Ana Therapist")).click()
-    expect(page.locator("main")).to_contain_text("Ana Therapist can read this entry")
+    expect(page.locator("main")).to_contain_text("Ana Therapist can read the version you shared")
     assert Entry.objects.get().is_shared
     check(page)
     page.get_by_role("button", name="Stop sharing").click()

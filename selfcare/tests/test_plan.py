@@ -119,7 +119,8 @@ class ReminderTests(TendingTestCase):
     def test_the_reminder_email_carries_the_clients_own_words_and_a_one_click_stop(self):
         self.switch_on()
         with time_machine.travel(datetime.datetime(2026, 11, 26, 18, 5, tzinfo=datetime.UTC)):
-            self.assertEqual(send_due_reminders.enqueue().return_value, 1)
+            with self.captureOnCommitCallbacks(execute=True):  # sent from the outbox once committed
+                self.assertEqual(send_due_reminders.enqueue().return_value, 1)
             self.assertEqual(len(mail.outbox), 1)
             message = mail.outbox[0]
             self.assertIn("Cara, you deserve a rest.", message.body)
@@ -180,7 +181,8 @@ class ReminderTests(TendingTestCase):
     def test_the_command_enqueues_the_sweep_for_the_worker(self):
         self.switch_on()
         with time_machine.travel(datetime.datetime(2026, 11, 26, 18, 5, tzinfo=datetime.UTC)):
-            call_command("send_selfcare_reminders", stdout=open("/dev/null", "w"))
+            with self.captureOnCommitCallbacks(execute=True):
+                call_command("send_selfcare_reminders", stdout=open("/dev/null", "w"))
         self.assertEqual(len(mail.outbox), 1)
 
     def test_turning_reminders_off_stops_an_already_claimed_send(self):

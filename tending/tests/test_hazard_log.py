@@ -20,6 +20,7 @@ HAZARDS = (
     "A questionnaire is mis-scored",
     "A daylight-saving-time error",
     "A client's therapist changes and a risk signal goes to the wrong person",
+    "A background job silently stops",
 )
 
 

@@ -42,6 +42,8 @@ STAFF_ONLY = [
     "risk/templates/risk/alert.html",
     "risk/templates/risk/list.html",
     "risk/templates/risk/_alert_line.html",
+    "risk/templates/risk/_deliveries.html",
+    "outbox/templates/*",
     "risk/templates/risk/email/*",
     "practice/templates/practice/emergency_access.html",
     "practice/templates/practice/invite.html",

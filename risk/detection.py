@@ -1,17 +1,22 @@
-"""Gentle detection in journal text: harsh self-talk, and words that may mean risk.
+"""Gentle detection in a client's own words: harsh self-talk, and words that may mean risk.
 
-The phrase lists are configurable: set ``TENDING_JOURNAL_HARSH_PHRASES`` or
-``TENDING_JOURNAL_RISK_PHRASES`` in settings to a list of phrases to replace
-the defaults below. Matching ignores case, curly apostrophes and extra spaces,
-and matches whole words only ("hurt myself" does not match "hurt myselfie").
-Detection only ever adds support next to an entry; it never blocks a save.
+Used by the journal and check-in notes (and later messages); the risk app owns it so
+that every kind of text is checked the same way (``risk.checks``). The phrase lists
+are configurable: set ``TENDING_JOURNAL_HARSH_PHRASES`` or ``TENDING_JOURNAL_RISK_PHRASES``
+in settings to a list of phrases to replace the defaults below (the names are older than
+the move; they apply to every kind of text). Matching ignores case, curly apostrophes and
+extra spaces, and matches whole words only ("hurt myself" does not match "hurt myselfie").
+Detection only ever adds support next to the words; it never blocks a save.
 """
 
+import logging
 import re
 from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 HARSH_PHRASES = (
     "i'm useless",
@@ -72,7 +77,7 @@ RISK_PHRASES = (
 class Findings:
     harsh: bool = False
     risk: bool = False
-    # Detection itself went wrong: the entry is saved all the same and the crisis contacts are shown.
+    # Detection itself went wrong: the words are saved all the same and the crisis contacts are shown.
     failed: bool = False
 
     @property
@@ -108,3 +113,16 @@ def detect(text: str) -> Findings:
         harsh=bool(_pattern(harsh_phrases()).search(clean)),
         risk=bool(_pattern(risk_phrases()).search(clean)),
     )
+
+
+def safe_detect(text: str) -> Findings:
+    """Detection that cannot fail the caller: on any error, assume the contacts should be shown.
+
+    For what the client sees at once. The therapist's alert never depends on it: the pending
+    check (``risk.checks``) runs detection again, and again later if it fails.
+    """
+    try:
+        return detect(text)
+    except Exception:  # noqa: BLE001 - a broken phrase list must never lose what the client wrote
+        logger.exception("risk detection failed; showing crisis contacts")
+        return Findings(failed=True)
