@@ -35,6 +35,10 @@ PROMPT_HINTS = {
 }
 
 
+# Words the client typed and has not saved: a draft, or an edit to a saved entry kept by autosave.
+UNSAVED = Q(is_draft=True) | Q(edited_unsaved=True)
+
+
 class EntryQuerySet(models.QuerySet):
     def for_client(self, client):
         return self.filter(client=client)
@@ -46,15 +50,16 @@ class EntryQuerySet(models.QuerySet):
         return self.order_by("-created_at", "-id")
 
     def drafts_unchecked_since(self, before):
-        """Drafts last changed before ``before`` whose words have not been risk-checked since (one query,
-        on the draft index and the check's source index)."""
+        """Unsaved words (a draft, or a saved entry with an autosaved edit) last changed before ``before``
+        whose words have not been risk-checked since (one query, on the unsaved index and the check's
+        source index)."""
         checked = RiskCheck.objects.filter(
             source=RiskAlert.Source.JOURNAL_WORDS,
             source_id=_uuid_text(OuterRef("uuid")),
             # Strictly after: words changed in the same instant as a check may not have been read by it.
             created_at__gt=OuterRef("updated_at"),
         )
-        return self.filter(is_draft=True, updated_at__lte=before).exclude(Exists(checked))
+        return self.filter(UNSAVED, updated_at__lte=before).exclude(Exists(checked))
 
 
 def _uuid_text(expression):
@@ -85,6 +90,8 @@ class Entry(models.Model):
     # What gentle detection found at the last save (never the words themselves).
     harsh_found = models.BooleanField(default=False)
     risk_found = models.BooleanField(default=False)
+    # A saved entry the client has edited since (autosave) without saving again.
+    edited_unsaved = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -95,8 +102,8 @@ class Entry(models.Model):
         indexes = [
             models.Index(fields=["client", "created_at"]),
             models.Index(fields=["client", "shared_at"]),
-            # The clock's look for drafts left unsaved (risk.checks.risk_checks_for_unsaved).
-            models.Index(fields=["updated_at"], condition=Q(is_draft=True), name="journal_draft_updated"),
+            # The clock's look for words left unsaved (risk.checks.risk_checks_for_unsaved).
+            models.Index(fields=["updated_at"], condition=UNSAVED, name="journal_unsaved_updated"),
         ]
 
     @property

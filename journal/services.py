@@ -18,14 +18,15 @@ from risk.models import RiskAlert
 def entry_autosave(*, client, body: str, prompt: str, entry: Entry | None = None) -> Entry:
     """Keep what has been typed so far. Creates a draft the first time; one write each time.
 
-    Nothing else: no audit row and no risk check. A draft left unsaved for 30 minutes is
-    checked by the clock (risk.checks.risk_checks_for_unsaved).
+    Nothing else: no audit row and no risk check. A draft, or an edit to a saved entry, left unsaved
+    for 30 minutes is checked by the clock (risk.checks.risk_checks_for_unsaved).
     """
     now = timezone.now()
     if entry is None:
         return Entry.objects.create(client=client, body=body, prompt=prompt, is_draft=True, updated_at=now)
     entry.body, entry.prompt, entry.updated_at = body, prompt, now
-    entry.save(update_fields=["body", "prompt", "updated_at"])
+    entry.edited_unsaved = not entry.is_draft
+    entry.save(update_fields=["body", "prompt", "updated_at", "edited_unsaved"])
     return entry
 
 
@@ -43,6 +44,7 @@ def entry_save(*, client, body: str, prompt: str, entry: Entry | None = None, re
         if entry is None:
             entry = Entry(client=client, created_at=now)
         entry.body, entry.prompt, entry.is_draft, entry.updated_at = body, prompt, False, now
+        entry.edited_unsaved = False
         entry.harsh_found, entry.risk_found = findings.harsh, findings.risk
         entry.save()
         risk_check_request(

@@ -116,6 +116,30 @@ class UnsavedDraftTests(TendingTestCase):
             risk_checks_run()
         self.assertEqual(RiskAlert.objects.count(), 1)
 
+    def test_risky_words_autosaved_into_a_saved_entry_and_left_unsaved_alert_after_thirty_minutes(self):
+        start = timezone.now()
+        with time_machine.travel(start, tick=False) as clock:
+            entry, _ = entry_save(client=self.w.client_a, body="A calm day.", prompt="free")
+            risk_checks_run()
+            clock.shift(dt.timedelta(minutes=5))
+            entry_autosave(client=self.w.client_a, entry=entry, body=RISKY, prompt="free")
+            clock.shift(dt.timedelta(minutes=29))
+            risk_checks_run()
+            self.assertFalse(RiskAlert.objects.exists())
+            clock.shift(dt.timedelta(minutes=2))
+            risk_checks_run()
+            alert = RiskAlert.objects.get()
+        self.assertEqual(alert.source_id, str(entry.uuid))
+
+    def test_a_saved_entry_is_not_checked_again_once_saved(self):
+        start = timezone.now()
+        with time_machine.travel(start, tick=False) as clock:
+            entry, _ = entry_save(client=self.w.client_a, body="A calm day.", prompt="free")
+            risk_checks_run()
+            clock.shift(dt.timedelta(hours=1))
+            risk_checks_run()
+        self.assertEqual(RiskCheck.objects.filter(source_id=str(entry.uuid)).count(), 1)
+
     def test_a_draft_changed_after_its_check_is_checked_again_thirty_minutes_later(self):
         start = timezone.now()
         with time_machine.travel(start, tick=False) as clock:
