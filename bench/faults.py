@@ -3,7 +3,7 @@
     .venv/bin/python bench/faults.py                       # SQLite
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tending_faults .venv/bin/python bench/faults.py
 
-Runs the fault tests (risk/tests/test_faults.py: an SMTP server answering 451 or 554, no SMTP server
+Runs the fault tests (risk/tests/test_faults.py and test_fault_worker_killed.py: an SMTP server answering 451 or 554, no SMTP server
 for two days, a worker SIGKILLed mid-send, a database error in the clock), each through the real
 clock and ``db_worker`` with time travel, and prints what they measured: minutes on the (travelled)
 clock from the client's answer until a person saw the alert in the app, until its emails were
@@ -19,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
+TESTS = ("risk/tests/test_faults.py", "risk/tests/test_fault_worker_killed.py")
 
 
 def main() -> int:
@@ -26,7 +27,7 @@ def main() -> int:
         report = Path(folder) / "faults.jsonl"
         env = {**os.environ, "TENDING_FAULTS_REPORT": str(report)}
         run = subprocess.run(  # noqa: S603 - our own test suite
-            [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "risk/tests/test_faults.py"],
+            [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", *TESTS],
             cwd=ROOT,
             env=env,
             capture_output=True,

@@ -6,16 +6,12 @@ killed with SIGKILL mid-send, a database error inside the clock. Work is done by
 command and the real ``db_worker``, with time travel for the waiting. Each ends with the alert seen in
 the app by a person and its email delivered once (``Message-ID`` counted at the server).
 
-``bench/faults.py`` runs these tests with ``TENDING_FAULTS_REPORT`` set and prints what they measured.
+The killed worker is in ``test_fault_worker_killed.py``: it runs real processes on wall-clock time, so
+it is kept apart from these time-travelling tests (and from CI's runs with the clock moved ahead).
+``bench/faults.py`` runs both with ``TENDING_FAULTS_REPORT`` set and prints what they measured.
 """
 
-import json
 import logging
-import os
-import signal
-import subprocess
-import time
-from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -29,9 +25,8 @@ from django.utils import timezone
 from measures.services import measure_response_record
 from outbox.models import Email
 from risk.models import RiskAlert
-from tending.testing.fresh_db import PYTHON, ROOT, fresh_database, manage
 from tending.testing.personas import build_world
-from tending.testing.smtp import SmtpServer
+from tending.testing.smtp import Report, SmtpServer, deliveries
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -60,33 +55,6 @@ def seen_by(world, persona: str, alert: RiskAlert) -> bool:
     http.force_login(world.user(persona), backend="accounts.backends.ModelBackend")
     page = http.get(reverse("risk:list")).content.decode()
     return reverse("risk:alert", kwargs={"alert_uuid": alert.uuid}) in page and 'class="nav-count"' in page
-
-
-def deliveries(server: SmtpServer) -> Counter:
-    return Counter(server.message_ids)
-
-
-class Report:
-    """What a fault cost, in minutes of the (travelled) clock from the client's answer."""
-
-    def __init__(self, fault: str, start):
-        self.row = {"fault": fault}
-        self.start = start
-
-    def minutes(self, key: str) -> None:
-        self.row[key] = round((timezone.now() - self.start).total_seconds() / 60, 1)
-
-    def delivered(self, server: SmtpServer, emails) -> None:
-        counts = deliveries(server)
-        self.row["emails"] = len(emails)
-        self.row["delivered"] = sum(1 for e in emails if counts[e.message_id])
-        self.row["most_times_one_was_delivered"] = max((counts[e.message_id] for e in emails), default=0)
-
-    def save(self) -> None:
-        path = os.environ.get("TENDING_FAULTS_REPORT")
-        if path:
-            with open(path, "a") as handle:
-                handle.write(json.dumps(self.row) + "\n")
 
 
 @pytest.fixture
@@ -230,83 +198,3 @@ def test_a_database_error_in_the_clock_is_survived(smtp, world, caplog):
     assert deliveries(smtp) == {email.message_id: 1}
     report.delivered(smtp, [email])
     report.save()
-
-
-def test_a_worker_killed_mid_send_is_taken_over_and_the_email_delivered_once(tmp_path):
-    """Real processes on a database of their own (the suite's engine): the worker is SIGKILLed while the
-    server holds DATA."""
-    server = SmtpServer().start()
-    server.reply = "hang"
-    try:
-        with fresh_database(connection.vendor, tmp_path) as env:
-            env.update(
-                {
-                    "TENDING_SMTP_HOST": "127.0.0.1",
-                    "TENDING_SMTP_PORT": str(server.port),
-                    "TENDING_SMTP_TLS": "0",
-                    "TENDING_OUTBOX_CLAIM_SECONDS": "3",
-                }
-            )
-            manage(env, "shell", "-c", RAISE)
-            worker = subprocess.Popen(  # noqa: S603 - our own manage.py
-                [PYTHON, str(ROOT / "manage.py"), "db_worker", "--no-startup-delay", "--interval", "0.2"],
-                env=env,
-                cwd=ROOT,
-                start_new_session=True,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            try:
-                assert server.hanging.wait(60), "the worker never reached the mail server"
-            finally:
-                os.killpg(worker.pid, signal.SIGKILL)
-                worker.wait(30)
-            server.reply = "accept"
-            server.release.set()  # the held DATA is answered to a dead socket: nothing was accepted
-            before = state(env)
-            time.sleep(3.5)  # the killed worker's claim runs out
-            manage(env, "clock", "--once")
-            manage(env, "db_worker", "--batch", "--no-startup-delay")
-            after = state(env)
-    finally:
-        server.stop()
-    assert before["statuses"] == ["sending"] and before["seen"]
-    assert after["statuses"] == ["sent"] and after["seen"]
-    assert deliveries(server) == {after["message_ids"][0]: 1}
-    report = Report("worker SIGKILLed mid-send", timezone.now())
-    report.row.update(seen_after_minutes=0.0, delivered_after_minutes=round(3.5 / 60, 1))
-    report.delivered(server, [Email(message_id=after["message_ids"][0])])
-    report.save()
-
-
-def state(env) -> dict:
-    output = manage(env, "shell", "-c", STATE).stdout
-    return json.loads(output.strip().splitlines()[-1])
-
-
-RAISE = f"""
-from tending.testing.personas import build_world
-from measures.services import measure_response_record
-w = build_world()
-measure_response_record(client=w.client_a, instrument="phq9", answers={ITEM9_SEVERAL_DAYS})
-"""
-
-# Printed by ``manage.py shell`` in the killed-worker test: the alert's emails, and whether the therapist
-# finds the alert on their alerts page.
-STATE = """
-import json
-from django.test import Client
-from django.urls import reverse
-from outbox.models import Email
-from risk.models import RiskAlert
-alert = RiskAlert.objects.get()
-http = Client()
-http.force_login(alert.therapist.user, backend="accounts.backends.ModelBackend")
-page = http.get(reverse("risk:list"), HTTP_HOST="localhost").content.decode()
-emails = list(Email.objects.about("risk.riskalert", alert.uuid))
-print(json.dumps({
-    "statuses": [e.status for e in emails],
-    "message_ids": [e.message_id for e in emails],
-    "seen": reverse("risk:alert", kwargs={"alert_uuid": alert.uuid}) in page,
-}))
-"""

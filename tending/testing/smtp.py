@@ -11,10 +11,14 @@ deliveries and compare Message-IDs. "hang" holds the DATA reply until ``release`
 """
 
 import asyncio
+import json
+import os
 import threading
+from collections import Counter
 from email import message_from_bytes
 
 from aiosmtpd.controller import Controller
+from django.utils import timezone
 
 from tending.testing.servers import free_port
 
@@ -63,3 +67,31 @@ class SmtpServer:
                 "OPTIONS": {"host": "127.0.0.1", "port": self.port, "timeout": 5},
             }
         }
+
+
+def deliveries(server: SmtpServer) -> Counter:
+    return Counter(server.message_ids)
+
+
+class Report:
+    """What a fault cost, in minutes of the (travelled) clock from the client's answer, for ``bench/faults.py``
+    (written to ``TENDING_FAULTS_REPORT`` when it is set)."""
+
+    def __init__(self, fault: str, start):
+        self.row = {"fault": fault}
+        self.start = start
+
+    def minutes(self, key: str) -> None:
+        self.row[key] = round((timezone.now() - self.start).total_seconds() / 60, 1)
+
+    def delivered(self, server: SmtpServer, emails) -> None:
+        counts = deliveries(server)
+        self.row["emails"] = len(emails)
+        self.row["delivered"] = sum(1 for e in emails if counts[e.message_id])
+        self.row["most_times_one_was_delivered"] = max((counts[e.message_id] for e in emails), default=0)
+
+    def save(self) -> None:
+        path = os.environ.get("TENDING_FAULTS_REPORT")
+        if path:
+            with open(path, "a") as handle:
+                handle.write(json.dumps(self.row) + "\n")
