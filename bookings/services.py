@@ -158,7 +158,7 @@ def _send(
     email_queue(message, kind=kind, practice=practice, about=about)
 
 
-def _email_later(appointment: Appointment, *, template: str, subject: str, change: str = "", method: str = "PUBLISH"):
+def _email_queue(appointment: Appointment, *, template: str, subject: str, change: str = "", method: str = "PUBLISH"):
     """Queue the email (with its calendar file) with the booking; the worker sends it once committed."""
     to = _recipient(appointment)
     if not to:
@@ -181,7 +181,7 @@ def appointment_email_send(*, appointment_id: int, template: str, subject: str, 
     if appointment is None or not _recipient(appointment):
         return False
     with transaction.atomic():
-        _email_later(appointment, template=template, subject=subject, change=change, method=method)
+        _email_queue(appointment, template=template, subject=subject, change=change, method=method)
     return True
 
 
@@ -281,7 +281,7 @@ def consultation_book(
         if appointment.consultation_id != consultation.id:  # an idempotent retry won
             consultation.delete()
             return ConsultationResult(appointment.consultation, appointment)
-        _email_later(
+        _email_queue(
             appointment, template="consultation_booked", subject=f"Your free consultation with {practice.name}"
         )
     return ConsultationResult(consultation, appointment)
@@ -400,7 +400,7 @@ def _notify_change(appointment: Appointment, change: str) -> None:
     to = _recipient(appointment)
     if not to or (appointment.client_id and appointment.client.care_status == "paused"):
         return
-    _email_later(
+    _email_queue(
         appointment,
         template="changed",
         subject=f"Your appointment with {appointment.practice.name}",
@@ -429,7 +429,7 @@ def session_book(*, client, start: datetime, mode: str, by: str, key: str = "", 
             )
         )
         if client.care_status != "paused":
-            _email_later(appointment, template="session_booked", subject=f"Your session with {client.practice.name}")
+            _email_queue(appointment, template="session_booked", subject=f"Your session with {client.practice.name}")
     return appointment
 
 

@@ -12,7 +12,7 @@ banner when any of these holds:
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.tasks import task_backends
@@ -28,6 +28,7 @@ SLACK = timedelta(minutes=1)
 
 @dataclass
 class JobsHealth:
+    checked_at: datetime
     late_jobs: list[str] = field(default_factory=list)
     oldest_email_wait: timedelta | None = None
     oldest_task_wait: timedelta | None = None
@@ -41,12 +42,9 @@ class JobsHealth:
         return self.oldest_task_wait is not None and self.oldest_task_wait > STUCK
 
     @property
-    def email_wait_words(self) -> str:
-        minutes = int((self.oldest_email_wait or timedelta(0)).total_seconds() // 60)
-        if minutes < 120:
-            return f"{minutes} minute{'s' if minutes != 1 else ''}"
-        hours = minutes // 60
-        return f"{hours} hours" if hours < 48 else f"{hours // 24} days"
+    def oldest_email_since(self):
+        """When the longest-waiting email fell due (for the ``timesince`` filter)."""
+        return None if self.oldest_email_wait is None else self.checked_at - self.oldest_email_wait
 
     @property
     def ok(self) -> bool:
@@ -66,7 +64,7 @@ class JobsHealth:
 
 def jobs_health(now=None) -> JobsHealth:
     now = now or timezone.now()
-    health = JobsHealth()
+    health = JobsHealth(checked_at=now)
     started = dict(ScheduledRun.objects.values_list("name", "last_started_at"))
     for name, seconds in settings.TENDING_SCHEDULE:
         last = started.get(name)

@@ -56,6 +56,7 @@ class Email(models.Model):
     about_id = models.CharField(max_length=64, blank=True)
     # Kept for every try, so a rare second delivery is recognisably the same email.
     message_id = models.CharField(max_length=255, unique=True)
+    # The To addresses, one per line (copies and blind copies are kept with the rest, in ``extra``).
     to = EncryptedTextField()
     subject = EncryptedTextField()
     body = EncryptedTextField()
@@ -88,5 +89,9 @@ class Email(models.Model):
         return f"{self.kind} {self.message_id} ({self.status})"
 
     @property
-    def recipients(self) -> list[str]:
-        return [address for address in self.to.split(",") if address]
+    def to_addresses(self) -> list[str]:
+        return [address for address in self.to.splitlines() if address]
+
+    @property
+    def to_display(self) -> str:
+        return ", ".join(self.to_addresses)

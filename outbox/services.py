@@ -81,7 +81,7 @@ def message_of(email: Email) -> EmailMultiAlternatives:
         subject=email.subject,
         body=email.body,
         from_email=extra.get("from"),
-        to=email.recipients,
+        to=email.to_addresses,
         cc=extra.get("cc", []),
         bcc=extra.get("bcc", []),
         reply_to=extra.get("reply_to", []),
@@ -110,7 +110,7 @@ def email_queue(message: EmailMessage, *, kind: str, practice=None, about: tuple
         about_type=about_type,
         about_id=str(about_id),
         message_id=make_msgid(domain=_domain()),
-        to=",".join(message.recipients()),
+        to="\n".join(message.to),
         subject=message.subject,
         body=message.body,
         extra=_pack(message),
@@ -199,10 +199,14 @@ def _record_failure(email: Email, error: Exception, now) -> str:
 
 
 def outbox_deliver_due(*, now=None, limit: int = 500) -> dict[str, int]:
-    """Send everything due, oldest first. Returns how many ended in each status."""
-    now = now or timezone.now()
+    """Send everything due, oldest first. Returns how many ended in each status.
+
+    Each email is claimed and timed at its own moment (unless the caller fixes ``now``), so a long run
+    of slow sends never hands out claims that have already run out.
+    """
     counts: dict[str, int] = {}
-    for email_id in Email.objects.due(now).order_by("next_attempt_at").values_list("pk", flat=True)[:limit]:
+    due = Email.objects.due(now).order_by("next_attempt_at").values_list("pk", flat=True)[:limit]
+    for email_id in due:
         status = outbox_deliver(email_id=email_id, now=now)
         if status:
             counts[status] = counts.get(status, 0) + 1

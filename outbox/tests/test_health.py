@@ -76,6 +76,12 @@ class OwnerBannerTests(TendingTestCase):
         self.assertContains(page, "Background work has stopped")
         self.assertContains(page, "Alerts still appear here")
 
+    def test_the_banner_says_how_long_emails_have_waited(self):
+        every_job_ran()
+        email = email_queue(EmailMessage(subject="s", body="b", to=["a@x.test"]), kind="Test")
+        type(email).objects.filter(pk=email.pk).update(next_attempt_at=timezone.now() - timedelta(hours=3, minutes=1))
+        self.assertContains(self.as_("owner").get(reverse("practice:owner_home")), "the oldest has waited 3\xa0hours")
+
     def test_no_banner_while_all_is_well(self):
         every_job_ran()
         self.assertNotContains(self.as_("owner").get(reverse("practice:owner_home")), "Background work has stopped")

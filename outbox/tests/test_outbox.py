@@ -84,6 +84,20 @@ class QueueTests(TendingTestCase):
         self.assertEqual(again.extra_headers["List-Unsubscribe"], "<https://x/>")
         self.assertEqual(again.message()["Message-ID"], email.message_id)
 
+    def test_copies_stay_copies_and_a_blind_copy_never_shows_in_the_headers(self):
+        message = EmailMessage(
+            subject="s", body="b", to=['"Lewis, Mia" <mia@x.test>'], cc=["cc@x.test"], bcc=["hidden@x.test"]
+        )
+        again = message_of(Email.objects.get(pk=email_queue(message, kind="Test").pk))
+        self.assertEqual(
+            (again.to, again.cc, again.bcc), (['"Lewis, Mia" <mia@x.test>'], ["cc@x.test"], ["hidden@x.test"])
+        )
+        headers = again.message().as_string()
+        self.assertNotIn("hidden@x.test", headers)
+        self.assertEqual(
+            sorted(again.recipients()), sorted(['"Lewis, Mia" <mia@x.test>', "cc@x.test", "hidden@x.test"])
+        )
+
     def test_addresses_words_and_attachments_are_sealed_at_rest(self):
         message = a_message()
         message.attach("appointment.ics", "SUMMARY:Session with Ana", "text/calendar")
