@@ -9,9 +9,9 @@ from audit.models import AuditEvent
 class AuditFilterForm(forms.Form):
     """Filters for the owner's audit page. People and clients are offered by name, sent as UUIDs."""
 
-    action = forms.ChoiceField(required=False, label="What happened")
-    person = forms.ChoiceField(required=False, label="Who")
-    client = forms.ChoiceField(required=False, label="About client")
+    action = forms.ChoiceField(required=False, label="Kind of entry")
+    person = forms.ChoiceField(required=False, label="Person")
+    client = forms.ChoiceField(required=False, label="Client")
     since = forms.DateField(
         required=False,
         label="From",

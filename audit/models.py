@@ -4,6 +4,18 @@ import json
 from django.db import models
 from django.utils import timezone
 
+from audit import keys
+
+# Rows written before chains were keyed and kept per practice (migration 0005): one global
+# SHA-256 chain, verified as it was written and sealed by the first checkpoint after it.
+LEGACY = "legacy"
+# The chain of events that belong to no practice (a failed sign-in of an unknown email, say).
+SYSTEM = "system"
+
+
+def chain_name(practice_id) -> str:
+    return str(practice_id) if practice_id else SYSTEM
+
 
 class AuditEventQuerySet(models.QuerySet):
     def for_practice(self, practice):
@@ -53,11 +65,21 @@ class AuditEvent(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Which chain (the practice's UUID, SYSTEM or LEGACY), the row's place in it (1, 2, ...;
+    # None for legacy rows) and the id of the audit key that signed it ("" for legacy rows).
+    chain = models.CharField(max_length=36, default=LEGACY)
+    seq = models.PositiveBigIntegerField(null=True, blank=True)
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]
+        constraints = [
+            # Two writers that both saw the same head cannot both append: the chain never forks.
+            # Also the index that finds a chain's head.
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq_unique"),
+        ]
         indexes = [
             models.Index(fields=["client_id", "at"]),
             # One person's events of one kind over a period: the caseload's "shared entries not yet read"
@@ -66,23 +88,43 @@ class AuditEvent(models.Model):
         ]
 
     def canonical(self) -> str:
-        return json.dumps(
-            {
-                "at": self.at.isoformat(),
-                "practice_id": str(self.practice_id or ""),
-                "actor_id": str(self.actor_id or ""),
-                "actor_role": self.actor_role,
-                "action": self.action,
-                "object_type": self.object_type,
-                "object_id": self.object_id,
-                "client_id": str(self.client_id or ""),
-                "ip": self.ip or "",
-                "path": self.path,
-                "detail": self.detail,
-            },
-            sort_keys=True,
-            separators=(",", ":"),
-        )
+        fields = {
+            "at": self.at.isoformat(),
+            "practice_id": str(self.practice_id or ""),
+            "actor_id": str(self.actor_id or ""),
+            "actor_role": self.actor_role,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "client_id": str(self.client_id or ""),
+            "ip": self.ip or "",
+            "path": self.path,
+            "detail": self.detail,
+        }
+        if self.key_id:
+            fields.update({"chain": self.chain, "seq": self.seq, "key_id": self.key_id})
+        return json.dumps(fields, sort_keys=True, separators=(",", ":"))
 
-    def compute_hash(self) -> str:
-        return hashlib.sha256((self.prev_hash + self.canonical()).encode()).hexdigest()
+    def compute_hash(self) -> str | None:
+        """The row's link: HMAC-SHA256 under its audit key (None if that key is not in the ring).
+
+        Legacy rows (no key id) keep the plain SHA-256 they were written with.
+        """
+        if not self.key_id:
+            return hashlib.sha256((self.prev_hash + self.canonical()).encode()).hexdigest()
+        return keys.mac(self.key_id, "row", self.prev_hash + self.canonical())
+
+
+class AuditChain(models.Model):
+    """The head row of one chain: locked by each append on PostgreSQL, and the chain's last verification.
+
+    The banner on the owner's home reads ``verified_ok`` here in one query.
+    """
+
+    name = models.CharField(max_length=36, unique=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_ok = models.BooleanField(null=True)
+    problem = models.TextField(blank=True)
+
+    def __str__(self):
+        return self.name

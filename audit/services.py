@@ -1,19 +1,76 @@
-"""Writing the audit log. Every read or change of clinical data goes through ``audit_record``."""
+"""Writing the audit log. Every read or change of clinical data goes through ``audit_record``.
+
+Each practice has its own chain (and events of no practice share the SYSTEM
+chain): every row carries its chain, its place in it and an HMAC-SHA256 over the
+previous row's link and its own content, under the audit key (audit/keys.py).
+Someone with database access can delete or edit rows, but cannot re-sign them;
+deleting the newest rows is caught by the signed checkpoints (audit/checkpoints.py).
+"""
+
+import ipaddress
 
 from django.db import connection, transaction
 
-from audit.models import AuditEvent
+from audit import keys
+from audit.models import AuditChain, AuditEvent, chain_name
+from audit.verify import GENESIS, verify_chains
+from tending.logs import redact_path
 
-GENESIS = "0" * 64
-# Any fixed 64-bit number; PostgreSQL advisory locks are keyed by it.
-_CHAIN_LOCK_KEY = 0x7E4D1A60
+__all__ = ["GENESIS", "audit_change", "audit_read", "audit_record", "audit_verify", "client_ip", "normalise_ip"]
+
+
+def normalise_ip(value) -> str | None:
+    """One spelling per address, the one the database gives back: an IPv4-mapped IPv6 address
+    (``::ffff:10.0.0.1``) becomes ``10.0.0.1`` and IPv6 is lower-case and compressed, so the
+    hash is computed over exactly what is stored. Anything that is not an address is dropped."""
+    if not value:
+        return None
+    try:
+        address = ipaddress.ip_address(str(value).strip().split("%", 1)[0])
+    except ValueError:
+        return None
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return str(address)
 
 
 def client_ip(request) -> str | None:
     """The caller's address (behind our proxies, ``TrustedProxyMiddleware`` has put it in REMOTE_ADDR)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return normalise_ip(request.META.get("REMOTE_ADDR"))
+
+
+def _lock_chain(name: str) -> None:
+    """Hold the chain's head row until the transaction ends (PostgreSQL).
+
+    One statement creates the head row the first time and otherwise locks it
+    (``DO UPDATE`` takes the row lock, like ``select_for_update``): appends to
+    one practice's chain queue behind each other, other practices never wait.
+    SQLite needs no lock: our transactions begin IMMEDIATE, so one writer at a time.
+    """
+    table = AuditChain._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (name, verified_ok, problem) VALUES (%s, NULL, '') "  # noqa: S608  # nosec B608
+            "ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name",
+            [name],
+        )
+
+
+def append(event: AuditEvent) -> AuditEvent:
+    """Sign ``event`` onto the end of its practice's chain and save it."""
+    event.ip = normalise_ip(event.ip)
+    event.chain = chain_name(event.practice_id)
+    event.key_id = keys.current_key_id()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            _lock_chain(event.chain)
+        last = AuditEvent.objects.filter(chain=event.chain).order_by("-seq").values_list("seq", "hash").first()
+        event.seq, event.prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        event.hash = event.compute_hash()
+        event.save(force_insert=True)
+    return event
 
 
 def _role_of(user) -> str:
@@ -36,12 +93,7 @@ def audit_record(
     practice=None,
     detail: dict | None = None,
 ) -> AuditEvent:
-    """Append one event to the chained log.
-
-    The chain needs each row to see the one before it, so appends are
-    serialised: by an advisory lock on PostgreSQL, and by SQLite's single
-    writer (our transactions begin IMMEDIATE, so the lock is held from the start).
-    """
+    """Append one event to its practice's chain (see ``append``)."""
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
     if actor is not None and not getattr(actor, "is_authenticated", False):
@@ -61,18 +113,11 @@ def audit_record(
         object_id=str(object_id),
         client_id=client.uuid if client is not None else None,
         ip=client_ip(request),
-        path=(request.path[:300] if request is not None else ""),
+        # Without its token: an invitation's or a feed's secret must not live on in the audit log.
+        path=(redact_path(request.path)[:300] if request is not None else ""),
         detail=detail or {},
     )
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-        event.prev_hash = last or GENESIS
-        event.hash = event.compute_hash()
-        event.save(force_insert=True)
-    return event
+    return append(event)
 
 
 def audit_read(request, obj, *, client, object_type: str | None = None, detail: dict | None = None) -> AuditEvent:
@@ -101,13 +146,28 @@ def audit_change(action: str, obj, *, actor, client, request=None, fields=()) ->
 
 
 def audit_verify() -> tuple[int, list[int]]:
-    """Walk the chain in order; return how many rows were checked and the ids of rows that do not hold."""
-    broken: list[int] = []
-    previous = GENESIS
-    checked = 0
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        checked += 1
-        if event.prev_hash != previous or event.compute_hash() != event.hash:
-            broken.append(event.id)
-        previous = event.hash
-    return checked, broken
+    """Walk every chain from its first row; return how many rows were checked and the ids of rows that do not hold.
+
+    ``manage.py audit_verify`` gives the full report, with checkpoints (audit/verify.py).
+    """
+    report = verify_chains(full=True)
+    return report.checked, report.broken_ids
+
+
+def audit_list_read(request, object_type: str, objects) -> AuditEvent:
+    """Record that the request's user read a list of records of several clients at once (a bulk read).
+
+    One row for the page, naming the records and their clients (UUIDs only), so a
+    regulator's question "who saw this client's alerts?" finds list views too.
+    """
+    return audit_record(
+        action=AuditEvent.Action.READ,
+        object_type=object_type,
+        object_id="list",
+        request=request,
+        detail={
+            "list": True,
+            "ids": [str(getattr(obj, "uuid", obj.pk)) for obj in objects],
+            "clients": sorted({str(obj.client.uuid) for obj in objects if getattr(obj, "client", None)}),
+        },
+    )

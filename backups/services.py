@@ -2,7 +2,9 @@
 
 A backup is a folder ``tending-<engine>-<UTC time>/`` holding ``database.enc``
 (the sealed copy, see ``sealing.py``) and ``manifest.json`` (each table's row
-count and checksum, the sealed file's sha256, signed with the backup key).
+count and checksum, the sealed file's sha256, signed with the backup key, and
+``audit_checkpoint``: each audit chain's length and head in the copy, signed with
+the audit key, so ``audit_verify --against <manifest>`` notices rows deleted since).
 
 The manifest is taken from the very snapshot that was copied, so it matches
 the backup exactly even while the application keeps writing:
@@ -14,6 +16,7 @@ the backup exactly even while the application keeps writing:
   inside the same transaction.
 """
 
+import contextlib
 import hashlib
 import json
 import os
@@ -32,6 +35,9 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
+from audit.checkpoints import chain_heads, checkpoint_sign
+from audit.models import AuditEvent
+from audit.services import audit_record
 from backups.sealing import SealError, open_file, seal_file, sign
 
 FORMAT = 1
@@ -151,6 +157,8 @@ def backup_create(*, directory: Path | None = None, using: str = "default") -> P
                 target.close()
                 source.close()
             manifest = _sqlite_manifest(plain)
+            with contextlib.closing(sqlite3.connect(f"file:{plain}?mode=ro", uri=True)) as copy:
+                manifest["audit_checkpoint"] = checkpoint_sign(chain_heads(copy.cursor()), at=started)
         elif vendor == "postgresql":
             manifest = _pg_dump(db, plain)
         else:
@@ -169,6 +177,13 @@ def backup_create(*, directory: Path | None = None, using: str = "default") -> P
         }
     )
     (folder / "manifest.json").write_text(json.dumps(_signed(manifest), indent=2, sort_keys=True))
+    # A backup reads every client's record at once: audited as an export (of no one practice).
+    audit_record(
+        action=AuditEvent.Action.EXPORT,
+        object_type="backups.backup",
+        object_id=folder.name,
+        detail={"tables": len(manifest["tables"]), "rows": sum(t["rows"] for t in manifest["tables"].values())},
+    )
     return folder
 
 
@@ -197,6 +212,7 @@ def _pg_dump(db: dict, plain: Path) -> dict:
             if result.returncode != 0:
                 raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
             manifest = _pg_manifest(cursor)
+            manifest["audit_checkpoint"] = checkpoint_sign(chain_heads(cursor))
         conn.rollback()
     return manifest
 

@@ -25,22 +25,27 @@ DEFAULT_DATABASE_URL = f"sqlite:///{BENCH_DIR / 'practice.sqlite3'}"
 def bench_secrets() -> dict:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     path = BENCH_DIR / "secrets.json"
-    if path.exists():
-        return json.loads(path.read_text())
 
     def key() -> str:
         return base64.b64encode(os.urandom(32)).decode()
 
-    made = {
-        "SECRET_KEY": base64.urlsafe_b64encode(os.urandom(48)).decode(),
-        "TENDING_FIELD_KEYS": f"bench1:{key()}",
-        "TENDING_BACKUP_KEY": key(),
+    wanted = {
+        "SECRET_KEY": lambda: base64.urlsafe_b64encode(os.urandom(48)).decode(),
+        "TENDING_FIELD_KEYS": lambda: f"bench1:{key()}",
+        "TENDING_BACKUP_KEY": key,
+        "TENDING_AUDIT_KEYS": lambda: f"bench1:{key()}",
         # One TOTP secret for every synthetic staff member, so the load generator can pass MFA.
-        "TOTP_SECRET": base64.b32encode(os.urandom(20)).decode(),
+        "TOTP_SECRET": lambda: base64.b32encode(os.urandom(20)).decode(),
     }
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    kept = json.loads(path.read_text()) if path.exists() else {}
+    missing = {name: make() for name, make in wanted.items() if name not in kept}
+    if not missing:
+        return kept
+    made = {**kept, **missing}  # secrets a newer Tending needs are added; existing ones never change
+    fd = os.open(path.with_suffix(".tmp"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
         json.dump(made, handle)
+    os.replace(path.with_suffix(".tmp"), path)
     return made
 
 
@@ -61,6 +66,7 @@ def base_env(url: str, *, production: bool) -> dict:
         SECRET_KEY=found["SECRET_KEY"],
         TENDING_FIELD_KEYS=found["TENDING_FIELD_KEYS"],
         TENDING_BACKUP_KEY=found["TENDING_BACKUP_KEY"],
+        TENDING_AUDIT_KEYS=found["TENDING_AUDIT_KEYS"],
         TENDING_VAR_DIR=str(BENCH_DIR),
         DJANGO_SETTINGS_MODULE="tending.settings",
         PYTHONPATH=str(ROOT),

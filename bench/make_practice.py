@@ -240,7 +240,7 @@ def history(writer, rng, practice, owner, therapists, clients, spans, slots, tod
     now = timezone.now()
     slugs = [practice_.slug for practice_ in PRACTICES]
     for therapist in therapists:
-        writer.add(Availability(therapist=therapist, feed_token=f"bench{therapist.pk}x{rng.getrandbits(64):x}"))
+        writer.add(Availability(therapist=therapist, feed_token=Availability.feed_digest(f"b{rng.getrandbits(64):x}")))
         for weekday in range(5):
             writer.add(
                 WorkingHours(therapist=therapist, weekday=weekday, start_time="08:00", end_time="18:00"),
@@ -600,13 +600,20 @@ def sample_days(rng, start, end, *, every: float, jitter: bool = True):
 
 
 def write_audit(writer, rows):
-    """The audit trail, hash-chained in time order exactly as audit_record chains it."""
-    from audit.models import AuditEvent
+    """The audit trail, in time order, on each practice's keyed chain exactly as audit_record chains it."""
+    from audit import keys
+    from audit.models import AuditEvent, chain_name
     from audit.services import GENESIS
 
+    key_id = keys.current_key_id()
     rows.sort(key=lambda row: row[0])
-    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+    heads: dict[str, tuple[int, str]] = {}
     for at, practice_id, actor_id, role, action, object_type, object_id, client_id, path in rows:
+        chain = chain_name(practice_id)
+        if chain not in heads:
+            last = AuditEvent.objects.filter(chain=chain).order_by("-seq").values_list("seq", "hash").first()
+            heads[chain] = last or (0, GENESIS)
+        seq, previous = heads[chain]
         event = AuditEvent(
             at=at.astimezone(UTC),  # hashed as it will be read back: the database returns UTC
             practice_id=practice_id,
@@ -619,9 +626,13 @@ def write_audit(writer, rows):
             ip="127.0.0.1",
             path=path,
             detail={},
-            prev_hash=last,
+            prev_hash=previous,
+            chain=chain,
+            seq=seq + 1,
+            key_id=key_id,
         )
-        event.hash = last = event.compute_hash()
+        event.hash = event.compute_hash()
+        heads[chain] = (seq + 1, event.hash)
         writer.add(event)
     writer.flush(AuditEvent)
 

@@ -5,7 +5,17 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from tending.testing.matrix import CLIENT, CLIENT_OBJECT, OWNER, PUBLIC, THERAPIST, THERAPIST_OF_CLIENT, Route
+from tending.testing.matrix import (
+    CLIENT,
+    CLIENT_OBJECT,
+    OWNER,
+    PUBLIC,
+    THERAPIST,
+    THERAPIST_OBJECT,
+    THERAPIST_OF_CLIENT,
+    Route,
+    form_data,
+)
 
 _hours = itertools.count()
 
@@ -84,6 +94,41 @@ def _consult_slot(w):
     return free_slots(w.therapist, Kind.CONSULTATION)[0].key
 
 
+def _another_session_time(w, appointment):
+    """A free time for client A's session to move to (after the setups ran, so it is still free)."""
+    from bookings.models import Kind
+    from bookings.slots import free_slots
+
+    slots = free_slots(appointment.therapist, Kind.SESSION, ignore=appointment)
+    return {"slot": next(s.key for s in slots if s.start != appointment.start)}
+
+
+def _another_consultation_time(w, prepared):
+    from bookings.models import Kind
+    from bookings.slots import free_slots
+
+    appointment = prepared["appointment"]
+    slots = free_slots(appointment.therapist, Kind.CONSULTATION, ignore=appointment)
+    return {"slot": next(s.key for s in slots if s.start != appointment.start)}
+
+
+def _availability(w, _):
+    from bookings.forms import AvailabilityForm
+    from bookings.models import Availability, WorkingHours
+    from bookings.views_people import HoursFormSet
+
+    rules = AvailabilityForm(instance=Availability.for_therapist(w.therapist), prefix="rules")
+    hours = HoursFormSet(queryset=WorkingHours.objects.filter(therapist=w.therapist), prefix="hours")
+    return {**form_data(rules, hours), "rules-buffer_minutes": "5"}
+
+
+def _practice_rules(w, _):
+    from bookings.forms import BookingSettingsForm
+    from bookings.models import BookingSettings
+
+    return {**form_data(BookingSettingsForm(instance=BookingSettings.for_practice(w.practice))), "approach": "Changed"}
+
+
 def appointment_a(w, prepared):
     return {"appointment_uuid": prepared.uuid}
 
@@ -105,10 +150,18 @@ ROUTES = [
         setup=_consult_slot,
         kwargs=lambda w, key: {"slug": w.practice.slug, "slot": key},
         methods=("GET", "POST"),
+        post_data={"name": "Visitor", "email": "visitor.matrix@example.test", "mode": "online"},
     ),
     Route("bookings:consult_booked", PUBLIC, kwargs=lambda w, _: {"slug": w.practice.slug}),
     Route("bookings:manage", PUBLIC, setup=_consultation, kwargs=signed),
-    Route("bookings:manage_move", PUBLIC, setup=_consultation, kwargs=signed, methods=("GET", "POST")),
+    Route(
+        "bookings:manage_move",
+        PUBLIC,
+        setup=_consultation,
+        kwargs=signed,
+        methods=("GET", "POST"),
+        post_data=_another_consultation_time,
+    ),
     Route("bookings:manage_cancel", PUBLIC, setup=_consultation, kwargs=signed, methods=("GET", "POST")),
     Route("bookings:manage_ics", PUBLIC, setup=_consultation, kwargs=signed, not_a_page=True),
     Route("bookings:therapist_feed", PUBLIC, setup=_feed, kwargs=lambda w, token: {"token": token}, not_a_page=True),
@@ -128,7 +181,7 @@ ROUTES = [
         setup=_session_of_client_a,
         kwargs=appointment_a,
         methods=("GET", "POST"),
-        post_data={"slot": "20990101T1000Z"},
+        post_data=_another_session_time,
     ),
     Route(
         "bookings:session_cancel",
@@ -139,7 +192,7 @@ ROUTES = [
     ),
     Route("bookings:session_ics", CLIENT_OBJECT, setup=_session_of_client_a, kwargs=appointment_a, not_a_page=True),
     Route("bookings:agenda", THERAPIST),
-    Route("bookings:availability", THERAPIST, methods=("GET", "POST"), post_data={"rules-buffer_minutes": "5"}),
+    Route("bookings:availability", THERAPIST, methods=("GET", "POST"), post_data=_availability),
     Route("bookings:days_off", THERAPIST, methods=("GET", "POST"), post_data={"date": "2031-01-02"}),
     Route("bookings:feed", THERAPIST, methods=("GET", "POST"), post_data={"action": "rotate"}),
     Route(
@@ -150,7 +203,7 @@ ROUTES = [
     ),
     Route(
         "bookings:appointment_outcome",
-        THERAPIST_OF_CLIENT,
+        THERAPIST_OBJECT,
         setup=_consultation,
         kwargs=consultation_appointment,
         methods=("GET", "POST"),
@@ -166,6 +219,7 @@ ROUTES = [
     Route(
         "bookings:book_for_client",
         THERAPIST_OF_CLIENT,
+        write_form=True,
         kwargs=lambda w, _: {"client_uuid": w.client_a.uuid},
         methods=("GET", "POST"),
         post_data={"start": "2031-01-02T10:00", "mode": "in_person"},
@@ -173,9 +227,10 @@ ROUTES = [
     Route(
         "bookings:care",
         THERAPIST_OF_CLIENT,
+        write_form=True,
         kwargs=lambda w, _: {"client_uuid": w.client_a.uuid},
         methods=("GET", "POST"),
         post_data={"status": "paused", "since": "2031-01-02"},
     ),
-    Route("bookings:practice_rules", OWNER, methods=("GET", "POST"), post_data={"approach": "Changed"}),
+    Route("bookings:practice_rules", OWNER, methods=("GET", "POST"), post_data=_practice_rules),
 ]

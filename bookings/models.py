@@ -7,6 +7,7 @@ overlap. The database enforces that: an exclusion constraint on PostgreSQL and
 a trigger on SQLite (see migrations and docs/bookings.md).
 """
 
+import hashlib
 import secrets
 import uuid
 from datetime import timedelta
@@ -92,7 +93,8 @@ class Availability(models.Model):
     offers_in_person = models.BooleanField(default=True)
     offers_online = models.BooleanField(default=True)
     accepts_bookings = models.BooleanField(default=True)
-    # A secret for the private calendar feed; empty = no feed.
+    # The SHA-256 (hex) of the private calendar feed's secret, never the secret itself: the link
+    # is shown once, when made, and a copy of this table opens no one's calendar. Empty = no feed.
     feed_token = models.CharField(max_length=64, blank=True, db_index=True)
     feed_shows_names = models.BooleanField(default=False)
 
@@ -103,6 +105,11 @@ class Availability(models.Model):
     def for_therapist(cls, therapist) -> "Availability":
         found, _ = cls.objects.get_or_create(therapist=therapist)
         return found
+
+    @staticmethod
+    def feed_digest(token: str) -> str:
+        """What ``feed_token`` stores for ``token``: a plain hash suffices for 256 random bits."""
+        return hashlib.sha256(token.encode()).hexdigest()
 
     def minutes_for(self, kind: str) -> int:
         return self.consultation_minutes if kind == Kind.CONSULTATION else self.session_minutes
@@ -173,7 +180,7 @@ class Consultation(models.Model):
     name = models.CharField(max_length=120)
     email = models.EmailField()
     phone = models.CharField(max_length=40, blank=True)
-    note = EncryptedTextField(blank=True, default="")
+    note = EncryptedTextField(context="bookings.consultation.note", blank=True, default="")
     time_zone = models.CharField(max_length=64, default="Europe/London")
     # The capability for the visitor's cancel/reschedule links (signed and looked up).
     manage_token = models.CharField(max_length=64, default=new_token, unique=True)

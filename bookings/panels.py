@@ -4,6 +4,7 @@ from django.template.loader import render_to_string
 
 from bookings.models import Appointment
 from bookings.views_people import client_zone
+from practice.access import may_write_record
 
 ORDER = 30
 
@@ -25,7 +26,13 @@ def client_sessions(request, client) -> str:
         for a in Appointment.objects.for_client(client).active().upcoming().select_related("therapist__user")[:5]
     ]
     return render_to_string(
-        "bookings/panels/client_record.html", {"upcoming": upcoming, "client": client}, request=request
+        "bookings/panels/client_record.html",
+        {
+            "upcoming": upcoming,
+            "client": client,
+            "can_write": may_write_record(getattr(request, "staff", None), client),
+        },
+        request=request,
     )
 
 

@@ -116,16 +116,66 @@ def _new_appointment(*, therapist, kind, mode, start, client=None, consultation=
     )
 
 
+# A manage link works until this long after its consultation ends (the visitor may look back at
+# the time or the video link that day), and never longer than MANAGE_MAX_AGE after it was sent: a
+# consultation moved again and again gets a fresh link in each "changed" email.
+MANAGE_GRACE = timedelta(days=1)
+MANAGE_MAX_AGE = timedelta(days=366)
+
+
+class ManageLinkEnded(Exception):
+    """A genuine manage link whose time is over; ``practice`` is whom the visitor can contact instead."""
+
+    def __init__(self, practice):
+        super().__init__("manage link ended")
+        self.practice = practice
+
+
 def manage_signature(consultation: Consultation) -> str:
-    return signing.Signer(salt=MANAGE_SALT).sign(consultation.manage_token)
+    """``token:timestamp:signature``: the timestamp bounds the link's age whatever happens to the booking."""
+    return signing.TimestampSigner(salt=MANAGE_SALT).sign(consultation.manage_token)
 
 
-def consultation_from_signature(signed: str) -> Consultation | None:
+def _manage_token(signed: str) -> tuple[str | None, bool]:
+    """The consultation token a link carries (None if it is not ours), and whether it is too old."""
+    # Tokens are token_urlsafe (no ":"), so the number of parts tells the two formats apart. Links
+    # sent before timestamps ("token:signature") are still honoured, until their consultation ends.
+    if signed.count(":") == 1:
+        try:
+            return signing.Signer(salt=MANAGE_SALT).unsign(signed), False
+        except signing.BadSignature:
+            return None, False
+    signer = signing.TimestampSigner(salt=MANAGE_SALT)
     try:
-        token = signing.Signer(salt=MANAGE_SALT).unsign(signed)
-    except signing.BadSignature:
+        return signer.unsign(signed, max_age=MANAGE_MAX_AGE), False
+    except signing.SignatureExpired:
+        return signer.unsign(signed), True
+    except (signing.BadSignature, ValueError):
+        return None, False
+
+
+def manage_link_open(signed: str, *, now: datetime | None = None) -> tuple[Consultation, Appointment] | None:
+    """The consultation and its appointment a manage link opens, or None if the link is not ours.
+
+    Raises ``ManageLinkEnded`` for a genuine link whose time is over: a day after its appointment
+    ends, or a year after it was sent.
+    """
+    token, too_old = _manage_token(signed)
+    if not token:
         return None
-    return Consultation.objects.select_related("practice").filter(manage_token=token).first()
+    consultation = Consultation.objects.select_related("practice").filter(manage_token=token).first()
+    if consultation is None:
+        return None
+    appointment = (
+        consultation.appointments.select_related("therapist__user", "practice", "consultation")
+        .order_by("-created_at")
+        .first()
+    )
+    if appointment is None:
+        return None
+    if too_old or (now or timezone.now()) > appointment.end + MANAGE_GRACE:
+        raise ManageLinkEnded(consultation.practice)
+    return consultation, appointment
 
 
 def manage_url(consultation: Consultation) -> str:
@@ -515,12 +565,14 @@ def consultations_purge(*, now=None) -> int:
 
 
 def feed_token_rotate(*, therapist) -> str:
+    """A new private calendar feed secret, which stops any earlier one. Returned once; only its hash is kept."""
     import secrets
 
+    token = secrets.token_urlsafe(32)
     rules = Availability.for_therapist(therapist)
-    rules.feed_token = secrets.token_urlsafe(32)
+    rules.feed_token = Availability.feed_digest(token)
     rules.save(update_fields=["feed_token"])
-    return rules.feed_token
+    return token
 
 
 def feed_token_revoke(*, therapist) -> None:

@@ -14,7 +14,11 @@ from django.views.decorators.http import require_POST
 
 from audit.services import audit_read
 from bookings import calendar
-from bookings.access import get_appointment_for_client, get_appointment_for_therapist
+from bookings.access import (
+    get_appointment_for_client,
+    get_appointment_for_clinician,
+    get_rw_appointment_for_clinician,
+)
 from bookings.forms import (
     AvailabilityForm,
     BookingSettingsForm,
@@ -41,7 +45,13 @@ from bookings.services import (
 )
 from bookings.slots import free_slots, free_slots_by_therapist, parse_key
 from bookings.views_public import cookie_zone, group_by_day, slot_link, week_of_times
-from practice.access import client_required, get_client_for_clinician, owner_required, therapist_required
+from practice.access import (
+    client_required,
+    get_rw_client_for_clinician,
+    owner_required,
+    staff_required,
+    therapist_required,
+)
 from practice.models import StaffMember
 
 
@@ -309,14 +319,19 @@ def agenda(request):
     )
 
 
-@therapist_required
+@staff_required
 def appointment_detail(request, appointment_uuid):
-    appointment = get_appointment_for_therapist(request.staff, appointment_uuid)
+    appointment, can_write = get_appointment_for_clinician(request.user, appointment_uuid)
     zone = request.staff.practice.zone
     if appointment.consultation_id and appointment.consultation.note:
         audit_read(request, appointment.consultation, client=appointment.client, object_type="bookings.consultation")
     outcome_form = None
-    if appointment.kind == Kind.CONSULTATION and appointment.consultation_id and not appointment.consultation.outcome:
+    if (
+        can_write
+        and appointment.kind == Kind.CONSULTATION
+        and appointment.consultation_id
+        and not appointment.consultation.outcome
+    ):
         outcome_form = OutcomeForm()
     return render(
         request,
@@ -328,14 +343,15 @@ def appointment_detail(request, appointment_uuid):
             "outcome_form": outcome_form,
             "zone_name": request.staff.practice.time_zone,
             "is_past": appointment.start <= timezone.now(),
+            "can_write": can_write,
         },
     )
 
 
-@therapist_required
+@staff_required
 @require_POST
 def appointment_action(request, appointment_uuid, action):
-    appointment = get_appointment_for_therapist(request.staff, appointment_uuid)
+    appointment = get_rw_appointment_for_clinician(request.user, appointment_uuid)
     try:
         if action == "confirm":
             appointment_confirm(appointment=appointment)
@@ -353,9 +369,9 @@ def appointment_action(request, appointment_uuid, action):
     return redirect("bookings:appointment", appointment_uuid=appointment.uuid)
 
 
-@therapist_required
+@staff_required
 def appointment_outcome(request, appointment_uuid):
-    appointment = get_appointment_for_therapist(request.staff, appointment_uuid)
+    appointment = get_rw_appointment_for_clinician(request.user, appointment_uuid)
     if appointment.kind != Kind.CONSULTATION or not appointment.consultation_id:
         raise Http404
     if appointment.consultation.outcome:
@@ -384,11 +400,9 @@ def appointment_outcome(request, appointment_uuid):
     )
 
 
-@therapist_required
+@staff_required
 def book_for_client(request, client_uuid):
-    client = get_client_for_clinician(request.user, client_uuid)
-    if client.therapist_id != request.staff.id:
-        raise Http404
+    client = get_rw_client_for_clinician(request.user, client_uuid)
     zone = request.staff.practice.zone
     form = TherapistBookForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -412,15 +426,13 @@ def book_for_client(request, client_uuid):
     )
 
 
-@therapist_required
+@staff_required
 def care(request, client_uuid):
     from bookings.forms import CareForm
     from bookings.models import CareChange
     from bookings.services import care_status_change
 
-    client = get_client_for_clinician(request.user, client_uuid)
-    if client.therapist_id != request.staff.id:
-        raise Http404
+    client = get_rw_client_for_clinician(request.user, client_uuid)
     form = CareForm(
         request.POST if request.method == "POST" else None,
         initial={"status": client.care_status, "since": timezone.localdate()},
@@ -506,11 +518,16 @@ def feed(request):
     form = FeedForm(
         request.POST if request.method == "POST" else None, initial={"feed_shows_names": rules.feed_shows_names}
     )
+    feed_url = ""
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "rotate":
-            feed_token_rotate(therapist=staff)
-            messages.success(request, "Here is your new private calendar link. Any earlier link has stopped working.")
+            # Only the link's hash is kept, so this answer is the one time it can be shown: it is
+            # rendered here rather than after a redirect, and never put in the session or a message.
+            token = feed_token_rotate(therapist=staff)
+            feed_url = request.build_absolute_uri(reverse("bookings:therapist_feed", kwargs={"token": token}))
+            rules.refresh_from_db()
+            return render(request, "bookings/staff/feed.html", {"form": form, "feed_url": feed_url, "rules": rules})
         elif action == "revoke":
             feed_token_revoke(therapist=staff)
             messages.success(request, "Your calendar link is switched off.")
@@ -520,11 +537,6 @@ def feed(request):
             messages.success(request, "Saved.")
         return redirect("bookings:feed")
     rules.refresh_from_db()
-    feed_url = (
-        request.build_absolute_uri(reverse("bookings:therapist_feed", kwargs={"token": rules.feed_token}))
-        if rules.feed_token
-        else ""
-    )
     return render(request, "bookings/staff/feed.html", {"form": form, "feed_url": feed_url, "rules": rules})
 
 

@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import lru_cache, wraps
 from typing import NamedTuple
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
@@ -16,17 +16,19 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html_join
 
-from audit.services import client_ip
+from audit.models import AuditEvent
+from audit.services import audit_record, client_ip
 from bookings import calendar
 from bookings.access import get_feed_therapist, get_practice_public
 from bookings.forms import ConsultationForm, valid_zone, zone_choices
 from bookings.models import Appointment, Availability, BookingSettings, Kind
 from bookings.services import (
     BookingError,
+    ManageLinkEnded,
     appointment_cancel,
     appointment_move,
     consultation_book,
-    consultation_from_signature,
+    manage_link_open,
 )
 from bookings.slots import free_slots, free_slots_by_therapist, parse_key
 from practice.models import Practice, StaffMember
@@ -376,19 +378,32 @@ def consult_booked(request, slug):
 
 
 def _managed(signed):
-    consultation = consultation_from_signature(signed)
-    if consultation is None:
+    opened = manage_link_open(signed)
+    if opened is None:
         raise Http404
-    appointment = (
-        consultation.appointments.select_related("therapist__user", "practice", "consultation")
-        .order_by("-created_at")
-        .first()
-    )
-    if appointment is None:
-        raise Http404
-    return consultation, appointment
+    return opened
 
 
+def manage_link(view):
+    """A manage view whose link's time is over answers with a kind page saying how to get in touch."""
+
+    @wraps(view)
+    def wrapped(request, signed, *args, **kwargs):
+        try:
+            return view(request, signed, *args, **kwargs)
+        except ManageLinkEnded as ended:
+            practice = ended.practice
+            return render(
+                request,
+                "bookings/public/link_ended.html",
+                {"practice": practice, "public_practice": practice},
+                status=410,
+            )
+
+    return wrapped
+
+
+@manage_link
 def manage(request, signed):
     consultation, appointment = _managed(signed)
     zone_name = valid_zone(request.GET.get("tz")) or consultation.time_zone
@@ -410,6 +425,7 @@ def manage(request, signed):
     )
 
 
+@manage_link
 def manage_move(request, signed):
     consultation, appointment = _managed(signed)
     if not appointment.is_active or appointment.start <= timezone.now():
@@ -449,6 +465,7 @@ def manage_move(request, signed):
     )
 
 
+@manage_link
 def manage_cancel(request, signed):
     consultation, appointment = _managed(signed)
     if request.method == "POST":
@@ -469,6 +486,7 @@ def manage_cancel(request, signed):
     )
 
 
+@manage_link
 def manage_ics(request, signed):
     _consultation, appointment = _managed(signed)
     url = request.build_absolute_uri(reverse("bookings:manage", kwargs={"signed": signed}))
@@ -483,13 +501,24 @@ def therapist_feed(request, token):
     therapist = get_feed_therapist(token)
     rules = Availability.for_therapist(therapist)
     since = timezone.now() - timedelta(days=60)
-    appointments = (
+    appointments = list(
         Appointment.objects.for_therapist(therapist)
         .filter(end__gte=since)
         .select_related("client__user", "consultation", "practice", "therapist__user")
         .order_by("start")
     )
     body = calendar.therapist_feed(therapist, appointments, show_names=rules.feed_shows_names)
+    # A bulk read of the therapist's diary (with names, if they chose): one audit row per fetch,
+    # by the therapist whose secret it is, from the caller's address. (audit_record keeps the path without its token.)
+    audit_record(
+        action=AuditEvent.Action.READ,
+        object_type="bookings.calendar_feed",
+        object_id=therapist.uuid,
+        request=request,
+        actor=therapist.user,
+        practice=therapist.practice,
+        detail={"appointments": len(appointments), "names": rules.feed_shows_names},
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response

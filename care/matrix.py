@@ -1,4 +1,4 @@
-from tending.testing.matrix import OK, OWNER_OF_CLIENT, OWNER_OF_STAFF, THERAPIST, THERAPIST_OF_CLIENT, Route
+from tending.testing.matrix import OK, OWNER_OF_CLIENT, OWNER_OF_STAFF, THERAPIST, THERAPIST_OBJECT, Route
 
 
 def _anas_time_away(w):
@@ -37,7 +37,7 @@ ROUTES = [
     Route("care:away", THERAPIST, methods=("GET", "POST"), post_data=_dates_ahead(350)),
     Route(
         "care:away_edit",
-        THERAPIST_OF_CLIENT,
+        THERAPIST_OBJECT,
         setup=_anas_time_away,
         kwargs=_period,
         methods=("GET", "POST"),
@@ -46,7 +46,7 @@ ROUTES = [
     ),
     Route(
         "care:away_end",
-        THERAPIST_OF_CLIENT,
+        THERAPIST_OBJECT,
         setup=_anas_time_away,
         kwargs=_period,
         methods=("POST",),
@@ -59,8 +59,24 @@ ROUTES = [
         methods=("GET", "POST"),
         post_data=_dates_ahead(340),
     ),
-    Route("care:deactivate", OWNER_OF_STAFF, kwargs=_ana, methods=("GET", "POST")),
-    Route("care:reactivate", OWNER_OF_STAFF, kwargs=_ana, methods=("POST",)),
+    # Both change who may sign in, which tending/tests/test_security_mass_assignment.py pins for every
+    # matrix write (the one form meant to change a privilege there is the handover); the writes
+    # themselves are exercised in care/tests/test_leaving.py. Here Ana, with clients in her care,
+    # cannot leave (409), and reactivating her, active, changes nothing.
+    Route(
+        "care:deactivate",
+        OWNER_OF_STAFF,
+        kwargs=_ana,
+        methods=("GET", "POST"),
+        post_skip="changes a privilege the mass-assignment test pins; care/tests/test_leaving.py",
+    ),
+    Route(
+        "care:reactivate",
+        OWNER_OF_STAFF,
+        kwargs=_ana,
+        methods=("POST",),
+        post_skip="changes a privilege the mass-assignment test pins; care/tests/test_leaving.py",
+    ),
     Route(
         "care:handover",
         OWNER_OF_CLIENT,

@@ -29,7 +29,7 @@ class Handover(models.Model):
     notes_go = models.BooleanField()
     future = models.CharField(max_length=10, choices=Future)
     # Why: may touch on the client's circumstances, so encrypted at rest.
-    reason = EncryptedTextField()
+    reason = EncryptedTextField(context="care.handover.reason")
     by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     sessions_moved = models.PositiveSmallIntegerField(default=0)

@@ -13,7 +13,7 @@ from caseload.forms import ClientSearchForm
 from caseload.selectors import caseload_for
 from core.panels import render_panels
 from formulation.models import Insight
-from practice.access import get_client_for_clinician, staff_required, therapist_required
+from practice.access import clinical_access, staff_required, therapist_required
 from practice.models import Client
 
 PAGE_SIZE = 50
@@ -76,7 +76,7 @@ def clients(request):
 @staff_required
 def since(request, client_uuid):
     """Before a session: everything since the last one, on one page."""
-    client = get_client_for_clinician(request.user, client_uuid)
+    client, can_write = clinical_access(request.user, client_uuid)
     now = timezone.now()
     reference = None
     if request.GET.get("before"):
@@ -97,5 +97,6 @@ def since(request, client_uuid):
         "selfcare": sources.selfcare_since(client, since_at),
         "alerts": sources.alerts_for_client(client, since_at),
         "insights": list(Insight.objects.filter(client=client).waiting().with_parts()),
+        "hide_actions": not can_write,  # an emergency reader sets no insight aside
     }
     return render(request, "caseload/since.html", context)

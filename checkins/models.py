@@ -4,7 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from core.crypto import EncryptedTextField
+from core.crypto import EncryptedJSONField, EncryptedTextField
 from practice.models import Client
 
 FEELINGS = (
@@ -73,8 +73,9 @@ class CheckIn(models.Model):
     local_date = models.DateField()
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
-    feelings = models.JSONField(default=list, blank=True)
-    body_areas = models.JSONField(default=list, blank=True)
+    # Sealed like the note: which feelings and where in the body are clinical detail (core.crypto).
+    feelings = EncryptedJSONField(context="checkins.checkin.feelings", default=list, blank=True)
+    body_areas = EncryptedJSONField(context="checkins.checkin.body_areas", default=list, blank=True)
     mood = scale_field()
     energy = scale_field()
     tension = scale_field()
@@ -82,7 +83,7 @@ class CheckIn(models.Model):
     peace = scale_field()
     fulfilment = scale_field()
     self_kindness = scale_field()
-    note = EncryptedTextField(null=True, blank=True)
+    note = EncryptedTextField(context="checkins.checkin.note", null=True, blank=True)
 
     objects = CheckInQuerySet.as_manager()
 

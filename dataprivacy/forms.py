@@ -37,3 +37,17 @@ class RetentionForm(forms.ModelForm):
         if not 1 <= years <= 100:
             raise forms.ValidationError("Please choose between 1 and 100 years.")
         return years
+
+
+class HoldBackForm(forms.Form):
+    key = forms.CharField(widget=forms.HiddenInput, max_length=120)
+    reason = forms.CharField(
+        label="Why hold this back?",
+        help_text="Only where showing it would be likely to cause serious harm to the client or someone else. "
+        "Your reason is kept, sealed, with your name; the client does not see it.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "Please write a short reason. It is kept with your name, and the client does not see it."
+        },
+    )

@@ -3,6 +3,8 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from core.crypto import EncryptedTextField
+
 # Mental-health records in England: kept 20 years after care ends (NHS Records Management Code of Practice 2023).
 DEFAULT_RETENTION_YEARS = 20
 
@@ -53,3 +55,48 @@ class ErasureRequest(models.Model):
     @property
     def is_restricted(self) -> bool:
         return self.completed_at is not None
+
+
+class HeldBackQuerySet(models.QuerySet):
+    def in_force(self):
+        return self.filter(shown_again_at__isnull=True)
+
+
+class HeldBackOpening(models.Model):
+    """An owner's decision to hold back one line of a client's "Who has opened my record".
+
+    UK GDPR lets a practice withhold information from a subject access where giving it would be likely to
+    cause serious harm to the client's or another person's physical or mental health (DPA 2018 Sch. 3
+    Part 2 para 5, the "serious harm test"). The decision and its reason are kept, sealed, even after
+    the line is shown again; both are audited (object_type "dataprivacy.heldback").
+    """
+
+    class Kind(models.TextChoices):
+        EMERGENCY = "emergency", "Emergency access"
+        READS = "reads", "Reads on one day"
+        EXPORT = "export", "Export"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey("practice.Client", on_delete=models.CASCADE, related_name="held_back_openings")
+    kind = models.CharField(max_length=12, choices=Kind)
+    # Which line (dataprivacy/openings.py): "emergency:<grant uuid>", "reads:<person uuid>:<day>", "export:<id>".
+    key = models.CharField(max_length=120)
+    reason = EncryptedTextField(max_length=2000, context="dataprivacy.heldbackopening.reason")
+    held_by = models.ForeignKey("practice.StaffMember", on_delete=models.PROTECT, related_name="+")
+    held_at = models.DateTimeField(default=timezone.now)
+    shown_again_by = models.ForeignKey(
+        "practice.StaffMember", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    shown_again_at = models.DateTimeField(null=True, blank=True)
+
+    objects = HeldBackQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "key"], condition=models.Q(shown_again_at__isnull=True), name="heldback_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"Held back {self.key}"

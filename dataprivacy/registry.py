@@ -129,6 +129,9 @@ RULES = [
     Rule("safetyplan.safetyplan", EXPORT_AND_DELETE, "client", "safety_plan"),
     Rule("safetyplan.safetyplanversion", EXPORT_AND_DELETE, "plan__client", "safety_plan_versions"),
     Rule("dataprivacy.erasurerequest", KEEP, "client"),
+    # The practice's decision to hold back a line of "Who has opened my record" (serious harm test):
+    # exporting it would give away what was held back.
+    Rule("dataprivacy.heldbackopening", KEEP, "client"),
 ]
 BY_LABEL = {rule.label: rule for rule in RULES}
 

@@ -14,7 +14,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from dataprivacy import registry
 from dataprivacy.charts import GEOMETRY, journey_charts
-from dataprivacy.models import ErasureRequest, PrivacySettings
+from dataprivacy.models import ErasureRequest, HeldBackOpening, PrivacySettings
 
 ERASED_NAME = "Erased client (restricted record)"
 
@@ -261,3 +261,50 @@ def retention_run(*, now=None) -> dict:
         "restricted_records": restricted_records_purge(today=timezone.localdate(now)),
         "emails": outbox_purge(now=now),
     }
+
+
+# --- Holding back a line of "Who has opened my record" -----------------------------
+
+
+def opening_hold_back(*, client, key: str, reason: str, owner, request=None) -> HeldBackOpening:
+    """Hold back one line of the client's list (dataprivacy/openings.py) with the owner's reason, sealed.
+
+    Holding back the same line twice keeps the first decision. The audit row names the kind only;
+    the reason stays on the sealed row.
+    """
+    kind = key.partition(":")[0]
+    if kind not in HeldBackOpening.Kind.values or not reason.strip():
+        raise ValueError("A line to hold back and a reason are both needed")
+    with transaction.atomic():
+        held = HeldBackOpening.objects.in_force().filter(client=client, key=key).first()
+        if held is not None:
+            return held
+        held = HeldBackOpening.objects.create(client=client, kind=kind, key=key, reason=reason.strip(), held_by=owner)
+        audit_record(
+            action=AuditEvent.Action.CREATE,
+            object_type="dataprivacy.heldback",
+            object_id=held.uuid,
+            request=request,
+            actor=owner.user,
+            client=client,
+            detail={"kind": kind},
+        )
+    return held
+
+
+def opening_show_again(*, held: HeldBackOpening, owner, request=None) -> HeldBackOpening:
+    """Show a held-back line to the client again. The decision and its reason stay on record."""
+    with transaction.atomic():
+        held.shown_again_at = timezone.now()
+        held.shown_again_by = owner
+        held.save(update_fields=["shown_again_at", "shown_again_by"])
+        audit_record(
+            action=AuditEvent.Action.UPDATE,
+            object_type="dataprivacy.heldback",
+            object_id=held.uuid,
+            request=request,
+            actor=owner.user,
+            client=held.client,
+            detail={"kind": held.kind, "fields": ["shown_again_at", "shown_again_by"]},
+        )
+    return held

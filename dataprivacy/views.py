@@ -1,14 +1,24 @@
 from django.contrib import messages
-from django.http import HttpResponse
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dataprivacy.access import get_erasure_for_owner
-from dataprivacy.forms import ErasureCompleteForm, ErasureRequestForm, RetentionForm
-from dataprivacy.models import ErasureRequest, PrivacySettings
-from dataprivacy.services import erasure_cancel, erasure_complete, erasure_request, export_build
-from practice.access import client_required, owner_required
+from dataprivacy.forms import ErasureCompleteForm, ErasureRequestForm, HoldBackForm, RetentionForm
+from dataprivacy.models import ErasureRequest, HeldBackOpening, PrivacySettings
+from dataprivacy.openings import PAGE_SIZE, record_openings
+from dataprivacy.services import (
+    erasure_cancel,
+    erasure_complete,
+    erasure_request,
+    export_build,
+    opening_hold_back,
+    opening_show_again,
+)
+from practice.access import client_required, get_client_for_owner, owner_required
 
 
 def _pending(client):
@@ -85,3 +95,59 @@ def complete(request, client_uuid):
         )
         return redirect("dataprivacy:requests")
     return render(request, "dataprivacy/complete.html", {"erasure": erasure, "form": form})
+
+
+# --- Who has opened my record ---------------------------------------------------
+
+
+@client_required
+def openings(request):
+    """The client's own list. Not audited: it is their own data, and auditing it would list nothing new."""
+    client = request.client
+    page = Paginator(record_openings(client), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "dataprivacy/openings.html", {"page": page, "practice": client.practice})
+
+
+@owner_required
+def owner_openings(request, client_uuid):
+    """What the client sees on their list, line by line, with a way to hold a line back or show it again."""
+    client = get_client_for_owner(request.user, client_uuid)
+    if client.is_erased:
+        raise Http404  # an erased client's kept record is restricted
+    failed = None
+    if request.method == "POST":
+        if request.POST.get("op") == "show":
+            try:
+                held = HeldBackOpening.objects.in_force().filter(client=client, uuid=request.POST.get("held")).first()
+            except (ValidationError, ValueError):
+                held = None
+            if held is not None:
+                opening_show_again(held=held, owner=request.staff, request=request)
+                messages.success(request, f"{client.display_name} can see that line again.")
+            return redirect("dataprivacy:owner_openings", client_uuid=client.uuid)
+        failed = HoldBackForm(request.POST, auto_id="id_held_%s")
+        if failed.is_valid():
+            keys = {opening.key for opening in record_openings(client, for_owner=True)}
+            if failed.cleaned_data["key"] in keys:
+                opening_hold_back(
+                    client=client,
+                    key=failed.cleaned_data["key"],
+                    reason=failed.cleaned_data["reason"],
+                    owner=request.staff,
+                    request=request,
+                )
+                messages.success(request, f"That line is held back: {client.display_name} does not see it.")
+            else:
+                messages.info(request, "That line is no longer on the list, so there was nothing to hold back.")
+            return redirect("dataprivacy:owner_openings", client_uuid=client.uuid)
+    page = Paginator(record_openings(client, for_owner=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    for n, opening in enumerate(page.object_list):
+        if failed is not None and failed.data.get("key") == opening.key:
+            opening.form = failed
+        else:
+            opening.form = HoldBackForm(initial={"key": opening.key}, auto_id=f"id_{n}_%s")
+    return render(
+        request,
+        "dataprivacy/owner_openings.html",
+        {"client": client, "page": page, "practice": client.practice, "failed": failed},
+    )

@@ -29,6 +29,7 @@ ROUTES = [
     Route(
         "formulation:symptom_new",
         THERAPIST_OF_CLIENT,
+        write_form=True,
         kwargs=client_a,
         methods=("GET", "POST"),
         post_data={"kind": "anger", "status": "present", "severity": "4", "on": "2026-01-05"},
@@ -36,6 +37,7 @@ ROUTES = [
     Route(
         "formulation:cause_new",
         THERAPIST_OF_CLIENT,
+        write_form=True,
         kwargs=client_a,
         methods=("GET", "POST"),
         post_data={"hypothesis": "Early shame", "status": "open", "on": "2026-01-05"},
@@ -51,6 +53,7 @@ ROUTES = [
     Route(
         "formulation:symptom_edit",
         THERAPIST_OF_CLIENT,
+        write_form=True,
         setup=_formulation,
         kwargs=lambda w, made: {"symptom_uuid": made["symptom"].uuid},
         methods=("GET", "POST"),
@@ -67,6 +70,7 @@ ROUTES = [
     Route(
         "formulation:cause_edit",
         THERAPIST_OF_CLIENT,
+        write_form=True,
         setup=_formulation,
         kwargs=lambda w, made: {"cause_uuid": made["cause"].uuid},
         methods=("GET", "POST"),
@@ -75,6 +79,7 @@ ROUTES = [
     Route(
         "formulation:insight_dismiss",
         THERAPIST_OF_CLIENT,
+        write_form=True,
         setup=_formulation,
         kwargs=lambda w, made: {"insight_uuid": made["insight"].uuid},
         methods=("GET", "POST"),

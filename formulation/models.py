@@ -75,7 +75,7 @@ class Symptom(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="symptoms")
     kind = models.CharField(max_length=30, choices=SymptomKind, default=SymptomKind.ANXIETY)
     # Free-text name for "something else", or a therapist's more exact wording.
-    custom_name = EncryptedTextField(blank=True, default="")
+    custom_name = EncryptedTextField(context="formulation.symptom.custom_name", blank=True, default="")
     shared_with_client = models.BooleanField(default=False)
     created_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -143,9 +143,9 @@ class Cause(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="causes")
-    hypothesis = EncryptedTextField()
+    hypothesis = EncryptedTextField(context="formulation.cause.hypothesis")
     # How the client sees it, in compassionate words ("a part of you that works hard to keep you safe").
-    client_wording = EncryptedTextField(blank=True, default="")
+    client_wording = EncryptedTextField(context="formulation.cause.client_wording", blank=True, default="")
     shared_with_client = models.BooleanField(default=False)
     symptoms = models.ManyToManyField(Symptom, related_name="causes", blank=True)
     created_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
@@ -213,7 +213,7 @@ class Insight(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     dismissed_at = models.DateTimeField(null=True, blank=True)
     dismissed_by = models.ForeignKey(StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    dismissal_note = EncryptedTextField(blank=True, default="")
+    dismissal_note = EncryptedTextField(context="formulation.insight.dismissal_note", blank=True, default="")
 
     objects = InsightQuerySet.as_manager()
 

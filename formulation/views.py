@@ -9,9 +9,10 @@ from core.links import url_maker
 from formulation import services, sources, timeline
 from formulation.access import (
     get_cause_for_clinician,
-    get_insight_for_clinician,
+    get_rw_cause_for_clinician,
+    get_rw_insight_for_clinician,
+    get_rw_symptom_for_clinician,
     get_symptom_for_clinician,
-    require_writer,
 )
 from formulation.forms import (
     CauseForm,
@@ -23,7 +24,7 @@ from formulation.forms import (
     SymptomRecordForm,
 )
 from formulation.models import Cause, Insight, Symptom
-from practice.access import get_client_for_clinician, staff_required
+from practice.access import clinical_access, get_rw_client_for_clinician, staff_required
 
 
 def _back(client):
@@ -74,7 +75,7 @@ def _waiting_insights(client, *, symptoms, causes) -> list[Insight]:
 
 @staff_required
 def detail(request, client_uuid):
-    client = get_client_for_clinician(request.user, client_uuid)
+    client, can_write = clinical_access(request.user, client_uuid)
     audit_read(request, client, client=client, object_type="formulation.formulation")
     today = timezone.localdate()
     whole = request.GET.get("span") == "all"
@@ -104,14 +105,15 @@ def detail(request, client_uuid):
             "timeline": chart,
             "whole": whole,
             "earlier": earlier,
+            "can_write": can_write,
+            "hide_actions": not can_write,  # an emergency reader sets nothing aside
         },
     )
 
 
 @staff_required
 def symptom_new(request, client_uuid):
-    client = get_client_for_clinician(request.user, client_uuid)
-    require_writer(request.staff, client)
+    client = get_rw_client_for_clinician(request.user, client_uuid)
     causes = list(Cause.objects.for_client(client))
     form = SymptomForm(request.POST if request.method == "POST" else None, causes=causes)
     if request.method == "POST" and form.is_valid():
@@ -135,10 +137,11 @@ def symptom_new(request, client_uuid):
 
 @staff_required
 def symptom(request, symptom_uuid):
-    item = get_symptom_for_clinician(request.user, symptom_uuid)
-    form = SymptomRecordForm(request.POST if request.method == "POST" else None, initial=_last(item))
     if request.method == "POST":
-        require_writer(request.staff, item.client)
+        item, can_write = get_rw_symptom_for_clinician(request.user, symptom_uuid), True
+    else:
+        item, can_write = get_symptom_for_clinician(request.user, symptom_uuid)
+    form = SymptomRecordForm(request.POST if request.method == "POST" else None, initial=_last(item))
     if request.method == "POST" and form.is_valid():
         services.symptom_record(symptom=item, by=request.staff, request=request, **form.cleaned_data)
         messages.success(request, f"Change recorded for {item.name}.")
@@ -147,7 +150,13 @@ def symptom(request, symptom_uuid):
     return render(
         request,
         "formulation/symptom.html",
-        {"client": item.client, "symptom": item, "form": form, "entries": list(reversed(item.entries()))},
+        {
+            "client": item.client,
+            "symptom": item,
+            "form": form,
+            "entries": list(reversed(item.entries())),
+            "can_write": can_write,
+        },
     )
 
 
@@ -163,8 +172,7 @@ def _last(item):
 
 @staff_required
 def symptom_edit(request, symptom_uuid):
-    item = get_symptom_for_clinician(request.user, symptom_uuid)
-    require_writer(request.staff, item.client)
+    item = get_rw_symptom_for_clinician(request.user, symptom_uuid)
     initial = {"kind": item.kind, "custom_name": item.custom_name, "shared_with_client": item.shared_with_client}
     form = SymptomEditForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -182,8 +190,7 @@ def symptom_edit(request, symptom_uuid):
 
 @staff_required
 def cause_new(request, client_uuid):
-    client = get_client_for_clinician(request.user, client_uuid)
-    require_writer(request.staff, client)
+    client = get_rw_client_for_clinician(request.user, client_uuid)
     symptoms = list(Symptom.objects.for_client(client))
     form = CauseNewForm(request.POST if request.method == "POST" else None, symptoms=symptoms)
     if request.method == "POST" and form.is_valid():
@@ -208,10 +215,11 @@ def cause_new(request, client_uuid):
 
 @staff_required
 def cause(request, cause_uuid):
-    item = get_cause_for_clinician(request.user, cause_uuid)
-    form = CauseRecordForm(request.POST if request.method == "POST" else None, initial=_last(item))
     if request.method == "POST":
-        require_writer(request.staff, item.client)
+        item, can_write = get_rw_cause_for_clinician(request.user, cause_uuid), True
+    else:
+        item, can_write = get_cause_for_clinician(request.user, cause_uuid)
+    form = CauseRecordForm(request.POST if request.method == "POST" else None, initial=_last(item))
     if request.method == "POST" and form.is_valid():
         services.cause_record(cause=item, by=request.staff, request=request, **form.cleaned_data)
         messages.success(request, "Change recorded.")
@@ -226,14 +234,14 @@ def cause(request, cause_uuid):
             "form": form,
             "entries": list(reversed(item.entries())),
             "linked": list(item.symptoms.all()),
+            "can_write": can_write,
         },
     )
 
 
 @staff_required
 def cause_edit(request, cause_uuid):
-    item = get_cause_for_clinician(request.user, cause_uuid)
-    require_writer(request.staff, item.client)
+    item = get_rw_cause_for_clinician(request.user, cause_uuid)
     symptoms = list(Symptom.objects.for_client(item.client))
     initial = {
         "hypothesis": item.hypothesis,
@@ -255,8 +263,7 @@ def cause_edit(request, cause_uuid):
 
 @staff_required
 def insight_dismiss(request, insight_uuid):
-    insight = get_insight_for_clinician(request.user, insight_uuid)
-    require_writer(request.staff, insight.client)
+    insight = get_rw_insight_for_clinician(request.user, insight_uuid)
     if insight.dismissed_at is not None:
         return _back(insight.client)
     form = DismissForm(request.POST if request.method == "POST" else None)

@@ -14,6 +14,8 @@ def get_entry_for_client(client, entry_uuid) -> Entry:
 
 
 def get_shared_entries_for_clinician(user, client_uuid):
-    """The client, and the entries they chose to share: their own therapist (or an owner with emergency access)."""
+    """The client, and the entries they chose to share: their own therapist, or an owner with emergency access.
+
+    Reading only: nobody but the client writes or unshares an entry."""
     client = get_client_for_clinician(user, client_uuid)
     return client, Entry.objects.for_client(client).shared().order_by("-shared_at", "-id")

@@ -7,6 +7,14 @@ def _entry(w):
     return Entry.objects.create(client=w.client_a, body="A quiet evening.", is_draft=False)
 
 
+def _shared_entry(w):
+    from journal.services import entry_share
+
+    entry = _entry(w)
+    entry_share(entry=entry)
+    return entry
+
+
 def _uuid(w, entry):
     return {"entry_uuid": entry.uuid}
 
@@ -25,7 +33,7 @@ ROUTES = [
         post_data={"prompt": "free", "body": "Changed."},
     ),
     Route("journal:share", CLIENT_OBJECT, setup=_entry, kwargs=_uuid, methods=("POST",)),
-    Route("journal:unshare", CLIENT_OBJECT, setup=_entry, kwargs=_uuid, methods=("POST",)),
+    Route("journal:unshare", CLIENT_OBJECT, setup=_shared_entry, kwargs=_uuid, methods=("POST",)),
     Route("journal:delete", CLIENT_OBJECT, setup=_entry, kwargs=_uuid, methods=("GET", "POST")),
     Route("journal:shared", THERAPIST_OF_CLIENT, kwargs=lambda w, _: {"client_uuid": w.client_a.uuid}),
 ]

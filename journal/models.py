@@ -80,12 +80,12 @@ class Entry(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="journal_entries")
     prompt = models.CharField(max_length=10, choices=Prompt, default=Prompt.FREE)
     # Sealed with AES-GCM (core.crypto); the database never holds the words.
-    body = EncryptedTextField()
+    body = EncryptedTextField(context="journal.entry.body")
     is_draft = models.BooleanField(default=True)
     shared_at = models.DateTimeField(null=True, blank=True)
     # The version the client chose to share: what the therapist reads. Later edits stay private
     # until the client shares again; cleared when they stop sharing.
-    shared_body = EncryptedTextField(null=True, blank=True)
+    shared_body = EncryptedTextField(context="journal.entry.shared_body", null=True, blank=True)
     shared_prompt = models.CharField(max_length=10, choices=Prompt, blank=True, default="")
     # What gentle detection found at the last save (never the words themselves).
     harsh_found = models.BooleanField(default=False)

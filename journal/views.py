@@ -13,7 +13,7 @@ from journal.forms import AutosaveForm, EntryForm
 from journal.models import PROMPT_HINTS, Entry, Prompt
 from journal.services import entry_autosave, entry_delete, entry_save, entry_share, entry_unshare
 from mindfulness.content import SELF_COMPASSION_BREAK_SLUG
-from practice.access import client_required, therapist_required
+from practice.access import client_required, staff_required
 from risk.detection import Findings, safe_detect
 
 PAGE_SIZE = 20
@@ -167,7 +167,7 @@ def delete(request, entry_uuid):
     return render(request, "journal/delete.html", {"entry": entry})
 
 
-@therapist_required
+@staff_required
 def shared(request, client_uuid):
     """The entries a client chose to share with their therapist; nothing else of the journal."""
     client, entries = get_shared_entries_for_clinician(request.user, client_uuid)

@@ -15,7 +15,7 @@ from journey.words import describe_change
 from measures.instruments import INSTRUMENTS
 from measures.models import MeasureResponse
 from measures.selectors import latest_response_ids
-from practice.access import client_required, get_client_for_clinician, therapist_required
+from practice.access import client_required, get_client_for_clinician, staff_required
 from practice.models import Client
 
 RECENT_NOTES = 5
@@ -137,7 +137,7 @@ def mine(request):
     return render(request, "journey/journey.html", context)
 
 
-@therapist_required
+@staff_required
 def client_journey(request, client_uuid):
     client = get_client_for_clinician(request.user, client_uuid)
     audit_read(request, client, client=client, object_type="journey.journey")

@@ -38,6 +38,7 @@ ROUTES = [
     Route(
         "measures:send",
         THERAPIST_OF_CLIENT,
+        write_form=True,
         kwargs=client_a,
         methods=("GET", "POST"),
         post_data={"instrument": "gad7", "rhythm": "once"},

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.crypto import EncryptedJSONField, EncryptedTextField
 from measures.instruments import DIFFICULTY_CHOICES, INSTRUMENT_CHOICES, INSTRUMENTS
 from practice.models import Client, StaffMember
 
@@ -102,9 +103,12 @@ class MeasureResponse(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="measure_responses")
     instrument = models.CharField(max_length=12, choices=INSTRUMENT_CHOICES)
     instrument_version = models.CharField(max_length=32)
-    answers = models.JSONField()
+    # Sealed (core.crypto): each item's answer is clinical detail. Totals, bands and flags stay plain to query.
+    answers = EncryptedJSONField(context="measures.measureresponse.answers")
     # PHQ-9/GAD-7 optional functional-difficulty item: stored apart, never scored (§2.1).
-    difficulty = models.CharField(max_length=16, choices=DIFFICULTY_CHOICES, blank=True)
+    difficulty = EncryptedTextField(
+        context="measures.measureresponse.difficulty", max_length=16, choices=DIFFICULTY_CHOICES, blank=True, default=""
+    )
     completed_at = models.DateTimeField(default=timezone.now)
     request = models.OneToOneField(
         MeasureRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="response"

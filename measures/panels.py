@@ -4,6 +4,7 @@ from django.template.loader import render_to_string
 
 from measures.forms import SendForm
 from measures.models import MeasureRequest, MeasureResponse, MeasureSchedule
+from practice.access import may_write_record
 
 ORDER = 30
 RECENT = 6
@@ -19,6 +20,7 @@ def waiting_panel(request, client) -> str:
 def record_panel(request, client) -> str:
     context = {
         "client": client,
+        "can_write": may_write_record(getattr(request, "staff", None), client),
         "form": SendForm(),
         "schedules": list(MeasureSchedule.objects.active().filter(client=client).order_by("instrument")),
         "pending": list(MeasureRequest.objects.pending().for_client(client).order_by("requested_at")),

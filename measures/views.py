@@ -4,12 +4,12 @@ from django.views.decorators.http import require_POST
 
 from audit.services import audit_read
 from crisis.contacts import contacts_for
-from measures.access import get_open_request_for_client, get_response_for_clinician, get_schedule_for_clinician
+from measures.access import get_open_request_for_client, get_response_for_clinician, get_rw_schedule_for_clinician
 from measures.forms import QuestionnaireForm, SendForm
 from measures.models import MeasureRequest
 from measures.scoring import ScoringError, score
 from measures.services import measure_response_record, measure_schedule_stop, measure_send
-from practice.access import client_required, get_client_for_clinician, therapist_required
+from practice.access import client_required, get_rw_client_for_clinician, staff_required
 from risk.support import safety_plan_url
 
 SUBSCALE_LABELS = {
@@ -75,9 +75,9 @@ def support(request):
 # --- Therapist ------------------------------------------------------------------------------
 
 
-@therapist_required
+@staff_required
 def send(request, client_uuid):
-    client = get_client_for_clinician(request.user, client_uuid)
+    client = get_rw_client_for_clinician(request.user, client_uuid)
     form = SendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         measure_send(
@@ -92,18 +92,18 @@ def send(request, client_uuid):
     return render(request, "measures/send.html", {"form": form, "client": client})
 
 
-@therapist_required
+@staff_required
 @require_POST
 def stop(request, schedule_uuid):
-    schedule = get_schedule_for_clinician(request.user, schedule_uuid)
+    schedule = get_rw_schedule_for_clinician(request.user, schedule_uuid)
     measure_schedule_stop(schedule=schedule, request=request)
     messages.success(request, "That questionnaire won't be sent again.")
     return redirect("practice:client_detail", client_uuid=schedule.client.uuid)
 
 
-@therapist_required
+@staff_required
 def response_detail(request, response_uuid):
-    response = get_response_for_clinician(request.user, response_uuid)
+    response, _can_write = get_response_for_clinician(request.user, response_uuid)
     audit_read(request, response, client=response.client, object_type="measures.measureresponse")
     instrument = response.definition
     result = score(instrument.id, response.answers)

@@ -5,6 +5,7 @@ from django.http import Http404
 
 from mindfulness.content import builtin
 from mindfulness.models import CustomPractice, Recommendation
+from practice.access import get_rw_client_for_clinician
 
 
 def get_builtin_practice(slug: str):
@@ -29,17 +30,16 @@ def get_custom_practice_for_author(staff, practice_uuid) -> CustomPractice:
         raise Http404 from None
 
 
-def get_recommendation_for_therapist(staff, recommendation_uuid) -> Recommendation:
+def get_rw_recommendation_for_therapist(user, recommendation_uuid) -> Recommendation:
     """A recommendation made to one of the therapist's current clients (by them, or by whoever had the
-    client in their care before)."""
+    client in their care before), which they may withdraw: the clinical record's write rule
+    (``practice.access.clinical_access``), so never through emergency access nor for an erased client."""
     try:
-        return (
-            Recommendation.objects.active()
-            .select_related("client")
-            .get(uuid=recommendation_uuid, client__therapist=staff)
-        )
+        recommendation = Recommendation.objects.active().select_related("client").get(uuid=recommendation_uuid)
     except (Recommendation.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None
+    recommendation.client = get_rw_client_for_clinician(user, recommendation.client.uuid)
+    return recommendation
 
 
 def practice_for_key(author_id: int, key: str):

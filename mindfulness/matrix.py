@@ -1,4 +1,4 @@
-from tending.testing.matrix import CLIENT, PUBLIC, THERAPIST, THERAPIST_OF_CLIENT, Route
+from tending.testing.matrix import CLIENT, PUBLIC, THERAPIST, THERAPIST_OBJECT, THERAPIST_OF_CLIENT, Route
 
 
 def _own_practice(w):
@@ -61,9 +61,10 @@ ROUTES = [
         methods=("GET", "POST"),
         post_data={"title": "Zed's practice", "steps_text": "Breathe.", "step_seconds": "30"},
     ),
+    # Ana's own practices: hers, not part of client A's record.
     Route(
         "mindfulness:custom_edit",
-        THERAPIST_OF_CLIENT,
+        THERAPIST_OBJECT,
         setup=_own_practice,
         kwargs=lambda w, p: {"practice_uuid": p.uuid},
         methods=("GET", "POST"),
@@ -71,7 +72,7 @@ ROUTES = [
     ),
     Route(
         "mindfulness:custom_archive",
-        THERAPIST_OF_CLIENT,
+        THERAPIST_OBJECT,
         setup=_own_practice,
         kwargs=lambda w, p: {"practice_uuid": p.uuid},
         methods=("POST",),
@@ -79,6 +80,7 @@ ROUTES = [
     Route(
         "mindfulness:recommend",
         THERAPIST_OF_CLIENT,
+        write_form=True,
         kwargs=lambda w, _: {"client_uuid": w.client_a.uuid},
         methods=("GET", "POST"),
         post_data={"practice": "safe-place", "note": "Try this."},

@@ -142,7 +142,7 @@ class PracticeLog(PracticeRefMixin):
     calm_after = models.PositiveSmallIntegerField(null=True, blank=True, validators=RATING)
     kindness_before = models.PositiveSmallIntegerField(null=True, blank=True, validators=RATING)
     kindness_after = models.PositiveSmallIntegerField(null=True, blank=True, validators=RATING)
-    word = EncryptedTextField(blank=True, null=True)
+    word = EncryptedTextField(context="mindfulness.practicelog.word", blank=True, null=True)
 
     objects = PracticeLogQuerySet.as_manager()
 
@@ -170,7 +170,7 @@ class Recommendation(PracticeRefMixin):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="practice_recommendations")
     therapist = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
-    note = EncryptedTextField(blank=True, null=True)
+    note = EncryptedTextField(context="mindfulness.recommendation.note", blank=True, null=True)
     created_at = models.DateTimeField(default=timezone.now)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 

@@ -3,6 +3,7 @@ from django.template.loader import render_to_string
 from audit.services import audit_read
 from mindfulness.models import Recommendation
 from mindfulness.summary import what_helps_rows
+from practice.access import may_write_record
 
 ORDER = 40
 
@@ -20,7 +21,12 @@ def client_record(request, client) -> str:
         audit_read(request, client, client=client, object_type="mindfulness.practicelog")
     return render_to_string(
         "mindfulness/panel_record.html",
-        {"client": client, "rows": rows[:5], "suggested": suggested},
+        {
+            "client": client,
+            "rows": rows[:5],
+            "suggested": suggested,
+            "can_write": may_write_record(getattr(request, "staff", None), client),
+        },
         request=request,
     )
 

@@ -10,7 +10,7 @@ from mindfulness.access import (
     get_builtin_practice,
     get_custom_practice_for_author,
     get_custom_practice_for_client,
-    get_recommendation_for_therapist,
+    get_rw_recommendation_for_therapist,
     practice_for_key,
 )
 from mindfulness.content import GROUNDING_SLUG, PRACTICES, builtin
@@ -25,7 +25,7 @@ from mindfulness.services import (
     recommendation_withdraw,
 )
 from mindfulness.summary import what_helps_rows
-from practice.access import client_required, get_client_for_clinician, therapist_required
+from practice.access import client_required, get_rw_client_for_clinician, staff_required, therapist_required
 
 # A gap after which "what helps me" says welcome back (never "you missed").
 WELCOME_BACK_DAYS = 14
@@ -187,11 +187,10 @@ def custom_archive(request, practice_uuid):
     return redirect("mindfulness:manage")
 
 
-@therapist_required
+@staff_required
 def recommend(request, client_uuid):
-    client = get_client_for_clinician(request.user, client_uuid)
-    if client.therapist_id != request.staff.id:
-        raise Http404  # emergency access is for reading the record, not for suggesting practices
+    # Suggesting is writing to the record: emergency access (for reading) never reaches this page.
+    client = get_rw_client_for_clinician(request.user, client_uuid)
     own = list(CustomPractice.objects.by_author(request.staff).live())
     form = RecommendForm(request.POST or None, own_practices=own)
     if request.method == "POST" and form.is_valid():
@@ -217,10 +216,10 @@ def recommend(request, client_uuid):
     )
 
 
-@therapist_required
+@staff_required
 @require_POST
 def recommendation_remove(request, recommendation_uuid):
-    recommendation = get_recommendation_for_therapist(request.staff, recommendation_uuid)
+    recommendation = get_rw_recommendation_for_therapist(request.user, recommendation_uuid)
     recommendation_withdraw(recommendation=recommendation, request=request)
     messages.success(request, "That suggestion is no longer shown.")
     return redirect("mindfulness:recommend", client_uuid=recommendation.client.uuid)

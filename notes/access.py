@@ -1,14 +1,17 @@
 """Who may read a session note: whoever keeps it (its author, or the therapist who took the client
 over when the handover sent the notes with them), or an owner of the practice with emergency access.
 
-Nobody else, and never the client. Only the author writes, and only while they keep it.
+Nobody else, and never the client. Only the author writes, and only while they keep it. An erased
+client's notes open for nobody (dataprivacy keeps them restricted until the retention date).
 """
 
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404
 
 from bookings.models import Appointment, Kind
 from notes.models import NoteTemplate, SessionNote
-from practice.access import get_client_for_clinician, has_emergency_access, staff_for
+from practice.access import clinical_access, get_rw_client_for_clinician, staff_for
 from practice.models import Client
 
 
@@ -18,36 +21,50 @@ def get_appointment_for_note(user, appointment_uuid) -> Appointment:
     if staff is None or not staff.is_therapist:
         raise Http404
     try:
-        return Appointment.objects.with_people().get(
+        appointment = Appointment.objects.with_people().get(
             uuid=appointment_uuid, therapist=staff, client__therapist=staff, kind=Kind.SESSION
         )
-    except (Appointment.DoesNotExist, ValueError):
+    except (Appointment.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None
+    # Writing a note is writing the client's record: the one rule decides (an erased client: nobody).
+    appointment.client = get_rw_client_for_clinician(user, appointment.client.uuid)
+    return appointment
 
 
 def _note(note_uuid) -> SessionNote:
     try:
-        return SessionNote.objects.with_appointment().get(uuid=note_uuid)
-    except (SessionNote.DoesNotExist, ValueError):
+        note = SessionNote.objects.with_appointment().get(uuid=note_uuid)
+    except (SessionNote.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None
+    if note.client.is_erased:
+        # An erased client's kept notes are restricted (dataprivacy): nobody opens them in the normal
+        # path, their author included.
+        raise Http404
+    return note
 
 
-def get_note_for_reader(user, note_uuid) -> SessionNote:
+def get_note_for_reader(user, note_uuid) -> tuple[SessionNote, bool]:
+    """A note ``user`` may read, and whether they may change it (its author, while they still keep it).
+
+    Its keeper reads it (the author, or whoever took the client over with their notes); an owner with
+    emergency access reads it through the clinical record's rule, never to write.
+    """
     staff = staff_for(user)
     if staff is None:
         raise Http404
     note = _note(note_uuid)
     if note.holder_id == staff.id:
-        return note
-    if note.client.practice_id == staff.practice_id and has_emergency_access(staff, note.client):
-        return note
-    raise Http404
+        return note, note.author_id == staff.id
+    _client, own_therapist = clinical_access(user, note.client.uuid)
+    if own_therapist:
+        raise Http404  # their therapist now, but this note stayed with the colleague who keeps it
+    return note, False
 
 
-def get_note_for_author(user, note_uuid) -> SessionNote:
-    """A note its author may still change: one they wrote and keep."""
-    note = get_note_written_by(user, note_uuid)
-    if note.holder_id != note.author_id:
+def get_rw_note_for_author(user, note_uuid) -> SessionNote:
+    """A note its author may still change: one they wrote and keep, of a client not erased."""
+    note, can_write = get_note_for_reader(user, note_uuid)
+    if not can_write:
         raise Http404
     return note
 
@@ -63,20 +80,28 @@ def get_note_written_by(user, note_uuid) -> SessionNote:
     return note
 
 
-def get_client_for_notes(user, client_uuid) -> Client:
-    """A client whose notes the signed-in person may list: a client in their care (or under emergency
-    access), or a former client whose notes they wrote and kept at a handover."""
-    try:
-        return get_client_for_clinician(user, client_uuid)
-    except Http404:
-        staff = staff_for(user)
-        if staff is None:
-            raise
-    kept = SessionNote.objects.held_by(staff).filter(client__uuid=client_uuid, client__practice=staff.practice)
-    client = Client.objects.with_people().filter(pk__in=kept.values("client_id")).first()
-    if client is None or client.is_erased:
+def get_notes_for_reader(user, client_uuid) -> tuple[Client, QuerySet, bool]:
+    """A client, the notes of theirs the signed-in person may list, and whether they may open the
+    client's record too (not so for a former client).
+
+    Those they keep, for a client in their care or a former client whose notes they kept at a handover;
+    every signed note, for an owner with emergency access. Never an erased client's.
+    """
+    staff = staff_for(user)
+    if staff is None:
         raise Http404
-    return client
+    notes = SessionNote.objects.all()
+    try:
+        client, own_therapist = clinical_access(user, client_uuid)
+    except Http404:
+        kept = SessionNote.objects.held_by(staff).filter(client__uuid=client_uuid, client__practice=staff.practice)
+        client = Client.objects.with_people().filter(pk__in=kept.values("client_id")).first()
+        if client is None or client.is_erased:
+            raise Http404 from None
+        return client, notes.for_client(client).held_by(staff), False
+    if own_therapist:
+        return client, notes.for_client(client).held_by(staff), True
+    return client, notes.for_client(client).signed(), True  # emergency access: no drafts
 
 
 def get_template_for_therapist(user, template_uuid) -> NoteTemplate:

@@ -1,7 +1,7 @@
 import itertools
 from datetime import UTC, datetime, timedelta
 
-from tending.testing.matrix import THERAPIST, THERAPIST_OF_CLIENT, Route
+from tending.testing.matrix import THERAPIST, THERAPIST_OBJECT, THERAPIST_OF_CLIENT, Route
 
 _slots = itertools.count()
 
@@ -52,6 +52,7 @@ ROUTES = [
     Route(
         "notes:start",
         THERAPIST_OF_CLIENT,
+        write_form=True,
         setup=past_session,
         kwargs=lambda w, made: {"appointment_uuid": made.uuid},
         methods=("GET", "POST"),
@@ -60,6 +61,7 @@ ROUTES = [
     Route(
         "notes:edit",
         THERAPIST_OF_CLIENT,
+        write_form=True,
         setup=_draft,
         kwargs=note,
         methods=("GET", "POST"),
@@ -68,6 +70,7 @@ ROUTES = [
     Route(
         "notes:amend",
         THERAPIST_OF_CLIENT,
+        write_form=True,
         setup=_signed,
         kwargs=note,
         methods=("GET", "POST"),
@@ -78,7 +81,7 @@ ROUTES = [
     # Ana's template: her colleagues and outsiders get 404, like everyone else who is not Ana.
     Route(
         "notes:template_edit",
-        THERAPIST_OF_CLIENT,
+        THERAPIST_OBJECT,
         setup=_template,
         kwargs=lambda w, made: {"template_uuid": made.uuid},
         methods=("GET", "POST"),
@@ -86,7 +89,7 @@ ROUTES = [
     ),
     Route(
         "notes:template_delete",
-        THERAPIST_OF_CLIENT,
+        THERAPIST_OBJECT,
         setup=_template,
         kwargs=lambda w, made: {"template_uuid": made.uuid},
         methods=("POST",),

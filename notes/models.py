@@ -93,14 +93,14 @@ class SessionNote(models.Model):
     # Who keeps the note now: its author, or the therapist who took the client over when the
     # handover sent the notes with the client (read-only for them; care/services.py).
     holder = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="held_notes")
-    mind = EncryptedTextField(blank=True, default="")
-    body = EncryptedTextField(blank=True, default="")
-    soul = EncryptedTextField(blank=True, default="")
-    themes = EncryptedTextField(blank=True, default="")
-    causes_work = EncryptedTextField(blank=True, default="")
-    practices = EncryptedTextField(blank=True, default="")
-    risk = EncryptedTextField(blank=True, default="")
-    free_text = EncryptedTextField(blank=True, default="")
+    mind = EncryptedTextField(context="notes.sessionnote.mind", blank=True, default="")
+    body = EncryptedTextField(context="notes.sessionnote.body", blank=True, default="")
+    soul = EncryptedTextField(context="notes.sessionnote.soul", blank=True, default="")
+    themes = EncryptedTextField(context="notes.sessionnote.themes", blank=True, default="")
+    causes_work = EncryptedTextField(context="notes.sessionnote.causes_work", blank=True, default="")
+    practices = EncryptedTextField(context="notes.sessionnote.practices", blank=True, default="")
+    risk = EncryptedTextField(context="notes.sessionnote.risk", blank=True, default="")
+    free_text = EncryptedTextField(context="notes.sessionnote.free_text", blank=True, default="")
     # Bumped by every save; an autosave carrying an older revision is refused, so a stale tab
     # never overwrites newer text.
     revision = models.PositiveIntegerField(default=0)
@@ -132,8 +132,8 @@ class Amendment(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     note = models.ForeignKey(SessionNote, on_delete=models.CASCADE, related_name="amendments")
     section = models.CharField(max_length=20, choices=[(name, heading) for name, heading, _ in SECTIONS])
-    text = EncryptedTextField()
-    reason = EncryptedTextField(blank=True, default="")
+    text = EncryptedTextField(context="notes.amendment.text")
+    reason = EncryptedTextField(context="notes.amendment.reason", blank=True, default="")
     author = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from bookings.models import Appointment
 from core.links import url_maker
 from notes.models import SessionNote
+from practice.access import has_emergency_access, may_write_record
 from practice.models import Client
 
 ORDER = 45
@@ -14,9 +15,15 @@ SHOWN = 12
 
 
 def record_panel(request, client) -> str:
+    """The client's page has been opened through ``practice.access.clinical_access``: their therapist
+    gets the sessions with note links to write; an emergency reader only the way to the signed notes."""
     staff = getattr(request, "staff", None)
-    if staff is None or client.therapist_id != staff.id:
+    if staff is None:
         return ""
+    if not may_write_record(staff, client):
+        if not has_emergency_access(staff, client):
+            return ""
+        return render_to_string("notes/panel_record_reader.html", {"client": client}, request=request)
     sessions = list(
         Appointment.objects.for_client(client)
         .sessions()

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_change
+from core.crypto import sealed
 from notes.models import SECTION_NAMES, Amendment, NoteTemplate, SessionNote
 
 
@@ -54,7 +55,9 @@ def note_save(*, note, by, text: dict, revision: int | None = None, request=None
         if not rows.exists():
             _raise_why(note)
         return note
-    updated = rows.update(**changed, saved_at=now, revision=F("revision") + 1)
+    # update() cannot see the row, so each section is sealed for this note first (core.crypto).
+    sealed_text = {name: sealed(note, name, value) for name, value in changed.items()}
+    updated = rows.update(**sealed_text, saved_at=now, revision=F("revision") + 1)
     if updated == 0:
         _raise_why(note)
     for name, value in changed.items():

@@ -8,20 +8,20 @@ from audit.services import audit_read
 from notes import services
 from notes.access import (
     get_appointment_for_note,
-    get_client_for_notes,
-    get_note_for_author,
     get_note_for_reader,
     get_note_written_by,
+    get_notes_for_reader,
+    get_rw_note_for_author,
     get_template_for_therapist,
 )
 from notes.forms import AmendmentForm, NoteForm, StartForm, TemplateForm
 from notes.models import SECTION_NAMES, SECTIONS, NoteTemplate, SessionNote
-from practice.access import has_emergency_access, staff_required, therapist_required
+from practice.access import staff_required, therapist_required
 
 NOTES_PER_PAGE = 25
 
 
-@therapist_required
+@staff_required
 def start(request, appointment_uuid):
     appointment = get_appointment_for_note(request.user, appointment_uuid)
     existing = SessionNote.objects.filter(appointment=appointment).first()
@@ -49,10 +49,10 @@ def _moved_away(request, note_uuid):
     return render(request, "notes/moved.html", {"note": note, "typed": typed}, status=409)
 
 
-@therapist_required
+@staff_required
 def edit(request, note_uuid):
     try:
-        note = get_note_for_author(request.user, note_uuid)
+        note = get_rw_note_for_author(request.user, note_uuid)
     except Http404:
         return _moved_away(request, note_uuid)
     if note.is_signed:
@@ -90,7 +90,7 @@ def edit(request, note_uuid):
 
 @staff_required
 def detail(request, note_uuid):
-    note = get_note_for_reader(request.user, note_uuid)
+    note, can_write = get_note_for_reader(request.user, note_uuid)
     if not note.is_signed and note.holder_id != request.staff.id:
         raise Http404  # a draft is only its keeper's, never read through emergency access
     audit_read(request, note, client=note.client)
@@ -104,15 +104,15 @@ def detail(request, note_uuid):
         {
             "note": note,
             "sections": sections,
-            "is_author": note.author_id == request.staff.id == note.holder_id,
+            "is_author": can_write,
             "is_holder": note.holder_id == request.staff.id,
         },
     )
 
 
-@therapist_required
+@staff_required
 def amend(request, note_uuid):
-    note = get_note_for_author(request.user, note_uuid)
+    note = get_rw_note_for_author(request.user, note_uuid)
     if not note.is_signed:
         return redirect("notes:edit", note_uuid=note.uuid)
     form = AmendmentForm(
@@ -163,13 +163,15 @@ def template_delete(request, template_uuid):
 def for_client(request, client_uuid):
     """A client's notes: those the signed-in therapist keeps (their own, and any that came with the client
     at a handover), or (emergency access) every signed note."""
-    client = get_client_for_notes(request.user, client_uuid)
-    found = SessionNote.objects.for_client(client).with_appointment().defer(*SECTION_NAMES)
-    if client.therapist_id == request.staff.id or not has_emergency_access(request.staff, client):
-        found = found.held_by(request.staff)
-    else:
-        found = found.signed()
+    client, found, in_care = get_notes_for_reader(request.user, client_uuid)
+    found = found.with_appointment().defer(*SECTION_NAMES)
     # Newest first, a page at a time: years of weekly notes stay one quick page (docs/benchmarks.md).
     page = Paginator(found.order_by("-appointment__start", "-id"), NOTES_PER_PAGE).get_page(request.GET.get("page"))
     audit_read(request, client, client=client, object_type="notes.sessionnote_list")
-    return render(request, "notes/for_client.html", {"client": client, "notes": page.object_list, "page": page})
+    context = {
+        "client": client,
+        "notes": page.object_list,
+        "page": page,
+        "in_care": in_care,  # false for a former client: their page is no longer this person's to open
+    }
+    return render(request, "notes/for_client.html", context)

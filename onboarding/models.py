@@ -11,7 +11,7 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
-from core.crypto import EncryptedTextField
+from core.crypto import EncryptedDateField, EncryptedTextField
 from practice.models import Client, Practice, StaffMember
 
 
@@ -62,16 +62,18 @@ class Acceptance(models.Model):
 class Intake(models.Model):
     """What a new client tells the practice before the first session. The free-text answers are sealed."""
 
+    # What the sealed fields are bound to (core.crypto): a ciphertext moved to another intake does not open.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="intake")
-    pronouns = models.CharField(max_length=40, blank=True)
-    date_of_birth = models.DateField(null=True, blank=True)
-    gp_details = EncryptedTextField(blank=True, default="")
-    emergency_contact = EncryptedTextField(blank=True, default="")
+    pronouns = EncryptedTextField(context="onboarding.intake.pronouns", max_length=40, blank=True, default="")
+    date_of_birth = EncryptedDateField(context="onboarding.intake.date_of_birth", null=True, blank=True)
+    gp_details = EncryptedTextField(context="onboarding.intake.gp_details", blank=True, default="")
+    emergency_contact = EncryptedTextField(context="onboarding.intake.emergency_contact", blank=True, default="")
     # The client's own number, for their therapist to call when a risk alert comes (shown on the alert).
     # May be set from "My choices" before the intake is done: ``completed_at`` says whether it is.
-    phone = EncryptedTextField(null=True, blank=True)
-    hopes = EncryptedTextField(blank=True, default="")
-    previous_support = EncryptedTextField(blank=True, default="")
+    phone = EncryptedTextField(context="onboarding.intake.phone", null=True, blank=True)
+    hopes = EncryptedTextField(context="onboarding.intake.hopes", blank=True, default="")
+    previous_support = EncryptedTextField(context="onboarding.intake.previous_support", blank=True, default="")
     completed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -57,11 +57,11 @@ class Email(models.Model):
     # Kept for every try, so a rare second delivery is recognisably the same email.
     message_id = models.CharField(max_length=255, unique=True)
     # The To addresses, one per line (copies and blind copies are kept with the rest, in ``extra``).
-    to = EncryptedTextField()
-    subject = EncryptedTextField()
-    body = EncryptedTextField()
+    to = EncryptedTextField(context="outbox.email.to")
+    subject = EncryptedTextField(context="outbox.email.subject")
+    body = EncryptedTextField(context="outbox.email.body")
     # JSON: sender, copies, headers, alternative parts and attachments (base64).
-    extra = EncryptedTextField(blank=True, default="")
+    extra = EncryptedTextField(context="outbox.email.extra", blank=True, default="")
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)

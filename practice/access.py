@@ -7,6 +7,7 @@ nothing, not even that the thing exists. Anonymous visitors are sent to sign in.
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from practice.models import Client, EmergencyAccess, StaffMember
@@ -77,23 +78,54 @@ def has_emergency_access(staff: StaffMember, client: Client) -> bool:
     return staff.is_owner and EmergencyAccess.objects.active().filter(owner=staff, client=client).exists()
 
 
-def get_client_for_clinician(user, client_uuid) -> Client:
-    """A client whose clinical record ``user`` may read: their own therapist,
-    or an owner of the same practice holding an active emergency access grant."""
+def may_write_record(staff: StaffMember | None, client: Client) -> bool:
+    """Whether ``staff`` writes ``client``'s clinical record: only their own therapist.
+
+    The write half of ``clinical_access``, for a page that already read the client through it (a panel on
+    the client's record deciding whether to show its forms) and so needs no second query.
+    """
+    return staff is not None and staff.is_active and staff.is_therapist and client.therapist_id == staff.id
+
+
+def clinical_access(user, client_uuid) -> tuple[Client, bool]:
+    """The one rule for a client's clinical record: the client, and whether ``user`` may change it.
+
+    - the client's own therapist (an active staff member): read and write;
+    - an owner of the same practice holding an active emergency access grant: read only (the grant is
+      for seeing what is happening, never for acting in the therapist's place);
+    - an erased client: nobody (their kept record is restricted, dataprivacy);
+    - anyone else: Http404, so they learn nothing, not even that the client exists.
+
+    Every app's ``access.py`` asks this rule about the client an object belongs to, in the way
+    healthchecks pairs ``_get_check_for_user`` with ``_get_rw_check_for_user``.
+    """
     staff = staff_for(user)
     if staff is None:
         raise Http404
     try:
         client = Client.objects.with_people().get(uuid=client_uuid, practice=staff.practice)
-    except (Client.DoesNotExist, ValueError):
+    except (Client.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None
     if client.is_erased:
         raise Http404  # an erased client's kept record is restricted (dataprivacy)
-    if staff.is_therapist and client.therapist_id == staff.id:
-        return client
+    if may_write_record(staff, client):
+        return client, True
     if has_emergency_access(staff, client):
-        return client
+        return client, False
     raise Http404
+
+
+def get_client_for_clinician(user, client_uuid) -> Client:
+    """A client whose clinical record ``user`` may read (``clinical_access``)."""
+    return clinical_access(user, client_uuid)[0]
+
+
+def get_rw_client_for_clinician(user, client_uuid) -> Client:
+    """A client whose clinical record ``user`` may change: their own therapist only (an emergency reader gets 404)."""
+    client, can_write = clinical_access(user, client_uuid)
+    if not can_write:
+        raise Http404
+    return client
 
 
 def get_client_for_owner(user, client_uuid) -> Client:
@@ -124,3 +156,19 @@ def practice_for(user):
         return staff.practice
     client = client_for(user)
     return client.practice if client is not None else None
+
+
+def get_grant_for_notice(user, grant_uuid) -> EmergencyAccess:
+    """An emergency-access grant the user is told of: the client's own therapist, or an owner of the practice."""
+    staff = staff_for(user)
+    if staff is None:
+        raise Http404
+    try:
+        grant = EmergencyAccess.objects.select_related(
+            "owner__user", "client__user", "client__practice", "client__therapist__user"
+        ).get(uuid=grant_uuid, client__practice=staff.practice)
+    except (EmergencyAccess.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+    if not (may_write_record(staff, grant.client) or staff.is_owner) or grant.client.is_erased:
+        raise Http404
+    return grant

@@ -23,8 +23,10 @@ class PracticeSettingsForm(forms.ModelForm):
             "extra_crisis_line",
             "extra_crisis_number",
             "risk_procedure",
+            "record_openings_show_therapist",
         ]
         labels = {
+            "record_openings_show_therapist": "Show clients the days their therapist read their record",
             "name": "Practice name",
             "description": "About your practice",
             "country": "Country (for crisis contacts)",
@@ -45,6 +47,11 @@ class PracticeSettingsForm(forms.ModelForm):
             "Shown on every risk alert: what whoever picks one up should do, in your own words. "
             f"While it is empty, alerts say: “{default}”"
         )
+        self.fields["record_openings_show_therapist"].help_text = (
+            "On their “Who has opened my record” page, each client sees one line a day when their therapist "
+            "read their record (never their messages). Untick to leave these everyday lines out; exports and "
+            "emergency access are always listed."
+        )
 
     def clean_extra_crisis_number(self):
         number = self.cleaned_data["extra_crisis_number"].strip()
@@ -56,7 +63,10 @@ class PracticeSettingsForm(forms.ModelForm):
 class EmergencyAccessForm(forms.Form):
     reason = forms.CharField(
         label="Why do you need to see this client's record?",
-        help_text="This is recorded in the audit log, with your name and the time.",
+        help_text=(
+            "Kept sealed, with your name and the time. The client's therapist is told at once and sees your reason; "
+            "the client sees it on their “Who has opened my record” page once the access has ended."
+        ),
         max_length=1000,
         min_length=10,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -5,11 +5,31 @@ from tending.testing.matrix import (
     THERAPIST,
     THERAPIST_OF_CLIENT,
     Route,
+    form_data,
 )
 
 
 def client_a(w, _):
     return {"client_uuid": w.client_a.uuid}
+
+
+def _settings_renamed(w, _):
+    from practice.forms import PracticeSettingsForm
+
+    return {**form_data(PracticeSettingsForm(instance=w.practice)), "name": "Renamed"}
+
+
+def _grant_for_a(w):
+    """An emergency access to client A's record, already ended (an open one would let the owner into
+    every page of A's record, and change what the other routes expect)."""
+    from django.utils import timezone
+
+    from practice.services import emergency_access_grant
+
+    grant = emergency_access_grant(owner=w.owner, client=w.client_a, reason="A risk alert while Ana is away")
+    grant.expires_at = timezone.now()
+    grant.save(update_fields=["expires_at"])
+    return grant
 
 
 ROUTES = [
@@ -19,7 +39,7 @@ ROUTES = [
     Route("practice:invite_client", THERAPIST, methods=("GET", "POST"), post_data={"email": "new@example.test"}),
     Route("practice:client_detail", THERAPIST_OF_CLIENT, kwargs=client_a),
     Route("practice:owner_home", OWNER),
-    Route("practice:settings", OWNER, methods=("GET", "POST"), post_data={"name": "Renamed"}),
+    Route("practice:settings", OWNER, methods=("GET", "POST"), post_data=_settings_renamed),
     Route("practice:invite_therapist", OWNER, methods=("GET", "POST"), post_data={"email": "new@example.test"}),
     Route(
         "practice:emergency_access",
@@ -29,4 +49,21 @@ ROUTES = [
         post_data={"reason": "A risk alert while Ana is away"},
     ),
     Route("practice:audit_log", OWNER),
+    # Client A's therapist is told of an owner's emergency access; the practice's owners may see it too.
+    Route(
+        "practice:emergency_access_notice",
+        THERAPIST_OF_CLIENT,
+        setup=_grant_for_a,
+        kwargs=lambda w, grant: {"grant_uuid": grant.uuid},
+        expect={"owner": 200},
+    ),
+    Route(
+        "practice:emergency_access_notice_read",
+        THERAPIST_OF_CLIENT,
+        setup=_grant_for_a,
+        kwargs=lambda w, grant: {"grant_uuid": grant.uuid},
+        methods=("POST",),
+        expect={"owner": 200},
+        post_writes=("audit_auditevent",),  # "mark as read" is an ACKNOWLEDGE row in the audit log
+    ),
 ]

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.crypto import EncryptedTextField
 from crisis.contacts import COUNTRY_CHOICES, contacts_for
 
 # What a risk alert asks of the clinician while the practice has written no procedure of its own.
@@ -56,6 +57,12 @@ class Practice(models.Model):
         blank=True,
         max_length=5000,
         help_text="Shown on every risk alert: what whoever picks one up should do.",
+    )
+    # "Who has opened my record": whether a client sees their own therapist's reads, one line a day.
+    # Exports and emergency access are always listed; the practice may leave out the everyday reads.
+    record_openings_show_therapist = models.BooleanField(
+        default=True,
+        help_text="Clients see, one line a day, the days their therapist read their record.",
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -233,7 +240,8 @@ class EmergencyAccess(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="emergency_accesses")
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="emergency_accesses")
-    reason = models.TextField(max_length=1000)
+    # Sealed: shown to the client's therapist and in the owner's audit view, never in an audit row.
+    reason = EncryptedTextField(context="practice.emergencyaccess.reason", max_length=1000)
     granted_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
 

@@ -3,11 +3,15 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_change, audit_record
+from outbox.services import email_queue
 from practice.models import Client, EmergencyAccess, Practice, StaffMember
 
 
@@ -53,7 +57,55 @@ def emergency_access_grant(*, owner: StaffMember, client: Client, reason: str, r
             client=client,
             detail={"grant": str(grant.uuid), "minutes": settings.TENDING_EMERGENCY_ACCESS_MINUTES},
         )
+        _tell_about_emergency_access(grant)
     return grant
+
+
+def emergency_access_told(grant: EmergencyAccess) -> list[StaffMember]:
+    """Who is told of ``grant``: the client's therapist; while they have none active, the other owners.
+
+    Never the owner who opened the record (they know), so a solo owner-therapist tells nobody: the
+    grant is in the audit log, and on the client's "Who has opened my record" once it ends.
+    """
+    therapist = grant.client.therapist
+    if therapist.is_active and therapist.is_therapist:
+        return [] if therapist.pk == grant.owner_id else [therapist]
+    return list(
+        StaffMember.objects.in_practice(grant.client.practice_id)
+        .owners()
+        .exclude(pk=grant.owner_id)
+        .select_related("user")
+    )
+
+
+def _tell_about_emergency_access(grant: EmergencyAccess) -> None:
+    """Email whoever is told, in the grant's transaction: who, when, a link; never the reason (it is
+    clinical, and email is not the place for it). The in-app notice is practice/panels.py."""
+    client, practice = grant.client, grant.client.practice
+    url = settings.SITE_URL + reverse("practice:emergency_access_notice", kwargs={"grant_uuid": grant.uuid})
+    for person in emergency_access_told(grant):
+        context = {"grant": grant, "client": client, "practice": practice, "person": person, "url": url}
+        message = EmailMessage(
+            subject=f"{practice.name}: a client's record was opened under emergency access",
+            body=render_to_string("practice/email/emergency_access.txt", context),
+            to=[person.user.email],
+        )
+        email_queue(
+            message, kind="Emergency access notice", practice=practice, about=("practice.emergencyaccess", grant.uuid)
+        )
+
+
+def emergency_access_acknowledge(*, grant: EmergencyAccess, staff: StaffMember, request=None) -> None:
+    """``staff`` has read the notice of ``grant``: it leaves their home page (kept in the audit log)."""
+    with transaction.atomic():
+        audit_record(
+            action=AuditEvent.Action.ACKNOWLEDGE,
+            object_type="practice.emergencyaccess",
+            object_id=grant.uuid,
+            request=request,
+            actor=staff.user,
+            client=grant.client,
+        )
 
 
 def staff_profile_update(*, staff: StaffMember, name: str, bio: str, request=None) -> StaffMember:

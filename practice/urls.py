@@ -13,5 +13,11 @@ urlpatterns = [
     path("owner/settings/", views.practice_settings, name="settings"),
     path("owner/invite/", views.invite_therapist, name="invite_therapist"),
     path("owner/clients/<uuid:client_uuid>/emergency-access/", views.emergency_access, name="emergency_access"),
+    path("staff/emergency-access/<uuid:grant_uuid>/", views.emergency_access_notice, name="emergency_access_notice"),
+    path(
+        "staff/emergency-access/<uuid:grant_uuid>/read/",
+        views.emergency_access_notice_read,
+        name="emergency_access_notice_read",
+    ),
     path("owner/audit/", views.audit_log, name="audit_log"),
 ]

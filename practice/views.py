@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from accounts.forms import InviteForm
 from accounts.models import Invitation
@@ -12,13 +13,20 @@ from practice.access import (
     client_required,
     get_client_for_clinician,
     get_client_for_owner,
+    get_grant_for_notice,
     owner_required,
     staff_required,
     therapist_required,
 )
 from practice.forms import EmergencyAccessForm, PracticeSettingsForm, ProfileForm
 from practice.models import AwayPeriod, Client, StaffMember
-from practice.services import emergency_access_grant, practice_update, staff_profile_update
+from practice.services import (
+    emergency_access_acknowledge,
+    emergency_access_grant,
+    emergency_access_told,
+    practice_update,
+    staff_profile_update,
+)
 
 # --- Client -------------------------------------------------------------------
 
@@ -126,7 +134,38 @@ def emergency_access(request, client_uuid):
     client = get_client_for_owner(request.user, client_uuid)
     form = EmergencyAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        emergency_access_grant(owner=request.staff, client=client, reason=form.cleaned_data["reason"], request=request)
-        messages.success(request, f"Emergency access to {client.display_name}'s record is open for the next hour.")
+        grant = emergency_access_grant(
+            owner=request.staff, client=client, reason=form.cleaned_data["reason"], request=request
+        )
+        told = [person.display_name for person in emergency_access_told(grant)]
+        messages.success(
+            request,
+            f"Emergency access to {client.display_name}'s record is open for the next hour."
+            + (f" {' and '.join(told)} {'has' if len(told) == 1 else 'have'} been told." if told else ""),
+        )
         return redirect("practice:client_detail", client_uuid=client.uuid)
     return render(request, "practice/emergency_access.html", {"form": form, "client": client})
+
+
+# --- The notice of an emergency access ----------------------------------------
+
+
+@staff_required
+def emergency_access_notice(request, grant_uuid):
+    """Who opened the record, when, until when, and why (the reason is shown here, never emailed)."""
+    grant = get_grant_for_notice(request.user, grant_uuid)
+    audit_read(request, grant, client=grant.client, object_type="practice.emergencyaccess")
+    return render(
+        request,
+        "practice/emergency_access_notice.html",
+        {"grant": grant, "client": grant.client, "zone": grant.client.practice.zone, "now": timezone.now()},
+    )
+
+
+@staff_required
+@require_POST
+def emergency_access_notice_read(request, grant_uuid):
+    grant = get_grant_for_notice(request.user, grant_uuid)
+    emergency_access_acknowledge(grant=grant, staff=request.staff, request=request)
+    messages.success(request, "Marked as read. It stays in the practice's audit log.")
+    return redirect("caseload:home" if request.staff.is_therapist else "practice:owner_home")

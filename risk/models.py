@@ -73,7 +73,7 @@ class RiskAlert(models.Model):
     )
     action_taken = models.CharField(max_length=20, choices=Action, blank=True)
     # Clinical text: encrypted at rest.
-    note = EncryptedTextField(null=True, blank=True)
+    note = EncryptedTextField(context="risk.riskalert.note", null=True, blank=True)
 
     objects = RiskAlertQuerySet.as_manager()
 

@@ -2,12 +2,11 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from audit.services import audit_read
+from audit.services import audit_list_read, audit_read
 from practice.access import staff_required
-from risk.access import get_alert_for_staff
+from risk.access import alerts_for_staff, get_alert_for_staff
 from risk.context import alert_context
 from risk.forms import AcknowledgeForm
-from risk.models import RiskAlert
 from risk.services import RiskAlertError, risk_alert_acknowledge
 
 LIST_LIMIT = 50
@@ -15,9 +14,10 @@ LIST_LIMIT = 50
 
 @staff_required
 def alert_list(request):
-    alerts = RiskAlert.objects.with_people().for_staff(request.staff)
+    alerts = alerts_for_staff(request.staff)
     open_alerts = list(alerts.open()[:LIST_LIMIT])
     recent = list(alerts.filter(acknowledged_at__isnull=False)[:20])
+    audit_list_read(request, "risk.riskalert", [*open_alerts, *recent])
     return render(request, "risk/list.html", {"open_alerts": open_alerts, "recent": recent})
 
 

@@ -15,11 +15,13 @@ def _plan_for_a(w):
 
 ROUTES = [
     Route("safetyplan:mine", CLIENT),
-    Route("safetyplan:edit", CLIENT, methods=("GET", "POST"), post_data=STEP_TEXT),
+    # Different words from the plan client A already has (the setup's), so saving makes a new version.
+    Route("safetyplan:edit", CLIENT, methods=("GET", "POST"), post_data={**STEP_TEXT, "warning_signs": "Pacing"}),
     Route("safetyplan:client_plan", THERAPIST_OF_CLIENT, kwargs=client_a, setup=_plan_for_a),
     Route(
         "safetyplan:client_edit",
         THERAPIST_OF_CLIENT,
+        write_form=True,
         kwargs=client_a,
         methods=("GET", "POST"),
         post_data={"warning_signs": "Changed by someone else"},

@@ -84,13 +84,17 @@ class SafetyPlanVersion(models.Model):
     )
     author = models.CharField(max_length=12, choices=Author, default=Author.CLIENT)
 
-    warning_signs = EncryptedTextField(blank=True, default="")
-    coping_alone = EncryptedTextField(blank=True, default="")
-    distractions = EncryptedTextField(blank=True, default="")
-    people_to_ask = EncryptedTextField(blank=True, default="")
-    professionals = EncryptedTextField(blank=True, default="")
-    safer_surroundings = EncryptedTextField(blank=True, default="")
-    reasons_for_living = EncryptedTextField(blank=True, default="")
+    warning_signs = EncryptedTextField(context="safetyplan.safetyplanversion.warning_signs", blank=True, default="")
+    coping_alone = EncryptedTextField(context="safetyplan.safetyplanversion.coping_alone", blank=True, default="")
+    distractions = EncryptedTextField(context="safetyplan.safetyplanversion.distractions", blank=True, default="")
+    people_to_ask = EncryptedTextField(context="safetyplan.safetyplanversion.people_to_ask", blank=True, default="")
+    professionals = EncryptedTextField(context="safetyplan.safetyplanversion.professionals", blank=True, default="")
+    safer_surroundings = EncryptedTextField(
+        context="safetyplan.safetyplanversion.safer_surroundings", blank=True, default=""
+    )
+    reasons_for_living = EncryptedTextField(
+        context="safetyplan.safetyplanversion.reasons_for_living", blank=True, default=""
+    )
 
     class Meta:
         ordering = ["-number"]

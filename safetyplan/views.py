@@ -5,7 +5,7 @@ from audit.services import audit_read
 from crisis.contacts import contacts_for
 from practice.access import client_required, staff_required
 from practice.models import Client
-from safetyplan.access import get_client_for_plan, plan_for
+from safetyplan.access import get_client_for_plan, get_rw_client_for_plan, plan_for
 from safetyplan.forms import SafetyPlanForm
 from safetyplan.models import SafetyPlanVersion
 from safetyplan.services import safety_plan_save
@@ -33,7 +33,7 @@ def mine(request):
     # With its practice and therapist in one query: step 5 shows both.
     client = Client.objects.with_people().get(pk=request.client.pk)
     context = _plan_context(request, client)
-    context["is_own"] = True
+    context["is_own"] = context["can_write"] = True
     response = render(request, "safetyplan/plan.html", context)
     # The service worker keeps this page (and only the signed-in client's own copy) for offline use.
     response["X-Tending-Offline"] = "private"
@@ -48,15 +48,16 @@ def edit(request):
 
 @staff_required
 def client_plan(request, client_uuid):
-    client = get_client_for_plan(request.user, client_uuid)
+    client, can_write = get_client_for_plan(request.user, client_uuid)
     context = _plan_context(request, client)
     context["is_own"] = False
+    context["can_write"] = can_write
     return render(request, "safetyplan/plan.html", context)
 
 
 @staff_required
 def client_edit(request, client_uuid):
-    client = get_client_for_plan(request.user, client_uuid)
+    client = get_rw_client_for_plan(request.user, client_uuid)
     return _edit(
         request,
         client,

@@ -7,6 +7,15 @@ def _activity(w):
     return Activity.objects.create(client=w.client_a, area="body", text="A walk by the river", rhythm="few_a_week")
 
 
+def _ticked_activity(w):
+    """An activity client A ticked just now (so she can take the tick back)."""
+    from selfcare.services import tick_record
+
+    activity = _activity(w)
+    tick_record(activity=activity)
+    return activity
+
+
 def _reminder(w):
     from selfcare.models import Reminder
 
@@ -41,6 +50,6 @@ ROUTES = [
         post_data={"text": "Changed", "area": "mind", "rhythm": "weekly"},
     ),
     Route("selfcare:tick", CLIENT_OBJECT, setup=_activity, kwargs=_uuid, methods=("POST",)),
-    Route("selfcare:untick", CLIENT_OBJECT, setup=_activity, kwargs=_uuid, methods=("POST",)),
+    Route("selfcare:untick", CLIENT_OBJECT, setup=_ticked_activity, kwargs=_uuid, methods=("POST",)),
     Route("selfcare:archive", CLIENT_OBJECT, setup=_activity, kwargs=_uuid, methods=("POST",)),
 ]

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -102,7 +103,7 @@ def reminders(request):
         reminder = reminder_update(client=request.client, **form.cleaned_data)
         messages.success(
             request,
-            "Reminders are on. Each email has a link that stops them in one click."
+            "Reminders are on. Each email has a link that stops them, with no sign-in needed."
             if reminder.is_on
             else "Reminders are off.",
         )
@@ -110,11 +111,32 @@ def reminders(request):
     return render(request, "selfcare/reminders.html", {"form": form, "practice": request.client.practice})
 
 
-# A link in an email that stops reminders without signing in (and RFC 8058 one-click POSTs,
-# which mail apps send without a CSRF token). The token is the only key; stopping is always safe.
+def _csrf_refusal(request):
+    """Django's usual CSRF check, for a POST that is not a mail app's one-click (None when it passes)."""
+    return CsrfViewMiddleware(lambda _request: None).process_view(request, None, (), {})
+
+
+# The stop link in a reminder email works without signing in: the token is the only key, and it
+# can only ever turn reminders off. Opening it (GET) changes nothing, because mail scanners and
+# link previews open links by themselves; it shows a page whose button POSTs. Mail apps that
+# offer "Unsubscribe" (RFC 8058, the List-Unsubscribe-Post header we send) POST the body
+# "List-Unsubscribe=One-Click" from their own servers, where no CSRF cookie or token can exist,
+# so the view is exempt from Django's CSRF middleware for that one body only: every other POST
+# (our confirm page's button) is checked as usual by ``_csrf_refusal``.
 @csrf_exempt  # nosemgrep: tending-no-csrf-exempt
 def reminder_stop_view(request, token):
     if request.method not in ("GET", "POST"):
         return redirect("core:home")
-    reminder = reminder_stop(token=token)
-    return render(request, "selfcare/stopped.html", {"found": reminder is not None}, status=200 if reminder else 404)
+    if request.method == "POST":
+        one_click = request.POST.get("List-Unsubscribe") == "One-Click"
+        refusal = None if one_click else _csrf_refusal(request)
+        if refusal is not None:
+            return refusal
+        reminder = reminder_stop(token=token)
+        return render(
+            request, "selfcare/stopped.html", {"found": reminder is not None}, status=200 if reminder else 404
+        )
+    found = Reminder.objects.filter(stop_token=token).only("is_on").first()
+    if found is None:
+        return render(request, "selfcare/stopped.html", {"found": False}, status=404)
+    return render(request, "selfcare/stop_confirm.html", {"token": token, "is_on": found.is_on})

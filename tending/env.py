@@ -118,3 +118,20 @@ def parse_database_url(url: str) -> dict:
             "CONN_HEALTH_CHECKS": True,
         }
     raise ImproperlyConfigured(f"DATABASE_URL must start with sqlite:// or postgres://, not {url!r}")
+
+
+ENVIRONMENTS = {"development", "test", "production"}
+
+
+def require_environment() -> str:
+    """The profile a web server was told to run, ``TENDING_ENV``; stop with a clear message if it was not told."""
+    value = (_raw("TENDING_ENV") or "").strip()
+    if not value:
+        raise ImproperlyConfigured(
+            "TENDING_ENV is not set, so Tending will not start a web server. Set TENDING_ENV=production "
+            "for a real server (the Procfile does; SECRET_KEY and TENDING_FIELD_KEYS must then be set too), "
+            "or TENDING_ENV=development to serve a development copy. bin/run needs neither."
+        )
+    if value not in ENVIRONMENTS:
+        raise ImproperlyConfigured(f"TENDING_ENV must be one of {sorted(ENVIRONMENTS)}, not {value!r}")
+    return value

@@ -5,6 +5,7 @@ turns on the production profile: secrets must come from the environment, and
 ``manage.py check --deploy --fail-level WARNING`` passes.
 """
 
+import atexit
 import os
 import sys
 from pathlib import Path
@@ -53,6 +54,15 @@ if PRODUCTION and (not TENDING_FIELD_KEYS or TENDING_FIELD_KEYS == _DEV_FIELD_KE
 TENDING_DEV_BACKUP_KEY = "ZGV2LW9ubHktYmFja3VwLWtleS1ub3Qtc2VjcmV0LTE="  # nosec B105 - refused in production
 TENDING_BACKUP_KEY = env_str("TENDING_BACKUP_KEY", "" if PRODUCTION else TENDING_DEV_BACKUP_KEY)
 TENDING_BACKUP_DIR = Path(env_str("TENDING_BACKUP_DIR", str(VAR_DIR / "backups")))
+
+# The audit log's keyed chain (audit/keys.py): HMAC-SHA256 under its own key ring, "id:base64-32-bytes,...";
+# the first key signs new rows and checkpoints, every key verifies. Checkpoints (each chain's head, signed)
+# are written beside the backups, outside the database (docs/deploy.md).
+_DEV_AUDIT_KEYS = "dev1:ZGV2LW9ubHktYXVkaXQta2V5LW5vdC1zZWNyZXQtMDE="  # nosec B105 - refused in production
+TENDING_AUDIT_KEYS = env_str("TENDING_AUDIT_KEYS", "" if PRODUCTION else _DEV_AUDIT_KEYS)
+if PRODUCTION and (not TENDING_AUDIT_KEYS or _DEV_AUDIT_KEYS.split(":")[1] in TENDING_AUDIT_KEYS):
+    raise ImproperlyConfigured("TENDING_AUDIT_KEYS (or TENDING_AUDIT_KEYS_FILE) must be set in production")
+TENDING_AUDIT_CHECKPOINT = Path(env_str("TENDING_AUDIT_CHECKPOINT", str(TENDING_BACKUP_DIR / "audit-checkpoint.json")))
 
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
@@ -315,12 +325,22 @@ TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.Databa
 # longer than the SMTP timeout, so a slow server is not sent the same email twice.
 TENDING_OUTBOX_CLAIM_SECONDS = env_int("TENDING_OUTBOX_CLAIM_SECONDS", 600, minimum=1)
 
+# Request paths may hold a token (a calendar feed, a manage or stop link, a reset key): the loggers
+# that write a path write it through tending.logs, which takes the token out (gunicorn's access log
+# does the same through the Procfile's --logger-class).
+_REDACTED = {"filters": ["redact_tokens"]}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_tokens": {"()": "tending.logs.RedactTokensFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR", **_REDACTED},
+        "django.security.csrf": _REDACTED,
+        "django.security.DisallowedHost": _REDACTED,
+        "django.server": _REDACTED,
+    },
 }
 
 # Messages ride in a signed cookie, so pages that must work with the database
@@ -334,6 +354,9 @@ if TESTING:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     TENDING_STAFF_MFA_REQUIRED = False
     MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
+    # One checkpoint file per test process, like the test database (tests that need one override it).
+    TENDING_AUDIT_CHECKPOINT = VAR_DIR / f"test-audit-checkpoint-{os.getpid()}.json"
+    atexit.register(TENDING_AUDIT_CHECKPOINT.unlink, missing_ok=True)
 
 # Periodic jobs run by `manage.py clock`: a management command (with its arguments) and its period in seconds.
 TENDING_SCHEDULE = [
@@ -345,4 +368,6 @@ TENDING_SCHEDULE = [
     ("measures due", 15 * 60),  # questionnaires due "before each session"
     ("formulation_watch", 24 * 60 * 60),
     ("retention", 24 * 60 * 60),
+    ("audit_verify --checkpoint", 5 * 60),  # verify from the last checkpoint, then write a new one
+    ("audit_verify --full", 24 * 60 * 60),  # the whole of every chain, from its first row
 ]

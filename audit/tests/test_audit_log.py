@@ -1,4 +1,5 @@
 from django.db import DatabaseError, connection, transaction
+from django.test import RequestFactory
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -19,6 +20,14 @@ class AuditLogTests(TendingTestCase):
     def test_a_refused_read_leaves_no_trace_of_the_record(self):
         self.as_("colleague").get(reverse("practice:client_detail", kwargs={"client_uuid": self.w.client_a.uuid}))
         self.assertFalse(AuditEvent.objects.filter(action=AuditEvent.Action.READ).exists())
+
+    def test_a_path_is_audited_without_the_token_it_carries(self):
+        request = RequestFactory().get(
+            reverse("accounts:invitation", kwargs={"token": "s3cret-invitation-token-abcdef"})
+        )
+        event = audit_record(action="login", object_type="accounts.user", request=request)
+        self.assertNotIn("s3cret", event.path)
+        self.assertTrue(event.path.endswith("/invitation/<token>/"), event.path)
 
     def test_events_are_chained_and_the_chain_verifies(self):
         for n in range(3):

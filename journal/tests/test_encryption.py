@@ -24,7 +24,7 @@ def test_the_raw_database_never_contains_an_entrys_text():
         raw = [row[0] for row in cursor.fetchall()]
     assert len(raw) == 2
     for value in raw:
-        assert value.startswith("v1:")
+        assert value.startswith("v2:")
         assert "heron" not in value
     assert Entry.objects.get(pk=saved.pk).body == SECRET
 
@@ -56,4 +56,4 @@ def test_entries_written_under_an_old_key_still_open_after_rotation(settings):
     entry_autosave(client=client, entry=Entry.objects.get(pk=entry.pk), body=SECRET, prompt="free")
     with connection.cursor() as cursor:
         cursor.execute("SELECT body FROM journal_entry WHERE id = %s", [entry.pk])
-        assert cursor.fetchone()[0].startswith("v1:new1:")
+        assert cursor.fetchone()[0].startswith("v2:new1:")

@@ -9,6 +9,7 @@ APPS = ("mindfulness:", "selfcare:", "journal:")
 ODD_VALUES = ["", " ", "-1", "11", "3.5", "x" * 30_000, "\x00", "<script>alert(1)</script>", "😀" * 50, "not-a-uuid"]
 OWNER_OF_ROUTE = {
     "therapist_of_client": "therapist",
+    "therapist_object": "therapist",
     "therapist": "therapist",
     "client_object": "client_a",
     "client": "client_a",

@@ -71,7 +71,7 @@ class SessionNoteTests(TendingTestCase):
         with connection.cursor() as cursor:
             cursor.execute("SELECT mind, risk FROM notes_sessionnote WHERE id = %s", [note.id])
             mind, risk = cursor.fetchone()
-        self.assertTrue(mind.startswith("v1:"))
+        self.assertTrue(mind.startswith("v2:"))
         self.assertNotIn("father", mind)
         self.assertNotIn("harm", risk)
 

@@ -105,7 +105,7 @@ class RaiseTests(TendingTestCase):
             stored = cursor.fetchone()[0]
         # The whole phrase: two letters alone turn up in random ciphertext now and then.
         self.assertNotIn("Called her GP", stored)
-        self.assertTrue(stored.startswith("v1:"))
+        self.assertTrue(stored.startswith("v2:"))
 
 
 class EscalationTests(TendingTestCase):

@@ -132,7 +132,7 @@ class PrivacyTests(TendingTestCase):
         with connection.cursor() as cursor:
             cursor.execute("SELECT warning_signs, reasons_for_living FROM safetyplan_safetyplanversion")
             stored = cursor.fetchone()
-        self.assertTrue(all(value.startswith("v1:") for value in stored))
+        self.assertTrue(all(value.startswith("v2:") for value in stored))
         self.assertNotIn("replaying", " ".join(stored))
 
     def test_every_read_is_audited_without_the_plans_words(self):

@@ -130,9 +130,33 @@ class ReminderTests(TendingTestCase):
             self.assertEqual(message.extra_headers["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click")
             for clinical in ("therap", "journal", "Ana", "anxiety", "risk"):
                 self.assertNotIn(clinical, message.body + message.subject)
-            response = self.client.get(reverse("selfcare:reminder_stop", kwargs={"token": stop}))
+            url = reverse("selfcare:reminder_stop", kwargs={"token": stop})
+            self.assertIn(url, message.extra_headers["List-Unsubscribe"])
+            response = self.client.get(url)
+            self.assertContains(response, "Stop your self-care reminders?")
+            self.assertTrue(Reminder.objects.get().is_on)
+            response = self.client.post(url)
             self.assertContains(response, "Reminders stopped")
             self.assertFalse(Reminder.objects.get().is_on)
+
+    def test_opening_the_stop_link_changes_nothing_until_the_button_is_pressed(self):
+        # Mail scanners and link previews open links on their own: a GET must never stop anything.
+        self.switch_on()
+        url = reverse("selfcare:reminder_stop", kwargs={"token": Reminder.objects.get().stop_token})
+        response = self.client.get(url)
+        self.assertContains(response, '<button class="button" type="submit">Stop reminders</button>', html=True)
+        self.assertContains(response, "csrfmiddlewaretoken")
+        self.assertTrue(Reminder.objects.get().is_on)
+
+    def test_the_confirm_button_is_csrf_checked_but_the_mail_apps_one_click_is_not(self):
+        self.switch_on()
+        http = self.client_class(enforce_csrf_checks=True)
+        url = reverse("selfcare:reminder_stop", kwargs={"token": Reminder.objects.get().stop_token})
+        self.assertEqual(http.post(url, {"anything": "else"}).status_code, 403)
+        self.assertTrue(Reminder.objects.get().is_on)
+        http.get(url)  # the confirm page sets the CSRF cookie; its form carries the token
+        self.assertEqual(http.post(url, {"csrfmiddlewaretoken": http.cookies["csrftoken"].value}).status_code, 200)
+        self.assertFalse(Reminder.objects.get().is_on)
 
     def test_one_click_unsubscribe_by_post_needs_no_sign_in_or_csrf(self):
         self.switch_on()
@@ -146,9 +170,10 @@ class ReminderTests(TendingTestCase):
 
     def test_an_unknown_stop_link_changes_nothing_and_says_so_kindly(self):
         self.switch_on()
-        response = self.client.get(reverse("selfcare:reminder_stop", kwargs={"token": "not-a-real-token"}))
-        self.assertEqual(response.status_code, 404)
-        self.assertContains(response, "This link no longer works", status_code=404)
+        url = reverse("selfcare:reminder_stop", kwargs={"token": "not-a-real-token"})
+        for response in (self.client.get(url), self.client.post(url, {"List-Unsubscribe": "One-Click"})):
+            self.assertEqual(response.status_code, 404)
+            self.assertContains(response, "This link no longer works", status_code=404)
         self.assertTrue(Reminder.objects.get().is_on)
 
     def test_each_day_gets_at_most_one_reminder_even_with_two_workers(self):

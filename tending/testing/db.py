@@ -24,3 +24,17 @@ def assert_no_writes(testcase, message=""):
     with CaptureQueriesContext(connection) as captured:
         yield
     testcase.assertEqual(written_tables(captured.captured_queries), [], message)
+
+
+@contextmanager
+def assert_writes(testcase, message="", tables=()):
+    """Fail unless the block wrote to some table other than sessions, the audit log or the task queue
+    (the inverse of ``assert_no_writes``: an allowed write really changed something), or, given
+    ``tables``, unless it wrote to each of those."""
+    with CaptureQueriesContext(connection) as captured:
+        yield
+    if tables:
+        written = {_WRITE.match(q["sql"]).group(2) for q in captured.captured_queries if _WRITE.match(q["sql"])}
+        testcase.assertEqual(sorted(set(tables) - written), [], message)
+    else:
+        testcase.assertNotEqual(written_tables(captured.captured_queries), [], message)

@@ -4,6 +4,10 @@ Each app lists its routes in ``<app>/matrix.py`` as ``ROUTES = [Route(...), ...]
 ``tending/tests/test_url_matrix.py`` fails when a URL in the URL table has no
 Route, and checks every Route for every persona; the accessibility scan visits
 every page a persona may open. Add your app's routes when you add its URLs.
+
+A route that takes POST gives a valid submission (``post_data``): the matrix checks that its
+natural writer's POST succeeds and writes something, and that everyone else's is refused and
+writes nothing. Reading and writing may differ: who may only read a kind is in ``_READERS``.
 """
 
 import importlib
@@ -23,7 +27,8 @@ SIGNED_IN = "signed_in"  # anyone signed in (their own account pages)
 CLIENT = "client"  # any client's own area (the page shows the signed-in client's own data)
 CLIENT_OBJECT = "client_object"  # one object of client A's
 THERAPIST = "therapist"  # any therapist's own area
-THERAPIST_OF_CLIENT = "therapist_of_client"  # client A's record, for A's therapist
+THERAPIST_OF_CLIENT = "therapist_of_client"  # client A's clinical record: A's therapist writes, emergency reads
+THERAPIST_OBJECT = "therapist_object"  # one thing of Ana's own (a template, a practice, a time away, an invitation)
 STAFF = "staff"  # any therapist or owner
 OWNER = "owner"  # the owner's pages (Zed is the owner of another practice)
 OWNER_OF_CLIENT = "owner_of_client"  # an owner managing client A (no clinical content)
@@ -34,20 +39,46 @@ AUTH = "auth"  # allauth's own pages: checked only for "never a 5xx"
 # "former" handed client A over to Ana, "cover" covers for Ana while she is away. Neither may
 # open anything of client A's (the cover sees the alerts sent to them: routes say so with
 # ``expect``). "deactivated" left the practice: signed out, so treated as anonymous.
+#
+# "emergency" (tending.testing.personas.add_emergency_persona) is Eve, a second owner of Willow
+# holding an active emergency access grant for client A: an owner everywhere, who may also READ
+# client A's clinical record (``_READERS``) but never change it (every write there is a 404).
+EMERGENCY = "emergency"
 _WILLOW_THERAPISTS = {"therapist", "colleague", "former", "cover"}
+_WILLOW_OWNERS = {"owner", EMERGENCY}
 _ALLOWED = {
-    PUBLIC: {"anonymous", "client_a", "client_b", "outsider", "owner"} | _WILLOW_THERAPISTS,
-    SIGNED_IN: {"client_a", "client_b", "outsider", "owner"} | _WILLOW_THERAPISTS,
+    PUBLIC: {"anonymous", "client_a", "client_b", "outsider"} | _WILLOW_OWNERS | _WILLOW_THERAPISTS,
+    SIGNED_IN: {"client_a", "client_b", "outsider"} | _WILLOW_OWNERS | _WILLOW_THERAPISTS,
     CLIENT: {"client_a", "client_b"},
     CLIENT_OBJECT: {"client_a"},
     THERAPIST: {"outsider"} | _WILLOW_THERAPISTS,
     THERAPIST_OF_CLIENT: {"therapist"},
-    STAFF: {"outsider", "owner"} | _WILLOW_THERAPISTS,
-    OWNER: {"owner", "outsider"},
-    OWNER_OF_CLIENT: {"owner"},
-    OWNER_OF_STAFF: {"owner"},
+    THERAPIST_OBJECT: {"therapist"},
+    STAFF: {"outsider"} | _WILLOW_OWNERS | _WILLOW_THERAPISTS,
+    OWNER: {"outsider"} | _WILLOW_OWNERS,
+    OWNER_OF_CLIENT: _WILLOW_OWNERS,
+    OWNER_OF_STAFF: _WILLOW_OWNERS,
 }
+# Who may also read (GET) a route of a kind, but not write (POST): a route's ``write_form`` says
+# its GET is only the form for a write, so readers get 404 there too.
+_READERS = {THERAPIST_OF_CLIENT: {EMERGENCY}}
+# Personas who get what "owner" gets wherever a route's ``expect`` names the owner and not them.
+_LIKE_OWNER = {EMERGENCY}
 SIGNED_OUT = {"deactivated"}
+# Who makes a route's write in the allowed-writes test, unless the route names ``writer``.
+_WRITER = {
+    PUBLIC: "anonymous",
+    SIGNED_IN: "client_a",
+    CLIENT: "client_a",
+    CLIENT_OBJECT: "client_a",
+    THERAPIST: "therapist",
+    THERAPIST_OF_CLIENT: "therapist",
+    THERAPIST_OBJECT: "therapist",
+    STAFF: "therapist",
+    OWNER: "owner",
+    OWNER_OF_CLIENT: "owner",
+    OWNER_OF_STAFF: "owner",
+}
 
 
 @dataclass(frozen=True)
@@ -61,7 +92,9 @@ class Route:
     setup: Callable | None = None
     # "GET", "POST" or both. POST-only views are checked for refusal only.
     methods: tuple[str, ...] = ("GET",)
-    # Form data for the refused-write check.
+    # Form data: a valid submission, which the route's ``writer`` makes in the allowed-writes check
+    # and everyone else is refused in the refused-writes check. A dict, or a function of
+    # (World, what ``setup`` returned) for data that depends on the world or the date.
     post_data: Callable | dict = field(default_factory=dict)
     # Status an allowed persona gets on GET when it is not 200 (a redirect, say).
     ok_status: int = OK
@@ -71,21 +104,72 @@ class Route:
     query: str = ""
     # Leave out of the accessibility scan (downloads, feeds, JSON).
     not_a_page: bool = False
+    # The GET only shows the form for the POST (a new symptom, a note being written): someone who
+    # may read the record but not change it (``_READERS``: an owner with emergency access) gets 404.
+    write_form: bool = False
+    # The persona who makes the allowed write (``test_allowed_writes_succeed``); by default the
+    # kind's natural one (``_WRITER``): client A, Ana, or the owner.
+    writer: str | None = None
+    # Status the allowed write answers when it is neither a 2xx nor a redirect (which count as
+    # success, except a redirect to the sign-in page).
+    post_ok_status: int | None = None
+    # Tables the allowed write must write to, where they are ones the no-writes guard leaves out
+    # (tending.testing.db: an export's only write is its audit row).
+    post_writes: tuple[str, ...] = ()
+    # Why the allowed-writes check cannot make this route's write, when it cannot (a step that
+    # needs something the test world does not have). Keep these few, and say why.
+    post_skip: str = ""
 
-    def allowed(self) -> set[str]:
-        """Who may use the route: its kind's personas, and any ``expect`` lets in."""
-        granted = {persona for persona, status in self.expect.items() if status == self.ok_status}
+    def _expect(self) -> dict:
+        """``expect``, with the owner's expectation given to those who are owners too (``_LIKE_OWNER``)."""
+        if "owner" not in self.expect:
+            return self.expect
+        return {**{persona: self.expect["owner"] for persona in _LIKE_OWNER}, **self.expect}
+
+    def allowed(self, method: str = "GET") -> set[str]:
+        """Who may use the route with ``method``: its kind's personas (and on GET, unless the page is only
+        a write form, its readers), and any ``expect`` lets in."""
+        granted = {persona for persona, status in self._expect().items() if status == self.ok_status}
         base = _ALLOWED.get(self.kind, set())
+        if method == "GET" and not self.write_form:
+            base = base | _READERS.get(self.kind, set())
         return base | granted | (SIGNED_OUT if ANON in base else set())
 
-    def expected(self, persona: str) -> int | str:
+    def expected(self, persona: str, method: str = "GET") -> int | str:
         if persona in SIGNED_OUT:
             persona = ANON
-        if persona in self.expect:
-            return self.expect[persona]
-        if persona in self.allowed():
+        expect = self._expect()
+        if persona in expect:
+            return expect[persona]
+        if persona in self.allowed(method):
             return self.ok_status
         return LOGIN if persona == ANON else NOT_FOUND
+
+    def post_writer(self) -> str:
+        """Who makes this route's allowed write."""
+        return self.writer or _WRITER[self.kind]
+
+
+def form_data(*forms) -> dict:
+    """A submission of ``forms`` (forms or formsets, unbound) just as they stand: their initial values,
+    named as the page names them. For ``post_data`` of a long settings form, with the field to change
+    put on top: ``{**form_data(SettingsForm(instance=...)), "name": "Renamed"}``."""
+    data: dict = {}
+    for form in forms:
+        parts = [form.management_form, *form.forms] if hasattr(form, "management_form") else [form]
+        for part in parts:
+            for bound in part:
+                value = bound.value()
+                if value is None or value is False:
+                    continue  # an unticked box, an empty optional field: a browser sends nothing
+                if value is True:
+                    data[bound.html_name] = "on"
+                    continue
+                shown = bound.field.widget.format_value(value) if not isinstance(value, list | tuple) else value
+                if shown is None:
+                    continue  # an empty text field
+                data[bound.html_name] = [str(v) for v in shown] if isinstance(shown, list | tuple) else str(shown)
+    return data
 
 
 def all_routes() -> list[Route]:

@@ -13,6 +13,10 @@ and, where a test adds them with ``add_care_personas`` (care changing hands):
 former       Fay, therapist at Willow, who handed client A over to Ana (notes went with Cara)
 cover        Cy, therapist at Willow, covering for Ana, who is away today
 deactivated  Dee, a therapist who has left Willow
+
+and, where a test adds her with ``add_emergency_persona``:
+emergency    Eve, a second owner of Willow (not a therapist) holding an active emergency access grant
+             for client A: she may read Cara's clinical record, and change none of it
 """
 
 from dataclasses import dataclass
@@ -45,6 +49,7 @@ class World:
 
 PERSONAS = ("anonymous", "client_a", "client_b", "therapist", "colleague", "outsider", "owner")
 CARE_PERSONAS = ("former", "cover", "deactivated")
+EMERGENCY_PERSONAS = ("emergency",)
 
 
 def build_world() -> World:
@@ -111,6 +116,23 @@ def add_care_personas(w: World) -> World:
     return w
 
 
+def add_emergency_persona(w: World) -> World:
+    """Eve, a second owner of Willow, asked for emergency access to Cara's record (it lasts
+    ``settings.TENDING_EMERGENCY_ACCESS_MINUTES``, far longer than any test)."""
+    from practice.services import emergency_access_grant
+
+    w.emergency = StaffFactory(
+        practice=w.practice,
+        is_owner=True,
+        is_therapist=False,
+        user=UserFactory(email="eve@willow.test", name="Eve Owner"),
+    )
+    w.emergency_grant = emergency_access_grant(
+        owner=w.emergency, client=w.client_a, reason="A risk alert came in and Ana cannot be reached"
+    )
+    return w
+
+
 class TendingTestCase(TestCase):
     """Base test case: ``self.w`` is the persona world; ``self.as_(persona)`` gives a signed-in test client."""
 
@@ -126,4 +148,14 @@ class TendingTestCase(TestCase):
         return http
 
 
-__all__ = ["CARE_PERSONAS", "PASSWORD", "PERSONAS", "TendingTestCase", "World", "add_care_personas", "build_world"]
+__all__ = [
+    "CARE_PERSONAS",
+    "EMERGENCY_PERSONAS",
+    "PASSWORD",
+    "PERSONAS",
+    "TendingTestCase",
+    "World",
+    "add_care_personas",
+    "add_emergency_persona",
+    "build_world",
+]

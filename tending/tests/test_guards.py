@@ -32,6 +32,7 @@ class SettingsGuardTests(SimpleTestCase):
                 "TENDING_ENV": "production",
                 "SECRET_KEY": "x" * 64 + "-a-long-random-production-secret-for-the-check",
                 "TENDING_FIELD_KEYS": "k1:" + "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=",
+                "TENDING_AUDIT_KEYS": "a1:" + "QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=",
                 "ALLOWED_HOSTS": "tending.example",
                 "DATABASE_URL": "sqlite:////tmp/tending-deploy-check.sqlite3",
             }

@@ -21,6 +21,7 @@ HAZARDS = (
     "A daylight-saving-time error",
     "A client's therapist changes and a risk signal goes to the wrong person",
     "A background job silently stops",
+    "Someone inside the practice reads or changes a record unseen",
 )
 
 

@@ -101,6 +101,7 @@ def two_servers(django_db_setup, tmp_path_factory):
         TENDING_ENV="production",
         SECRET_KEY=base64.b64encode(os.urandom(48)).decode(),
         TENDING_FIELD_KEYS="two:" + base64.b64encode(os.urandom(32)).decode(),
+        TENDING_AUDIT_KEYS="two:" + base64.b64encode(os.urandom(32)).decode(),
         TENDING_BACKUP_KEY=base64.b64encode(os.urandom(32)).decode(),
         TENDING_VAR_DIR=str(tmp_path),
         SECURE_SSL_REDIRECT="false",

@@ -1,0 +1,159 @@
+"""'Who has opened my record': the client's own list, in plain words, read from the audit log.
+
+What is listed (rows with this client's ``client_id`` and a person other than the client as actor):
+- reads, one line per person per day in the practice's time zone ("Ana, your therapist, read your
+  record — 3 times on Tuesday 1 December"), unless the practice turned these everyday lines off
+  (``Practice.record_openings_show_therapist``);
+- exports of their data by someone else;
+- an owner's emergency access, with the owner's reads while it lasted, once it has ended: while it is
+  open nothing about it shows, so the list never tells a client in crisis that someone is looking now.
+
+Never listed: rows of messages (``object_type`` "messages.*"), so a read can never act as a "seen" mark;
+rows without a person (the system's own jobs); anything an owner held back (``HeldBackOpening``).
+A fixed number of queries whatever the history (grouping happens in the database).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
+from django.db.models.functions import TruncDate
+from django.utils import dateformat, timezone
+
+from audit.models import AuditEvent
+from dataprivacy.models import HeldBackOpening
+from practice.models import EmergencyAccess
+
+PAGE_SIZE = 50
+Kind = HeldBackOpening.Kind
+
+
+@dataclass
+class Opening:
+    key: str  # names the line for holding it back: "emergency:<grant>", "reads:<person>:<day>", "export:<id>"
+    kind: str
+    at: datetime  # for ordering, newest first
+    text: str
+    reason: str = ""  # the practice's reason, for an emergency access
+    open_until: datetime | None = None  # an emergency access still open: owners see it, the client not yet
+    held_back: HeldBackOpening | None = field(default=None)
+
+
+def _times(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+
+
+def _day(value: date, today: date) -> str:
+    return dateformat.format(value, "l j F" if value.year == today.year else "l j F Y")
+
+
+def _people(actor_ids) -> dict:
+    users = get_user_model().objects.filter(uuid__in=set(actor_ids)).select_related("staff_member")
+    return {user.uuid: user for user in users}
+
+
+def _who(user, client, *, therapist_commas: bool = True) -> str:
+    """A person as the client knows them: "Ana, your therapist," / "Olive (practice owner)"."""
+    if user is None:
+        return "Someone who has since left the practice"
+    staff = getattr(user, "staff_member", None) if hasattr(user, "staff_member") else None
+    name = (staff.display_name if staff else None) or user.name or "Someone at the practice"
+    if staff is None:
+        return name
+    first = name.split()[0] if name.strip() else name
+    if staff.is_therapist and staff.id == client.therapist_id:
+        return f"{first}, your therapist," if therapist_commas else f"{first}, your therapist"
+    if staff.is_owner:
+        return f"{first} (practice owner)"
+    return f"{first} (a therapist at {client.practice.name})"
+
+
+def record_openings(client, *, for_owner: bool = False) -> list[Opening]:
+    """The client's list, newest first. ``for_owner`` adds held-back lines (marked) and open grants."""
+    practice = client.practice
+    zone = practice.zone
+    now = timezone.now()
+    today = timezone.localdate(now, timezone=zone)
+    own_user = client.user.uuid
+
+    grants = list(EmergencyAccess.objects.filter(client=client).select_related("owner__user").order_by("-granted_at"))
+    rows = (
+        AuditEvent.objects.filter(client_id=client.uuid, actor_id__isnull=False)
+        .exclude(actor_id=own_user)
+        .exclude(object_type__startswith="messages.")
+    )
+    # Reads by a grant's owner while it lasted belong to that grant's line, not to the everyday ones.
+    windows = [
+        When(Q(actor_id=grant.owner.user.uuid, at__gte=grant.granted_at, at__lte=grant.expires_at), then=Value(i))
+        for i, grant in enumerate(grants)
+    ]
+    in_grant = Case(*windows, default=Value(-1), output_field=IntegerField()) if windows else Value(-1)
+    reads = list(
+        rows.filter(action=AuditEvent.Action.READ)
+        .annotate(day=TruncDate("at", tzinfo=zone), grant=in_grant)
+        .values("actor_id", "day", "grant")
+        .annotate(n=Count("id"), last=Max("at"))
+        .order_by()
+    )
+    exports = list(rows.filter(action=AuditEvent.Action.EXPORT).values("id", "actor_id", "at").order_by("-at"))
+    people = _people([r["actor_id"] for r in reads] + [e["actor_id"] for e in exports])
+
+    openings: list[Opening] = []
+    grant_reads = [0] * len(grants)
+    for row in reads:
+        if row["grant"] is not None and row["grant"] >= 0:
+            grant_reads[row["grant"]] += row["n"]
+            continue
+        if not practice.record_openings_show_therapist:
+            continue
+        who = _who(people.get(row["actor_id"]), client)
+        openings.append(
+            Opening(
+                key=f"reads:{row['actor_id']}:{row['day'].isoformat()}",
+                kind=Kind.READS,
+                at=row["last"],
+                text=f"{who} read your record — {_times(row['n'])} on {_day(row['day'], today)}",
+            )
+        )
+    for row in exports:
+        who = _who(people.get(row["actor_id"]), client, therapist_commas=False)
+        at = timezone.localtime(row["at"], zone)
+        openings.append(
+            Opening(
+                key=f"export:{row['id']}",
+                kind=Kind.EXPORT,
+                at=row["at"],
+                text=f"Your data was exported by {who} on {_day(at.date(), today)} at {at:%H:%M}",
+            )
+        )
+    for i, grant in enumerate(grants):
+        still_open = grant.expires_at > now
+        if still_open and not for_owner:
+            continue
+        start, end = timezone.localtime(grant.granted_at, zone), timezone.localtime(grant.expires_at, zone)
+        who = _who(grant.owner.user, client)
+        looked = f", and looked at it {_times(grant_reads[i])}" if grant_reads[i] else ""
+        openings.append(
+            Opening(
+                key=f"emergency:{grant.uuid}",
+                kind=Kind.EMERGENCY,
+                at=grant.granted_at,
+                text=f"{who} opened your record in an emergency on {_day(start.date(), today)} "
+                f"from {start:%H:%M} until {end:%H:%M}{looked}",
+                reason=grant.reason,
+                open_until=grant.expires_at if still_open else None,
+            )
+        )
+
+    held = HeldBackOpening.objects.in_force().filter(client=client)
+    if for_owner:
+        held = held.select_related("held_by__user")
+    held_by_key = {h.key: h for h in held}
+    shown = []
+    for opening in openings:
+        opening.held_back = held_by_key.get(opening.key)
+        if opening.held_back is None or for_owner:
+            shown.append(opening)
+    shown.sort(key=lambda o: o.at, reverse=True)
+    return shown

@@ -1,0 +1,180 @@
+"""'Who has opened my record': the client's list, and the owner holding a line back."""
+
+from datetime import timedelta
+
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from audit.services import audit_record
+from dataprivacy.models import HeldBackOpening
+from dataprivacy.openings import PAGE_SIZE, record_openings
+from practice.models import Practice
+from practice.services import emergency_access_grant
+from tending.testing.personas import TendingTestCase
+
+OPENINGS = reverse("dataprivacy:openings")
+REASON = "A risk alert about Cara while Ana is away"
+
+
+def noon(days_ago: int, practice):
+    """Midday in the practice's time zone ``days_ago`` days back: never near a day's edge."""
+    local = timezone.localtime(timezone.now(), practice.zone).replace(hour=12, minute=0, second=0, microsecond=0)
+    return local - timedelta(days=days_ago)
+
+
+class OpeningsTestCase(TendingTestCase):
+    def event(self, actor, *, action=AuditEvent.Action.READ, object_type="practice.client", at=None, client=None):
+        client = client or self.w.client_a
+        if at is None:
+            return audit_record(action=action, object_type=object_type, actor=actor.user, client=client)
+        with time_machine.travel(at, tick=False):
+            return audit_record(action=action, object_type=object_type, actor=actor.user, client=client)
+
+    def owner_page(self, client=None):
+        return reverse("dataprivacy:owner_openings", kwargs={"client_uuid": (client or self.w.client_a).uuid})
+
+    def lines(self, client=None):
+        return [opening.text for opening in record_openings(client or self.w.client_a)]
+
+
+class ClientListTests(OpeningsTestCase):
+    def test_it_lists_the_therapists_reads_one_line_a_day(self):
+        ana = self.w.therapist
+        for minutes in (0, 5, 30):
+            self.event(ana, at=noon(3, self.w.practice) + timedelta(minutes=minutes))
+        self.event(ana, at=noon(1, self.w.practice))
+        lines = self.lines()
+        self.assertEqual(len(lines), 2)
+        self.assertTrue(lines[0].startswith("Ana, your therapist, read your record — once on"), lines)
+        self.assertTrue(lines[1].startswith("Ana, your therapist, read your record — 3 times on"), lines)
+        day = noon(3, self.w.practice)
+        page = self.as_("client_a").get(OPENINGS)
+        self.assertContains(page, f"3 times on {day:%A} {day.day} {day:%B}")
+
+    def test_it_never_lists_messages_nor_the_clients_own_reading(self):
+        self.event(self.w.therapist, object_type="messages.message")
+        self.event(self.w.client_a, action=AuditEvent.Action.READ)
+        self.event(self.w.client_a, action=AuditEvent.Action.EXPORT, object_type="dataprivacy.export")
+        self.assertEqual(self.lines(), [])
+        self.assertContains(self.as_("client_a").get(OPENINGS), "Nobody else has opened your record yet.")
+
+    def test_one_client_never_sees_anothers_list(self):
+        self.event(self.w.therapist)
+        self.assertEqual(self.lines(self.w.client_b), [])
+        self.assertNotContains(self.as_("client_b").get(OPENINGS), "read your record")
+        self.assertContains(self.as_("client_a").get(OPENINGS), "read your record")
+
+    def test_the_setting_off_hides_therapist_reads_but_not_exports(self):
+        self.event(self.w.therapist)
+        self.event(self.w.owner, action=AuditEvent.Action.EXPORT, object_type="dataprivacy.export")
+        Practice.objects.filter(pk=self.w.practice.pk).update(record_openings_show_therapist=False)
+        page = self.as_("client_a").get(OPENINGS)
+        self.assertNotContains(page, "read your record")
+        self.assertContains(page, "Your data was exported by Olive (practice owner)")
+
+    def test_an_open_emergency_access_is_not_listed_until_it_ends(self):
+        grant = emergency_access_grant(owner=self.w.owner, client=self.w.client_a, reason=REASON)
+        self.event(self.w.owner)  # the owner reads under the grant
+        page = self.as_("client_a").get(OPENINGS)
+        self.assertNotContains(page, "Olive")
+        self.assertNotContains(page, "emergency in")
+        self.assertEqual(self.lines(), [])
+        with time_machine.travel(grant.expires_at + timedelta(minutes=1), tick=False):
+            lines = self.lines()
+            page = self.as_("client_a").get(OPENINGS)
+        self.assertEqual(len(lines), 1, lines)
+        self.assertIn("Olive (practice owner) opened your record in an emergency on", lines[0])
+        self.assertIn("and looked at it once", lines[0])
+        self.assertContains(page, REASON)
+
+    def test_the_page_lists_at_most_a_page_of_lines_and_links_to_earlier_ones(self):
+        for days_ago in range(PAGE_SIZE + 5):
+            self.event(self.w.therapist, at=noon(days_ago + 1, self.w.practice))
+        page = self.as_("client_a").get(OPENINGS)
+        self.assertContains(page, "read your record", count=PAGE_SIZE)
+        self.assertContains(page, "?page=2")
+        self.assertContains(self.as_("client_a").get(OPENINGS + "?page=2"), "read your record", count=5)
+        self.assertEqual(self.as_("client_a").get(OPENINGS + "?page=x").status_code, 200)
+
+    def test_the_query_count_stays_the_same_however_long_the_history(self):
+        ended = emergency_access_grant(owner=self.w.owner, client=self.w.client_a, reason=REASON)
+        ended.expires_at = timezone.now() - timedelta(minutes=1)
+        ended.save(update_fields=["expires_at"])
+        self.event(self.w.therapist, at=noon(2, self.w.practice))
+        self.event(self.w.owner, action=AuditEvent.Action.EXPORT, object_type="dataprivacy.export")
+        client = self.as_("client_a")
+        client.get(OPENINGS)  # warm the session
+        # the session, the user with their client and practice; then grants, reads by day, exports,
+        # the people named, and the held-back lines.
+        with self.assertNumQueries(7):
+            client.get(OPENINGS)
+        for days_ago in range(3, 40):
+            self.event(self.w.therapist, at=noon(days_ago, self.w.practice))
+            self.event(self.w.colleague, at=noon(days_ago, self.w.practice))
+        with self.assertNumQueries(7):
+            client.get(OPENINGS)
+
+
+class HoldingBackTests(OpeningsTestCase):
+    def setUp(self):
+        super().setUp()
+        self.event(self.w.owner, action=AuditEvent.Action.EXPORT, object_type="dataprivacy.export")
+        self.event(self.w.therapist)
+        self.export = next(o for o in record_openings(self.w.client_a) if o.kind == "export")
+
+    def test_a_held_back_line_is_hidden_from_the_client_until_shown_again(self):
+        olive = self.as_("owner")
+        owner_page = olive.get(self.owner_page())
+        self.assertContains(owner_page, "Your data was exported by Olive (practice owner)")
+        response = olive.post(self.owner_page(), {"op": "hold", "key": self.export.key, "reason": "Serious harm"})
+        self.assertRedirects(response, self.owner_page())
+        page = self.as_("client_a").get(OPENINGS)
+        self.assertNotContains(page, "exported")
+        self.assertContains(page, "read your record")
+        held = HeldBackOpening.objects.get()
+        self.assertEqual((held.reason, held.held_by, held.kind), ("Serious harm", self.w.owner, "export"))
+        self.assertContains(olive.get(self.owner_page()), "Held back")
+
+        olive.post(self.owner_page(), {"op": "show", "held": str(held.uuid)})
+        self.assertContains(self.as_("client_a").get(OPENINGS), "exported")
+        held.refresh_from_db()
+        self.assertIsNotNone(held.shown_again_at)
+
+        events = AuditEvent.objects.filter(object_type="dataprivacy.heldback", object_id=str(held.uuid))
+        self.assertEqual(sorted(events.values_list("action", flat=True)), ["create", "update"])
+        for event in events:
+            self.assertNotIn("Serious harm", str(event.detail))
+            self.assertEqual(event.client_id, self.w.client_a.uuid)
+
+    def test_holding_back_without_a_reason_gets_a_kind_message(self):
+        response = self.as_("owner").post(self.owner_page(), {"op": "hold", "key": self.export.key, "reason": "  "})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Please write a short reason")
+        self.assertFalse(HeldBackOpening.objects.exists())
+
+    def test_a_line_not_on_the_list_cannot_be_held_back(self):
+        self.as_("owner").post(self.owner_page(), {"op": "hold", "key": "export:999999", "reason": "x"})
+        self.as_("owner").post(self.owner_page(), {"op": "show", "held": "not-a-uuid"})
+        self.assertFalse(HeldBackOpening.objects.exists())
+
+    def test_an_open_emergency_access_can_be_held_back_before_the_client_sees_it(self):
+        grant = emergency_access_grant(owner=self.w.owner, client=self.w.client_a, reason=REASON)
+        owner_page = self.as_("owner").get(self.owner_page())
+        self.assertContains(owner_page, "Still open")
+        self.as_("owner").post(self.owner_page(), {"op": "hold", "key": f"emergency:{grant.uuid}", "reason": "Harm"})
+        with time_machine.travel(grant.expires_at + timedelta(minutes=1), tick=False):
+            self.assertNotIn("emergency", " ".join(self.lines()))
+
+    def test_the_owner_page_is_for_the_clients_practice_owners_only(self):
+        for persona in ("therapist", "colleague", "outsider", "client_a", "client_b"):
+            with self.subTest(persona=persona):
+                self.assertEqual(self.as_(persona).get(self.owner_page()).status_code, 404)
+                post = self.as_(persona).post(self.owner_page(), {"op": "hold", "key": self.export.key, "reason": "x"})
+                self.assertEqual(post.status_code, 404)
+        self.assertEqual(self.as_("owner").get(self.owner_page(self.w.stranger)).status_code, 404)
+        self.assertFalse(HeldBackOpening.objects.exists())
+
+    def test_the_owners_client_list_links_to_the_page(self):
+        self.assertContains(self.as_("owner").get(reverse("practice:owner_home")), self.owner_page())
