@@ -167,7 +167,8 @@ def measures_for_client(client, since: datetime | None) -> list[dict]:
         return []
     from measures.scoring import total_change
 
-    rows = list(MeasureResponse.objects.for_client(client).chronological())
+    # Totals only: the item answers are sealed, and years of them need not be opened for this list.
+    rows = list(MeasureResponse.objects.for_client(client).chronological().defer("answers", "difficulty"))
     previous: dict = {}
     found = []
     for response in rows:
