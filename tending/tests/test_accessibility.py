@@ -44,3 +44,43 @@ def test_public_pages_in_the_login_flow_are_accessible(page, live_server):
         assert page.locator("h1").count() == 1
         assert_accessible(page)
         assert_no_horizontal_scroll(page)
+
+
+def test_pages_shown_after_an_action_are_accessible(page, live_server):
+    """Pages no GET route reaches: a manage link that has done its job, and the feed link shown once."""
+    import re
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bookings.models import Appointment, Consultation, Kind
+    from bookings.services import manage_signature
+
+    world = build_world()
+    consultation = Consultation.objects.create(practice=world.practice, name="Rae", email="rae@example.test")
+    start = timezone.now() - timedelta(days=3)
+    Appointment.objects.create(
+        practice=world.practice,
+        therapist=world.therapist,
+        consultation=consultation,
+        kind=Kind.CONSULTATION,
+        start=start,
+        end=start + timedelta(minutes=20),
+        blocked_until=start + timedelta(minutes=30),
+    )
+    response = page.goto(
+        live_server.url + reverse("bookings:manage", kwargs={"signed": manage_signature(consultation)})
+    )
+    assert response.status == 410
+    assert page.locator("h1").count() == 1
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+
+    login(page, live_server, world.therapist.user.email)
+    page.goto(live_server.url + reverse("bookings:feed"))
+    page.get_by_role("button", name=re.compile("Make a new link|Switch the feed on")).click()
+    page.wait_for_load_state("domcontentloaded")
+    assert page.get_by_text("this is the only time").count() >= 1
+    assert page.locator("h1").count() == 1
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
