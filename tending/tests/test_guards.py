@@ -65,3 +65,25 @@ class SettingsGuardTests(SimpleTestCase):
         )
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("DEBUG must be one of", result.stderr)
+
+
+class ChecksAtAnyTimeOfDayTests(SimpleTestCase):
+    def test_no_model_default_makes_the_system_check_depend_on_the_time_of_day(self):
+        # Django warns (fields.W161) about a fixed date or time default within ten seconds of the clock:
+        # the deploy check once failed because it ran at six in the evening, the reminder's default time.
+        import datetime
+
+        import time_machine
+        from django.apps import apps
+        from django.utils import timezone
+
+        for hour in range(24):
+            moment = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(hour, 0)))
+            with self.subTest(hour=hour), time_machine.travel(moment, tick=False):
+                found = [
+                    str(message.obj)
+                    for model in apps.get_models()
+                    for message in model.check()
+                    if message.id == "fields.W161"
+                ]
+                self.assertEqual(found, [])
