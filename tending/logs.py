@@ -41,6 +41,10 @@ def redact_path(path: str) -> str:
 
     if path.startswith(settings.STATIC_URL):
         return path
+    if not any(_keylike(segment) for segment in path.split("/")):
+        # Every secret in a path is a long key-like segment (a feed token, a signed link, a reset
+        # key); without one there is nothing to take out, and no need to resolve the URL.
+        return path
     try:
         match = resolve(path)
     except Exception:  # noqa: BLE001 - Resolver404, or anything else: a log line must never fail a request
@@ -85,18 +89,19 @@ class GunicornLogger(_GunicornBaseLogger):
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
-        target = redact_url(environ.get("RAW_URI") or environ.get("PATH_INFO", ""))
         path = redact_path(environ.get("PATH_INFO", ""))
         query = redact_query(environ.get("QUERY_STRING", ""))
+        target = path + (f"?{query}" if query else "")  # RAW_URI is the path and query as they came
         referer = redact_url(environ.get("HTTP_REFERER", "-"))
         atoms["r"] = f"{environ.get('REQUEST_METHOD')} {target} {environ.get('SERVER_PROTOCOL')}"
         atoms["U"] = path
         atoms["q"] = query
         atoms["f"] = referer
         atoms["{referer}i"] = referer
+        known = {"raw_uri": target, "request_uri": target, "path_info": path}
         for name in ("raw_uri", "request_uri", "path_info", "script_name"):
             if f"{{{name}}}e" in atoms:
-                atoms[f"{{{name}}}e"] = redact_url(str(atoms[f"{{{name}}}e"]))
+                atoms[f"{{{name}}}e"] = known.get(name) or redact_url(str(atoms[f"{{{name}}}e"]))
         for name in ("query_string", "http_referer"):
             if f"{{{name}}}e" in atoms:
                 atoms[f"{{{name}}}e"] = query if name == "query_string" else referer
