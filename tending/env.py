@@ -130,7 +130,7 @@ def require_environment() -> str:
         raise ImproperlyConfigured(
             "TENDING_ENV is not set, so Tending will not start a web server. Set TENDING_ENV=production "
             "for a real server (the Procfile does; SECRET_KEY and TENDING_FIELD_KEYS must then be set too), "
-            "or TENDING_ENV=development to serve a development copy. bin/run needs neither."
+            "or TENDING_ENV=development to serve a development copy (bin/run does)."
         )
     if value not in ENVIRONMENTS:
         raise ImproperlyConfigured(f"TENDING_ENV must be one of {sorted(ENVIRONMENTS)}, not {value!r}")

@@ -57,6 +57,12 @@ class WebServerProfileTests(SimpleTestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("WSGIHandler", result.stdout)
 
+    def test_bin_run_names_the_development_profile_before_runserver_loads_the_wsgi_module(self):
+        # runserver serves through tending.wsgi (WSGI_APPLICATION), which refuses to start without a profile.
+        script = (ROOT / "bin" / "run").read_text()
+        named = script.index("export TENDING_ENV=${TENDING_ENV:-development}")
+        self.assertLess(named, script.index("manage.py runserver"))
+
     def test_the_procfile_runs_every_process_in_production_and_logs_through_the_redacting_logger(self):
         processes = dict(
             line.split(": ", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line and line[0] != "#"
