@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 
 pytest_plugins = ["tending.testing.browser", "tending.testing.dates"]
@@ -30,6 +31,4 @@ def _isolated_media_and_cache(settings, tmp_path):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
     }
     settings.MEDIA_ROOT = tmp_path
-    from django.core.cache import cache
-
     cache.clear()

@@ -2,7 +2,7 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.contrib.auth import password_validation
 
-from accounts.models import Invitation
+from accounts.models import Invitation, User
 
 
 class AcceptInvitationForm(forms.Form):
@@ -36,8 +36,6 @@ class AcceptInvitationForm(forms.Form):
         if first and second and first != second:
             self.add_error("password2", "The two passwords are not the same. Please type them again.")
         elif first:
-            from accounts.models import User
-
             try:
                 password_validation.validate_password(first, User(email=self.email, name=cleaned.get("name", "")))
             except forms.ValidationError as error:

@@ -1,5 +1,6 @@
 import time
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
@@ -65,8 +66,6 @@ class StaffMfaMiddleware:
             and not request.path.startswith(self.allowed_prefixes)
             and staff_for(request.user) is not None
         ):
-            from allauth.mfa.models import Authenticator
-
             if not Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
                 return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.mixins import UUIDModel
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -89,7 +91,7 @@ class InvitationQuerySet(models.QuerySet):
         return self.waiting().managed_by(staff).with_people().order_by("-created_at")
 
 
-class Invitation(models.Model):
+class Invitation(UUIDModel):
     """A single-use, expiring link that lets someone set a password and join a practice.
 
     Only a SHA-256 of the secret token is stored, so a database leak reveals no
@@ -100,7 +102,6 @@ class Invitation(models.Model):
         CLIENT = "client", "Client"
         THERAPIST = "therapist", "Therapist"
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     practice = models.ForeignKey("practice.Practice", on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
     name = models.CharField(max_length=150, blank=True)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Invitation, User
+from accounts.signals import client_joined
 from audit.models import AuditEvent
 from audit.services import audit_record
 from outbox.services import email_queue
@@ -152,7 +153,8 @@ def invitation_accept(*, token: str, name: str, password: str) -> User:
         if invitation.role == Invitation.Role.THERAPIST:
             StaffMember.objects.create(practice=invitation.practice, user=user, is_therapist=True)
         else:
-            Client.objects.create(practice=invitation.practice, user=user, therapist=invitation.therapist)
+            client = Client.objects.create(practice=invitation.practice, user=user, therapist=invitation.therapist)
+            client_joined.send(sender=Client, client=client)
         audit_record(
             action=AuditEvent.Action.CREATE,
             object_type="accounts.user",

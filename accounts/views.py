@@ -1,3 +1,4 @@
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -10,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.access import get_invitation_for_staff
-from accounts.forms import AcceptInvitationForm
+from accounts.forms import AcceptInvitationForm, InviteForm
 from accounts.models import Invitation
-from accounts.services import InvitationError, invitation_accept, invitation_for_token
-from practice.access import staff_required
+from accounts.services import InvitationError, invitation_accept, invitation_create, invitation_for_token
+from practice.access import owner_required, staff_required, therapist_required
 
 
 @never_cache
@@ -33,16 +34,43 @@ def invitation(request, token):
             return render(request, "accounts/invitation_unusable.html", {"message": error.message}, status=410)
         login(request, user, backend="accounts.backends.ModelBackend")
         messages.success(request, f"Welcome to {invite.practice.name}. Your account is ready.")
-        return redirect("core:home")
+        return redirect("practice:home")
     return render(request, "accounts/invitation.html", {"form": form, "invitation": invite})
 
 
 @login_required
 def settings_page(request):
     """Where anyone signed in changes their password and sets up two-factor sign-in."""
-    from allauth.mfa.adapter import get_adapter as get_mfa_adapter
-
     return render(request, "accounts/settings.html", {"mfa_enabled": get_mfa_adapter().is_mfa_enabled(request.user)})
+
+
+# --- Inviting (a therapist invites a client, an owner a therapist) -------------
+
+
+def _invite(request, *, role, therapist, done_url):
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invitation_create(
+            invited_by=request.staff,
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data["name"],
+            role=role,
+            therapist=therapist,
+            request=request,
+        )
+        messages.success(request, f"We've emailed an invitation to {form.cleaned_data['email']}.")
+        return redirect(done_url)
+    return render(request, "accounts/invite.html", {"form": form, "who": Invitation.Role(role).label.lower()})
+
+
+@therapist_required
+def invite_client(request):
+    return _invite(request, role=Invitation.Role.CLIENT, therapist=request.staff, done_url="caseload:home")
+
+
+@owner_required
+def invite_therapist(request):
+    return _invite(request, role=Invitation.Role.THERAPIST, therapist=None, done_url="practice:owner_home")
 
 
 # --- Invitations waiting (staff) ----------------------------------------------

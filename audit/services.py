@@ -1,4 +1,6 @@
-"""Writing the audit log. Every read or change of clinical data goes through ``audit_record``.
+"""Writing the audit log. A person reading or changing a piece of a client's record is recorded by
+``audit_read`` or ``audit_change``; other events (sign-ins, notifications, escalations, exports, a
+practice's own settings) by ``audit_record``, which every row goes through.
 
 Each practice has its own chain (and events of no practice share the SYSTEM
 chain): every row carries its chain, its place in it and an HMAC-SHA256 over the
@@ -132,16 +134,30 @@ def audit_read(request, obj, *, client, object_type: str | None = None, detail: 
     )
 
 
-def audit_change(action: str, obj, *, actor, client, request=None, fields=()) -> AuditEvent:
-    """Record that ``actor`` changed ``obj`` (a piece of ``client``'s record), naming only the fields."""
+def audit_change(
+    action: str,
+    obj,
+    *,
+    client,
+    actor=None,
+    request=None,
+    fields=(),
+    object_type: str | None = None,
+    detail: dict | None = None,
+) -> AuditEvent:
+    """Record that ``actor`` (by default the request's user) changed ``obj``, a piece of ``client``'s record.
+
+    The detail names the fields and, in ``detail``, ids and choices: never what was written.
+    ``object_type`` keeps the name the log has always used where it is not the model's label.
+    """
     return audit_record(
         action=action,
-        object_type=obj._meta.label_lower,
+        object_type=object_type or obj._meta.label_lower,
         object_id=obj.uuid,
         request=request,
         actor=actor,
         client=client,
-        detail={"fields": sorted(fields)} if fields else None,
+        detail={**({"fields": sorted(fields)} if fields else {}), **(detail or {})},
     )
 
 

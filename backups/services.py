@@ -124,7 +124,7 @@ def _pg_env(db: dict) -> dict:
 
 
 def _pg_connect(db: dict, name: str):
-    import psycopg
+    import psycopg  # only a PostgreSQL backup needs the driver; an SQLite server never loads it
 
     return psycopg.connect(
         host=db.get("HOST") or "127.0.0.1",

@@ -6,12 +6,18 @@ the server that ``load.py`` starts can open what ``make_practice.py`` wrote.
 """
 
 import base64
+import hashlib
+import hmac
 import json
 import os
 import socket
+import struct
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlparse
+
+import django
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
@@ -92,8 +98,6 @@ def setup_django(url: str) -> None:
             os.environ[key] = value
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    import django
-
     django.setup()
 
 
@@ -105,6 +109,7 @@ def free_port() -> int:
 
 def ensure_postgres_database(url: str, *, reset: bool) -> None:
     """Create the PostgreSQL database named in ``url`` (dropping it first with ``reset``)."""
+    # Only this path needs it; the script starts without it.
     import psycopg
 
     parsed = urlparse(url)
@@ -125,11 +130,6 @@ def ensure_postgres_database(url: str, *, reset: bool) -> None:
 
 def totp_now(secret: str, offset: int = 0) -> str:
     """The current RFC 6238 code (30 s, 6 digits, SHA-1), as allauth checks it."""
-    import hashlib
-    import hmac
-    import struct
-    import time
-
     counter = int(time.time()) // 30 + offset
     digest = hmac.new(base64.b32decode(secret), struct.pack(">Q", counter), hashlib.sha1).digest()
     start = digest[-1] & 0x0F

@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import database_url, setup_django  # noqa: E402
+from bench.make_practice import longest_staying_client  # noqa: E402
 
 
 def main(argv=None):
@@ -27,20 +28,15 @@ def main(argv=None):
     args = parser.parse_args(argv)
     setup_django(database_url(args.database_url))
     logging.getLogger("weasyprint").setLevel(logging.WARNING)  # it logs every page it lays out
+    # Django is set up at run time (bench.common.setup_django), so models are imported once it is.
     from django.core.management import call_command
     from django.db import connection
 
     from dataprivacy import registry
     from dataprivacy.services import export_build, journey_pdf
-    from practice.models import Client
 
     call_command("migrate", verbosity=0, interactive=False)
-    client = (
-        Client.objects.filter(practice__slug__startswith="bench-", care_status="active")
-        .select_related("user", "practice", "therapist__user")
-        .order_by("created_at", "pk")
-        .first()
-    )
+    client = longest_staying_client()
     export_times, pdf_times, size, sections = [], [], 0, {}
     for _ in range(args.repeat):
         began = time.perf_counter()

@@ -1,11 +1,13 @@
-"""In-process timings for issue 5's pages and writes, with two years of one client's history.
+"""In-process timings for issue 5's pages and writes, for a client with two years of history.
 
-Run: .venv/bin/python bench/h5_pages.py   (or with DATABASE_URL=postgres://... for PostgreSQL;
-the database named there is emptied and filled). SQLite runs in a temporary folder. Prints a
-Markdown table; results go in docs/benchmarks-mindfulness.md.
+Run: .venv/bin/python bench/h5_pages.py [--clients 20] [--years 2] [--runs 50] [--database-url URL]
+(or with DATABASE_URL=postgres://... for PostgreSQL; the database named there is emptied and filled).
+SQLite runs in a temporary folder. The practice comes from bench/make_practice.py's generator, every
+client staying the whole time; the timed client is the one with the most journal entries and practice
+logs. Prints a Markdown table; results go in docs/benchmarks-mindfulness.md.
 """
 
-import datetime
+import argparse
 import os
 import statistics
 import sys
@@ -13,56 +15,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-if not os.environ.get("DATABASE_URL"):
-    os.environ["TENDING_VAR_DIR"] = tempfile.mkdtemp(prefix="tending-h5-bench-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tending.settings")
+from django.db import connection
 
-import django  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client as HttpClient  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from journal.services import entry_save  # noqa: E402
-from mindfulness.content import PRACTICES  # noqa: E402
-from mindfulness.services import practice_log_record  # noqa: E402
-from selfcare.services import activity_add, tick_record  # noqa: E402
-from tending.testing.factories import ClientFactory, PracticeFactory, StaffFactory  # noqa: E402
-
-DAYS = 730
-
-
-def build():
-    call_command("flush", interactive=False, verbosity=0) if os.environ.get("DATABASE_URL") else None
-    call_command("migrate", verbosity=0)
-    practice = PracticeFactory(slug=f"bench-{time.time_ns()}")
-    therapist = StaffFactory(practice=practice)
-    client = ClientFactory(therapist=therapist)
-    now = timezone.now()
-    for day in range(DAYS):
-        when = now - datetime.timedelta(days=day)
-        practice_log_record(
-            client=client,
-            practice=PRACTICES[day % len(PRACTICES)],
-            calm_before=3,
-            calm_after=5 + day % 3,
-            kindness_before=2,
-            kindness_after=4,
-            word="lighter",
-            practised_at=when,
-        )
-    activities = [activity_add(client=client, area="body", text=f"Thing {n}", rhythm="weekly") for n in range(10)]
-    for day in range(0, DAYS, 2):
-        tick_record(activity=activities[day % 10], done_at=now - datetime.timedelta(days=day))
-    for n in range(500):
-        entry_save(client=client, body=f"Entry {n}. A quiet day, some worry, some rest. " * 8, prompt="free")
-    return client
+from bench.make_practice import make  # noqa: E402
 
 
 def median_ms(fn, runs):
@@ -74,32 +31,61 @@ def median_ms(fn, runs):
     return statistics.median(times), max(times)
 
 
-def main():
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--years", type=float, default=2)
+    parser.add_argument("--runs", type=int, default=50, help="timed requests per page (four times as many writes)")
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+    args = parser.parse_args(argv)
+    url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='tending-h5-bench-')}/h5.sqlite3"
+    make(url, therapists=2, clients=args.clients, years=args.years, seed="h5", everyone_stays=True)
+    # Django is set up by make(), so models are imported once it is.
+    from django.test import Client as HttpClient
+    from django.test.utils import setup_test_environment
+
+    from journal.models import Entry
+    from journal.services import entry_save
+    from mindfulness.content import EXERCISES
+    from mindfulness.models import ExerciseLog
+    from mindfulness.services import exercise_log_record
+    from practice.models import Client
+    from selfcare.models import Tick
+    from selfcare.services import tick_record
+
+    def history(client):
+        return (
+            Entry.objects.filter(client=client).count(),
+            ExerciseLog.objects.filter(client=client).count(),
+            Tick.objects.filter(activity__client=client).count(),
+        )
+
     setup_test_environment()
-    client = build()
+    client = max(Client.objects.filter(practice__slug__startswith="bench-"), key=history)
+    entries, logs, ticks = history(client)
     http = HttpClient()
     http.force_login(client.user, backend="accounts.backends.ModelBackend")
     rows = []
-    for label, url in [
+    for label, page in [
         ("library", "/practices/"),
         ("player", "/practices/play/body-scan/"),
-        ("what helps me (730 logs)", "/practices/what-helps-me/"),
-        ("journal list (500 entries)", "/journal/"),
-        ("self-care plan (365 ticks)", "/self-care/"),
+        (f"what helps me ({logs} logs)", "/practices/what-helps-me/"),
+        (f"journal list ({entries} entries)", "/journal/"),
+        (f"self-care plan ({ticks} ticks)", "/self-care/"),
     ]:
-        assert http.get(url).status_code == 200
-        med, worst = median_ms(lambda u=url: http.get(u), 50)
+        assert http.get(page).status_code == 200
+        med, worst = median_ms(lambda u=page: http.get(u), args.runs)
         rows.append((f"GET {label}", med, worst))
-    practice = PRACTICES[0]
+    exercise = EXERCISES[0]
     med, worst = median_ms(
-        lambda: practice_log_record(client=client, practice=practice, calm_before=3, calm_after=6), 200
+        lambda: exercise_log_record(client=client, exercise=exercise, calm_before=3, calm_after=6), args.runs * 4
     )
-    rows.append(("practice_log_record (1 INSERT)", med, worst))
+    rows.append(("exercise_log_record (1 INSERT)", med, worst))
     activity = client.selfcare_activities.first()
-    med, worst = median_ms(lambda: tick_record(activity=activity), 200)
+    med, worst = median_ms(lambda: tick_record(activity=activity), args.runs * 4)
     rows.append(("tick_record (1 INSERT)", med, worst))
     med, worst = median_ms(
-        lambda: entry_save(client=client, body="A kind word to myself today. " * 20, prompt="free"), 200
+        lambda: entry_save(client=client, body="A kind word to myself today. " * 20, prompt="free"), args.runs * 4
     )
     rows.append(("entry_save (encrypt, detect, save)", med, worst))
     print(f"\n{connection.vendor}, Python {sys.version.split()[0]}\n")

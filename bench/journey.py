@@ -1,13 +1,13 @@
 """How fast is the journey page with five years of history?
 
-    .venv/bin/python bench/journey.py [--requests 60] [--databases sqlite,postgres]
+    .venv/bin/python bench/journey.py [--requests 60] [--clients 20] [--years 5] [--databases sqlite,postgres]
                                       [--postgres-url postgres://postgres@127.0.0.1:5432/tending_h4_bench]
 
-For each database it builds, in a fresh database, one client with five years of
-daily check-ins (1,826), fortnightly PHQ-9, GAD-7 and WHO-5, monthly PHQ-15 and
-SCS-SF (about 520 forms) and weekly sessions (261), then times server-side
-responses through Django's test client (full middleware, templates, audit
-writes; no network) for:
+For each database it builds, in a fresh database, a synthetic practice with bench/make_practice.py's
+generator (``--clients`` clients over ``--years`` years: check-ins in runs with gaps, PHQ-9 and GAD-7
+fortnightly, WHO-5 and SCS-SF four-weekly, PHQ-15 eight-weekly, weekly sessions) and takes its
+longest-staying client, then times server-side responses through Django's test client (full
+middleware, templates, audit writes; no network) for:
 
   minimal           the journey page of a client with no history (same app, same shell)
   client month/year/all   the client's own journey at each time span
@@ -18,7 +18,6 @@ database in a child process so settings are read once per database.
 """
 
 import argparse
-import datetime as dt
 import json
 import os
 import statistics
@@ -29,91 +28,29 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.make_practice import longest_staying_client, make  # noqa: E402
+
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/tending_h4_bench"
 
 
-def child(requests: int) -> dict:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tending.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+def child(requests: int, *, clients: int, years: float) -> dict:
+    make(os.environ["DATABASE_URL"], therapists=1, clients=clients, years=years, seed="journey")
+    # Django is set up by make(), so models are imported once it is.
     from django.db import connection
     from django.test import Client as HttpClient
     from django.urls import reverse
-    from django.utils import timezone
-
-    call_command("migrate", verbosity=0)
 
     from bookings.models import Appointment
     from checkins.models import CheckIn
-    from measures.demo import answers_for
     from measures.models import MeasureResponse
-    from measures.scoring import score
-    from tending.testing.factories import ClientFactory, PracticeFactory, StaffFactory, UserFactory
+    from tending.testing.factories import ClientFactory, UserFactory
 
-    practice = PracticeFactory(slug=f"bench-{os.getpid()}")
-    therapist = StaffFactory(practice=practice, user=UserFactory(email=f"t{os.getpid()}@bench.test"))
-    full = ClientFactory(therapist=therapist, user=UserFactory(email=f"full{os.getpid()}@bench.test"))
+    full = longest_staying_client()
+    therapist = full.therapist
     empty = ClientFactory(therapist=therapist, user=UserFactory(email=f"empty{os.getpid()}@bench.test"))
-    today = timezone.localdate()
-    days = 5 * 365 + 1
-    CheckIn.objects.bulk_create(
-        (
-            CheckIn(
-                client=full,
-                local_date=today - dt.timedelta(days=d),
-                feelings=["calm"],
-                mood=d % 11,
-                energy=(d * 3) % 11,
-                tension=(d * 5) % 11,
-                sleep=(d * 7) % 11,
-                peace=(d * 2) % 11,
-                fulfilment=(d * 4) % 11,
-                self_kindness=(d * 6) % 11,
-            )
-            for d in range(days)
-        ),
-        batch_size=500,
-    )
-    now = timezone.now()
-    forms = []
-    for fortnight in range(days // 14):
-        at = now - dt.timedelta(days=days - fortnight * 14)
-        instruments = ["phq9", "gad7", "who5"] + (["phq15", "scs_sf"] if fortnight % 2 == 0 else [])
-        for instrument in instruments:
-            target = {"phq9": 12, "gad7": 9, "who5": 12, "phq15": 8, "scs_sf": 3.0}[instrument]
-            vector = answers_for(instrument, target, fortnight % 3 - 1)
-            result = score(instrument, vector)
-            forms.append(
-                MeasureResponse(
-                    client=full,
-                    instrument=instrument,
-                    instrument_version="bench",
-                    answers=vector,
-                    completed_at=at,
-                    total=result["total"],
-                    band=result["band"],
-                )
-            )
-    MeasureResponse.objects.bulk_create(forms, batch_size=500)
-    Appointment.objects.bulk_create(
-        (
-            Appointment(
-                practice=practice,
-                therapist=therapist,
-                client=full,
-                start=now - dt.timedelta(weeks=w, hours=1),
-                end=now - dt.timedelta(weeks=w, minutes=10),
-                blocked_until=now - dt.timedelta(weeks=w),
-                status=Appointment.Status.COMPLETED,
-            )
-            for w in range(1, 5 * 52 + 2)
-        ),
-        batch_size=500,
-    )
 
     def signed_in(user):
         http = HttpClient()
@@ -121,12 +58,13 @@ def child(requests: int) -> dict:
         return http
 
     journey = reverse("journey:mine")
+    span = f"{years:g} year" + ("" if years == 1 else "s")
     pages = {
         "minimal (no history)": (signed_in(empty.user), journey + "?range=all"),
         "client, month": (signed_in(full.user), journey + "?range=month"),
         "client, year": (signed_in(full.user), journey + "?range=year"),
-        "client, all (5 years)": (signed_in(full.user), journey + "?range=all"),
-        "therapist, all (5 years)": (
+        f"client, all ({span})": (signed_in(full.user), journey + "?range=all"),
+        f"therapist, all ({span})": (
             signed_in(therapist.user),
             reverse("journey:client", kwargs={"client_uuid": full.uuid}) + "?range=all",
         ),
@@ -169,28 +107,17 @@ def child(requests: int) -> dict:
     }
 
 
-def fresh_postgres(url: str) -> None:
-    from urllib.parse import urlparse
-
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')  # the bench's own throwaway database
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--years", type=float, default=5)
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--postgres-url", default=DEFAULT_PG)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.requests)))
+        print(json.dumps(child(args.requests, clients=args.clients, years=args.years)))
         return
     for database in args.databases.split(","):
         env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
@@ -199,11 +126,11 @@ def main() -> None:
         if database == "sqlite":
             env["DATABASE_URL"] = f"sqlite:///{workdir}/journey.sqlite3"
         else:
-            fresh_postgres(args.postgres_url)
-            env["DATABASE_URL"] = args.postgres_url
+            env["DATABASE_URL"] = args.postgres_url  # the child empties it (make_practice.make)
         env["TENDING_VAR_DIR"] = workdir
         out = subprocess.run(  # noqa: S603 - our own script
-            [PYTHON, __file__, "--child", "--requests", str(args.requests)],
+            [PYTHON, __file__, "--child", "--requests", str(args.requests)]
+            + ["--clients", str(args.clients), "--years", str(args.years)],
             env=env,
             cwd=ROOT,
             capture_output=True,

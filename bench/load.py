@@ -41,6 +41,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -301,6 +302,7 @@ class Person:
 def load_people(url: str, *, clients: int, therapists: int, seed: int) -> dict:
     """Pick the people to sign in as, and what they can open, from the benchmark database."""
     setup_django(url)
+    # Imported here, after setup_django(): models need the app registry, and the script's options come first.
     from django.db import connections
     from django.utils import timezone
 
@@ -730,12 +732,13 @@ def summarise(results, seconds):
 def verify_writes(url: str, results, since) -> dict:
     """Look up every acknowledged write in the database."""
     setup_django(url)
+    # Imported here, after setup_django(): models need the app registry, and the script's options come first.
     from django.db import connections
 
     from bookings.models import Appointment, Consultation
     from checkins.models import CheckIn
     from journal.models import Entry
-    from mindfulness.models import PracticeLog
+    from mindfulness.models import ExerciseLog
     from notes.models import SessionNote
 
     acked: dict[str, list] = {}
@@ -758,7 +761,7 @@ def verify_writes(url: str, results, since) -> dict:
             1 for m, loc in acked["journal"] if m in bodies.get(loc.rstrip("/").rsplit("/", 1)[-1], "")
         )
     if acked.get("practice_log"):
-        words = {p.word for p in PracticeLog.objects.filter(practised_at__gte=since) if p.word}
+        words = {p.word for p in ExerciseLog.objects.filter(practised_at__gte=since) if p.word}
         found["practice_log"] = sum(1 for m, _ in acked["practice_log"] if m in words)
     if acked.get("booking"):
         keys = set(Appointment.objects.filter(created_at__gte=since).values_list("idempotency_key", flat=True))
@@ -865,8 +868,6 @@ def main(argv=None):
 
 
 def run_mixed(args, server, people, slug, url):
-    from datetime import UTC, datetime
-
     since = datetime.now(UTC)
     start_at = time.time() + 1.0
     per_proc = args.rate / args.procs

@@ -1,7 +1,7 @@
 """Fill a database with a synthetic practice: years of plausible history through our own models.
 
     .venv/bin/python bench/make_practice.py --therapists 20 --clients 2000 --years 5 \
-        [--scale N] [--database-url URL] [--reset] [--seed 1]
+        [--scale N] [--everyone-stays] [--database-url URL] [--reset] [--seed 1]
 
 ``DATABASE_URL`` (or ``--database-url``) picks SQLite or PostgreSQL; without either it writes
 ``var/bench/practice.sqlite3``. ``--reset`` starts from an empty database (PostgreSQL: drops and
@@ -15,9 +15,13 @@ Everyone signs in with ``bench.common.PASSWORD``; staff have TOTP with the secre
 ``var/bench/secrets.json``. Client emails are ``c<practice>-<n>@bench.tending.test``, therapists'
 ``t<practice>-<n>@…``, owners' ``owner<practice>@…``.
 
+The page benchmarks (caseload.py, journey.py, h5_pages.py) time their pages on a practice made here,
+through ``make`` (a fresh database, then ``build``) and ``longest_staying_client``.
+
 What the history looks like (per client, seeded, so a rerun with the same seed is the same):
 - a care span: about a quarter of clients stay all the years (still active); the rest come for
   3-24 months at some point (active if the span reaches today, otherwise ended or paused);
+  ``--everyone-stays`` keeps every client all the years (a full caseload, all active);
 - daily check-ins in runs with gaps (a few days, sometimes weeks), more often for some people;
 - PHQ-9 and GAD-7 every two weeks, WHO-5 and SCS-SF every four, PHQ-15 every eight (some left);
 - a weekly session in a fixed slot of their therapist's week, most taking place, some cancelled,
@@ -39,6 +43,9 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from django.db import connection, transaction
+from django.utils import timezone
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
@@ -49,6 +56,7 @@ from bench.common import (  # noqa: E402
     is_postgres,
     setup_django,
 )
+from tending.env import parse_database_url  # noqa: E402
 
 BATCH = 2000
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -86,8 +94,6 @@ class Writer:
             self.flush(type(obj))
 
     def flush(self, model=None):
-        from django.db import transaction
-
         models = [model] if model else list(self.pending)
         for each in models:
             rows = self.pending.get(each) or []
@@ -99,8 +105,6 @@ class Writer:
 
     def save_now(self, objs: list) -> list:
         """Write a list immediately and return it with primary keys (bulk_create sets them on both engines)."""
-        from django.db import transaction
-
         if objs:
             with transaction.atomic():
                 type(objs[0]).objects.bulk_create(objs, batch_size=BATCH)
@@ -108,14 +112,44 @@ class Writer:
         return objs
 
 
-def build(args, *, migrate: bool = True) -> dict:
+def fresh_database(url: str) -> None:
+    """Start ``url`` empty: PostgreSQL drops and creates the database, SQLite removes its files."""
+    if is_postgres(url):
+        ensure_postgres_database(url, reset=True)
+        return
+    path = parse_database_url(url)["NAME"]
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def make(url: str, *, therapists: int, clients: int, years: float, seed: str = "1", everyone_stays=False) -> dict:
+    """A fresh database at ``url`` holding one synthetic practice, with this process's Django set up for it."""
+    fresh_database(url)
+    setup_django(url)
+    args = argparse.Namespace(therapists=therapists, clients=clients, years=years, scale=1, seed=seed)
+    return build(args, everyone_stays=everyone_stays)
+
+
+def longest_staying_client():
+    """The first synthetic practice's active client who came first: the longest history there is."""
+    # Django is set up at run time (bench.common.setup_django), so models are imported once it is.
+    from practice.models import Client
+
+    return (
+        Client.objects.filter(practice__slug__startswith="bench-", care_status="active")
+        .select_related("user", "practice", "therapist__user")
+        .order_by("created_at", "pk")
+        .first()
+    )
+
+
+def build(args, *, migrate: bool = True, everyone_stays: bool = False) -> dict:
+    # Django is set up at run time (bench.common.setup_django), so models are imported once it is.
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
     from allauth.mfa.utils import encrypt as mfa_encrypt
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
-    from django.db import transaction
-    from django.utils import timezone
 
     from accounts.models import User
     from practice.models import Client, Practice, StaffMember
@@ -172,7 +206,8 @@ def build(args, *, migrate: bool = True) -> dict:
         spans = []
         clients = []
         for n, user in enumerate(client_users):
-            if rng.random() < 0.25:
+            stays = rng.random() < 0.25
+            if stays or everyone_stays:
                 start = first_day + timedelta(days=rng.randint(0, 60))
                 end = today
             else:
@@ -222,23 +257,22 @@ def assign_slots(clients, spans, therapists, rng):
 
 
 def history(writer, rng, practice, owner, therapists, clients, spans, slots, today, audit_rows, args):
-    from django.utils import timezone
-
+    # Django is set up at run time (bench.common.setup_django), so models are imported once it is.
     from bookings.models import Appointment, Availability, Consultation, WorkingHours
     from checkins.models import CheckIn
     from formulation.models import Cause, CauseStatus, Symptom, SymptomKind, SymptomStatus
     from journal.models import Entry, Prompt
     from measures.models import MeasureResponse, MeasureSchedule
     from measures.scoring import score
-    from mindfulness.content import PRACTICES
-    from mindfulness.models import PracticeLog
+    from mindfulness.content import EXERCISES
+    from mindfulness.models import ExerciseLog
     from notes.models import SECTION_NAMES, SessionNote
     from risk.models import RiskAlert
     from safetyplan.models import SafetyPlan, SafetyPlanVersion
     from selfcare.models import Activity, Tick
 
     now = timezone.now()
-    slugs = [practice_.slug for practice_ in PRACTICES]
+    slugs = [exercise.slug for exercise in EXERCISES]
     for therapist in therapists:
         writer.add(Availability(therapist=therapist, feed_token=Availability.feed_digest(f"b{rng.getrandbits(64):x}")))
         for weekday in range(5):
@@ -415,7 +449,7 @@ def history(writer, rng, practice, owner, therapists, clients, spans, slots, tod
                 calm = crng.randint(1, 7)
                 kind = crng.randint(1, 7)
                 writer.add(
-                    PracticeLog(
+                    ExerciseLog(
                         client=client,
                         builtin_slug=crng.choice(favourites),
                         practised_at=local_dt(d, crng.randint(7, 22)),
@@ -601,6 +635,7 @@ def sample_days(rng, start, end, *, every: float, jitter: bool = True):
 
 def write_audit(writer, rows):
     """The audit trail, in time order, on each practice's keyed chain exactly as audit_record chains it."""
+    # Django is set up at run time (bench.common.setup_django), so models are imported once it is.
     from audit import keys
     from audit.models import AuditEvent, chain_name
     from audit.services import GENESIS
@@ -644,6 +679,7 @@ def main(argv=None):
     parser.add_argument("--years", type=float, default=5)
     parser.add_argument("--scale", type=int, default=1, help="how many practices of this size (1, 3, 10)")
     parser.add_argument("--seed", default="1")
+    parser.add_argument("--everyone-stays", action="store_true", help="every client stays all the years")
     parser.add_argument("--database-url", help="defaults to $DATABASE_URL, then var/bench/practice.sqlite3")
     parser.add_argument("--reset", action="store_true", help="start from an empty database")
     args = parser.parse_args(argv)
@@ -651,21 +687,15 @@ def main(argv=None):
         parser.error("--therapists, --clients and --scale must be at least 1, --years above 0")
 
     url = database_url(args.database_url)
-    if is_postgres(url):
-        ensure_postgres_database(url, reset=args.reset)
-    elif args.reset:
-        from tending.env import parse_database_url
-
-        path = parse_database_url(url)["NAME"]
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    if args.reset:
+        fresh_database(url)
+    elif is_postgres(url):
+        ensure_postgres_database(url, reset=False)
     setup_django(url)
     began = time.monotonic()
-    made = build(args)
+    made = build(args, everyone_stays=args.everyone_stays)
     if is_postgres(url):
         # Planner statistics, as autovacuum would have gathered on a live database (it may be off here).
-        from django.db import connection
-
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     seconds = round(time.monotonic() - began, 1)

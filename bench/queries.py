@@ -9,8 +9,10 @@ mix in-process, and prints the count and the time of each, as JSON.
 """
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import random
 import sys
 import time
@@ -25,9 +27,6 @@ WRITES = {"checkin_save", "practice_log", "journal_save", "book_session", "consu
 
 def profile(http, path: str, repeat: int) -> None:
     """Print the functions where ``repeat`` requests of ``path`` spend their time (to stderr)."""
-    import cProfile
-    import pstats
-
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(repeat):
@@ -50,6 +49,7 @@ def main(argv=None):
     os.environ["TENDING_STAFF_MFA_REQUIRED"] = "true"
     os.environ["TENDING_BENCH_FLOOR"] = "1"
     setup_django(url)
+    # Imported here, after setup_django(): models need the app registry, and the script's options come first.
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client as HttpClient

@@ -4,10 +4,11 @@ demo appointment carries an idempotency key derived from who and when."""
 
 from datetime import datetime, time, timedelta
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bookings.models import Appointment, Availability, BookingSettings, Consultation, Kind, Mode, WorkingHours
+from bookings.services_appointments import SlotTaken, appointment_book
+from bookings.services_front_door import consultation_create
 
 ORDER = 20  # before the notes and journey demos, which hang things on these sessions
 
@@ -26,27 +27,24 @@ def _hours(therapist, ranges):
         WorkingHours.objects.get_or_create(therapist=therapist, weekday=weekday, start_time=start, end_time=end)
 
 
-def _book(demo, *, therapist, client=None, consultation=None, kind, start, minutes, status, mode=Mode.IN_PERSON):
+def _book(*, therapist, client=None, consultation=None, kind, start, status, mode=Mode.IN_PERSON):
+    """Book through the service every booking path uses, sending nothing (the demo's history is not news)."""
     key = f"demo:{(client.uuid if client else consultation.uuid)}:{start:%Y%m%dT%H%M}"
     if Appointment.objects.filter(idempotency_key=key).exists():
         return None
     try:
-        with transaction.atomic():
-            return Appointment.objects.create(
-                practice=demo.practice,
-                therapist=therapist,
-                client=client,
-                consultation=consultation,
-                kind=kind,
-                mode=mode,
-                start=start,
-                end=start + timedelta(minutes=minutes),
-                blocked_until=start + timedelta(minutes=minutes + 10),
-                status=status,
-                booked_by="client" if client else "visitor",
-                idempotency_key=key,
-            )
-    except IntegrityError:
+        return appointment_book(
+            therapist=therapist,
+            client=client,
+            consultation=consultation,
+            kind=kind,
+            mode=mode,
+            start=start,
+            status=status,
+            booked_by="client" if client else "visitor",
+            key=key,
+        )
+    except SlotTaken:
         return None  # something else already sits at that time; the demo skips it
 
 
@@ -63,12 +61,10 @@ def _series(demo, *, client, therapist, weekday, clock, every_weeks, mode):
     for back in weeks:
         start = _at(last - timedelta(weeks=back), clock, zone)
         _book(
-            demo,
             therapist=therapist,
             client=client,
             kind=Kind.SESSION,
             start=start,
-            minutes=50,
             status=Appointment.Status.COMPLETED,
             mode=mode,
         )
@@ -76,12 +72,10 @@ def _series(demo, *, client, therapist, weekday, clock, every_weeks, mode):
     if upcoming < timezone.now() + timedelta(days=1):
         upcoming += timedelta(weeks=1)
     _book(
-        demo,
         therapist=therapist,
         client=client,
         kind=Kind.SESSION,
         start=upcoming,
-        minutes=50,
         status=Appointment.Status.CONFIRMED,
         mode=mode,
     )
@@ -133,19 +127,17 @@ def seed(demo):
     for name, email, therapist, days, clock, status, note in requests:
         consultation = Consultation.objects.filter(practice=demo.practice, email=email).first()
         if consultation is None:
-            consultation = Consultation.objects.create(practice=demo.practice, name=name, email=email, note=note)
+            consultation = consultation_create(practice=demo.practice, name=name, email=email, note=note)
         if consultation.appointments.exists():
             continue
         day = today + timedelta(days=days)
         while day.weekday() > 3 and therapist == demo.ana or day.weekday() in (0, 5, 6) and therapist == demo.ben:
             day += timedelta(days=1)
         _book(
-            demo,
             therapist=therapist,
             consultation=consultation,
             kind=Kind.CONSULTATION,
             start=_at(day, clock, zone),
-            minutes=20,
             status=status,
             mode=Mode.ONLINE,
         )

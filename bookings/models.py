@@ -9,7 +9,6 @@ a trigger on SQLite (see migrations and docs/bookings.md).
 
 import hashlib
 import secrets
-import uuid
 from datetime import timedelta
 
 from django.db import models
@@ -17,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.crypto import EncryptedTextField
+from core.mixins import ClientOwnedQuerySet, UUIDModel
 from practice.models import Client, Practice, StaffMember
 
 
@@ -163,11 +163,11 @@ class ConsultationQuerySet(models.QuerySet):
         return self.filter(created_at__lt=cutoff, converted_client__isnull=True)
 
 
-class Consultation(models.Model):
+class Consultation(UUIDModel):
     """A visitor's request for a free consultation: who they are and what became of it.
 
     Unconverted requests (and their notes) are deleted after 90 days
-    (``bookings.services.consultations_purge``).
+    (``bookings.services_front_door.consultations_purge``).
     """
 
     class Outcome(models.TextChoices):
@@ -175,7 +175,6 @@ class Consultation(models.Model):
         GOOD_FIT = "good_fit", "Good fit — invited as a client"
         NOT_NOW = "not_now", "Not now"
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="consultations")
     name = models.CharField(max_length=120)
     email = models.EmailField()
@@ -203,7 +202,7 @@ class Consultation(models.Model):
         return f"Consultation request {self.uuid}"
 
 
-class AppointmentQuerySet(models.QuerySet):
+class AppointmentQuerySet(ClientOwnedQuerySet):
     def active(self):
         return self.exclude(status=Appointment.Status.CANCELLED)
 
@@ -215,9 +214,6 @@ class AppointmentQuerySet(models.QuerySet):
 
     def for_therapist(self, staff):
         return self.filter(therapist=staff)
-
-    def for_client(self, client):
-        return self.filter(client=client)
 
     def sessions(self):
         return self.filter(kind=Kind.SESSION)
@@ -236,14 +232,13 @@ class AppointmentQuerySet(models.QuerySet):
         return self.select_related("therapist__user", "client__user", "consultation", "practice")
 
 
-class Appointment(models.Model):
+class Appointment(UUIDModel):
     class Status(models.TextChoices):
         REQUESTED = "requested", "Waiting for confirmation"
         CONFIRMED = "confirmed", "Confirmed"
         CANCELLED = "cancelled", "Cancelled"
         COMPLETED = "completed", "Took place"
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="appointments")
     therapist = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="appointments")
     # Empty for a consultation with someone who is not (yet) a client.
@@ -321,19 +316,3 @@ class NudgeSent(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["client", "sent_at"])]
-
-
-class CareChange(models.Model):
-    """A dated change of a client's care: active, paused (nothing is sent to them) or ended."""
-
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="care_changes")
-    status = models.CharField(max_length=10, choices=Client.CareStatus)
-    since = models.DateField()
-    changed_by = models.ForeignKey(StaffMember, null=True, on_delete=models.SET_NULL, related_name="+")
-    changed_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-since", "-changed_at"]
-
-    def __str__(self):
-        return f"{self.status} since {self.since}"

@@ -2,8 +2,8 @@ from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
 
+from bookings.free_times import client_zone
 from bookings.models import Appointment
-from bookings.views_people import client_zone
 from practice.access import may_write_record
 
 ORDER = 30

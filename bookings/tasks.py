@@ -1,30 +1,22 @@
 """Background work for bookings, run by the database-backed worker (``manage.py db_worker``).
 
-``manage.py bookings_tick`` (every 15 minutes from cron or a systemd timer; see
-docs/bookings.md) finds what is due and enqueues these tasks; each one is
-idempotent, so a tick that runs twice sends nothing twice.
+``bookings/jobs.py`` (the clock's ``bookings_reminders``, every 15 minutes) finds what is due and
+enqueues these tasks; each one is idempotent, so a job that runs twice sends nothing twice.
 """
 
-from zoneinfo import ZoneInfo
-
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.tasks import task
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
-from bookings.models import Appointment
-from bookings.services import _email_context, _recipient
-from outbox.services import email_queue
+from bookings.emails import appointment_email_send, nudge_email_queue, reminder_email_queue
+from bookings.models import Appointment, NudgeSent
+from onboarding.consents import has_consent
+from practice.models import Client
 
 
 @task
 def send_appointment_email(*, appointment_id: int, template: str, subject: str, change: str, method: str) -> bool:
     """A confirmation or change email with its calendar file."""
-    from bookings.services import appointment_email_send
-
     return appointment_email_send(
         appointment_id=appointment_id, template=template, subject=subject, change=change, method=method
     )
@@ -33,8 +25,6 @@ def send_appointment_email(*, appointment_id: int, template: str, subject: str, 
 @task
 def send_appointment_reminder(appointment_id: int) -> bool:
     """Email one reminder, at most once per appointment time (moving it re-arms the reminder)."""
-    from onboarding.consents import has_consent
-
     appointment = Appointment.objects.with_people().filter(pk=appointment_id).first()
     if appointment is None or not appointment.is_active or appointment.start <= timezone.now():
         return False
@@ -48,45 +38,17 @@ def send_appointment_reminder(appointment_id: int) -> bool:
         ).update(reminder_sent_at=timezone.now())
         if not claimed:
             return False
-        message = EmailMessage(
-            subject=f"Reminder: your {appointment.get_kind_display().lower()} with {appointment.practice.name}",
-            body=render_to_string("bookings/email/reminder.txt", _email_context(appointment)),
-            to=[_recipient(appointment)],
-        )
-        email_queue(
-            message,
-            kind="Appointment reminder",
-            practice=appointment.practice,
-            about=("bookings.appointment", appointment.uuid),
-        )
+        reminder_email_queue(appointment=appointment)
     return True
 
 
 @task
 def send_booking_nudge(client_id: int) -> bool:
     """The client-chosen "shall we book a check-in?" note."""
-    from bookings.models import NudgeSent
-    from practice.models import Client
-
     client = Client.objects.select_related("user", "practice").filter(pk=client_id).first()
     if client is None:
         return False
-    context = {
-        "name": client.display_name,
-        "practice": client.practice,
-        "url": settings.SITE_URL + reverse("bookings:mine"),
-        "choices_url": settings.SITE_URL + reverse("onboarding:choices"),
-    }
-    message = EmailMessage(
-        subject=f"Shall we book a check-in? ({client.practice.name})",
-        body=render_to_string("bookings/email/nudge.txt", context),
-        to=[client.user.email],
-    )
     with transaction.atomic():
         NudgeSent.objects.create(client=client)
-        email_queue(message, kind="Booking nudge", practice=client.practice)
+        nudge_email_queue(client=client)
     return True
-
-
-def local_time(appointment, zone_name: str):
-    return appointment.start.astimezone(ZoneInfo(zone_name))

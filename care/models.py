@@ -4,23 +4,21 @@ Away periods live with the staff member they belong to (``practice.models.AwayPe
 risk path and bookings read them; this app holds the handover record and the writes that move care.
 """
 
-import uuid
-
 from django.db import models
 from django.utils import timezone
 
 from core.crypto import EncryptedTextField
+from core.mixins import UUIDModel
 from practice.models import Client, StaffMember
 
 
-class Handover(models.Model):
+class Handover(UUIDModel):
     """An owner moved ``client`` from one therapist to another. Chosen each time, kept for good."""
 
     class Future(models.TextChoices):
         MOVE = "move", "Keep their times, with the new therapist where they are free (the rest are cancelled)"
         CANCEL = "cancel", "Cancel them, so the client books with the new therapist"
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="handovers")
     from_therapist = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="handovers_from")
     to_therapist = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="handovers_to")

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from accounts.models import Invitation
 from audit.models import AuditEvent
-from audit.services import audit_record
-from bookings.services import consultations_of_leaving_therapist, feed_token_revoke, sessions_hand_over
+from audit.services import audit_change, audit_record
+from bookings.services_front_door import consultations_of_leaving_therapist
+from bookings.services_sessions import feed_token_revoke, sessions_hand_over
 from care.models import Handover
 from notes.services import notes_hand_over
 from outbox.services import email_queue
@@ -183,13 +184,12 @@ def client_hand_over(
             sessions_cancelled=len(cancelled),
             alerts_moved=alerts,
         )
-        audit_record(
-            action=AuditEvent.Action.HANDOVER,
-            object_type="practice.client",
-            object_id=client.uuid,
-            request=request,
+        audit_change(
+            AuditEvent.Action.HANDOVER,
+            client,
             actor=by.user,
             client=client,
+            request=request,
             detail={
                 "handover": str(handover.uuid),
                 "from": str(former.uuid),

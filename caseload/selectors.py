@@ -1,15 +1,24 @@
-"""The therapist's caseload, gathered with a fixed number of queries however many clients or years."""
+"""The therapist's caseload, gathered with a fixed number of queries however many clients or years.
+
+Each app answers for its own data (``<app>/selectors.py`` and QuerySet methods); this module asks them
+about many clients at once and puts the answers together.
+"""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from caseload import sources
+from bookings.models import Appointment
 from core.links import url_maker
 from formulation.models import Insight
+from formulation.selectors import waiting_counts_by_client
+from journal.selectors import unread_shared_counts
+from measures.selectors import clients_with_reliable_deterioration, returned_counts
+from notes.selectors import with_note_state
 from practice.models import Client
+from risk.selectors import open_counts_by_client
 
 # Clients with no session booked and none for this long are shown as resting.
 RESTING_AFTER = timedelta(weeks=6)
@@ -51,6 +60,54 @@ class Caseload:
     counts: dict
 
 
+def session_bounds(client_ids, *, now: datetime) -> tuple[dict, dict, dict]:
+    """Per client: last session start, next session start, last contact (any kind). One query.
+
+    Each is a correlated ``LIMIT 1`` on the (client, start) index, so the cost follows the
+    number of clients, not years of appointments.
+    """
+    if not client_ids:
+        return {}, {}, {}
+    mine = Appointment.objects.active().filter(client_id=OuterRef("pk"))
+    sessions = mine.sessions()
+    rows = (
+        Client.objects.filter(pk__in=list(client_ids))
+        .annotate(
+            last_session=Subquery(sessions.filter(start__lte=now).order_by("-start").values("start")[:1]),
+            next_session=Subquery(sessions.filter(start__gt=now).order_by("start").values("start")[:1]),
+            last_contact=Subquery(mine.filter(start__lte=now).order_by("-start").values("start")[:1]),
+        )
+        .values_list("pk", "last_session", "next_session", "last_contact")
+    )
+    last, upcoming, contact = {}, {}, {}
+    for pk, last_session, next_session, last_contact in rows:
+        last[pk], upcoming[pk], contact[pk] = last_session, next_session, last_contact
+    return last, upcoming, contact
+
+
+def _appointments_between(staff, start: datetime, end: datetime) -> list:
+    """The therapist's appointments in [start, end), with client and note state. One query."""
+    found = (
+        Appointment.objects.active()
+        .for_therapist(staff)
+        .between(start, end)
+        # No appointment lasts half a day: this lower bound lets the (therapist, start) index do the work.
+        .filter(start__gte=start - timedelta(hours=12))
+        .select_related("client__user", "consultation")
+    )
+    return list(with_note_state(found).order_by("start"))
+
+
+def _requested_after(staff, after: datetime) -> list:
+    """Requests waiting for the therapist to confirm, from ``after`` on (those sooner are in the week's list). One query."""
+    found = (
+        Appointment.objects.for_therapist(staff)
+        .filter(status=Appointment.Status.REQUESTED, start__gte=after)
+        .select_related("client__user", "consultation")
+    )
+    return list(with_note_state(found).order_by("start")[:20])
+
+
 def _link_appointments(appointments) -> None:
     """Give each appointment its links, reversing each URL pattern once (as for the attention rows)."""
     detail = url_maker("bookings:appointment", "appointment_uuid")
@@ -82,19 +139,12 @@ def caseload_for(staff, *, now: datetime | None = None) -> Caseload:
         .order_by("preferred_name", "user__name", "id")
     )
     ids = [c.pk for c in clients]
-    last_session, next_session, _contact = sources.session_bounds(ids, now=now)
-    alerts = sources.open_alert_counts(staff)
-    worse = sources.deteriorated(clients)
-    returned = sources.returned_since(ids, last_session, now=now)
-    unread = sources.unread_shared(staff, ids, now=now)
-    insight_counts = dict(
-        Insight.objects.waiting()
-        .for_therapist(staff)
-        .values("client_id")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("client_id", "n")
-    )
+    last_session, next_session, _contact = session_bounds(ids, now=now)
+    alerts = open_counts_by_client(staff)
+    worse = {c.pk for c in clients_with_reliable_deterioration(clients)}
+    returned = returned_counts(ids, last_session, now=now)
+    unread = unread_shared_counts(staff, ids, now=now)
+    insight_counts = waiting_counts_by_client(staff)
 
     attention = []
     resting = []
@@ -153,10 +203,10 @@ def caseload_for(staff, *, now: datetime | None = None) -> Caseload:
     day_start = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
     day_end = day_start + timedelta(days=1)
     week_end = day_start + timedelta(days=7)
-    upcoming = sources.appointments_between(staff, day_start, week_end)
+    upcoming = _appointments_between(staff, day_start, week_end)
     today = [a for a in upcoming if a.start < day_end]
     this_week = [a for a in upcoming if a.start >= day_end]
-    requested_later = sources.requested_after(staff, week_end)
+    requested_later = _requested_after(staff, week_end)
     _link_appointments([*upcoming, *requested_later])
     return Caseload(
         attention=attention,

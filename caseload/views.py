@@ -7,14 +7,19 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_read, audit_record
-from caseload import sources
 from caseload.access import get_appointment_of_client
 from caseload.forms import ClientSearchForm
-from caseload.selectors import caseload_for
+from caseload.selectors import caseload_for, session_bounds
+from checkins.selectors import scale_trends
 from core.panels import render_panels
 from formulation.models import Insight
+from journal.selectors import shared_since
+from measures.selectors import since_with_change
+from mindfulness.selectors import tried_since
 from practice.access import clinical_access, staff_required, therapist_required
 from practice.models import Client
+from risk.selectors import alerts_since
+from selfcare.selectors import done_since
 
 PAGE_SIZE = 50
 
@@ -62,7 +67,7 @@ def clients(request):
         found = found.filter(care_status=status)
     page = Paginator(found.order_by("preferred_name", "user__name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    last, upcoming, contact = sources.session_bounds([c.pk for c in rows], now=timezone.now())
+    last, upcoming, contact = session_bounds([c.pk for c in rows], now=timezone.now())
     table = [(c, contact.get(c.pk), upcoming.get(c.pk)) for c in rows]
     query_string = request.GET.copy()
     query_string.pop("page", None)
@@ -82,7 +87,7 @@ def since(request, client_uuid):
     if request.GET.get("before"):
         reference = get_appointment_of_client(client, request.GET["before"])
     until = reference.start if reference else now
-    last, _upcoming, _contact = sources.session_bounds([client.pk], now=min(until, now) - timedelta(seconds=1))
+    last, _upcoming, _contact = session_bounds([client.pk], now=min(until, now) - timedelta(seconds=1))
     since_at = last.get(client.pk)
     audit_read(request, client, client=client, object_type="caseload.since_we_last_met")
     context = {
@@ -90,12 +95,12 @@ def since(request, client_uuid):
         "reference": reference,
         "since": since_at,
         "until": until,
-        "checkins": sources.checkin_trends(client, since_at, min(until, now)),
-        "measures": sources.measures_for_client(client, since_at),
-        "entries": sources.shared_entries(client, since_at),
-        "practices": sources.practices_tried(client, since_at),
-        "selfcare": sources.selfcare_since(client, since_at),
-        "alerts": sources.alerts_for_client(client, since_at),
+        "checkins": scale_trends(client, since_at, min(until, now)),
+        "measures": since_with_change(client, since_at),
+        "entries": shared_since(client, since_at),
+        "practices": tried_since(client, since_at),
+        "selfcare": done_since(client, since_at),
+        "alerts": alerts_since(client, since_at),
         "insights": list(Insight.objects.filter(client=client).waiting().with_parts()),
         "hide_actions": not can_write,  # an emergency reader sets no insight aside
     }

@@ -1,10 +1,9 @@
-import uuid
-
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
 from core.crypto import EncryptedJSONField, EncryptedTextField
+from core.mixins import ClientOwnedQuerySet, UUIDModel
 from practice.models import Client
 
 FEELINGS = (
@@ -48,6 +47,17 @@ SCALES = {
     "fulfilment": ("soul", "A sense of fulfilment", "None", "Very fulfilled"),
     "self_kindness": ("heart", "How kind have I been to myself today?", "Not at all", "Very kind"),
 }
+# The same scales named briefly for a therapist reading them side by side ("Since we last met"), in the
+# order the body's scales are charted (sleep before tension).
+SHORT_LABELS = {
+    "mood": "Mood",
+    "energy": "Energy",
+    "sleep": "Sleep",
+    "tension": "Tension in the body",
+    "peace": "A sense of peace",
+    "fulfilment": "Fulfilment",
+    "self_kindness": "Kindness to self",
+}
 
 
 def scale_field():
@@ -56,18 +66,14 @@ def scale_field():
     )
 
 
-class CheckInQuerySet(models.QuerySet):
-    def for_client(self, client):
-        return self.filter(client=client)
-
+class CheckInQuerySet(ClientOwnedQuerySet):
     def on(self, day):
         return self.filter(local_date=day)
 
 
-class CheckIn(models.Model):
+class CheckIn(UUIDModel):
     """A quick daily check-in on mind, body, soul and heart. Any part may be left out."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="checkins")
     # The day in the practice's time zone: "one a day" and "editable that day" are about this date.
     local_date = models.DateField()

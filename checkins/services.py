@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import audit_change
 from checkins.models import SCALES, CheckIn
 from practice.models import Client
 from risk.checks import risk_check_request
@@ -34,13 +34,7 @@ def checkin_record(*, client: Client, data: dict, request=None) -> CheckIn:
         checkin = CheckIn.objects.create(client=client, local_date=client_today(client), **_clean(data))
         if checkin.note:
             _check_note(checkin)
-        audit_record(
-            action=AuditEvent.Action.CREATE,
-            object_type="checkins.checkin",
-            object_id=checkin.uuid,
-            request=request,
-            client=client,
-        )
+        audit_change(AuditEvent.Action.CREATE, checkin, client=client, request=request)
     return checkin
 
 
@@ -57,14 +51,7 @@ def checkin_update(*, checkin: CheckIn, data: dict, request=None) -> CheckIn:
         checkin.save(update_fields=[*values, "updated_at"])
         if checkin.note and note_changed:
             _check_note(checkin)
-        audit_record(
-            action=AuditEvent.Action.UPDATE,
-            object_type="checkins.checkin",
-            object_id=checkin.uuid,
-            request=request,
-            client=checkin.client,
-            detail={"fields": sorted(values)},
-        )
+        audit_change(AuditEvent.Action.UPDATE, checkin, client=checkin.client, request=request, fields=values)
     return checkin
 
 

@@ -27,6 +27,7 @@ from functools import cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django import forms
+from django.apps import apps
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
@@ -231,7 +232,7 @@ class SealedFieldMixin:
             errors.append(
                 checks.Error(
                     f"{self.model._meta.label} has a sealed field but no uuid field to bind it to its row.",
-                    hint="Add uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False).",
+                    hint="Inherit core.mixins.UUIDModel, which gives the model its uuid field.",
                     obj=self,
                     id="core.E102",
                 )
@@ -376,8 +377,6 @@ def sealed(instance, field_name: str, value) -> Sealed | None:
 
 def encrypted_fields():
     """Every (model, field) pair that holds sealed data."""
-    from django.apps import apps
-
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
             if isinstance(field, SealedFieldMixin):

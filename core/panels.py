@@ -6,6 +6,7 @@ An app adds ``<app>/panels.py`` defining any of these lists of callables:
     THERAPIST_HOME   f(request, staff) -> str    sections of the therapist's home
     CLIENT_RECORD    f(request, client) -> str   sections of a client's page for their therapist
     OWNER_HOME       f(request, staff) -> str    banners on the owner's practice page
+    OWNER_PEOPLE     f(request, staff) -> str    sections below the people on the owner's practice page
 
 Each returns rendered HTML (``render_to_string(..., request=request)``) or "" to
 show nothing, and should use a fixed number of queries. ``ORDER`` (lower
@@ -18,7 +19,7 @@ from functools import cache
 from django.apps import apps
 from django.utils.html import format_html_join
 
-KINDS = ("CLIENT_HOME", "THERAPIST_HOME", "CLIENT_RECORD", "OWNER_HOME")
+KINDS = ("CLIENT_HOME", "THERAPIST_HOME", "CLIENT_RECORD", "OWNER_HOME", "OWNER_PEOPLE")
 
 
 @cache

@@ -1,22 +1,6 @@
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
-
-from practice.access import client_for, staff_for
-
-
-def home(request):
-    """Send each person to their own home; visitors to the practice's public page."""
-    user = request.user
-    if not user.is_authenticated:
-        return redirect("account_login")
-    staff = staff_for(user)
-    if staff is not None:
-        return redirect("caseload:home" if staff.is_therapist else "practice:owner_home")
-    if client_for(user) is not None:
-        return redirect("practice:client_home")
-    return redirect("account_logout")
 
 
 @never_cache
@@ -39,6 +23,6 @@ def floor(request):
     """The benchmark's "framework floor" (bench/load.py): a trivial page behind the full middleware.
 
     It loads the signed-in person from the session, as every real page does, and
-    nothing else. Routed only when ``TENDING_BENCH_FLOOR=1`` (core/urls.py).
+    nothing else. Routed only when ``TENDING_BENCH_FLOOR=1`` (tending/urls.py).
     """
     return HttpResponse(_FLOOR_PAGE.format("signed in" if request.user.is_authenticated else "visitor"))

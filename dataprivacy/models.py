@@ -1,9 +1,8 @@
-import uuid
-
 from django.db import models
 from django.utils import timezone
 
 from core.crypto import EncryptedTextField
+from core.mixins import UUIDModel
 
 # Mental-health records in England: kept 20 years after care ends (NHS Records Management Code of Practice 2023).
 DEFAULT_RETENTION_YEARS = 20
@@ -32,10 +31,9 @@ class ErasureRequestQuerySet(models.QuerySet):
         return self.filter(client__practice=practice)
 
 
-class ErasureRequest(models.Model):
+class ErasureRequest(UUIDModel):
     """A client's request to be forgotten; once the owner completes it the record that must be kept is restricted."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.OneToOneField("practice.Client", on_delete=models.CASCADE, related_name="erasure")
     requested_at = models.DateTimeField(default=timezone.now)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -62,7 +60,7 @@ class HeldBackQuerySet(models.QuerySet):
         return self.filter(shown_again_at__isnull=True)
 
 
-class HeldBackOpening(models.Model):
+class HeldBackOpening(UUIDModel):
     """An owner's decision to hold back one line of a client's "Who has opened my record".
 
     UK GDPR lets a practice withhold information from a subject access where giving it would be likely to
@@ -76,7 +74,6 @@ class HeldBackOpening(models.Model):
         READS = "reads", "Reads on one day"
         EXPORT = "export", "Export"
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey("practice.Client", on_delete=models.CASCADE, related_name="held_back_openings")
     kind = models.CharField(max_length=12, choices=Kind)
     # Which line (dataprivacy/openings.py): "emergency:<grant uuid>", "reads:<person uuid>:<day>", "export:<id>".

@@ -2,8 +2,8 @@
 
 Each model that points at a client (directly, or through a model that does)
 is classified here, and ``test_every_client_model_is_classified`` fails when a
-new one is not. An app may take over its own part by adding ``<app>/privacy.py``
-with ``export(client) -> {name: [row, ...]}`` and/or ``erase(client) -> {label: count}``.
+new one is not. Each rule names its model by an ordinary import, so the import
+contracts see what the export reads, and a renamed or moved model fails loudly here.
 
 Classes:
 - EXPORT_AND_DELETE: the client's own material (they wrote it, or it is about
@@ -16,11 +16,25 @@ Classes:
   retention period ends, then deleted by the retention job.
 """
 
-import importlib
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import models
+
+from bookings.models import Appointment, Consultation, NudgeSent
+from care.models import Handover
+from checkins.models import CheckIn
+from dataprivacy.models import ErasureRequest, HeldBackOpening
+from formulation.models import Cause, CauseStatus, Insight, Symptom, SymptomStatus
+from journal.models import Entry
+from measures.models import MeasureRequest, MeasureResponse, MeasureSchedule
+from mindfulness.models import ExerciseLog, Recommendation
+from notes.models import Amendment, SessionNote
+from onboarding.models import Acceptance, ConsentChoice, Intake
+from practice.models import CareChange, Client, EmergencyAccess
+from risk.models import RiskAlert, RiskCheck
+from safetyplan.models import SafetyPlan, SafetyPlanVersion
+from selfcare.models import Activity, Reminder, Tick
 
 EXPORT_AND_DELETE = "export_and_delete"
 EXPORT_AND_KEEP = "export_and_keep"
@@ -42,57 +56,62 @@ NEVER_EXPORTED = {
 
 @dataclass(frozen=True)
 class Rule:
-    label: str  # app_label.modelname
+    model: type[models.Model]
     kind: str
     path: str  # lookup from the model to the client, e.g. "client" or "plan__client"
     name: str = ""  # section name in the export
     only: dict = field(default_factory=dict)  # extra filter for what is exported (shared items)
     fields: tuple[str, ...] = ()  # exported fields (default: all but NEVER_EXPORTED)
 
+    @property
+    def label(self) -> str:
+        """app_label.modelname: the key of the erasure's deleted counts."""
+        return self.model._meta.label_lower
+
 
 RULES = [
     Rule(
-        "practice.client",
+        Client,
         EXPORT_AND_KEEP,
         "pk",
         "profile",
         fields=("uuid", "preferred_name", "care_status", "care_status_since", "created_at"),
     ),
-    Rule("practice.emergencyaccess", KEEP, "client"),
+    Rule(EmergencyAccess, KEEP, "client"),
     Rule(
-        "bookings.appointment",
+        Appointment,
         EXPORT_AND_KEEP,
         "client",
         "appointments",
         fields=("uuid", "kind", "mode", "start", "end", "status"),
     ),
     Rule(
-        "bookings.consultation",
+        Consultation,
         EXPORT_AND_DELETE,
         "converted_client",
         "consultation_request",
         fields=("uuid", "name", "email", "phone", "note", "time_zone", "created_at"),
     ),
-    Rule("bookings.carechange", EXPORT_AND_KEEP, "client", "care_history", fields=("status", "since")),
-    Rule("care.handover", EXPORT_AND_KEEP, "client", "therapist_changes", fields=("at",)),
-    Rule("bookings.nudgesent", EXPORT_AND_DELETE, "client", "booking_nudges"),
-    Rule("onboarding.acceptance", EXPORT_AND_DELETE, "client", "agreements_accepted"),
-    Rule("onboarding.intake", EXPORT_AND_DELETE, "client", "intake"),
-    Rule("onboarding.consentchoice", EXPORT_AND_DELETE, "client", "consents"),
-    Rule("checkins.checkin", EXPORT_AND_DELETE, "client", "checkins"),
-    Rule("measures.measureschedule", EXPORT_AND_DELETE, "client", "questionnaire_schedules"),
-    Rule("measures.measurerequest", EXPORT_AND_DELETE, "client", "questionnaires_sent"),
-    Rule("measures.measureresponse", EXPORT_AND_DELETE, "client", "questionnaire_answers"),
-    Rule("risk.riskalert", KEEP, "client"),
-    Rule("risk.riskcheck", KEEP, "client"),
-    Rule("mindfulness.practicelog", EXPORT_AND_DELETE, "client", "practice_log"),
-    Rule("mindfulness.recommendation", EXPORT_AND_DELETE, "client", "practices_suggested"),
-    Rule("selfcare.activity", EXPORT_AND_DELETE, "client", "selfcare_plan"),
-    Rule("selfcare.tick", EXPORT_AND_DELETE, "activity__client", "selfcare_done"),
-    Rule("selfcare.reminder", EXPORT_AND_DELETE, "client", "selfcare_reminders"),
-    Rule("journal.entry", EXPORT_AND_DELETE, "client", "journal"),
+    Rule(CareChange, EXPORT_AND_KEEP, "client", "care_history", fields=("status", "since")),
+    Rule(Handover, EXPORT_AND_KEEP, "client", "therapist_changes", fields=("at",)),
+    Rule(NudgeSent, EXPORT_AND_DELETE, "client", "booking_nudges"),
+    Rule(Acceptance, EXPORT_AND_DELETE, "client", "agreements_accepted"),
+    Rule(Intake, EXPORT_AND_DELETE, "client", "intake"),
+    Rule(ConsentChoice, EXPORT_AND_DELETE, "client", "consents"),
+    Rule(CheckIn, EXPORT_AND_DELETE, "client", "checkins"),
+    Rule(MeasureSchedule, EXPORT_AND_DELETE, "client", "questionnaire_schedules"),
+    Rule(MeasureRequest, EXPORT_AND_DELETE, "client", "questionnaires_sent"),
+    Rule(MeasureResponse, EXPORT_AND_DELETE, "client", "questionnaire_answers"),
+    Rule(RiskAlert, KEEP, "client"),
+    Rule(RiskCheck, KEEP, "client"),
+    Rule(ExerciseLog, EXPORT_AND_DELETE, "client", "practice_log"),
+    Rule(Recommendation, EXPORT_AND_DELETE, "client", "practices_suggested"),
+    Rule(Activity, EXPORT_AND_DELETE, "client", "selfcare_plan"),
+    Rule(Tick, EXPORT_AND_DELETE, "activity__client", "selfcare_done"),
+    Rule(Reminder, EXPORT_AND_DELETE, "client", "selfcare_reminders"),
+    Rule(Entry, EXPORT_AND_DELETE, "client", "journal"),
     Rule(
-        "formulation.symptom",
+        Symptom,
         EXPORT_AND_KEEP,
         "client",
         "formulation_symptoms",
@@ -100,7 +119,7 @@ RULES = [
         fields=("uuid", "kind", "custom_name", "created_at"),
     ),
     Rule(
-        "formulation.symptomstatus",
+        SymptomStatus,
         EXPORT_AND_KEEP,
         "symptom__client",
         "formulation_symptom_history",
@@ -108,7 +127,7 @@ RULES = [
         fields=("status", "severity", "on"),
     ),
     Rule(
-        "formulation.cause",
+        Cause,
         EXPORT_AND_KEEP,
         "client",
         "formulation_causes",
@@ -116,33 +135,28 @@ RULES = [
         fields=("uuid", "client_wording", "created_at"),
     ),
     Rule(
-        "formulation.causestatus",
+        CauseStatus,
         EXPORT_AND_KEEP,
         "cause__client",
         "formulation_cause_history",
         only={"cause__shared_with_client": True},
         fields=("status", "on"),
     ),
-    Rule("formulation.insight", KEEP, "client"),
-    Rule("notes.sessionnote", KEEP, "client"),
-    Rule("notes.amendment", KEEP, "note__client"),
-    Rule("safetyplan.safetyplan", EXPORT_AND_DELETE, "client", "safety_plan"),
-    Rule("safetyplan.safetyplanversion", EXPORT_AND_DELETE, "plan__client", "safety_plan_versions"),
-    Rule("dataprivacy.erasurerequest", KEEP, "client"),
+    Rule(Insight, KEEP, "client"),
+    Rule(SessionNote, KEEP, "client"),
+    Rule(Amendment, KEEP, "note__client"),
+    Rule(SafetyPlan, EXPORT_AND_DELETE, "client", "safety_plan"),
+    Rule(SafetyPlanVersion, EXPORT_AND_DELETE, "plan__client", "safety_plan_versions"),
+    Rule(ErasureRequest, KEEP, "client"),
     # The practice's decision to hold back a line of "Who has opened my record" (serious harm test):
     # exporting it would give away what was held back.
-    Rule("dataprivacy.heldbackopening", KEEP, "client"),
+    Rule(HeldBackOpening, KEEP, "client"),
 ]
 BY_LABEL = {rule.label: rule for rule in RULES}
 
 
-def model_of(rule: Rule):
-    return apps.get_model(rule.label)
-
-
 def rows_for(rule: Rule, client, *, exported: bool = False):
-    model = model_of(rule)
-    queryset = model._default_manager.filter(**{rule.path: client.pk if rule.path == "pk" else client})
+    queryset = rule.model._default_manager.filter(**{rule.path: client.pk if rule.path == "pk" else client})
     if exported and rule.only:
         queryset = queryset.filter(**rule.only)
     return queryset.order_by("pk")
@@ -174,29 +188,11 @@ def _row(obj, rule: Rule) -> dict:
     return row
 
 
-def _app_hook(app_label: str, name: str):
-    try:
-        module = importlib.import_module(f"{app_label}.privacy")
-    except ModuleNotFoundError as error:
-        if error.name != f"{app_label}.privacy":
-            raise
-        return None
-    return getattr(module, name, None)
-
-
 def collect(client) -> dict[str, list[dict]]:
     """Everything the client may take away, as plain rows by section name."""
     sections: dict[str, list[dict]] = {}
-    hooked: set[str] = set()
     for rule in RULES:
-        app_label = rule.label.split(".")[0]
-        hook = _app_hook(app_label, "export")
-        if hook is not None:
-            if app_label not in hooked:
-                sections.update(hook(client))
-                hooked.add(app_label)
-            continue
-        if rule.kind == KEEP or not apps.is_installed(app_label):
+        if rule.kind == KEEP:
             continue
         sections[rule.name] = [_row(obj, rule) for obj in rows_for(rule, client, exported=True)]
     sections["profile"] = [
@@ -214,8 +210,6 @@ def collect(client) -> dict[str, list[dict]]:
 
 def client_models() -> list:
     """Every model that leads to a Client through foreign keys (what the classification must cover)."""
-    from practice.models import Client
-
     found = {Client}
     changed = True
     while changed:

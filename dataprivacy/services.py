@@ -6,15 +6,22 @@ import io
 import json
 import zipfile
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.models import Invitation
 from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import audit_change, audit_record
+from bookings.services_front_door import consultations_purge
 from dataprivacy import registry
 from dataprivacy.charts import GEOMETRY, journey_charts
 from dataprivacy.models import ErasureRequest, HeldBackOpening, PrivacySettings
+from outbox.services import outbox_purge
+from practice.models import Client
 
 ERASED_NAME = "Erased client (restricted record)"
 
@@ -63,6 +70,7 @@ def journey_html(client, sections: dict) -> str:
 
 def journey_document(client, sections: dict):
     """The laid-out journey (WeasyPrint), from our own template; ``.write_pdf()`` gives the file."""
+    # WeasyPrint takes about three seconds to import: only an export pays for it, not every process.
     from weasyprint import HTML
 
     return HTML(string=journey_html(client, sections)).render()
@@ -110,13 +118,7 @@ def erasure_request(*, client, request=None) -> ErasureRequest:
             erasure = ErasureRequest.objects.create(client=client)
         else:
             return existing
-        audit_record(
-            action=AuditEvent.Action.CREATE,
-            object_type="dataprivacy.erasurerequest",
-            object_id=erasure.uuid,
-            request=request,
-            client=client,
-        )
+        audit_change(AuditEvent.Action.CREATE, erasure, client=client, request=request)
     return erasure
 
 
@@ -125,13 +127,8 @@ def erasure_cancel(*, erasure: ErasureRequest, request=None) -> None:
         if erasure.completed_at is None and erasure.cancelled_at is None:
             erasure.cancelled_at = timezone.now()
             erasure.save(update_fields=["cancelled_at"])
-            audit_record(
-                action=AuditEvent.Action.UPDATE,
-                object_type="dataprivacy.erasurerequest",
-                object_id=erasure.uuid,
-                request=request,
-                client=erasure.client,
-                detail={"cancelled": True},
+            audit_change(
+                AuditEvent.Action.UPDATE, erasure, client=erasure.client, request=request, detail={"cancelled": True}
             )
 
 
@@ -148,9 +145,6 @@ def erasure_complete(*, erasure: ErasureRequest, owner, request=None) -> dict:
 
     Runs in one transaction: either all of it happens or none.
     """
-    from allauth.account.models import EmailAddress
-    from django.contrib.sessions.models import Session
-
     client = erasure.client
     user = client.user
     counts: dict[str, int] = {}
@@ -160,26 +154,15 @@ def erasure_complete(*, erasure: ErasureRequest, owner, request=None) -> dict:
             return erasure.deleted_counts
         # Models that point at other deleted models go first (ticks before activities, versions before plans).
         for rule in sorted(registry.RULES, key=lambda r: -r.path.count("__")):
-            if rule.kind != registry.EXPORT_AND_DELETE or not registry.apps.is_installed(rule.label.split(".")[0]):
+            if rule.kind != registry.EXPORT_AND_DELETE:
                 continue
             deleted, _ = registry.rows_for(rule, client).delete()
             counts[rule.label] = deleted
-        for app_label in {rule.label.split(".")[0] for rule in registry.RULES}:
-            hook = registry._app_hook(app_label, "erase")
-            if hook is not None:
-                counts.update(hook(client))
         # Identifiers: the sign-in, the email address, the names.
         old_email = user.email
-        from accounts.models import Invitation
-
         counts["accounts.invitation"] = Invitation.objects.filter(email__iexact=old_email).delete()[0]
         counts["account.emailaddress"] = EmailAddress.objects.filter(user=user).delete()[0]
-        try:
-            from allauth.mfa.models import Authenticator
-
-            counts["mfa.authenticator"] = Authenticator.objects.filter(user=user).delete()[0]
-        except ImportError:  # pragma: no cover - allauth.mfa is installed
-            pass
+        counts["mfa.authenticator"] = Authenticator.objects.filter(user=user).delete()[0]
         user_sessions = [s.pk for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(user.pk)]
         counts["sessions.session"] = Session.objects.filter(pk__in=user_sessions).delete()[0]
         user.email = f"erased-{user.uuid}@erased.invalid"
@@ -199,13 +182,13 @@ def erasure_complete(*, erasure: ErasureRequest, owner, request=None) -> dict:
         erasure.retain_until = _retain_until(client, years)
         erasure.deleted_counts = counts
         erasure.save(update_fields=["completed_at", "completed_by", "retain_until", "deleted_counts"])
-        audit_record(
-            action=AuditEvent.Action.DELETE,
+        audit_change(
+            AuditEvent.Action.DELETE,
+            erasure,
             object_type="dataprivacy.erasure",
-            object_id=erasure.uuid,
-            request=request,
             actor=owner.user,
             client=client,
+            request=request,
             detail={"deleted": counts, "retain_until": erasure.retain_until.isoformat()},
         )
     return counts
@@ -223,10 +206,9 @@ def restricted_records_purge(*, today=None) -> int:
             client = erasure.client
             # Deepest first, and session notes before the appointments they protect.
             for rule in sorted(registry.RULES, key=lambda r: (-r.path.count("__"), not r.label.startswith("notes."))):
-                if rule.label in ("practice.client", "dataprivacy.erasurerequest"):
+                if rule.model in (Client, ErasureRequest):
                     continue
-                if registry.apps.is_installed(rule.label.split(".")[0]):
-                    registry.rows_for(rule, client).delete()
+                registry.rows_for(rule, client).delete()
             audit_record(
                 action=AuditEvent.Action.DELETE,
                 object_type="dataprivacy.retention",
@@ -243,16 +225,11 @@ def restricted_records_purge(*, today=None) -> int:
 
 def invitations_purge(*, now=None) -> int:
     """Invitations never accepted, expired more than a week ago: their names and addresses go."""
-    from accounts.models import Invitation
-
     cutoff = (now or timezone.now()) - datetime.timedelta(days=7)
     return Invitation.objects.filter(accepted_at__isnull=True, expires_at__lt=cutoff).delete()[0]
 
 
 def retention_run(*, now=None) -> dict:
-    from bookings.services import consultations_purge
-    from outbox.services import outbox_purge
-
     now = now or timezone.now()
     return {
         # Owned by bookings (90 days); called here too so one job covers every retention rule.
@@ -280,13 +257,13 @@ def opening_hold_back(*, client, key: str, reason: str, owner, request=None) -> 
         if held is not None:
             return held
         held = HeldBackOpening.objects.create(client=client, kind=kind, key=key, reason=reason.strip(), held_by=owner)
-        audit_record(
-            action=AuditEvent.Action.CREATE,
+        audit_change(
+            AuditEvent.Action.CREATE,
+            held,
             object_type="dataprivacy.heldback",
-            object_id=held.uuid,
-            request=request,
             actor=owner.user,
             client=client,
+            request=request,
             detail={"kind": kind},
         )
     return held
@@ -298,13 +275,14 @@ def opening_show_again(*, held: HeldBackOpening, owner, request=None) -> HeldBac
         held.shown_again_at = timezone.now()
         held.shown_again_by = owner
         held.save(update_fields=["shown_again_at", "shown_again_by"])
-        audit_record(
-            action=AuditEvent.Action.UPDATE,
+        audit_change(
+            AuditEvent.Action.UPDATE,
+            held,
             object_type="dataprivacy.heldback",
-            object_id=held.uuid,
-            request=request,
             actor=owner.user,
             client=held.client,
-            detail={"kind": held.kind, "fields": ["shown_again_at", "shown_again_by"]},
+            request=request,
+            fields=["shown_again_at", "shown_again_by"],
+            detail={"kind": held.kind},
         )
     return held

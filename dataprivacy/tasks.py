@@ -5,5 +5,5 @@ from dataprivacy.services import retention_run
 
 @task
 def retention_daily() -> dict:
-    """Delete what is past its retention period (run daily by `manage.py retention`, on the worker)."""
+    """Delete what is past its retention period (queued daily by the clock's `dataprivacy_retention` job)."""
     return retention_run()

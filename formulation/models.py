@@ -5,7 +5,6 @@ timeline and the symptom-shift watch can ask "what was true on this date?".
 The therapist's hypotheses and anything written in words are encrypted at rest.
 """
 
-import uuid
 from datetime import date
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,6 +13,7 @@ from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from core.crypto import EncryptedTextField
+from core.mixins import ClientOwnedQuerySet, UUIDModel
 from practice.models import Client, StaffMember
 
 
@@ -56,10 +56,7 @@ def _history_since(model, owner: str, since: date | None) -> models.QuerySet:
     return rows.filter(Q(on__gte=since) | Q(pk=Subquery(in_force)))
 
 
-class SymptomQuerySet(models.QuerySet):
-    def for_client(self, client):
-        return self.filter(client=client)
-
+class SymptomQuerySet(ClientOwnedQuerySet):
     def with_history(self, *, since: date | None = None):
         """Prefetch each symptom's history; from ``since`` on, plus the one entry in force on that day."""
         return self.prefetch_related(Prefetch("history", queryset=_history_since(SymptomStatus, "symptom", since)))
@@ -70,8 +67,7 @@ class SymptomQuerySet(models.QuerySet):
         return self.annotate(current_status=Subquery(latest))
 
 
-class Symptom(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Symptom(UUIDModel):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="symptoms")
     kind = models.CharField(max_length=30, choices=SymptomKind, default=SymptomKind.ANXIETY)
     # Free-text name for "something else", or a therapist's more exact wording.
@@ -118,10 +114,7 @@ class SymptomStatus(models.Model):
         ]
 
 
-class CauseQuerySet(models.QuerySet):
-    def for_client(self, client):
-        return self.filter(client=client)
-
+class CauseQuerySet(ClientOwnedQuerySet):
     def with_history(self, *, since: date | None = None, client=None):
         """Prefetch each cause's history (as ``SymptomQuerySet.with_history``) and its symptoms.
 
@@ -138,10 +131,9 @@ class CauseQuerySet(models.QuerySet):
         )
 
 
-class Cause(models.Model):
+class Cause(UUIDModel):
     """An underlying reason, held as the therapist's working hypothesis."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="causes")
     hypothesis = EncryptedTextField(context="formulation.cause.hypothesis")
     # How the client sees it, in compassionate words ("a part of you that works hard to keep you safe").
@@ -191,14 +183,13 @@ class InsightQuerySet(models.QuerySet):
         return self.select_related("client__user", "cause", "eased_symptom", "appeared_symptom")
 
 
-class Insight(models.Model):
+class Insight(UUIDModel):
     """A suggestion for the therapist, never an alarm and never shown to the client."""
 
     class Kind(models.TextChoices):
         SYMPTOM_SHIFT = "symptom_shift", "Symptom shift"
         COMPASSION_UNCHANGED = "compassion_unchanged", "Symptoms easing, self-compassion unchanged"
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="formulation_insights")
     kind = models.CharField(max_length=30, choices=Kind)
     # What makes two findings the same finding, so a rescan never repeats one.

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_change
-from formulation import rules, sources
+from formulation import sources, symptom_shift
 from formulation.models import (
     Cause,
     CauseState,
@@ -134,15 +134,18 @@ def insight_dismiss(*, insight, by, note: str = "", request=None) -> Insight:
     return insight
 
 
-def tracks_for(client) -> tuple[list[rules.CauseTrack], list[rules.SymptomTrack], dict, dict]:
+def tracks_for(client) -> tuple[list[symptom_shift.CauseTrack], list[symptom_shift.SymptomTrack], dict, dict]:
     """The client's formulation as plain histories for the rules, plus lookups back to the rows."""
     symptoms = list(Symptom.objects.for_client(client).with_history())
     causes = list(Cause.objects.for_client(client).with_history(client=client))
     symptom_tracks = [
-        rules.SymptomTrack(s.id, [rules.Mark(e.on, e.status, e.severity) for e in s.entries()]) for s in symptoms
+        symptom_shift.SymptomTrack(s.id, [symptom_shift.Mark(e.on, e.status, e.severity) for e in s.entries()])
+        for s in symptoms
     ]
     cause_tracks = [
-        rules.CauseTrack(c.id, [rules.Mark(e.on, e.status) for e in c.entries()], [s.id for s in c.symptoms.all()])
+        symptom_shift.CauseTrack(
+            c.id, [symptom_shift.Mark(e.on, e.status) for e in c.entries()], [s.id for s in c.symptoms.all()]
+        )
         for c in causes
     ]
     return cause_tracks, symptom_tracks, {c.id: c for c in causes}, {s.id: s for s in symptoms}
@@ -152,7 +155,7 @@ def insights_refresh(*, client, scores: dict | None = None) -> list[Insight]:
     """Run both rules over the client's history and keep any new finding (each finding once, ever)."""
     cause_tracks, symptom_tracks, causes, symptoms = tracks_for(client)
     found: list[Insight] = []
-    for shift in rules.symptom_shifts(cause_tracks, symptom_tracks):
+    for shift in symptom_shift.symptom_shifts(cause_tracks, symptom_tracks):
         found.append(
             Insight(
                 client=client,
@@ -168,7 +171,7 @@ def insights_refresh(*, client, scores: dict | None = None) -> list[Insight]:
         )
     scores = sources.measure_scores(client) if scores is None else scores
     symptom_scores = {k: v for k, v in scores.items() if k in sources.SYMPTOM_MEASURES}
-    for finding in rules.compassion_unchanged(symptom_scores, scores.get(sources.SELF_COMPASSION, [])):
+    for finding in symptom_shift.compassion_unchanged(symptom_scores, scores.get(sources.SELF_COMPASSION, [])):
         found.append(
             Insight(
                 client=client,

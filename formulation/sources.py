@@ -6,7 +6,9 @@ internals directly. Each function answers with a fixed number of queries.
 
 from datetime import date, datetime, time
 
-from formulation.rules import Score
+from bookings.models import Appointment
+from formulation.symptom_shift import Score
+from measures.models import MeasureResponse
 
 SYMPTOM_MEASURES = ("phq9", "gad7", "phq15")
 SELF_COMPASSION = "scs_sf"
@@ -18,8 +20,6 @@ def _local_midnight(day: date, zone) -> datetime:
 
 def session_dates(client, *, since: date | None = None) -> list[date]:
     """Local dates of the client's sessions that took place or are booked (not cancelled), from ``since``."""
-    from bookings.models import Appointment
-
     zone = client.practice.zone
     starts = Appointment.objects.for_client(client).sessions().active()
     if since is not None:
@@ -31,8 +31,6 @@ def session_dates(client, *, since: date | None = None) -> list[date]:
 def measure_scores(client, *, since: date | None = None) -> dict[str, list[Score]]:
     """Each instrument's totals over time (from ``since``), oldest first, in one query:
     ``{"phq9": [Score(on, value)], "scs_sf": [...]}`` (WHO-5 as its percentage; SCS-SF as its mean)."""
-    from measures.models import MeasureResponse
-
     zone = client.practice.zone
     rows = MeasureResponse.objects.for_client(client)
     if since is not None:

@@ -1,11 +1,10 @@
-import uuid
-
 from django.db import models
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat, Replace, Substr
 from django.utils import timezone
 
 from core.crypto import EncryptedTextField
+from core.mixins import ClientOwnedQuerySet, UUIDModel
 from practice.models import Client
 from risk.detection import safe_detect
 from risk.models import RiskAlert, RiskCheck
@@ -39,10 +38,7 @@ PROMPT_HINTS = {
 UNSAVED = Q(is_draft=True) | Q(edited_unsaved=True)
 
 
-class EntryQuerySet(models.QuerySet):
-    def for_client(self, client):
-        return self.filter(client=client)
-
+class EntryQuerySet(ClientOwnedQuerySet):
     def shared(self):
         return self.filter(shared_at__isnull=False, is_draft=False)
 
@@ -73,10 +69,9 @@ def _uuid_text(expression):
     return Concat(*dashed, output_field=CharField())
 
 
-class Entry(models.Model):
+class Entry(UUIDModel):
     """A journal entry. Private to the client unless they share this one entry with their therapist."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="journal_entries")
     prompt = models.CharField(max_length=10, choices=Prompt, default=Prompt.FREE)
     # Sealed with AES-GCM (core.crypto); the database never holds the words.

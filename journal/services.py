@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import audit_change, audit_record
 from journal.models import Entry
 from risk.checks import risk_check_request
 from risk.detection import Findings, safe_detect
@@ -68,23 +68,33 @@ def _entry_set_shared(*, entry: Entry, shared: bool, request=None) -> None:
         # The therapist reads this copy, not the entry: what the client chose to share, as it was.
         entry.shared_body, entry.shared_prompt = (entry.body, entry.prompt) if shared else (None, "")
         entry.save(update_fields=["shared_at", "shared_body", "shared_prompt"])
-        audit_record(
-            action=AuditEvent.Action.UPDATE,
-            object_type="journal.entry",
-            object_id=entry.uuid,
-            request=request,
-            client=entry.client,
-            detail={"shared": shared},
-        )
+        audit_change(AuditEvent.Action.UPDATE, entry, client=entry.client, request=request, detail={"shared": shared})
 
 
 def entry_delete(*, entry: Entry, request=None) -> None:
     with transaction.atomic():
-        audit_record(
-            action=AuditEvent.Action.DELETE,
-            object_type="journal.entry",
-            object_id=entry.uuid,
-            request=request,
-            client=entry.client,
-        )
+        audit_change(AuditEvent.Action.DELETE, entry, client=entry.client, request=request)
         entry.delete()
+
+
+# A therapist reads shared entries a page at a time: one audit row per page, naming the entries shown.
+# The journal keeps no read flag of its own: journal.selectors.unread_shared_counts reads these rows back.
+READ_OBJECT_TYPE = "journal.entry"
+SHARED_PAGE = "shared"
+
+
+def shared_entries_read(*, client, entries, request) -> None:
+    """Record that the request's user read these shared entries of ``client`` (ids only, never words)."""
+    audit_record(
+        action=AuditEvent.Action.READ,
+        object_type=READ_OBJECT_TYPE,
+        object_id=SHARED_PAGE,
+        request=request,
+        client=client,
+        detail={"entries": [str(e.uuid) for e in entries]},
+    )
+
+
+def entries_read_in(object_id: str, detail: dict | None) -> set[str]:
+    """The entry ids one of those audit rows records as read (a row naming one entry by its id counts too)."""
+    return {object_id, *(detail or {}).get("entries", [])}

@@ -5,14 +5,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from audit.models import AuditEvent
-from audit.services import audit_record
 from crisis.contacts import contacts_for
 from journal.access import get_entry_for_client, get_shared_entries_for_clinician
 from journal.forms import AutosaveForm, EntryForm
 from journal.models import PROMPT_HINTS, Entry, Prompt
-from journal.services import entry_autosave, entry_delete, entry_save, entry_share, entry_unshare
+from journal.services import (
+    entry_autosave,
+    entry_delete,
+    entry_save,
+    entry_share,
+    entry_unshare,
+    shared_entries_read,
+)
 from mindfulness.content import SELF_COMPASSION_BREAK_SLUG
+from onboarding.consents import has_consent
 from practice.access import client_required, staff_required
 from risk.detection import Findings, safe_detect
 
@@ -28,8 +34,6 @@ def _support_context(client, findings: Findings) -> dict:
 
 
 def _alerts_agreed(client) -> bool:
-    from onboarding.consents import has_consent
-
     return has_consent(client, "journal_risk_alerts")
 
 
@@ -172,12 +176,5 @@ def shared(request, client_uuid):
     """The entries a client chose to share with their therapist; nothing else of the journal."""
     client, entries = get_shared_entries_for_clinician(request.user, client_uuid)
     entries = list(entries[:50])
-    audit_record(
-        action=AuditEvent.Action.READ,
-        object_type="journal.entry",
-        object_id="shared",
-        request=request,
-        client=client,
-        detail={"entries": [str(e.uuid) for e in entries]},
-    )
+    shared_entries_read(client=client, entries=entries, request=request)
     return render(request, "journal/shared.html", {"client": client, "entries": entries})

@@ -1,23 +1,30 @@
 """What the journey page draws, aggregated in the database so long histories stay quick.
 
 A fixed number of queries whatever the history: check-ins are averaged per
-day (week, month), per week (year) or per month (all); questionnaires are
-individual forms for week–year and monthly means for "all"; sessions come
-from bookings. Change over the whole episode comes from measures.selectors.
+day (week, month), per week (year) or per month (all) by checkins.selectors;
+questionnaires are individual forms for week–year and monthly means for "all",
+and change over the whole episode, from measures.selectors; sessions come from
+bookings.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, F
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from checkins.models import SCALES, CheckIn
+from bookings.models import Appointment
+from checkins.models import SCALES
+from checkins.selectors import scale_averages
 from measures.instruments import INSTRUMENTS
-from measures.models import MeasureResponse
-from measures.scoring import band_for
-from measures.selectors import changes_for_client, first_and_latest_totals, nhs_tt_outcome_for_client
+from measures.selectors import (
+    changes_for_client,
+    first_and_latest_totals,
+    forms_for_chart,
+    monthly_means,
+    nhs_tt_outcome_for_client,
+)
 
 RANGES = {
     "week": ("Week", 7),
@@ -88,18 +95,8 @@ def build_journey(client, range_key: str, *, now=None) -> Journey:
     journey = Journey(range_key=range_key, start=start, today=today, bucket=bucket)
 
     # 1. Check-ins, averaged per bucket (one query).
-    checkins = CheckIn.objects.for_client(client)
-    if start:
-        checkins = checkins.filter(local_date__gte=start)
-    key = {"day": F("local_date"), "week": TruncWeek("local_date"), "month": TruncMonth("local_date")}[bucket]
-    rows = (
-        checkins.annotate(b=key)
-        .values("b")
-        .annotate(n=Count("id"), **{name: Avg(name) for name in SCALES})
-        .order_by("b")
-    )
     index_of = {}
-    for row in rows:
+    for row in scale_averages(client, start=start, per=bucket):
         day = _as_date(row["b"])
         index_of[day] = len(journey.checkin_rows)
         journey.checkin_count += row["n"]
@@ -128,8 +125,6 @@ def _round(value):
 
 
 def _sessions(client, start, now, zone, bucket, index_of):
-    from bookings.models import Appointment
-
     sessions = Appointment.objects.active().sessions().for_client(client).filter(start__lte=now)
     if start:
         sessions = sessions.filter(start__gte=_start_of(start, zone))
@@ -152,49 +147,29 @@ def _sessions(client, start, now, zone, bucket, index_of):
 
 
 def _measures(client, start, range_key, zone) -> dict:
-    responses = MeasureResponse.objects.for_client(client)
-    if start:
-        # A datetime bound (not __date) lets the (client, instrument, completed_at) index do the work.
-        responses = responses.filter(completed_at__gte=_start_of(start, zone))
+    since = _start_of(start, zone) if start else None
     found: dict = {instrument: [] for instrument in MEASURE_ORDER}
     if range_key == "all":
-        rows = (
-            responses.annotate(m=TruncMonth("completed_at", tzinfo=zone))
-            .values("instrument", "m")
-            .annotate(total=Avg("total"), n=Count("id"))
-            .order_by("instrument", "m")
-        )
-        for row in rows:
-            instrument = row["instrument"]
-            value = float(row["total"]) * (4 if instrument == "who5" else 1)
+        for point in monthly_means(client, since=since, zone=zone):
+            instrument = point["instrument"]
             found[instrument].append(
                 {
-                    "label": _as_date(row["m"]).strftime("%b %Y"),
-                    "value": round(value, 2),
-                    "band": INSTRUMENTS[instrument].band_label(band_for(instrument, _band_value(instrument, value))),
-                    "count": row["n"],
+                    "label": _as_date(point["month"]).strftime("%b %Y"),
+                    "value": round(point["value"], 2),
+                    "band": INSTRUMENTS[instrument].band_label(point["band"]),
+                    "count": point["count"],
                 }
             )
     else:
-        rows = responses.order_by("completed_at").values_list("instrument", "completed_at", "total", "band", "uuid")
-        for instrument, at, total, band, uuid in rows:
-            value = total * 4 if instrument == "who5" else total
+        for point in forms_for_chart(client, since=since):
+            instrument = point["instrument"]
             found[instrument].append(
                 {
-                    "label": timezone.localtime(at, zone).strftime("%-d %b %Y"),
-                    "value": round(value, 2),
-                    "band": INSTRUMENTS[instrument].band_label(band),
-                    "uuid": uuid,
+                    "label": timezone.localtime(point["at"], zone).strftime("%-d %b %Y"),
+                    "value": round(point["value"], 2),
+                    "band": INSTRUMENTS[instrument].band_label(point["band"]),
+                    "uuid": point["uuid"],
                     "count": 1,
                 }
             )
     return {instrument: points for instrument, points in found.items() if points}
-
-
-def _band_value(instrument, value):
-    # Monthly means fall between whole numbers; band them on the nearest score the form can give.
-    if instrument == "scs_sf":
-        return value
-    if instrument == "who5":
-        return round(value / 4) * 4
-    return round(value)

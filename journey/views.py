@@ -1,20 +1,19 @@
 from functools import cache
 
-from django.db.models import Count
 from django.shortcuts import render
 from django.template.defaultfilters import floatformat
 from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
 
 from audit.services import audit_read
-from checkins.models import SCALES, CheckIn
+from checkins.models import SCALES
+from checkins.selectors import with_notes
 from core.links import url_maker
 from journey.charts import charts_for
 from journey.selectors import CHECKIN_CHARTS, DEFAULT_RANGE, MEASURE_ORDER, RANGES, build_journey
 from journey.words import describe_change
 from measures.instruments import INSTRUMENTS
-from measures.models import MeasureResponse
-from measures.selectors import latest_response_ids
+from measures.selectors import form_counts, latest_forms
 from practice.access import client_required, get_client_for_clinician, staff_required
 from practice.models import Client
 
@@ -24,15 +23,6 @@ RECENT_NOTES = 5
 def _range(request) -> str:
     value = request.GET.get("range", DEFAULT_RANGE)
     return value if value in RANGES else DEFAULT_RANGE
-
-
-def _counts(client) -> dict:
-    return dict(
-        MeasureResponse.objects.for_client(client)
-        .values("instrument")
-        .annotate(n=Count("id"))
-        .values_list("instrument", "n")
-    )
 
 
 # Table bodies are written here, once per table, rather than cell by cell in the template: with
@@ -84,7 +74,7 @@ def _band_legend(instrument_id) -> tuple[str, ...]:
 
 def _context(request, client, *, therapist_view: bool) -> dict:
     journey = build_journey(client, _range(request))
-    counts = _counts(client)
+    counts = form_counts(client)
     therapist_name = client.therapist.display_name
     link = url_maker("measures:response", "response_uuid") if therapist_view else None
     summaries = []
@@ -143,17 +133,13 @@ def client_journey(request, client_uuid):
     audit_read(request, client, client=client, object_type="journey.journey")
     context = _context(request, client, therapist_view=True)
     context["latest"] = _latest_item_level(client)
-    context["notes"] = list(
-        CheckIn.objects.for_client(client)
-        .filter(note__isnull=False)
-        .order_by("-local_date", "-created_at")[:RECENT_NOTES]
-    )
+    context["notes"] = with_notes(client, limit=RECENT_NOTES)
     return render(request, "journey/journey.html", context)
 
 
 def _latest_item_level(client) -> list:
     """The latest form of each questionnaire with its answers, in one query."""
-    rows = {r.instrument: r for r in MeasureResponse.objects.filter(pk__in=latest_response_ids(client, MEASURE_ORDER))}
+    rows = latest_forms(client, MEASURE_ORDER)
     link = url_maker("measures:response", "response_uuid")
     found = []
     for instrument_id in MEASURE_ORDER:

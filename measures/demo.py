@@ -1,5 +1,6 @@
-"""Six months of questionnaires: Cara improving, Dev with a PHQ-9 question-9 answer and an acknowledged
-alert, Eli mixed (mood lifting while worry rises). Bulk-created, with scores derived by scoring.py."""
+"""Six months of questionnaires: Cara improving, Dev with a PHQ-9 question-9 answer and the alert it raised,
+which Ana acknowledged the same afternoon, Eli mixed (mood lifting while worry rises). Bulk-created, with
+scores derived by scoring.py: the services would stamp each answer today."""
 
 import datetime as dt
 
@@ -9,6 +10,7 @@ from measures.instruments import INSTRUMENTS, SCS_SF
 from measures.models import MeasureResponse, MeasureSchedule
 from measures.scoring import SCS_SF_REVERSED, score
 from measures.services import measure_request_open
+from risk.models import RiskAlert
 
 ORDER = 45
 WEEKS = 26
@@ -84,5 +86,28 @@ def seed(demo) -> None:
                 active=True,
                 defaults={"rhythm": MeasureSchedule.Rhythm.FORTNIGHTLY, "created_by": client.therapist},
             )
+    _acknowledged_alert(demo)
     # Something waiting for Cara to try.
     measure_request_open(client=demo.cara, instrument="who5", requested_by=demo.ana)
+
+
+def _acknowledged_alert(demo) -> None:
+    """The alert Dev's question-9 answer raised six weeks ago, acknowledged by Ana that afternoon."""
+    flagged = MeasureResponse.objects.filter(client=demo.dev, risk_flag=True).order_by("completed_at").first()
+    if flagged is None or RiskAlert.objects.filter(client=demo.dev, source_id=str(flagged.uuid)).exists():
+        return
+    raised = flagged.completed_at
+    # Written directly: the demo's past must not send today's emails or schedule escalations.
+    RiskAlert.objects.create(
+        client=demo.dev,
+        therapist=demo.ana,
+        source=RiskAlert.Source.PHQ9_ITEM9,
+        source_id=str(flagged.uuid),
+        raised_at=raised,
+        escalate_after=raised + dt.timedelta(days=1),
+        acknowledged_at=raised + dt.timedelta(hours=3),
+        acknowledged_by=demo.ana.user,
+        action_taken=RiskAlert.Action.ASSESSED,
+        note="Called Dev the same afternoon. Passive thoughts during a hard week, no plan or intent. "
+        "Reviewed his safety plan together; he agreed to call Samaritans if it worsens. Follow up in session.",
+    )

@@ -1,10 +1,9 @@
-import uuid
-
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from core.crypto import EncryptedJSONField, EncryptedTextField
+from core.mixins import ClientOwnedQuerySet, UUIDModel
 from measures.instruments import DIFFICULTY_CHOICES, INSTRUMENT_CHOICES, INSTRUMENTS
 from practice.models import Client, StaffMember
 
@@ -14,7 +13,7 @@ class MeasureScheduleQuerySet(models.QuerySet):
         return self.filter(active=True)
 
 
-class MeasureSchedule(models.Model):
+class MeasureSchedule(UUIDModel):
     """A therapist's wish that a client fills in one questionnaire on a rhythm."""
 
     class Rhythm(models.TextChoices):
@@ -23,7 +22,6 @@ class MeasureSchedule(models.Model):
         FOUR_WEEKLY = "four_weekly", "Every four weeks"
         BEFORE_SESSION = "before_session", "Before each session"
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="measure_schedules")
     instrument = models.CharField(max_length=12, choices=INSTRUMENT_CHOICES)
     rhythm = models.CharField(max_length=16, choices=Rhythm, default=Rhythm.ONCE)
@@ -37,18 +35,14 @@ class MeasureSchedule(models.Model):
         indexes = [models.Index(fields=["client", "active"])]
 
 
-class MeasureRequestQuerySet(models.QuerySet):
+class MeasureRequestQuerySet(ClientOwnedQuerySet):
     def pending(self):
         return self.filter(completed_at__isnull=True, withdrawn_at__isnull=True)
 
-    def for_client(self, client):
-        return self.filter(client=client)
 
-
-class MeasureRequest(models.Model):
+class MeasureRequest(UUIDModel):
     """One questionnaire waiting for a client. They may leave it for later for as long as they like."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="measure_requests")
     instrument = models.CharField(max_length=12, choices=INSTRUMENT_CHOICES)
     schedule = models.ForeignKey(
@@ -77,10 +71,7 @@ class MeasureRequest(models.Model):
         return INSTRUMENTS[self.instrument]
 
 
-class MeasureResponseQuerySet(models.QuerySet):
-    def for_client(self, client):
-        return self.filter(client=client)
-
+class MeasureResponseQuerySet(ClientOwnedQuerySet):
     def of(self, instrument_id: str):
         return self.filter(instrument=instrument_id)
 
@@ -91,7 +82,7 @@ class MeasureResponseQuerySet(models.QuerySet):
         return self.filter(completed_at__gt=moment) if moment is not None else self
 
 
-class MeasureResponse(models.Model):
+class MeasureResponse(UUIDModel):
     """A completed questionnaire: the raw answers, as printed on the form, with the instrument version.
 
     ``total``, ``band`` and ``risk_flag`` are derived from ``answers`` by
@@ -99,7 +90,6 @@ class MeasureResponse(models.Model):
     in; they are kept as columns so long histories aggregate in the database.
     """
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="measure_responses")
     instrument = models.CharField(max_length=12, choices=INSTRUMENT_CHOICES)
     instrument_version = models.CharField(max_length=32)

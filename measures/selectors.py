@@ -19,27 +19,39 @@ Every function here uses a fixed number of queries, whatever the length of the h
 ``returned_since_last_session(clients)``
     ``{client_id: [MeasureResponse, ...]}`` completed since each client's last session
     (all of them when there has been no session yet).
+``returned_counts(client_ids, last_sessions)``
+    ``{client_id: count}`` of forms completed since each client's last session, given those
+    sessions (the caseload has them already): one query, its size bounded by ``SESSION_TIERS``.
+``since_with_change(client, since)``
+    The forms completed since ``since``, each with the change from the form before it.
 ``series(client, instrument_id, since=None)``
     ``[(completed_at, chart_value, band)]`` in time order (WHO-5 as percentage).
+``forms_for_chart(client, since)`` / ``monthly_means(client, since, zone)``
+    Every form, or each questionnaire's mean per month, as charted (the journey).
+``form_counts(client)`` / ``latest_forms(client, instruments)``
+    How many forms of each questionnaire; the latest form of each, answers and all.
 ``last_session_starts(client_ids)`` / ``next_session_starts(client_ids)``
     ``{client_id: start}`` of the latest past / next coming session (bookings).
 """
 
+from collections import defaultdict
+from datetime import datetime, timedelta
 from functools import cache
 
 from django.db import connection
-from django.db.models import Max, Min, Q
+from django.db.models import Avg, Count, Max, Min, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from bookings.models import Appointment
 from measures.instruments import INSTRUMENTS
 from measures.models import MeasureResponse
-from measures.scoring import nhs_tt_outcome, single_measure_change, total_change
+from measures.scoring import band_for, nhs_tt_outcome, single_measure_change, total_change
+from practice.models import Client
 
 
 def _sessions():
-    from bookings.models import Appointment
-
     return Appointment.objects.active().sessions()
 
 
@@ -99,8 +111,6 @@ def first_and_latest_totals(client_ids, instruments=tuple(INSTRUMENTS)) -> dict:
 
 @cache
 def _first_latest_sql(instruments: tuple, n_clients: int) -> str:
-    from practice.models import Client
-
     q = connection.ops.quote_name
     responses, clients = q(MeasureResponse._meta.db_table), q(Client._meta.db_table)
     # Only quoted table and column names from our own models are formatted in; values are parameters.
@@ -191,5 +201,127 @@ def series(client, instrument_id: str, since=None) -> list:
         .chronological()
         .values_list("completed_at", "total", "band")
     )
-    factor = 4 if instrument_id == "who5" else 1
-    return [(at, _number(total * factor), band) for at, total, band in rows]
+    return [(at, _number(_charted(instrument_id, total)), band) for at, total, band in rows]
+
+
+# Clients whose last session falls within the same tier are asked about together, from the earliest
+# last session in the tier: most met within the fortnight, so that bound fetches a few rows each.
+SESSION_TIERS = (timedelta(days=14), timedelta(days=120))
+
+
+def returned_counts(client_ids, last_sessions: dict, *, now: datetime | None = None) -> dict:
+    """{client_id: count} of forms completed since each client's last session (``last_sessions``). One query.
+
+    Clients are grouped by how recently they met (``SESSION_TIERS``); each group is one clause with
+    one lower time bound, and the exact per-client cut is made here. Clients who last met before
+    the last tier (or never) get a clause each. Fetching from one bound for everyone met in 120 days
+    read about 800 rows for a 60-client caseload (bench/queries.py --profile caseload).
+    """
+    if not client_ids:
+        return {}
+    now = now or timezone.now()
+    tiers: list[dict] = [{} for _ in SESSION_TIERS]
+    condition = Q(pk__in=[])
+    for client_id in client_ids:
+        since = last_sessions.get(client_id)
+        tier = next((i for i, age in enumerate(SESSION_TIERS) if since and since > now - age), None)
+        if tier is not None:
+            tiers[tier][client_id] = since
+        else:
+            condition |= Q(client_id=client_id, completed_at__gt=since) if since else Q(client_id=client_id)
+    for members in tiers:
+        if members:
+            condition |= Q(client_id__in=list(members), completed_at__gt=min(members.values()))
+    found: dict = defaultdict(int)
+    for client_id, completed_at in MeasureResponse.objects.filter(condition).values_list("client_id", "completed_at"):
+        since = last_sessions.get(client_id)
+        if since is None or completed_at > since:
+            found[client_id] += 1
+    return dict(found)
+
+
+def since_with_change(client, since: datetime | None) -> list[dict]:
+    """Forms completed after ``since`` (all when None), oldest first, each as ``{"response", "before",
+    "change"}``: the form of the same questionnaire before it and ``scoring.total_change``. One query."""
+    # Totals only: the item answers are sealed, and years of them need not be opened for this list.
+    rows = MeasureResponse.objects.for_client(client).chronological().defer("answers", "difficulty")
+    previous: dict = {}
+    found = []
+    for response in rows:
+        before = previous.get(response.instrument)
+        if since is None or response.completed_at > since:
+            change = total_change(response.instrument, before.total, response.total) if before else None
+            found.append({"response": response, "before": before, "change": change})
+        previous[response.instrument] = response
+    return found
+
+
+def _charted(instrument_id: str, total):
+    """WHO-5 is charted as its percentage (raw × 4); the others as their total (``scoring.chart_value``)."""
+    return total * 4 if instrument_id == "who5" else total
+
+
+def _nearest_score(instrument_id: str, value: float):
+    """Monthly means fall between whole numbers; band them on the nearest score the form can give."""
+    if instrument_id == "scs_sf":
+        return value
+    if instrument_id == "who5":
+        return round(value / 4) * 4
+    return round(value)
+
+
+def forms_for_chart(client, *, since: datetime | None = None) -> list[dict]:
+    """Every form completed from ``since`` (or ever), oldest first, as charted. One query.
+
+    ``[{"instrument", "at", "value", "band", "uuid"}]``: ``value`` is the charted total (WHO-5 as
+    its percentage), ``band`` the form's band id.
+    """
+    responses = MeasureResponse.objects.for_client(client)
+    if since:
+        # A datetime bound (not __date) lets the (client, instrument, completed_at) index do the work.
+        responses = responses.filter(completed_at__gte=since)
+    rows = responses.order_by("completed_at").values_list("instrument", "completed_at", "total", "band", "uuid")
+    return [
+        {"instrument": instrument, "at": at, "value": _charted(instrument, total), "band": band, "uuid": uuid}
+        for instrument, at, total, band, uuid in rows
+    ]
+
+
+def monthly_means(client, *, since: datetime | None = None, zone) -> list[dict]:
+    """Each questionnaire's mean per month (in ``zone``) from ``since`` (or ever), by instrument then month.
+    One query, however many forms.
+
+    ``[{"instrument", "month", "value", "band", "count"}]``: ``value`` is the charted mean (WHO-5 as
+    its percentage), ``band`` the band id of the nearest score a form can give.
+    """
+    responses = MeasureResponse.objects.for_client(client)
+    if since:
+        responses = responses.filter(completed_at__gte=since)
+    rows = (
+        responses.annotate(m=TruncMonth("completed_at", tzinfo=zone))
+        .values("instrument", "m")
+        .annotate(total=Avg("total"), n=Count("id"))
+        .order_by("instrument", "m")
+    )
+    found = []
+    for row in rows:
+        instrument = row["instrument"]
+        value = _charted(instrument, float(row["total"]))
+        band = band_for(instrument, _nearest_score(instrument, value))
+        found.append({"instrument": instrument, "month": row["m"], "value": value, "band": band, "count": row["n"]})
+    return found
+
+
+def form_counts(client) -> dict:
+    """{instrument: how many forms the client has completed}. One query."""
+    return dict(
+        MeasureResponse.objects.for_client(client)
+        .values("instrument")
+        .annotate(n=Count("id"))
+        .values_list("instrument", "n")
+    )
+
+
+def latest_forms(client, instruments=tuple(INSTRUMENTS)) -> dict:
+    """{instrument: the client's latest form of it}, answers and all, for each of ``instruments`` they completed. One query."""
+    return {r.instrument: r for r in MeasureResponse.objects.filter(pk__in=latest_response_ids(client, instruments))}

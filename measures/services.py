@@ -5,18 +5,21 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.tasks import default_task_backend
+from django.tasks import default_task_backend, task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import audit_change
 from measures.instruments import INSTRUMENTS
 from measures.models import MeasureRequest, MeasureResponse, MeasureSchedule
 from measures.scoring import ScoringError, score
+from measures.selectors import last_session_starts, next_session_starts
+from measures.signals import response_completed
 from outbox.services import email_queue
 from practice.models import Client, StaffMember
+from risk.services import risk_alert_raise
 
 RHYTHM_DAYS = {MeasureSchedule.Rhythm.FORTNIGHTLY: 14, MeasureSchedule.Rhythm.FOUR_WEEKLY: 28}
 # "Before each session": the questionnaire opens this long before the appointment.
@@ -55,12 +58,13 @@ def measure_send(*, client: Client, instrument: str, rhythm: str, sent_by: Staff
             opened = measure_request_open(client=client, instrument=instrument, schedule=schedule, requested_by=sent_by)
         else:
             measure_requests_open_due(client=client)
-        audit_record(
-            action=AuditEvent.Action.CREATE,
+        # Named a request even when only a before-session schedule starts, as the log always has.
+        audit_change(
+            AuditEvent.Action.CREATE,
+            opened or schedule,
             object_type="measures.measurerequest",
-            object_id=opened.uuid if opened else schedule.uuid,
-            request=request,
             client=client,
+            request=request,
             detail={"instrument": instrument, "rhythm": rhythm},
         )
         if opened is not None:
@@ -72,13 +76,8 @@ def measure_schedule_stop(*, schedule: MeasureSchedule, request=None) -> None:
     with transaction.atomic():
         MeasureSchedule.objects.filter(pk=schedule.pk).update(active=False)
         MeasureRequest.objects.pending().filter(schedule=schedule).update(withdrawn_at=timezone.now())
-        audit_record(
-            action=AuditEvent.Action.UPDATE,
-            object_type="measures.measureschedule",
-            object_id=schedule.uuid,
-            request=request,
-            client=schedule.client,
-            detail={"active": False},
+        audit_change(
+            AuditEvent.Action.UPDATE, schedule, client=schedule.client, request=request, detail={"active": False}
         )
 
 
@@ -109,8 +108,6 @@ def measure_response_record(
     Raises ``ScoringError`` for an incomplete or malformed form (nothing is stored).
     PHQ-9 item 9 above "Not at all" raises a risk alert in the same transaction.
     """
-    from risk.services import risk_alert_raise
-
     result = score(instrument, answers)  # validates; raises ScoringError
     definition = INSTRUMENTS[instrument]
     if difficulty and not definition.difficulty_item:
@@ -136,22 +133,16 @@ def measure_response_record(
             MeasureRequest.objects.filter(pk=measure_request.pk).update(completed_at=response.completed_at)
             if measure_request.schedule_id:
                 _schedule_next(measure_request.schedule, after=response.completed_at)
-        audit_record(
-            action=AuditEvent.Action.CREATE,
-            object_type="measures.measureresponse",
-            object_id=response.uuid,
-            request=request,
+        audit_change(
+            AuditEvent.Action.CREATE,
+            response,
             client=client,
+            request=request,
             detail={"instrument": instrument, "version": definition.version},
         )
         if response.risk_flag:
             risk_alert_raise(client=client, source="phq9_item9", source_id=str(response.uuid), request=request)
-        # New scores can complete the "symptoms ease while self-compassion stays put" pattern:
-        # look again now rather than at the next daily watch.
-        from formulation.tasks import formulation_watch_client
-
-        client_id = client.pk
-        transaction.on_commit(lambda: formulation_watch_client.enqueue(client_id=client_id))
+        response_completed.send(sender=MeasureResponse, client_id=client.pk, response=response)
     return response
 
 
@@ -159,10 +150,17 @@ def _schedule_next(schedule: MeasureSchedule, *, after) -> None:
     days = RHYTHM_DAYS.get(schedule.rhythm)
     if days is None or not default_task_backend.supports_defer:
         return
-    from measures.tasks import measures_open_due
-
     run_after = after + timedelta(days=days)
     transaction.on_commit(lambda: measures_open_due.using(run_after=run_after).enqueue())
+
+
+@task
+def measures_open_due() -> int:
+    """``measure_requests_open_due`` on the worker, queued for when a rhythm next comes round.
+
+    A task that a service queues lives beside it, not in measures/tasks.py: tasks import services,
+    never the reverse."""
+    return measure_requests_open_due()
 
 
 def _last_completed(schedule: MeasureSchedule):
@@ -178,10 +176,8 @@ def measure_requests_open_due(*, now=None, client: Client | None = None) -> int:
     """Open the next questionnaire for every active rhythm that has come round. Returns how many opened.
 
     Idempotent: a questionnaire already waiting is never opened twice. Run by the
-    worker (scheduled after each completed form) and by ``manage.py measures due``.
+    worker (scheduled after each completed form) and by the clock's ``measures_due`` job.
     """
-    from measures.selectors import last_session_starts, next_session_starts
-
     now = now or timezone.now()
     schedules = MeasureSchedule.objects.active().select_related("client")
     if client is not None:

@@ -1,32 +1,32 @@
-"""Who may see which practice. Each helper returns the object or raises Http404."""
+"""Who may see which exercise. Each helper returns the object or raises Http404."""
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from mindfulness.content import builtin
-from mindfulness.models import CustomPractice, Recommendation
+from mindfulness.models import CustomExercise, Recommendation
 from practice.access import get_rw_client_for_clinician
 
 
-def get_builtin_practice(slug: str):
-    practice = builtin(slug)
-    if practice is None:
+def get_builtin_exercise(slug: str):
+    exercise = builtin(slug)
+    if exercise is None:
         raise Http404
-    return practice
+    return exercise
 
 
-def get_custom_practice_for_client(client, practice_uuid) -> CustomPractice:
-    """A therapist's own practice, for one of that therapist's clients only."""
+def get_custom_exercise_for_client(client, exercise_uuid) -> CustomExercise:
+    """A therapist's own exercise, for one of that therapist's clients only."""
     try:
-        return CustomPractice.objects.for_client(client).get(uuid=practice_uuid)
-    except (CustomPractice.DoesNotExist, ValidationError, ValueError):
+        return CustomExercise.objects.for_client(client).get(uuid=exercise_uuid)
+    except (CustomExercise.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None
 
 
-def get_custom_practice_for_author(staff, practice_uuid) -> CustomPractice:
+def get_custom_exercise_for_author(staff, exercise_uuid) -> CustomExercise:
     try:
-        return CustomPractice.objects.by_author(staff).live().get(uuid=practice_uuid)
-    except (CustomPractice.DoesNotExist, ValidationError, ValueError):
+        return CustomExercise.objects.by_author(staff).live().get(uuid=exercise_uuid)
+    except (CustomExercise.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None
 
 
@@ -42,11 +42,11 @@ def get_rw_recommendation_for_therapist(user, recommendation_uuid) -> Recommenda
     return recommendation
 
 
-def practice_for_key(author_id: int, key: str):
-    """A practice from a form value: a built-in slug, or ``custom-<uuid>`` written by ``author_id``."""
+def exercise_for_key(author_id: int, key: str):
+    """An exercise from a form value: a built-in slug, or ``custom-<uuid>`` written by ``author_id``."""
     if key.startswith("custom-"):
         try:
-            return CustomPractice.objects.live().get(uuid=key.removeprefix("custom-"), author_id=author_id)
-        except (CustomPractice.DoesNotExist, ValidationError, ValueError):
+            return CustomExercise.objects.live().get(uuid=key.removeprefix("custom-"), author_id=author_id)
+        except (CustomExercise.DoesNotExist, ValidationError, ValueError):
             return None
     return builtin(key)

@@ -8,7 +8,8 @@ give an anchor outside the body, short versions are real practices, and each
 ends back in the room with a word that does not grade the experience.
 
 Kept in code rather than the database: the library then needs no query, and a
-change to the words is reviewed like any other change.
+change to the words is reviewed like any other change. Clients read "practice";
+the code says ``Exercise`` so that "practice" means only the business.
 """
 
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ class Step:
 
 
 @dataclass(frozen=True)
-class Practice:
+class Exercise:
     slug: str
     title: str
     summary: str
@@ -79,8 +80,8 @@ def _close() -> tuple[Step, ...]:
     return (RETURN, KIND_END)
 
 
-PRACTICES: tuple[Practice, ...] = (
-    Practice(
+EXERCISES: tuple[Exercise, ...] = (
+    Exercise(
         slug="soothing-rhythm-breathing",
         title="Soothing-rhythm breathing",
         summary="Letting the breath find a slower, gentler pace, so the body can settle a little.",
@@ -137,7 +138,7 @@ PRACTICES: tuple[Practice, ...] = (
             *_close(),
         ),
     ),
-    Practice(
+    Exercise(
         slug="compassionate-self",
         title="The compassionate self",
         summary="Imagining yourself as a wise, strong and kind person, and trying on how that feels.",
@@ -202,7 +203,7 @@ PRACTICES: tuple[Practice, ...] = (
             *_close(),
         ),
     ),
-    Practice(
+    Exercise(
         slug="safe-place",
         title="A safe place",
         summary="Creating, in your imagination, a place where you feel at ease and welcome.",
@@ -250,7 +251,7 @@ PRACTICES: tuple[Practice, ...] = (
             *_close(),
         ),
     ),
-    Practice(
+    Exercise(
         slug="self-compassion-break",
         title="A self-compassion break",
         summary="Three short steps for a hard moment: noticing it hurts, remembering others feel this too, and offering yourself kindness.",
@@ -306,7 +307,7 @@ PRACTICES: tuple[Practice, ...] = (
             *_close(),
         ),
     ),
-    Practice(
+    Exercise(
         slug="body-scan",
         title="A gentle body scan",
         summary="Moving your attention slowly through the body, with curiosity and without needing anything to change.",
@@ -355,7 +356,7 @@ PRACTICES: tuple[Practice, ...] = (
             *_close(),
         ),
     ),
-    Practice(
+    Exercise(
         slug="three-step-breathing-space",
         title="A three-step breathing space",
         summary="A short pause in three parts: noticing what is here, gathering your attention, and widening it out again.",
@@ -402,7 +403,7 @@ PRACTICES: tuple[Practice, ...] = (
             *_close(),
         ),
     ),
-    Practice(
+    Exercise(
         slug="grounding-5-4-3-2-1",
         title="5-4-3-2-1 grounding",
         summary="Using your senses to come back to the here and now when feelings run high.",
@@ -436,7 +437,7 @@ PRACTICES: tuple[Practice, ...] = (
             Step("You are here, in this room, right now. Whatever happened, you gave yourself this time.", 15),
         ),
     ),
-    Practice(
+    Exercise(
         slug="kindness-to-myself",
         title="Loving-kindness toward myself",
         summary="Offering yourself kind wishes, as you might to someone you care about.",
@@ -480,7 +481,7 @@ PRACTICES: tuple[Practice, ...] = (
             *_close(),
         ),
     ),
-    Practice(
+    Exercise(
         slug="compassionate-letter",
         title="A compassionate letter",
         summary="Writing to yourself from the voice of someone who cares about you.",
@@ -527,7 +528,7 @@ PRACTICES: tuple[Practice, ...] = (
             *_close(),
         ),
     ),
-    Practice(
+    Exercise(
         slug="rain",
         title="RAIN for hard feelings",
         summary="Recognise, Allow, Investigate with kindness, Nurture: four steps for being with a difficult feeling.",
@@ -570,7 +571,7 @@ PRACTICES: tuple[Practice, ...] = (
             *_close(),
         ),
     ),
-    Practice(
+    Exercise(
         slug="mindful-walking",
         title="Mindful walking",
         summary="Walking slowly and noticing each step, the ground, and the world around you.",
@@ -600,7 +601,7 @@ PRACTICES: tuple[Practice, ...] = (
             *_close(),
         ),
     ),
-    Practice(
+    Exercise(
         slug="compassionate-friend",
         title="The compassionate friend",
         summary="Imagining a presence that is entirely on your side, and letting it keep you company.",
@@ -641,19 +642,19 @@ PRACTICES: tuple[Practice, ...] = (
     ),
 )
 
-BY_SLUG: dict[str, Practice] = {p.slug: p for p in PRACTICES}
+BY_SLUG: dict[str, Exercise] = {e.slug: e for e in EXERCISES}
 GROUNDING_SLUG = "grounding-5-4-3-2-1"
 SELF_COMPASSION_BREAK_SLUG = "self-compassion-break"
 
 
-def builtin(slug: str) -> Practice | None:
+def builtin(slug: str) -> Exercise | None:
     return BY_SLUG.get(slug)
 
 
 def all_client_text() -> list[str]:
     """Every sentence of the library a client reads (the words test checks them)."""
     texts = []
-    for practice in PRACTICES:
-        texts += [practice.title, practice.summary, practice.helps_when, practice.if_not_today, practice.caution]
-        texts += [step.text for step in practice.short + practice.long]
+    for exercise in EXERCISES:
+        texts += [exercise.title, exercise.summary, exercise.helps_when, exercise.if_not_today, exercise.caution]
+        texts += [step.text for step in exercise.short + exercise.long]
     return texts

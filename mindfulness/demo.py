@@ -6,8 +6,8 @@ import random
 from django.utils import timezone
 
 from mindfulness.content import BY_SLUG
-from mindfulness.models import CustomPractice, PracticeLog, Recommendation
-from mindfulness.services import practice_log_record, recommendation_create
+from mindfulness.models import CustomExercise, ExerciseLog, Recommendation
+from mindfulness.services import custom_exercise_save, exercise_log_record, recommendation_create
 
 ORDER = 40
 
@@ -42,29 +42,31 @@ HISTORY = {
 
 def seed(demo) -> None:
     rng = random.Random(5)  # noqa: S311 - demo data, not secrets
-    tea, _ = CustomPractice.objects.get_or_create(
-        author=demo.ana,
-        title="A mindful cup of tea",
-        defaults={
-            "summary": "Making and drinking something warm, with your full attention.",
-            "helps_when": "When the day has been rushed and you want a small, ordinary pause.",
-            "steps_text": TEA,
-            "step_seconds": 40,
-        },
-    )
+    tea = CustomExercise.objects.filter(author=demo.ana, title="A mindful cup of tea").first()
+    if tea is None:
+        tea = custom_exercise_save(
+            author=demo.ana,
+            fields={
+                "title": "A mindful cup of tea",
+                "summary": "Making and drinking something warm, with your full attention.",
+                "helps_when": "When the day has been rushed and you want a small, ordinary pause.",
+                "steps_text": TEA,
+                "step_seconds": 40,
+            },
+        )
     now = timezone.now()
     for name, plan in HISTORY.items():
         client = getattr(demo, name)
-        if PracticeLog.objects.filter(client=client).exists():
+        if ExerciseLog.objects.filter(client=client).exists():
             continue
         # Dev came back after a few weeks away: "what helps me" welcomes him back.
         offset = 20 if name == "dev" else 0
         for n in range(12):
             slug, (calm_before, calm_after), (kind_before, kind_after) = plan[n % len(plan)]
             wobble = rng.choice((-1, 0, 0, 1))
-            practice_log_record(
+            exercise_log_record(
                 client=client,
-                practice=BY_SLUG[slug],
+                exercise=BY_SLUG[slug],
                 calm_before=calm_before,
                 calm_after=max(0, min(10, calm_after + wobble)),
                 kindness_before=kind_before if n % 3 else None,
@@ -73,8 +75,8 @@ def seed(demo) -> None:
                 practised_at=now - datetime.timedelta(days=offset + 2 + n * 3, hours=rng.randint(0, 10)),
             )
         if name == "cara":
-            practice_log_record(
-                client=client, practice=tea, calm_before=4, calm_after=6, practised_at=now - datetime.timedelta(days=1)
+            exercise_log_record(
+                client=client, exercise=tea, calm_before=4, calm_after=6, practised_at=now - datetime.timedelta(days=1)
             )
 
     suggestions = [
@@ -88,7 +90,7 @@ def seed(demo) -> None:
         (demo.ana, demo.dev, BY_SLUG["grounding-5-4-3-2-1"], "For the moments on the train when panic starts to rise."),
         (demo.ben, demo.eli, BY_SLUG["body-scan"], "Try the short one before bed, lying down if that feels better."),
     ]
-    for therapist, client, practice, note in suggestions:
-        ref = {"custom": practice} if not practice.is_builtin else {"builtin_slug": practice.slug}
+    for therapist, client, exercise, note in suggestions:
+        ref = {"custom": exercise} if not exercise.is_builtin else {"builtin_slug": exercise.slug}
         if not Recommendation.objects.active().filter(client=client, **ref).exists():
-            recommendation_create(therapist=therapist, client=client, practice=practice, note=note)
+            recommendation_create(therapist=therapist, client=client, exercise=exercise, note=note)

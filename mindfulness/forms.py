@@ -1,7 +1,7 @@
 from django import forms
 
-from mindfulness.content import PRACTICES
-from mindfulness.models import CustomPractice, PracticeLog
+from mindfulness.content import EXERCISES
+from mindfulness.models import CustomExercise, ExerciseLog
 
 RATING_CHOICES = [("", "Choose, if you like")] + [
     (str(n), f"{n}{' (not at all)' if n == 0 else ' (very)' if n == 10 else ''}") for n in range(11)
@@ -44,10 +44,10 @@ def _rating(label):
     )
 
 
-class PracticeLogForm(forms.Form):
-    """After a practice: how it felt, entirely optional, in the client's own numbers."""
+class ExerciseLogForm(forms.Form):
+    """After an exercise: how it felt, entirely optional, in the client's own numbers."""
 
-    length = forms.ChoiceField(choices=PracticeLog.Length.choices, widget=forms.HiddenInput, initial="short")
+    length = forms.ChoiceField(choices=ExerciseLog.Length.choices, widget=forms.HiddenInput, initial="short")
     calm_before = _rating("Calm before (0 to 10)")
     calm_after = _rating("Calm now (0 to 10)")
     kindness_before = _rating("Kindness to myself before (0 to 10)")
@@ -73,7 +73,7 @@ class PracticeLogForm(forms.Form):
         return data
 
 
-class CustomPracticeForm(forms.ModelForm):
+class CustomExerciseForm(forms.ModelForm):
     audio = forms.FileField(
         label="Audio recording (optional)",
         required=False,
@@ -83,7 +83,7 @@ class CustomPracticeForm(forms.ModelForm):
     remove_audio = forms.BooleanField(label="Remove the current recording", required=False)
 
     class Meta:
-        model = CustomPractice
+        model = CustomExercise
         fields = ["title", "summary", "helps_when", "steps_text", "step_seconds"]
         labels = {
             "summary": "In a sentence, what is it?",
@@ -154,10 +154,10 @@ class RecommendForm(forms.Form):
         help_text="Your client sees this beside the practice, for example when it might help them.",
     )
 
-    def __init__(self, *args, own_practices=(), **kwargs):
+    def __init__(self, *args, own_exercises=(), **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("Tending's library", [(p.slug, p.title) for p in PRACTICES])]
-        own = [(p.slug, p.title) for p in own_practices]
+        choices = [("Tending's library", [(e.slug, e.title) for e in EXERCISES])]
+        own = [(e.slug, e.title) for e in own_exercises]
         if own:
             choices.append(("Your own practices", own))
         self.fields["practice"].choices = [("", "Choose a practice")] + choices

@@ -1,3 +1,10 @@
+"""Therapists' own exercises, what clients practise and what they were suggested.
+
+A guided exercise is a "practice" in every word clients and therapists read; in code it is an
+exercise, so that "practice" means only the business (``practice.models.Practice``). The tables
+keep the names they were created with (``db_table``).
+"""
+
 import uuid
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -6,23 +13,24 @@ from django.db.models import Avg, Count, F, Max, Q
 from django.utils import timezone
 
 from core.crypto import EncryptedTextField
+from core.mixins import ClientOwnedQuerySet, UUIDModel
 from mindfulness.content import Step, builtin
 from practice.models import Client, StaffMember
 
 RATING = [MinValueValidator(0), MaxValueValidator(10)]
 
 
-class CustomPracticeQuerySet(models.QuerySet):
+class CustomExerciseQuerySet(models.QuerySet):
     def live(self):
         return self.filter(is_archived=False)
 
     def for_client(self, client):
-        """The practices the client's own therapist wrote for their clients, and any the client was
-        given or used before: a practice that helped stays theirs when their care moves to a colleague."""
+        """The exercises the client's own therapist wrote for their clients, and any the client was
+        given or used before: an exercise that helped stays theirs when their care moves to a colleague."""
         theirs = (
             Q(author_id=client.therapist_id)
             | Q(pk__in=Recommendation.objects.filter(client=client, custom__isnull=False).values("custom_id"))
-            | Q(pk__in=PracticeLog.objects.filter(client=client, custom__isnull=False).values("custom_id"))
+            | Q(pk__in=ExerciseLog.objects.filter(client=client, custom__isnull=False).values("custom_id"))
         )
         return self.live().filter(theirs).select_related("author__user")
 
@@ -35,11 +43,10 @@ def audio_upload_to(instance, filename):
     return f"mindfulness/audio/{uuid.uuid4().hex}{instance.audio_extension}"
 
 
-class CustomPractice(models.Model):
-    """A practice a therapist wrote, shown to that therapist's clients only."""
+class CustomExercise(UUIDModel):
+    """An exercise a therapist wrote, shown to that therapist's clients only."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    author = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="own_practices")
+    author = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="own_exercises")
     title = models.CharField(max_length=120)
     summary = models.CharField(max_length=300, blank=True)
     helps_when = models.CharField(max_length=300, blank=True)
@@ -53,7 +60,7 @@ class CustomPractice(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
-    objects = CustomPracticeQuerySet.as_manager()
+    objects = CustomExerciseQuerySet.as_manager()
 
     # Set by the form before saving so audio_upload_to can name the file.
     audio_extension = ""
@@ -65,6 +72,7 @@ class CustomPractice(models.Model):
     )
 
     class Meta:
+        db_table = "mindfulness_custompractice"
         ordering = ["title"]
 
     def __str__(self):
@@ -89,17 +97,17 @@ class CustomPractice(models.Model):
         return max(1, round(len(self.step_texts()) * self.step_seconds / 60))
 
 
-class PracticeRefMixin(models.Model):
-    """Points at one practice: a built-in one by slug, or a therapist's own."""
+class ExerciseRefMixin(models.Model):
+    """Points at one exercise: a built-in one by slug, or a therapist's own."""
 
     builtin_slug = models.CharField(max_length=60, blank=True)
-    custom = models.ForeignKey(CustomPractice, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    custom = models.ForeignKey(CustomExercise, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         abstract = True
 
     @property
-    def practice(self):
+    def exercise(self):
         return self.custom if self.custom_id else builtin(self.builtin_slug)
 
     @classmethod
@@ -110,12 +118,9 @@ class PracticeRefMixin(models.Model):
         )
 
 
-class PracticeLogQuerySet(models.QuerySet):
-    def for_client(self, client):
-        return self.filter(client=client)
-
+class ExerciseLogQuerySet(ClientOwnedQuerySet):
     def what_helps(self):
-        """One row per practice: times tried and the average change in the client's own ratings."""
+        """One row per exercise: times tried and the average change in the client's own ratings."""
         return (
             self.values("builtin_slug", "custom__uuid", "custom__title")
             .annotate(
@@ -129,13 +134,13 @@ class PracticeLogQuerySet(models.QuerySet):
         )
 
 
-class PracticeLog(PracticeRefMixin):
+class ExerciseLog(ExerciseRefMixin):
     class Length(models.TextChoices):
         SHORT = "short", "Short"
         LONG = "long", "Longer"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="practice_logs")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="exercise_logs")
     length = models.CharField(max_length=5, choices=Length, default=Length.SHORT)
     practised_at = models.DateTimeField(default=timezone.now)
     calm_before = models.PositiveSmallIntegerField(null=True, blank=True, validators=RATING)
@@ -144,11 +149,12 @@ class PracticeLog(PracticeRefMixin):
     kindness_after = models.PositiveSmallIntegerField(null=True, blank=True, validators=RATING)
     word = EncryptedTextField(context="mindfulness.practicelog.word", blank=True, null=True)
 
-    objects = PracticeLogQuerySet.as_manager()
+    objects = ExerciseLogQuerySet.as_manager()
 
     class Meta:
+        db_table = "mindfulness_practicelog"
         indexes = [models.Index(fields=["client", "practised_at"])]
-        constraints = [PracticeRefMixin.ref_constraint("practicelog_one_practice")]
+        constraints = [ExerciseRefMixin.ref_constraint("practicelog_one_practice")]
 
 
 class RecommendationQuerySet(models.QuerySet):
@@ -164,11 +170,11 @@ class RecommendationQuerySet(models.QuerySet):
         return [custom_title if custom_title is not None else builtin(slug).title for slug, custom_title in rows]
 
 
-class Recommendation(PracticeRefMixin):
-    """A therapist's suggestion of one practice to one client, with a personal note."""
+class Recommendation(ExerciseRefMixin):
+    """A therapist's suggestion of one exercise to one client, with a personal note."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="practice_recommendations")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="exercise_recommendations")
     therapist = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
     note = EncryptedTextField(context="mindfulness.recommendation.note", blank=True, null=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -178,4 +184,4 @@ class Recommendation(PracticeRefMixin):
 
     class Meta:
         indexes = [models.Index(fields=["client", "withdrawn_at"])]
-        constraints = [PracticeRefMixin.ref_constraint("recommendation_one_practice")]
+        constraints = [ExerciseRefMixin.ref_constraint("recommendation_one_practice")]

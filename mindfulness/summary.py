@@ -1,4 +1,4 @@
-""" "What helps me": the client's practices ranked by their own average change, no targets, no totals."""
+""" "What helps me": the exercises the client did, ranked by their own average change, no targets, no totals."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -6,7 +6,7 @@ from datetime import datetime
 from django.urls import reverse
 
 from mindfulness.content import builtin
-from mindfulness.models import PracticeLog
+from mindfulness.models import ExerciseLog
 
 
 @dataclass
@@ -40,7 +40,7 @@ class HelpsRow:
 
     @property
     def score(self) -> float | None:
-        """The mean of the changes the client rated; None when they never rated this practice."""
+        """The mean of the changes the client rated; None when they never rated this exercise."""
         changes = [c for c in (self.calm_change, self.kindness_change) if c is not None]
         return sum(changes) / len(changes) if changes else None
 
@@ -48,18 +48,18 @@ class HelpsRow:
 def what_helps_rows(client) -> tuple[list[HelpsRow], datetime | None]:
     """Rows best first (unrated last), and when the client last practised. One query."""
     rows = []
-    for row in PracticeLog.objects.for_client(client).what_helps():
+    for row in ExerciseLog.objects.for_client(client).what_helps():
         if row["custom__uuid"]:
             title, name, kwargs = (
                 row["custom__title"],
                 "mindfulness:play_custom",
-                {"practice_uuid": row["custom__uuid"]},
+                {"exercise_uuid": row["custom__uuid"]},
             )
         else:
-            practice = builtin(row["builtin_slug"])
-            if practice is None:  # a practice since retired from the library
+            exercise = builtin(row["builtin_slug"])
+            if exercise is None:  # an exercise since retired from the library
                 continue
-            title, name, kwargs = practice.title, "mindfulness:play", {"slug": practice.slug}
+            title, name, kwargs = exercise.title, "mindfulness:play", {"slug": exercise.slug}
         rows.append(
             HelpsRow(
                 title=title,

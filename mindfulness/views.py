@@ -7,20 +7,20 @@ from django.views.decorators.http import require_POST
 
 from audit.services import audit_read
 from mindfulness.access import (
-    get_builtin_practice,
-    get_custom_practice_for_author,
-    get_custom_practice_for_client,
+    exercise_for_key,
+    get_builtin_exercise,
+    get_custom_exercise_for_author,
+    get_custom_exercise_for_client,
     get_rw_recommendation_for_therapist,
-    practice_for_key,
 )
-from mindfulness.content import GROUNDING_SLUG, PRACTICES, builtin
-from mindfulness.forms import CustomPracticeForm, PracticeLogForm, RecommendForm
-from mindfulness.models import CustomPractice, PracticeLog, Recommendation
+from mindfulness.content import EXERCISES, GROUNDING_SLUG, builtin
+from mindfulness.forms import CustomExerciseForm, ExerciseLogForm, RecommendForm
+from mindfulness.models import CustomExercise, ExerciseLog, Recommendation
 from mindfulness.offline import offline_page
 from mindfulness.services import (
-    custom_practice_archive,
-    custom_practice_save,
-    practice_log_record,
+    custom_exercise_archive,
+    custom_exercise_save,
+    exercise_log_record,
     recommendation_create,
     recommendation_withdraw,
 )
@@ -36,8 +36,8 @@ WELCOME_BACK_DAYS = 14
 @client_required
 @offline_page
 def library(request):
-    own = list(CustomPractice.objects.for_client(request.client))
-    return render(request, "mindfulness/library.html", {"practices": PRACTICES, "own": own})
+    own = list(CustomExercise.objects.for_client(request.client))
+    return render(request, "mindfulness/library.html", {"exercises": EXERCISES, "own": own})
 
 
 @client_required
@@ -48,24 +48,24 @@ def suggested(request):
     return render(request, template, {"recommendations": recommendations})
 
 
-def _player(request, practice, length):
-    steps = practice.steps(length)
+def _player(request, exercise, length):
+    steps = exercise.steps(length)
     after_url = (
-        reverse("mindfulness:after", kwargs={"slug": practice.slug})
-        if practice.is_builtin
-        else reverse("mindfulness:after_custom", kwargs={"practice_uuid": practice.uuid})
+        reverse("mindfulness:after", kwargs={"slug": exercise.slug})
+        if exercise.is_builtin
+        else reverse("mindfulness:after_custom", kwargs={"exercise_uuid": exercise.uuid})
     )
     return render(
         request,
         "mindfulness/player.html",
         {
-            "practice": practice,
+            "exercise": exercise,
             "length": length,
             "steps": steps,
             "minutes": max(1, round(sum(step.seconds for step in steps) / 60)),
             "after_url": f"{after_url}?length={length}",
             "grounding": builtin(GROUNDING_SLUG),
-            "breathing": "breath" in getattr(practice, "tags", ()),
+            "breathing": "breath" in getattr(exercise, "tags", ()),
         },
     )
 
@@ -73,19 +73,19 @@ def _player(request, practice, length):
 @client_required
 @offline_page
 def play(request, slug):
-    return _player(request, get_builtin_practice(slug), "short")
+    return _player(request, get_builtin_exercise(slug), "short")
 
 
 @client_required
 @offline_page
 def play_long(request, slug):
-    return _player(request, get_builtin_practice(slug), "long")
+    return _player(request, get_builtin_exercise(slug), "long")
 
 
 @client_required
 @offline_page
-def play_custom(request, practice_uuid):
-    return _player(request, get_custom_practice_for_client(request.client, practice_uuid), "short")
+def play_custom(request, exercise_uuid):
+    return _player(request, get_custom_exercise_for_client(request.client, exercise_uuid), "short")
 
 
 @client_required
@@ -95,43 +95,43 @@ def timer(request):
 
 
 @client_required
-def audio(request, practice_uuid):
+def audio(request, exercise_uuid):
     """A therapist's recording, for that therapist's own clients only; never a public media URL."""
-    practice = get_custom_practice_for_client(request.client, practice_uuid)
-    if not practice.audio:
+    exercise = get_custom_exercise_for_client(request.client, exercise_uuid)
+    if not exercise.audio:
         raise Http404
     try:
-        handle = practice.audio.open("rb")
+        handle = exercise.audio.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle, content_type=practice.audio_content_type or "application/octet-stream")
+    response = FileResponse(handle, content_type=exercise.audio_content_type or "application/octet-stream")
     response["Content-Disposition"] = "inline"
     return response
 
 
-# --- Client: after a practice, and what helps ------------------------------------------------
+# --- Client: after an exercise, and what helps ----------------------------------------------
 
 
-def _after(request, practice):
+def _after(request, exercise):
     length = request.GET.get("length") or request.POST.get("length") or "short"
-    if length not in PracticeLog.Length.values:
+    if length not in ExerciseLog.Length.values:
         length = "short"
-    form = PracticeLogForm(request.POST or None, initial={"length": length})
+    form = ExerciseLogForm(request.POST or None, initial={"length": length})
     if request.method == "POST" and form.is_valid():
-        practice_log_record(client=request.client, practice=practice, **form.cleaned_data)
+        exercise_log_record(client=request.client, exercise=exercise, **form.cleaned_data)
         messages.success(request, "Thank you. That is noted, just for you.")
         return redirect("mindfulness:what_helps")
-    return render(request, "mindfulness/after.html", {"practice": practice, "form": form})
+    return render(request, "mindfulness/after.html", {"exercise": exercise, "form": form})
 
 
 @client_required
 def after(request, slug):
-    return _after(request, get_builtin_practice(slug))
+    return _after(request, get_builtin_exercise(slug))
 
 
 @client_required
-def after_custom(request, practice_uuid):
-    return _after(request, get_custom_practice_for_client(request.client, practice_uuid))
+def after_custom(request, exercise_uuid):
+    return _after(request, get_custom_exercise_for_client(request.client, exercise_uuid))
 
 
 @client_required
@@ -147,13 +147,13 @@ def what_helps(request):
     )
 
 
-# --- Therapist: their own practices and recommendations --------------------------------------
+# --- Therapist: their own exercises and recommendations --------------------------------------
 
 
 @therapist_required
 def manage(request):
-    own = CustomPractice.objects.by_author(request.staff).live()
-    return render(request, "mindfulness/manage.html", {"own": own, "library": PRACTICES})
+    own = CustomExercise.objects.by_author(request.staff).live()
+    return render(request, "mindfulness/manage.html", {"own": own, "library": EXERCISES})
 
 
 @therapist_required
@@ -162,28 +162,28 @@ def custom_new(request):
 
 
 @therapist_required
-def custom_edit(request, practice_uuid):
-    return _custom_form(request, get_custom_practice_for_author(request.staff, practice_uuid))
+def custom_edit(request, exercise_uuid):
+    return _custom_form(request, get_custom_exercise_for_author(request.staff, exercise_uuid))
 
 
-def _custom_form(request, practice):
-    form = CustomPracticeForm(request.POST or None, request.FILES or None, instance=practice)
+def _custom_form(request, exercise):
+    form = CustomExerciseForm(request.POST or None, request.FILES or None, instance=exercise)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in CustomPracticeForm.Meta.fields}
+        fields = {name: form.cleaned_data[name] for name in CustomExerciseForm.Meta.fields}
         fields["audio"] = form.cleaned_data.get("audio")
         fields["remove_audio"] = form.cleaned_data.get("remove_audio", False)
-        custom_practice_save(author=request.staff, practice=practice, fields=fields, request=request)
+        custom_exercise_save(author=request.staff, exercise=exercise, fields=fields, request=request)
         messages.success(request, "Saved. Your clients can find it in their practices.")
         return redirect("mindfulness:manage")
-    return render(request, "mindfulness/custom_form.html", {"form": form, "practice": practice})
+    return render(request, "mindfulness/custom_form.html", {"form": form, "exercise": exercise})
 
 
 @therapist_required
 @require_POST
-def custom_archive(request, practice_uuid):
-    practice = get_custom_practice_for_author(request.staff, practice_uuid)
-    custom_practice_archive(practice=practice, request=request)
-    messages.success(request, f"“{practice.title}” is no longer shown to your clients.")
+def custom_archive(request, exercise_uuid):
+    exercise = get_custom_exercise_for_author(request.staff, exercise_uuid)
+    custom_exercise_archive(exercise=exercise, request=request)
+    messages.success(request, f"“{exercise.title}” is no longer shown to your clients.")
     return redirect("mindfulness:manage")
 
 
@@ -191,21 +191,21 @@ def custom_archive(request, practice_uuid):
 def recommend(request, client_uuid):
     # Suggesting is writing to the record: emergency access (for reading) never reaches this page.
     client = get_rw_client_for_clinician(request.user, client_uuid)
-    own = list(CustomPractice.objects.by_author(request.staff).live())
-    form = RecommendForm(request.POST or None, own_practices=own)
+    own = list(CustomExercise.objects.by_author(request.staff).live())
+    form = RecommendForm(request.POST or None, own_exercises=own)
     if request.method == "POST" and form.is_valid():
-        practice = practice_for_key(request.staff.id, form.cleaned_data["practice"])
-        if practice is None:
+        exercise = exercise_for_key(request.staff.id, form.cleaned_data["practice"])
+        if exercise is None:
             form.add_error("practice", "Please choose a practice from the list.")
         else:
             recommendation_create(
                 therapist=request.staff,
                 client=client,
-                practice=practice,
+                exercise=exercise,
                 note=form.cleaned_data["note"],
                 request=request,
             )
-            messages.success(request, f"{client.display_name} will see “{practice.title}” first in their practices.")
+            messages.success(request, f"{client.display_name} will see “{exercise.title}” first in their practices.")
             return redirect("mindfulness:recommend", client_uuid=client.uuid)
     recommendations = list(Recommendation.objects.for_client(client))
     audit_read(request, client, client=client, object_type="mindfulness.recommendations")

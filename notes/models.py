@@ -6,13 +6,12 @@ it: the signed text never changes again, and anything added later is a dated
 note (and an owner through audited emergency access); never the client.
 """
 
-import uuid
-
 from django.db import models
 from django.utils import timezone
 
 from bookings.models import Appointment
 from core.crypto import EncryptedTextField
+from core.mixins import ClientOwnedQuerySet, UUIDModel
 from practice.models import Client, StaffMember
 
 # (field name, heading, prompt shown while writing)
@@ -34,10 +33,9 @@ class NoteTemplateQuerySet(models.QuerySet):
         return self.filter(therapist=staff)
 
 
-class NoteTemplate(models.Model):
+class NoteTemplate(UUIDModel):
     """A therapist's own starting text for each section, adapted as they like."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     therapist = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="note_templates")
     name = models.CharField(max_length=80)
     is_default = models.BooleanField(default=False)
@@ -65,15 +63,12 @@ class NoteTemplate(models.Model):
         return self.name
 
 
-class SessionNoteQuerySet(models.QuerySet):
+class SessionNoteQuerySet(ClientOwnedQuerySet):
     def by_author(self, staff):
         return self.filter(author=staff)
 
     def held_by(self, staff):
         return self.filter(holder=staff)
-
-    def for_client(self, client):
-        return self.filter(client=client)
 
     def signed(self):
         return self.filter(signed_at__isnull=False)
@@ -85,8 +80,7 @@ class SessionNoteQuerySet(models.QuerySet):
         return self.select_related("appointment", "client__user", "author__user")
 
 
-class SessionNote(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class SessionNote(UUIDModel):
     appointment = models.OneToOneField(Appointment, on_delete=models.PROTECT, related_name="note")
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="session_notes")
     author = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="session_notes")
@@ -126,10 +120,9 @@ class SessionNote(models.Model):
         return [(name, heading, getattr(self, name)) for name, heading, _prompt in SECTIONS]
 
 
-class Amendment(models.Model):
+class Amendment(UUIDModel):
     """A dated addition to a signed note. The signed text itself is never changed."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     note = models.ForeignKey(SessionNote, on_delete=models.CASCADE, related_name="amendments")
     section = models.CharField(max_length=20, choices=[(name, heading) for name, heading, _ in SECTIONS])
     text = EncryptedTextField(context="notes.amendment.text")

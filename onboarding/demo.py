@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from onboarding.models import Acceptance, ConsentChoice, Intake, PracticeDocument
-from onboarding.services import consent_record, document_publish, intake_save
+from onboarding.models import ConsentChoice, Intake, PracticeDocument
+from onboarding.services import consent_record, document_publish, documents_accept, intake_save
 
 ORDER = 25
 
@@ -28,8 +28,9 @@ def seed(demo):
         if not PracticeDocument.objects.filter(practice=demo.practice, kind=kind).exists():
             document_publish(practice=demo.practice, kind=kind, body=body, staff=demo.owner)
     for client in (demo.cara, demo.dev):
-        for document in PracticeDocument.objects.filter(practice=demo.practice):
-            Acceptance.objects.get_or_create(client=client, document=document)
+        unread = PracticeDocument.objects.filter(practice=demo.practice).exclude(acceptances__client=client)
+        if unread:
+            documents_accept(client=client, documents=list(unread))
     if not Intake.objects.filter(client=demo.cara).exists():
         intake_save(
             client=demo.cara,

@@ -6,12 +6,11 @@ append-only history: each row is one decision with the exact wording the client
 saw; the newest row per kind is the current choice.
 """
 
-import uuid
-
 from django.db import models
 from django.utils import timezone
 
 from core.crypto import EncryptedDateField, EncryptedTextField
+from core.mixins import UUIDModel
 from practice.models import Client, Practice, StaffMember
 
 
@@ -20,12 +19,11 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(practice=practice, kind=kind).order_by("-version").first()
 
 
-class PracticeDocument(models.Model):
+class PracticeDocument(UUIDModel):
     class Kind(models.TextChoices):
         AGREEMENT = "agreement", "Therapy agreement"
         PRIVACY = "privacy", "Privacy notice"
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=10, choices=Kind)
     version = models.PositiveIntegerField()
@@ -59,11 +57,9 @@ class Acceptance(models.Model):
         return f"{self.document} accepted {self.accepted_at:%Y-%m-%d}"
 
 
-class Intake(models.Model):
+class Intake(UUIDModel):
     """What a new client tells the practice before the first session. The free-text answers are sealed."""
 
-    # What the sealed fields are bound to (core.crypto): a ciphertext moved to another intake does not open.
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="intake")
     pronouns = EncryptedTextField(context="onboarding.intake.pronouns", max_length=40, blank=True, default="")
     date_of_birth = EncryptedDateField(context="onboarding.intake.date_of_birth", null=True, blank=True)
@@ -97,8 +93,7 @@ class ConsentChoiceQuerySet(models.QuerySet):
         return found
 
 
-class ConsentChoice(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class ConsentChoice(UUIDModel):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consent_choices")
     kind = models.CharField(max_length=24, choices=ConsentKind)
     granted = models.BooleanField()

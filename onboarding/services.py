@@ -5,7 +5,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import audit_change, audit_record
+from onboarding.consents import current_choice
 from onboarding.models import Acceptance, ConsentChoice, Intake, PracticeDocument
 
 # The words each consent choice is shown with; stored with every decision.
@@ -112,8 +113,6 @@ def intake_phone_save(*, client, phone: str, request=None) -> Intake:
 
 def consent_record(*, client, kind: str, granted: bool, gap_days: int | None = None, request=None) -> ConsentChoice:
     """Append one decision, with the words the client saw. Unchanged choices add nothing."""
-    from onboarding.consents import current_choice
-
     with transaction.atomic():
         current = current_choice(client, kind)
         if current and current.granted == granted and current.gap_days == gap_days:
@@ -121,12 +120,12 @@ def consent_record(*, client, kind: str, granted: bool, gap_days: int | None = N
         choice = ConsentChoice.objects.create(
             client=client, kind=kind, granted=granted, wording=WORDING[kind], gap_days=gap_days
         )
-        audit_record(
-            action=AuditEvent.Action.UPDATE,
+        audit_change(
+            AuditEvent.Action.UPDATE,
+            choice,
             object_type="onboarding.consent",
-            object_id=choice.uuid,
-            request=request,
             client=client,
+            request=request,
             detail={"kind": kind, "granted": granted},
         )
     return choice

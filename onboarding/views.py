@@ -33,10 +33,6 @@ def steps_for(client) -> dict:
 
 @client_required
 def welcome(request):
-    # A client who came through a free consultation: mark that request as converted (kept past 90 days).
-    from bookings.services import consultation_link_client
-
-    consultation_link_client(client=request.client)
     steps = steps_for(request.client)
     return render(request, "onboarding/welcome.html", {"steps": steps, "client": request.client})
 

@@ -7,7 +7,6 @@ to see. Addresses, subjects, bodies and attachments are sealed (core.crypto):
 the outbox holds the same words the emails do.
 """
 
-import uuid
 from datetime import timedelta
 
 from django.db import models
@@ -15,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.crypto import EncryptedTextField
-from practice.models import Practice
+from core.mixins import UUIDModel
 
 # An email still waiting this long after it was written is shown to the owner.
 LONG_QUEUED = timedelta(minutes=15)
@@ -40,15 +39,16 @@ class EmailQuerySet(models.QuerySet):
         return self.filter(Q(status=Email.Status.FAILED) | waiting, practice=practice, dismissed_at__isnull=True)
 
 
-class Email(models.Model):
+class Email(UUIDModel):
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting to be sent"
         SENDING = "sending", "Being sent"
         SENT = "sent", "Sent"
         FAILED = "failed", "Could not be sent"
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    practice = models.ForeignKey(Practice, null=True, blank=True, on_delete=models.CASCADE, related_name="emails")
+    practice = models.ForeignKey(
+        "practice.Practice", null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
+    )
     # What it is, in words fit for the owner's list: never a client's name or anything clinical.
     kind = models.CharField(max_length=40)
     # The record it is about (for example "risk.riskalert" and the alert's uuid), to show its delivery.

@@ -2,7 +2,7 @@
 
 from django.tasks import task
 
-from outbox.services import outbox_deliver, outbox_deliver_due
+from outbox.sending import outbox_deliver, outbox_deliver_due
 
 
 @task

@@ -1,4 +1,3 @@
-import uuid
 import zoneinfo
 from datetime import timedelta
 
@@ -9,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.crypto import EncryptedTextField
+from core.mixins import UUIDModel
 from crisis.contacts import COUNTRY_CHOICES, contacts_for
 
 # What a risk alert asks of the clinician while the practice has written no procedure of its own.
@@ -28,10 +28,9 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError("Please choose a time zone from the list, for example Europe/London.")
 
 
-class Practice(models.Model):
+class Practice(UUIDModel):
     """A therapy practice. Several may share one server; each sees nothing of the others."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
     time_zone = models.CharField(max_length=64, default="Europe/London", validators=[validate_time_zone])
@@ -89,10 +88,9 @@ class StaffMemberQuerySet(models.QuerySet):
         return self.filter(is_owner=True, is_active=True)
 
 
-class StaffMember(models.Model):
+class StaffMember(UUIDModel):
     """An owner, a therapist, or both (the solo practitioner)."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="staff")
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_member")
     is_owner = models.BooleanField(default=False)
@@ -145,14 +143,13 @@ class AwayPeriodQuerySet(models.QuerySet):
         return found.order_by("starts_on")
 
 
-class AwayPeriod(models.Model):
+class AwayPeriod(UUIDModel):
     """A stretch of days a therapist is away (holiday, illness, training), both ends included.
 
     While it lasts, risk alerts for their clients go at once to ``cover`` if named, else to the
     practice's owners (risk/services.py); their clients see the return date and who else to contact.
     """
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="away_periods")
     starts_on = models.DateField()
     ends_on = models.DateField(help_text="The last day away.")
@@ -196,13 +193,12 @@ class ClientQuerySet(models.QuerySet):
         return self.select_related("user", "therapist__user", "practice")
 
 
-class Client(models.Model):
+class Client(UUIDModel):
     class CareStatus(models.TextChoices):
         ACTIVE = "active", "Active"
         PAUSED = "paused", "Paused"
         ENDED = "ended", "Ended"
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="clients")
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client")
     therapist = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="clients")
@@ -229,15 +225,32 @@ class Client(models.Model):
         return hasattr(self, "erasure") and self.erasure.completed_at is not None
 
 
+class CareChange(models.Model):
+    """A dated change of a client's care: active, paused (nothing is sent to them) or ended."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="care_changes")
+    status = models.CharField(max_length=10, choices=Client.CareStatus)
+    since = models.DateField()
+    changed_by = models.ForeignKey(StaffMember, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # Made in bookings before care status moved here (practice/care_status.py); the table kept its name.
+        db_table = "bookings_carechange"
+        ordering = ["-since", "-changed_at"]
+
+    def __str__(self):
+        return f"{self.status} since {self.since}"
+
+
 class EmergencyAccessQuerySet(models.QuerySet):
     def active(self, now=None):
         return self.filter(expires_at__gt=now or timezone.now())
 
 
-class EmergencyAccess(models.Model):
+class EmergencyAccess(UUIDModel):
     """An owner's reasoned, time-limited, audited access to one client's clinical record."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="emergency_accesses")
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="emergency_accesses")
     # Sealed: shown to the client's therapist and in the owner's audit view, never in an audit row.

@@ -3,18 +3,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.forms import InviteForm
-from accounts.models import Invitation
-from accounts.services import invitation_create
 from audit.services import audit_read
-from audit.views import audit_log  # noqa: F401 - the owner's audit page lives with the log (audit/views.py)
 from core.panels import render_panels
 from practice.access import (
+    client_for,
     client_required,
     get_client_for_clinician,
     get_client_for_owner,
     get_grant_for_notice,
     owner_required,
+    staff_for,
     staff_required,
     therapist_required,
 )
@@ -27,6 +25,20 @@ from practice.services import (
     practice_update,
     staff_profile_update,
 )
+
+
+def home(request):
+    """Send each person to their own home; visitors to the practice's public page."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("account_login")
+    staff = staff_for(user)
+    if staff is not None:
+        return redirect("caseload:home" if staff.is_therapist else "practice:owner_home")
+    if client_for(user) is not None:
+        return redirect("practice:client_home")
+    return redirect("account_logout")
+
 
 # --- Client -------------------------------------------------------------------
 
@@ -44,27 +56,6 @@ def client_home(request):
 def therapist_home(request):
     """The caseload is the therapist's home; this older address still leads there."""
     return redirect("caseload:home")
-
-
-def _invite(request, *, role, therapist, done_url):
-    form = InviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        invitation_create(
-            invited_by=request.staff,
-            email=form.cleaned_data["email"],
-            name=form.cleaned_data["name"],
-            role=role,
-            therapist=therapist,
-            request=request,
-        )
-        messages.success(request, f"We've emailed an invitation to {form.cleaned_data['email']}.")
-        return redirect(done_url)
-    return render(request, "practice/invite.html", {"form": form, "who": Invitation.Role(role).label.lower()})
-
-
-@therapist_required
-def invite_client(request):
-    return _invite(request, role=Invitation.Role.CLIENT, therapist=request.staff, done_url="caseload:home")
 
 
 @staff_required
@@ -98,12 +89,12 @@ def owner_home(request):
     for member in staff:
         member.away_now = away.get(member.id)
     clients = Client.objects.in_practice(practice).with_people().order_by("user__name")
-    invitations = Invitation.objects.waiting_for(request.staff)
     panels = render_panels("OWNER_HOME", request, request.staff)
+    people_panels = render_panels("OWNER_PEOPLE", request, request.staff)
     return render(
         request,
         "practice/owner_home.html",
-        {"practice": practice, "staff": staff, "clients": clients, "invitations": invitations, "panels": panels},
+        {"practice": practice, "staff": staff, "clients": clients, "panels": panels, "people_panels": people_panels},
     )
 
 
@@ -122,11 +113,6 @@ def practice_settings(request):
         return redirect("practice:owner_home")
     alone = not StaffMember.objects.in_practice(practice).filter(is_active=True).exclude(pk=request.staff.pk).exists()
     return render(request, "practice/settings.html", {"form": form, "alone": alone})
-
-
-@owner_required
-def invite_therapist(request):
-    return _invite(request, role=Invitation.Role.THERAPIST, therapist=None, done_url="practice:owner_home")
 
 
 @owner_required

@@ -1,8 +1,8 @@
 """Pending risk checks: a client's saved words are always checked, and the alert raised, whatever fails.
 
 Saving words writes a ``RiskCheck`` row in the same transaction (``risk_check_request``). Just after
-commit the worker runs it (``risk.check_tasks``), and ``manage.py risk_checks`` (every minute, from the
-clock) runs every row still due. Running a row claims it with a conditional update, reads the words,
+commit the worker runs it (the ``risk_check_run`` task below), and the clock's ``risk_checks`` job
+(every minute, risk/jobs.py) runs every row still due. Running a row claims it with a conditional update, reads the words,
 runs detection, raises the alert when risk words are found and the client agreed, and marks the row
 done, all in one transaction. Any failure (detection, the database, raising) leaves the row due again
 after a backoff of 1, 2, 5, 10 and 30 minutes, then every 30 minutes: it never gives up.
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.tasks import task
 from django.utils import timezone
 
 from onboarding.consents import has_consent
@@ -76,9 +77,6 @@ def risk_check_request(*, client: Client, source: str, source_id, found: bool = 
 
 
 def _run_soon(check_id: int) -> None:
-    # Imported here: the task module imports this one.
-    from risk.check_tasks import risk_check_run
-
     try:
         risk_check_run.enqueue(check_id=check_id)
     except Exception:  # noqa: BLE001 - the words are saved; the row stays due for the clock
@@ -142,6 +140,16 @@ def risk_check_run_one(*, check_id: int, now=None) -> bool:
             logger.exception("could not record the failure of risk check %s", check.pk)
         return False
     return True
+
+
+@task
+def risk_check_run(*, check_id: int) -> bool:
+    """Check one piece of saved words just after they were committed (queued by ``_run_soon``).
+
+    If this fails, or never runs, the row stays due and the clock's ``risk_checks`` job runs it.
+    A task that this module queues lives here, not in a tasks module that would import it back.
+    """
+    return risk_check_run_one(check_id=check_id)
 
 
 def _check(check: RiskCheck, now) -> None:

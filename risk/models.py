@@ -1,11 +1,10 @@
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, Q
 from django.utils import timezone
 
 from core.crypto import EncryptedTextField
+from core.mixins import UUIDModel
 from practice.models import Client, StaffMember
 
 
@@ -35,7 +34,7 @@ class RiskAlertQuerySet(models.QuerySet):
         return self.select_related("client__user", "client__practice", "therapist__user", "acknowledged_by")
 
 
-class RiskAlert(models.Model):
+class RiskAlert(UUIDModel):
     """Someone may be at risk. It stays open until a clinician acknowledges it and records what they did."""
 
     class Source(models.TextChoices):
@@ -52,7 +51,6 @@ class RiskAlert(models.Model):
         NEXT_SESSION = "next_session", "I will follow it up in a session booked soon"
         OTHER = "other", "Something else (described in the note)"
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="risk_alerts")
     # The responsible clinician: the client's therapist when it was raised, or the one who took
     # the client over while it was still open (care/services.py).

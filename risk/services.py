@@ -15,13 +15,13 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.tasks import default_task_backend
+from django.tasks import default_task_backend, task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import audit_change, audit_record
 from outbox.services import email_queue
 from practice.models import AwayPeriod, Client, StaffMember
 from risk.models import RiskAlert
@@ -103,14 +103,12 @@ def _notify(alert: RiskAlert, kind: str) -> int:
 
 
 def _schedule_escalation(alert: RiskAlert) -> None:
-    """Ask the worker to look at the alert when it falls due. A sweep (``manage.py risk_escalate``,
-    and every run of this task) catches any alert whose scheduled job was lost."""
-    from risk.tasks import risk_escalate_due
-
+    """Ask the worker to look at the alert when it falls due. A sweep (the clock's ``risk_escalate``
+    job, and every run of this task) catches any alert whose scheduled job was lost."""
     if not default_task_backend.supports_defer:
         return
     run_after = alert.escalate_after
-    transaction.on_commit(lambda: risk_escalate_due.using(run_after=run_after).enqueue())
+    transaction.on_commit(lambda: risk_escalate_due_task.using(run_after=run_after).enqueue())
 
 
 def risk_alert_raise(*, client: Client, source: str, source_id: str = "", request=None) -> RiskAlert:
@@ -128,12 +126,11 @@ def risk_alert_raise(*, client: Client, source: str, source_id: str = "", reques
             raised_at=now,
             escalate_after=add_working_hours(now, escalation_hours(), client.practice.zone),
         )
-        audit_record(
-            action=AuditEvent.Action.CREATE,
-            object_type="risk.riskalert",
-            object_id=alert.uuid,
-            request=request,
+        audit_change(
+            AuditEvent.Action.CREATE,
+            alert,
             client=client,
+            request=request,
             detail={"source": source, "source_id": alert.source_id},
         )
         period = therapist.away_period()
@@ -256,6 +253,15 @@ def risk_escalate_due(now=None) -> int:
     return count
 
 
+@task
+def risk_escalate_due_task() -> int:
+    """``risk_escalate_due`` on the worker, queued for the moment an alert falls due.
+
+    It lives here rather than in risk/tasks.py because the sweep queues it again (an alert sent to
+    a cover colleague gets its own time): tasks import services, never the reverse."""
+    return risk_escalate_due()
+
+
 def risk_alert_acknowledge(*, alert: RiskAlert, user, action_taken: str, note: str = "", request=None) -> RiskAlert:
     """Close an alert, recording what the clinician did. Acknowledging twice is refused."""
     if action_taken not in RiskAlert.Action.values:
@@ -273,13 +279,12 @@ def risk_alert_acknowledge(*, alert: RiskAlert, user, action_taken: str, note: s
         if note.strip():
             alert.note = note.strip()
             alert.save(update_fields=["note"])
-        audit_record(
-            action=AuditEvent.Action.ACKNOWLEDGE,
-            object_type="risk.riskalert",
-            object_id=alert.uuid,
-            request=request,
+        audit_change(
+            AuditEvent.Action.ACKNOWLEDGE,
+            alert,
             actor=user,
             client=alert.client,
+            request=request,
             detail={"action_taken": action_taken, "escalated": alert.escalated_at is not None},
         )
     return alert

@@ -3,7 +3,7 @@
 from django.urls import NoReverseMatch, reverse
 
 SAFETY_PLAN_URL_NAME = "safetyplan:mine"
-FALLBACK_URL_NAME = "crisis:page"
+FALLBACK_URL_NAME = "practice:crisis"
 
 
 def safety_plan_url() -> str:

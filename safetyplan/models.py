@@ -5,13 +5,12 @@ client and their therapist can see when it changed and who wrote it. The text
 is sealed with ``EncryptedTextField`` and every read is audited (views).
 """
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from core.crypto import EncryptedTextField
+from core.mixins import ClientOwnedQuerySet, UUIDModel
 
 # (field name, heading shown to the client, prompt). The order is the plan's order:
 # a person in crisis works down the steps until one helps.
@@ -47,21 +46,15 @@ STEPS = (
 STEP_FIELDS = tuple(name for name, _, _ in STEPS)
 
 
-class SafetyPlanQuerySet(models.QuerySet):
-    def for_client(self, client):
-        return self.filter(client=client)
-
-
-class SafetyPlan(models.Model):
+class SafetyPlan(UUIDModel):
     """One per client; its content lives in versions."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.OneToOneField("practice.Client", on_delete=models.CASCADE, related_name="safety_plan")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     version_count = models.PositiveIntegerField(default=0)
 
-    objects = SafetyPlanQuerySet.as_manager()
+    objects = ClientOwnedQuerySet.as_manager()
 
     def __str__(self):
         return f"Safety plan {self.uuid}"
@@ -70,12 +63,11 @@ class SafetyPlan(models.Model):
         return self.versions.order_by("-number").select_related("written_by").first()
 
 
-class SafetyPlanVersion(models.Model):
+class SafetyPlanVersion(UUIDModel):
     class Author(models.TextChoices):
         CLIENT = "client", "You"
         IN_SESSION = "in_session", "Together in session"
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     plan = models.ForeignKey(SafetyPlan, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)

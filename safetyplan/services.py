@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import audit_change
 from safetyplan.models import STEP_FIELDS, SafetyPlan, SafetyPlanVersion
 
 
@@ -36,13 +36,12 @@ def safety_plan_save(
         plan.version_count = version.number
         plan.updated_at = now
         plan.save(update_fields=["version_count", "updated_at"])
-        audit_record(
-            action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
-            object_type="safetyplan.safetyplan",
-            object_id=plan.uuid,
-            request=request,
+        audit_change(
+            AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+            plan,
             actor=written_by,
             client=client,
+            request=request,
             # Field names only: the plan's words never go into the log.
             detail={"version": version.number, "author": author, "changed": changed},
         )

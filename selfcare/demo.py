@@ -6,7 +6,7 @@ import random
 from django.utils import timezone
 
 from selfcare.models import Activity, Reminder
-from selfcare.services import activity_add, tick_record
+from selfcare.services import activity_add, reminder_update, tick_record
 
 ORDER = 45
 
@@ -42,12 +42,11 @@ def seed(demo) -> None:
             for days_ago in sorted(rng.sample(range(1, 40), rng.randint(2, 7))):
                 tick_record(activity=activity, done_at=now - datetime.timedelta(days=days_ago, hours=rng.randint(0, 8)))
     # Eli chose a reminder in his own words; the others have theirs off (the default).
-    Reminder.objects.get_or_create(
-        client=demo.eli,
-        defaults={
-            "is_on": True,
-            "time_of_day": datetime.time(19, 0),
-            "days": Reminder.Days.EVERY_DAY,
-            "message": "Eli, you've done enough for today. Ten minutes in the garden is allowed.",
-        },
-    )
+    if not Reminder.objects.filter(client=demo.eli).exists():
+        reminder_update(
+            client=demo.eli,
+            is_on=True,
+            time_of_day=datetime.time(19, 0),
+            days=Reminder.Days.EVERY_DAY,
+            message="Eli, you've done enough for today. Ten minutes in the garden is allowed.",
+        )

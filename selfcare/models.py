@@ -1,11 +1,11 @@
 import datetime
 import secrets
-import uuid
 
 from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from core.mixins import UUIDModel
 from practice.models import Client
 
 
@@ -41,10 +41,9 @@ class ActivityQuerySet(models.QuerySet):
         return self.annotate(last_done=Subquery(latest))
 
 
-class Activity(models.Model):
+class Activity(UUIDModel):
     """Something nurturing the client chose for themselves, in their own words."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="selfcare_activities")
     area = models.CharField(max_length=4, choices=Area)
     text = models.CharField(max_length=200)

@@ -1,7 +1,7 @@
 """Background work for reminders, run by the worker (``manage.py db_worker``).
 
-``manage.py send_selfcare_reminders`` (every five minutes from cron or a systemd
-timer, docs/selfcare-journal-practices.md) enqueues ``send_due_reminders``.
+The clock's ``selfcare_reminders`` job (every five minutes, selfcare/jobs.py;
+docs/practices-selfcare-journal.md) enqueues ``send_due_reminders``.
 """
 
 from django.db import transaction

@@ -126,7 +126,7 @@ def _csrf_refusal(request):
 @csrf_exempt  # nosemgrep: tending-no-csrf-exempt
 def reminder_stop_view(request, token):
     if request.method not in ("GET", "POST"):
-        return redirect("core:home")
+        return redirect("practice:home")
     if request.method == "POST":
         one_click = request.POST.get("List-Unsubscribe") == "One-Click"
         refusal = None if one_click else _csrf_refusal(request)

@@ -13,6 +13,7 @@ import logging
 import re
 from urllib.parse import parse_qsl, quote, urlsplit
 
+from django.conf import settings
 from django.urls import resolve
 
 try:  # gunicorn is only installed where it serves; the filter below works without it.
@@ -37,8 +38,6 @@ def redact_path(path: str) -> str:
     """``path`` (no query string) with every secret URL argument, or key-like segment, as ``<name>``."""
     if not path:
         return path
-    from django.conf import settings
-
     if path.startswith(settings.STATIC_URL):
         return path
     if not any(_keylike(segment) for segment in path.split("/")):

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "safetyplan",
     "dataprivacy",
     "backups",
+    "tending",  # the project's own commands, which use every app (seed_demo)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -142,7 +143,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.tending",
+                "practice.context_processors.tending",
                 "risk.context_processors.open_alerts",
             ],
         },
@@ -193,7 +194,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "practice:home"
 # Password-reset links (allauth uses Django's token generator) last one hour.
 PASSWORD_RESET_TIMEOUT = 60 * 60
 
@@ -359,15 +360,17 @@ if TESTING:
     atexit.register(TENDING_AUDIT_CHECKPOINT.unlink, missing_ok=True)
 
 # Periodic jobs run by `manage.py clock`: a management command (with its arguments) and its period in seconds.
+# Each job `<app>_<job>` is the function `<job>` in `<app>/jobs.py`; the clock stores its last run by this name.
 TENDING_SCHEDULE = [
     ("outbox_send", 60),  # every email is sent from the outbox: retries, and any a stopped worker left
     ("risk_checks", 60),  # risk-word checks still to do (a saved entry whose check or alert failed)
     ("risk_escalate", 5 * 60),  # backstop: escalations are also scheduled on the worker when raised
-    ("send_selfcare_reminders", 5 * 60),
-    ("bookings_tick", 15 * 60),  # appointment reminders, check-in nudges, the 90-day purge
-    ("measures due", 15 * 60),  # questionnaires due "before each session"
+    ("selfcare_reminders", 5 * 60),
+    ("bookings_reminders", 15 * 60),  # appointment reminders and check-in nudges
+    ("bookings_purge", 24 * 60 * 60),  # consultation requests that came to nothing, after 90 days
+    ("measures_due", 15 * 60),  # questionnaires due "before each session"
     ("formulation_watch", 24 * 60 * 60),
-    ("retention", 24 * 60 * 60),
+    ("dataprivacy_retention", 24 * 60 * 60),
     ("audit_verify --checkpoint", 5 * 60),  # verify from the last checkpoint, then write a new one
     ("audit_verify --full", 24 * 60 * 60),  # the whole of every chain, from its first row
 ]

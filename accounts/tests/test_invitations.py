@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Invitation, User
 from accounts.services import InvitationError, hash_token, invitation_accept, invitation_create
+from accounts.signals import client_joined
 from audit.models import AuditEvent
 from practice.models import Client, StaffMember
 from tending.testing.factories import ClientFactory, StaffFactory
@@ -23,13 +24,13 @@ def token_from_email(message) -> str:
 class InvitationTests(TendingTestCase):
     def invite_client(self, email="new.client@example.test"):
         with self.captureOnCommitCallbacks(execute=True):
-            response = self.as_("therapist").post(reverse("practice:invite_client"), {"email": email, "name": "Nia"})
+            response = self.as_("therapist").post(reverse("accounts:invite_client"), {"email": email, "name": "Nia"})
         self.assertRedirects(response, reverse("caseload:home"), fetch_redirect_response=False)
         return token_from_email(mail.outbox[-1])
 
     def test_a_therapist_invites_a_client_who_sets_a_password_and_lands_in_their_space(self):
         with self.captureOnCommitCallbacks(execute=True):
-            self.as_("therapist").post(reverse("practice:invite_client"), {"email": "Nia@Example.test", "name": "Nia"})
+            self.as_("therapist").post(reverse("accounts:invite_client"), {"email": "Nia@Example.test", "name": "Nia"})
         self.assertEqual(len(mail.outbox), 1)
         self.assertEqual(mail.outbox[0].to, ["nia@example.test"])
         token = token_from_email(mail.outbox[0])
@@ -41,13 +42,13 @@ class InvitationTests(TendingTestCase):
             reverse("accounts:invitation", kwargs={"token": token}),
             {"name": "Nia Jones", "password1": "river-stones-at-dusk", "password2": "river-stones-at-dusk"},
         )
-        self.assertRedirects(response, reverse("core:home"), fetch_redirect_response=False)
+        self.assertRedirects(response, reverse("practice:home"), fetch_redirect_response=False)
         client = Client.objects.get(user__email="nia@example.test")
         self.assertEqual(client.therapist, self.w.therapist)
         self.assertEqual(client.practice, self.w.practice)
         self.assertTrue(client.user.check_password("river-stones-at-dusk"))
         self.assertTrue(client.user.emailaddress_set.get().verified)
-        self.assertEqual(http.get(reverse("core:home"))["Location"], reverse("practice:client_home"))
+        self.assertEqual(http.get(reverse("practice:home"))["Location"], reverse("practice:client_home"))
 
     def test_the_email_carries_the_only_copy_of_the_token(self):
         token = self.invite_client()
@@ -100,13 +101,27 @@ class InvitationTests(TendingTestCase):
 
     def test_the_owner_invites_a_therapist(self):
         with self.captureOnCommitCallbacks(execute=True):
-            response = self.as_("owner").post(reverse("practice:invite_therapist"), {"email": "tess@example.test"})
+            response = self.as_("owner").post(reverse("accounts:invite_therapist"), {"email": "tess@example.test"})
         self.assertEqual(response.status_code, 302)
         user = invitation_accept(token=token_from_email(mail.outbox[-1]), name="Tess", password="quiet-harbour-light")
         staff = StaffMember.objects.get(user=user)
         self.assertEqual(staff.practice, self.w.practice)
         self.assertTrue(staff.is_therapist)
         self.assertFalse(staff.is_owner)
+
+    def test_a_new_client_is_announced_with_their_record_and_a_new_therapist_is_not(self):
+        heard = []
+
+        def listener(sender, *, client, **kwargs):
+            heard.append((client.user.email, client.therapist))
+
+        client_joined.connect(listener)
+        self.addCleanup(client_joined.disconnect, listener)
+        invitation_accept(token=self.invite_client(), name="Nia", password="river-stones-at-dusk")
+        with self.captureOnCommitCallbacks(execute=True):
+            self.as_("owner").post(reverse("accounts:invite_therapist"), {"email": "tess@example.test"})
+        invitation_accept(token=token_from_email(mail.outbox[-1]), name="Tess", password="quiet-harbour-light")
+        self.assertEqual(heard, [("new.client@example.test", self.w.therapist)])
 
     def test_inviting_is_audited_without_the_address(self):
         self.invite_client("private.person@example.test")
@@ -115,7 +130,7 @@ class InvitationTests(TendingTestCase):
         self.assertNotIn("private.person", str(event.detail) + event.path + event.object_id)
 
     def test_an_invalid_email_is_explained_next_to_the_field(self):
-        page = self.as_("therapist").post(reverse("practice:invite_client"), {"email": "not an email", "name": "Nia"})
+        page = self.as_("therapist").post(reverse("accounts:invite_client"), {"email": "not an email", "name": "Nia"})
         self.assertEqual(page.status_code, 200)
         self.assertContains(page, "Enter a valid email address")
         self.assertContains(page, 'value="not an email"')

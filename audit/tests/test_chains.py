@@ -6,6 +6,7 @@ import tempfile
 from io import StringIO
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import RequestFactory, override_settings
@@ -80,8 +81,6 @@ class PerPracticeChainTests(ChainTestCase):
         self.assertNotEqual(event.hash, plain)
 
     def test_an_old_key_still_verifies_after_rotation_and_a_missing_key_is_named(self):
-        from django.conf import settings
-
         old = self._reads(2)
         with override_settings(TENDING_AUDIT_KEYS=f"{OTHER_KEY},{settings.TENDING_AUDIT_KEYS}"):
             new = self._reads(1)[0]

@@ -4,6 +4,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from tending.testing.fresh_db import fresh_database, manage
@@ -22,7 +23,6 @@ def _delete_newest(env, engine, count):
         with sqlite3.connect(Path(env["TENDING_VAR_DIR"]) / "tending.sqlite3") as db:
             db.execute(sql)
         return
-    import psycopg
 
     with psycopg.connect(env["DATABASE_URL"], autocommit=True) as db:
         db.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only")

@@ -4,9 +4,10 @@ import json
 import subprocess
 import time
 
+import psycopg
 import pytest
 
-from tending.testing.fresh_db import PYTHON, ROOT, fresh_database, manage
+from tending.testing.fresh_db import PG_SERVER, PYTHON, ROOT, fresh_database, manage
 
 pytestmark = [pytest.mark.slow]
 
@@ -68,10 +69,6 @@ def test_a_backup_taken_during_writes_restores_and_verifies(engine, tmp_path):
             assert pending.returncode == 0, pending.stdout
         finally:
             if engine == "postgresql":
-                import psycopg
-
-                from tending.testing.fresh_db import PG_SERVER
-
                 with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
                     admin.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
 

@@ -14,10 +14,11 @@ from django.urls import reverse
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from bookings.free_times import DAYS_SHOWN, window
 from bookings.models import Appointment, Availability, DayOff, Kind, WorkingHours
 from bookings.slots import _Booked, _local_to_utc, free_at, free_slots, free_slots_by_therapist, slot_is_free
 from bookings.tests.helpers import open_every_day
-from bookings.views_public import DAYS_SHOWN, _consulting_therapists, consult_window, window
+from bookings.views_front_door import _consulting_therapists, consult_window
 from tending.testing.factories import StaffFactory, UserFactory
 from tending.testing.personas import TendingTestCase
 

@@ -9,8 +9,8 @@ from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
+from bookings.manage_links import manage_signature
 from bookings.models import Appointment, BookingSettings, Consultation, Kind
-from bookings.services import manage_signature
 from bookings.slots import free_slots
 from bookings.tests.helpers import open_every_day
 from tending.testing.personas import TendingTestCase

@@ -14,11 +14,11 @@ from django.template.defaultfilters import time as time_filter
 from django.urls import reverse
 
 from bookings.forms import zone_choices
+from bookings.free_times import DAYS_SHOWN, group_by_day
 from bookings.models import Kind
-from bookings.services import session_book
+from bookings.services_sessions import session_book
 from bookings.slots import Slot, free_slots
 from bookings.tests.helpers import open_every_day
-from bookings.views_public import DAYS_SHOWN, group_by_day
 from tending.testing.personas import TendingTestCase
 
 NOW = datetime(2031, 5, 5, 8, 0, tzinfo=UTC)  # a Monday

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from bookings.manage_links import MANAGE_SALT, manage_signature
 from bookings.models import Appointment, Availability, Consultation, Kind
-from bookings.services import MANAGE_SALT, feed_token_rotate, manage_signature
+from bookings.services_sessions import feed_token_rotate
 from bookings.tests.helpers import open_every_day
 from tending.testing.personas import TendingTestCase
 

@@ -10,7 +10,9 @@ from datetime import timedelta
 import pytest
 
 from bookings.models import Appointment, Consultation, Kind
-from bookings.services import SlotTaken, consultation_book, session_book
+from bookings.services_appointments import SlotTaken, appointment_move
+from bookings.services_front_door import consultation_book
+from bookings.services_sessions import session_book
 from bookings.slots import free_slots
 from bookings.tests.helpers import open_every_day
 from tending.testing.concurrency import race as run_together
@@ -113,8 +115,6 @@ def test_a_retried_submission_with_the_same_key_books_once(therapist):
 
 
 def test_clients_moving_sessions_onto_the_same_time_at_once_leave_one_there(therapist):
-    from bookings.services import appointment_move
-
     slots = free_slots(therapist, Kind.SESSION)
     target = slots[0].start
     sessions = [

@@ -1,6 +1,9 @@
 """Clients book at their own pace; therapists book for them; outcomes, reminders, nudges and the 90-day purge."""
 
+import json
+import re
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 
 import time_machine
 from django.core import mail
@@ -8,12 +11,16 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import Invitation
+from accounts.services import invitation_accept
+from audit.models import AuditEvent
+from bookings.jobs import enqueue_due_reminders, enqueue_nudges
 from bookings.models import Appointment, BookingSettings, Consultation, Kind, NudgeSent
-from bookings.periodic import enqueue_due_reminders, enqueue_nudges
-from bookings.services import consultation_book, consultations_purge, session_book
+from bookings.services_front_door import consultation_book, consultations_purge
+from bookings.services_sessions import session_book
 from bookings.slots import free_slots
 from bookings.tests.helpers import open_every_day
 from onboarding.services import consent_record
+from practice.models import CareChange
 from tending.testing.personas import TendingTestCase
 
 NOW = datetime(2031, 5, 5, 8, 0, tzinfo=UTC)
@@ -158,6 +165,17 @@ class OutcomeTests(TendingTestCase):
         self.assertEqual(self.appointment.consultation.invitation, invitation)
         self.assertEqual(mail.outbox[-1].to, ["rae@example.test"])
 
+    def test_a_client_accepting_the_invitation_links_their_consultation(self):
+        url = reverse("bookings:appointment_outcome", kwargs={"appointment_uuid": self.appointment.uuid})
+        with self.captureOnCommitCallbacks(execute=True):
+            self.as_("therapist").post(url, {"outcome": "good_fit"})
+        token = re.search(r"/accounts/invitation/([^/\s]+)/", mail.outbox[-1].body).group(1)
+        user = invitation_accept(token=token, name="Rae", password="river-stones-at-dusk")
+        consultation = Consultation.objects.get(pk=self.appointment.consultation_id)
+        self.assertEqual(consultation.converted_client, user.client)
+        # Linked, it is kept past the 90 days.
+        self.assertEqual(consultations_purge(now=NOW + timedelta(days=91)), 0)
+
     def test_not_now_sends_a_kind_email_with_other_help_when_asked(self):
         BookingSettings.objects.update_or_create(
             practice=self.w.practice, defaults={"other_help": "Your GP; Mind 0300 123 3393"}
@@ -172,8 +190,6 @@ class OutcomeTests(TendingTestCase):
         self.assertFalse(Invitation.objects.exists())
 
     def test_the_consultation_note_read_is_audited(self):
-        from audit.models import AuditEvent
-
         self.as_("therapist").get(reverse("bookings:appointment", kwargs={"appointment_uuid": self.appointment.uuid}))
         self.assertTrue(AuditEvent.objects.filter(action="read", object_type="bookings.consultation").exists())
 
@@ -217,8 +233,21 @@ class ReminderAndNudgeTests(TendingTestCase):
         self.assertEqual(len(mail.outbox), 1)
 
     def test_the_tick_command_runs_reminders_nudges_and_the_purge(self):
-        call_command("bookings_tick", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        out = StringIO()
+        call_command("bookings_tick", stdout=out)
+        self.assertEqual(json.loads(out.getvalue()), {"reminders": 0, "nudges": 0, "purged": 0})
         self.assertEqual(Appointment.objects.count(), 0)
+
+    def test_the_reminders_and_the_purge_run_as_their_own_jobs(self):
+        consent_record(client=self.w.client_a, kind="email_reminders", granted=True)
+        slots = free_slots(self.w.therapist, Kind.SESSION)
+        slot = next(s for s in slots if timedelta(hours=1) < s.start - NOW < timedelta(hours=24))
+        session_book(client=self.w.client_a, start=slot.start, mode="online", by="client")
+        reminders, purge = StringIO(), StringIO()
+        call_command("bookings_reminders", stdout=reminders)
+        call_command("bookings_purge", stdout=purge)
+        self.assertEqual(json.loads(reminders.getvalue()), {"reminders": 1, "nudges": 0})
+        self.assertEqual(json.loads(purge.getvalue()), {"purged": 0})
 
     def test_paused_care_sends_nothing(self):
         consent_record(client=self.w.client_a, kind="email_reminders", granted=True)
@@ -256,8 +285,6 @@ class ReminderAndNudgeTests(TendingTestCase):
 @time_machine.travel(NOW, tick=False)
 class CareTests(TendingTestCase):
     def test_the_therapist_pauses_and_ends_care_with_dates_and_ending_cancels_later_sessions(self):
-        from bookings.models import CareChange
-
         open_every_day(self.w.therapist)
         slots = free_slots(self.w.therapist, Kind.SESSION)
         later = session_book(client=self.w.client_a, start=slots[20].start, mode="online", by="client")

@@ -7,12 +7,12 @@ import time_machine
 from django.test import RequestFactory
 from django.urls import reverse
 
+from bookings.free_times import window
 from bookings.models import Appointment, DayOff, Kind
-from bookings.services import session_book
+from bookings.services_sessions import session_book
 from bookings.slots import free_slots
 from bookings.tests.helpers import open_every_day
-from bookings.views_people import _session_times, session_window
-from bookings.views_public import window
+from bookings.views_sessions import _session_times, session_window
 from tending.testing.personas import TendingTestCase
 
 NOW = datetime(2031, 5, 5, 8, 0, tzinfo=UTC)  # a Monday

@@ -6,9 +6,10 @@ from zoneinfo import ZoneInfo
 import time_machine
 from icalendar import Calendar
 
-from bookings import calendar
-from bookings.models import Appointment, Availability, DayOff, Kind, WorkingHours
-from bookings.services import feed_token_rotate, manage_url
+from bookings import ics
+from bookings.manage_links import manage_url
+from bookings.models import Appointment, Availability, Consultation, DayOff, Kind, WorkingHours
+from bookings.services_sessions import feed_token_rotate
 from bookings.slots import free_slots
 from bookings.tests.helpers import open_every_day
 from tending.testing.personas import TendingTestCase
@@ -95,7 +96,7 @@ class CalendarFileTests(TendingTestCase):
         )
 
     def test_the_email_attachment_parses_back_with_every_field(self):
-        raw = calendar.appointment_ics(self.appointment, manage="https://tending.test/sessions/x/")
+        raw = ics.appointment_ics(self.appointment, manage="https://tending.test/sessions/x/")
         cal = Calendar.from_ical(raw)
         self.assertEqual(str(cal["VERSION"]), "2.0")
         self.assertEqual(str(cal["PRODID"]), "-//Tending//Bookings//EN")
@@ -120,7 +121,7 @@ class CalendarFileTests(TendingTestCase):
 
     def test_a_cancellation_keeps_the_uid_and_says_cancel(self):
         self.appointment.status = Appointment.Status.CANCELLED
-        raw = calendar.appointment_ics(self.appointment, method="CANCEL")
+        raw = ics.appointment_ics(self.appointment, method="CANCEL")
         cal = Calendar.from_ical(raw)
         [event] = list(cal.walk("VEVENT"))
         self.assertEqual(str(cal["METHOD"]), "CANCEL")
@@ -148,8 +149,6 @@ class CalendarFileTests(TendingTestCase):
         self.assertEqual(self.client.get(f"/calendar/feed/{new}.ics").status_code, 404)
 
     def test_the_visitor_download_matches_the_email(self):
-        from bookings.models import Consultation
-
         consultation = Consultation.objects.create(practice=self.w.practice, name="Rae", email="rae@example.test")
         self.appointment.client = None
         self.appointment.kind = Kind.CONSULTATION

@@ -13,8 +13,8 @@ from care.services import CareError, client_hand_over
 from journal.services import entry_save, entry_share
 from measures.models import MeasureSchedule
 from notes import services as notes
-from notes.matrix import past_session
 from notes.models import SessionNote
+from notes.tests.routes import past_session
 from risk.models import RiskAlert
 from risk.services import risk_alert_raise
 from safetyplan.services import safety_plan_save

@@ -11,8 +11,9 @@ from accounts.models import Invitation
 from accounts.services import InvitationError, invitation_create, invitation_for_token
 from audit.models import AuditEvent
 from bookings.models import Appointment, Consultation
-from bookings.services import care_status_change, feed_token_rotate
+from bookings.services_sessions import feed_token_rotate
 from care.services import CareError, away_period_save, staff_deactivate, staff_reactivate
+from practice.care_status import care_status_change
 from risk.models import RiskAlert
 from risk.services import risk_alert_raise
 from tending.testing.factories import PASSWORD

@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from bookings.models import Appointment
+from practice.models import Client
 from tending.testing.browser import assert_accessible, assert_no_horizontal_scroll, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,9 +22,6 @@ PASSWORD = "browser-demo-password"
 @pytest.fixture
 def demo():
     call_command("seed_demo", "--password", PASSWORD, stdout=StringIO())
-    from bookings.models import Appointment
-    from practice.models import Client
-
     dev = Client.objects.select_related("therapist", "practice").get(user__email="dev@demo.tending.test")
     if Appointment.objects.for_client(dev).sessions().active().past().exists():
         return None  # the bookings demo gave Dev past sessions already

@@ -1,13 +1,20 @@
 from datetime import UTC, datetime, timedelta
 
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from bookings.models import Appointment
+from checkins.models import CheckIn
 from formulation.models import Insight
+from journal.models import Entry
 from measures.services import measure_response_record
+from mindfulness.models import ExerciseLog
 from risk.services import risk_alert_raise
+from selfcare.models import Activity, Tick
 from tending.testing.factories import ClientFactory, UserFactory
 from tending.testing.personas import TendingTestCase
 
@@ -34,7 +41,7 @@ class CaseloadTests(TendingTestCase):
         return self.as_(persona).get(reverse("caseload:home"))
 
     def test_signing_in_takes_a_therapist_to_the_caseload(self):
-        response = self.as_("therapist").get(reverse("core:home"))
+        response = self.as_("therapist").get(reverse("practice:home"))
         self.assertRedirects(response, reverse("caseload:home"))
         self.assertContains(self.home(), "Your caseload")
 
@@ -46,8 +53,6 @@ class CaseloadTests(TendingTestCase):
         # Listed in reverse of their priority, so the order below is the caseload's doing.
         session(eve, NOW - timedelta(days=14))
         measure_response_record(client=eve, instrument="who5", answers=[3] * 5, completed_at=NOW - timedelta(days=2))
-        from journal.models import Entry
-
         Entry.objects.create(
             client=dot, body="I wanted you to see this", is_draft=False, shared_at=NOW - timedelta(days=1)
         )
@@ -66,8 +71,6 @@ class CaseloadTests(TendingTestCase):
         self.assertIn("1 questionnaire returned since your last session", section)
 
     def test_a_shared_entry_stops_waiting_once_the_therapist_has_read_it(self):
-        from journal.models import Entry
-
         Entry.objects.create(client=self.w.client_a, body="For Ana", is_draft=False, shared_at=NOW - timedelta(days=1))
         self.assertContains(self.home(), "shared journal entry not yet read")
         self.as_("therapist").get(reverse("journal:shared", kwargs={"client_uuid": self.w.client_a.uuid}))
@@ -134,9 +137,6 @@ class CaseloadTests(TendingTestCase):
         grow(2, 1)
         http = self.as_("therapist")
         http.get(reverse("caseload:home"))
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         with CaptureQueriesContext(connection) as small:
             http.get(reverse("caseload:home"))
         grow(38, 5, offset=2)
@@ -183,11 +183,6 @@ class ClientListTests(TendingTestCase):
 @time_machine.travel(NOW, tick=False)
 class SinceWeLastMetTests(TendingTestCase):
     def test_it_gathers_everything_since_the_last_session(self):
-        from checkins.models import CheckIn
-        from journal.models import Entry
-        from mindfulness.models import PracticeLog
-        from selfcare.models import Activity, Tick
-
         cara = self.w.client_a
         last = session(cara, NOW - timedelta(days=14), status="completed")
         upcoming = session(cara, NOW + timedelta(hours=3))
@@ -199,7 +194,7 @@ class SinceWeLastMetTests(TendingTestCase):
             client=cara, body="Shared words", is_draft=False, shared_at=datetime(2026, 6, 8, 12, tzinfo=UTC)
         )
         Entry.objects.create(client=cara, body="Private words", is_draft=False)
-        PracticeLog.objects.create(
+        ExerciseLog.objects.create(
             client=cara,
             builtin_slug="soothing-rhythm-breathing",
             practised_at=NOW - timedelta(days=2),
@@ -224,8 +219,6 @@ class SinceWeLastMetTests(TendingTestCase):
         self.assertContains(page, "Still open.")
 
     def test_it_is_audited_and_closed_to_everyone_else(self):
-        from audit.models import AuditEvent
-
         url = reverse("caseload:since", kwargs={"client_uuid": self.w.client_a.uuid})
         self.as_("therapist").get(url)
         self.assertTrue(AuditEvent.objects.filter(object_type="caseload.since_we_last_met", action="read").exists())
@@ -242,8 +235,6 @@ class SinceWeLastMetTests(TendingTestCase):
 @time_machine.travel(NOW, tick=False)
 class CaseloadAuditTests(TendingTestCase):
     def test_showing_suggestions_on_the_caseload_is_one_audited_read(self):
-        from audit.models import AuditEvent
-
         insight = Insight.objects.create(client=self.w.client_a, kind=Insight.Kind.SYMPTOM_SHIFT, key="k")
         self.as_("therapist").get(reverse("caseload:home"))
         event = AuditEvent.objects.get(object_type="formulation.insight", object_id="caseload")

@@ -2,10 +2,12 @@ from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import time_machine
+from django.conf import settings
 from django.core.management import call_command
 from django.test import TestCase, override_settings
 
 from core.management.commands.clock import run_due_jobs
+from core.models import ScheduledRun
 
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 SCHEDULE = [("fast_job", 300), ("daily_job", 86400)]
@@ -43,10 +45,6 @@ class ClockTests(TestCase):
 
 class RealScheduleTests(TestCase):
     def test_every_scheduled_command_exists_and_runs(self):
-        from django.conf import settings
-
-        from core.models import ScheduledRun
-
         with time_machine.travel(T0), self.assertNoLogs("tending.clock", level="ERROR"):
             call_command("clock", "--once", verbosity=0)
 

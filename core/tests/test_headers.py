@@ -1,11 +1,16 @@
+from unittest import mock
+
+from django.db import OperationalError
+from django.test import RequestFactory
 from django.urls import reverse
 
+from core.errors import server_error
 from tending.testing.personas import TendingTestCase
 
 
 class ResponseHeaderTests(TendingTestCase):
     def test_every_page_carries_a_strict_content_security_policy(self):
-        response = self.as_("anonymous").get(reverse("crisis:page"))
+        response = self.as_("anonymous").get(reverse("practice:crisis"))
         policy = response["Content-Security-Policy"]
         self.assertIn("default-src 'self'", policy)
         self.assertIn("script-src 'self'", policy)
@@ -26,7 +31,7 @@ class ResponseHeaderTests(TendingTestCase):
             self.assertIn("private", response["Cache-Control"])
 
     def test_public_pages_for_visitors_are_not_marked_private(self):
-        response = self.as_("anonymous").get(reverse("crisis:page"))
+        response = self.as_("anonymous").get(reverse("practice:crisis"))
         self.assertNotIn("no-store", response.get("Cache-Control", ""))
 
     def test_pages_have_no_inline_scripts(self):
@@ -42,10 +47,6 @@ class HealthzTests(TendingTestCase):
         self.assertEqual(response.json(), {"status": "ok", "database": "ok"})
 
     def test_healthz_says_unavailable_when_the_database_is_down(self):
-        from unittest import mock
-
-        from django.db import OperationalError
-
         with mock.patch(
             "django.db.backends.base.base.BaseDatabaseWrapper.cursor", side_effect=OperationalError("down")
         ):
@@ -60,10 +61,6 @@ class ErrorPageTests(TendingTestCase):
         self.assertContains(response, "Need urgent help?", status_code=404)
 
     def test_the_500_page_leaks_nothing_and_offers_help(self):
-        from django.test import RequestFactory
-
-        from core.errors import server_error
-
         response = server_error(RequestFactory().get("/"))
         body = response.content.decode()
         self.assertEqual(response.status_code, 500)

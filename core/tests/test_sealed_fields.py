@@ -33,7 +33,7 @@ CONTEXTS = {
     ("journal.Entry", "shared_body", "EncryptedTextField", "journal.entry.shared_body"),
     ("measures.MeasureResponse", "answers", "EncryptedJSONField", "measures.measureresponse.answers"),
     ("measures.MeasureResponse", "difficulty", "EncryptedTextField", "measures.measureresponse.difficulty"),
-    ("mindfulness.PracticeLog", "word", "EncryptedTextField", "mindfulness.practicelog.word"),
+    ("mindfulness.ExerciseLog", "word", "EncryptedTextField", "mindfulness.practicelog.word"),
     ("mindfulness.Recommendation", "note", "EncryptedTextField", "mindfulness.recommendation.note"),
     ("notes.Amendment", "reason", "EncryptedTextField", "notes.amendment.reason"),
     ("notes.Amendment", "text", "EncryptedTextField", "notes.amendment.text"),

@@ -1,3 +1,5 @@
+import datetime
+
 from dataprivacy.charts import MAX_DAILY_POINTS, journey_charts, weekly_means
 
 
@@ -7,8 +9,6 @@ def test_weekly_means_group_days_by_their_monday():
 
 
 def test_a_long_history_is_charted_as_weekly_means_without_a_dot_per_day():
-    import datetime
-
     start = datetime.date(2022, 1, 3)
     checkins = [
         {

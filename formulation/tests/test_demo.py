@@ -26,6 +26,6 @@ class DemoTests(TestCase):
 
         http = self.client
         http.force_login(User.objects.get(email="ana@demo.tending.test"))
-        home = http.get(reverse("core:home"), follow=True)
+        home = http.get(reverse("practice:home"), follow=True)
         self.assertContains(home, "A possible symptom shift for Cara")
         self.assertContains(home, "Panic attacks resolved on")

@@ -1,12 +1,17 @@
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import time_machine
+from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from formulation import services
 from formulation.models import Cause, Insight, Symptom, SymptomStatus
+from measures.services import measure_response_record
+from practice.models import EmergencyAccess
 from tending.testing.personas import TendingTestCase
 
 TODAY = date(2026, 6, 1)
@@ -47,7 +52,6 @@ class FormulationPageTests(TendingTestCase):
     def count_queries(self):
         http = self.as_("therapist")
         http.get(self.detail_url())  # warm the session
-        from django.test.utils import CaptureQueriesContext
 
         with CaptureQueriesContext(connection) as captured:
             response = http.get(self.detail_url())
@@ -247,12 +251,6 @@ def scs_answers(mean: int) -> list[int]:
 
 class CompassionWatchTests(TendingTestCase):
     def test_the_daily_watch_notices_symptoms_easing_while_self_compassion_stays(self):
-        from datetime import UTC, datetime
-
-        from django.core.management import call_command
-
-        from measures.services import measure_response_record
-
         cara = self.w.client_a
         at = [datetime(2026, 1, 5, 9, tzinfo=UTC), datetime(2026, 3, 2, 9, tzinfo=UTC)]
         measure_response_record(client=cara, instrument="phq9", answers=[2] * 9, completed_at=at[0])
@@ -278,12 +276,6 @@ class CompassionWatchTests(TendingTestCase):
 
 class EmergencyAccessTests(TendingTestCase):
     def test_an_owner_with_emergency_access_reads_the_formulation_but_never_changes_it(self):
-        from datetime import timedelta
-
-        from django.utils import timezone
-
-        from practice.models import EmergencyAccess
-
         panic = services.symptom_add(
             client=self.w.client_a, by=self.w.therapist, kind="panic_attacks", status="present", severity=8, on=TODAY
         )

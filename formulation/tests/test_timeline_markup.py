@@ -3,6 +3,8 @@
 from datetime import date
 
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from formulation import services, timeline
@@ -122,9 +124,6 @@ class TimelineLinkTests(TendingTestCase):
         self.assertContains(response, f"({self.w.client_a.display_name}, 1 Jun 2026)")
 
     def _count(self, http):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         with CaptureQueriesContext(connection) as captured:
             http.get(self.url)
         return len(captured) + 1  # and the insert

@@ -1,5 +1,6 @@
 """The database never holds a journal entry's words: raw SQL and the SQLite file itself are checked."""
 
+import base64
 import tempfile
 from pathlib import Path
 
@@ -46,8 +47,6 @@ def test_the_raw_database_never_contains_an_entrys_text():
 
 @pytest.mark.django_db
 def test_entries_written_under_an_old_key_still_open_after_rotation(settings):
-    import base64
-
     client = ClientFactory()
     old = settings.TENDING_FIELD_KEYS
     entry, _ = entry_save(client=client, body=SECRET, prompt="free")

@@ -7,7 +7,7 @@ from django.core import mail
 
 from measures.instruments import INSTRUMENTS
 from measures.models import MeasureResponse
-from measures.services import measure_send
+from measures.services import measure_response_record, measure_send
 from risk.models import RiskAlert
 from tending.testing.browser import assert_accessible, assert_no_horizontal_scroll, login
 from tending.testing.personas import build_world
@@ -81,8 +81,6 @@ def test_a_client_checks_in_fills_in_every_questionnaire_and_sees_their_journey(
 def test_the_therapist_sees_the_journey_with_outcomes(page, live_server):
     world = build_world()
     MeasureResponse.objects.all().delete()
-    from measures.services import measure_response_record
-
     measure_response_record(client=world.client_a, instrument="phq9", answers=[2, 2, 2, 2, 2, 1, 1, 0, 0])
     measure_response_record(client=world.client_a, instrument="gad7", answers=[2, 2, 2, 1, 1, 1, 1])
     measure_response_record(client=world.client_a, instrument="phq9", answers=[1, 1, 0, 1, 0, 0, 0, 0, 0])

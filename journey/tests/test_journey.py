@@ -1,14 +1,21 @@
 import datetime as dt
 
 import time_machine
+from django.db import connection
+from django.template.defaultfilters import floatformat
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import localize
 
+from audit.models import AuditEvent
 from bookings.models import Appointment
 from checkins.models import CheckIn
 from journey.selectors import build_journey
+from measures.instruments import INSTRUMENTS
 from measures.models import MeasureResponse
 from measures.scoring import score
+from measures.services import measure_response_record
 from tending.testing.factories import session_for
 from tending.testing.personas import TendingTestCase
 
@@ -93,8 +100,6 @@ class JourneyTests(TendingTestCase):
         self.assertContains(page, "Reliable improvement")
         self.assertContains(page, "Latest answers, item by item")
         self.assertContains(page, "Little interest or pleasure in doing things")
-        from audit.models import AuditEvent
-
         self.assertTrue(AuditEvent.objects.filter(object_type="journey.journey", action="read").exists())
 
     def test_a_reliable_rise_is_described_gently(self):
@@ -128,9 +133,6 @@ class QueryCountTests(TendingTestCase):
     """The pages answer with the same number of queries whatever the length of the history."""
 
     def count(self, persona, url):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         http = self.as_(persona)
         http.get(url)  # warm the session
         with CaptureQueriesContext(connection) as queries:
@@ -160,7 +162,6 @@ class QueryCountTests(TendingTestCase):
         # the client page also carries other apps' panels, so it is held level rather than pinned.
         http = self.as_("therapist")
         http.get(journey_url)
-        from django.db import connection
 
         # On PostgreSQL the audit append also takes its advisory lock: one more query.
         expected = THERAPIST_JOURNEY_QUERIES + (connection.vendor == "postgresql")
@@ -176,8 +177,6 @@ class TableTests(TendingTestCase):
             return self.as_(persona).get(url).content.decode()
 
     def test_checkin_cells_show_averages_and_a_dash_where_a_scale_was_skipped(self):
-        from django.utils.formats import localize
-
         CheckIn.objects.create(client=self.w.client_a, local_date=NOW.date(), mood=7, energy=None, peace=5)
         CheckIn.objects.create(client=self.w.client_a, local_date=NOW.date(), mood=4, energy=None, peace=6)
         html = self.page("client_a", reverse("journey:mine") + "?range=week")
@@ -191,10 +190,6 @@ class TableTests(TendingTestCase):
         first = MeasureResponse.objects.filter(client=self.w.client_a, instrument="who5").earliest("completed_at")
         label = timezone.localtime(first.completed_at, self.w.client_a.practice.zone).strftime("%-d %b %Y")
         url = reverse("measures:response", kwargs={"response_uuid": first.uuid})
-        from django.template.defaultfilters import floatformat
-
-        from measures.instruments import INSTRUMENTS
-
         band_label = INSTRUMENTS["who5"].band_label(first.band)
         percent = floatformat(first.total * 4, "-1")
         therapist = self.page("therapist", reverse("journey:client", kwargs={"client_uuid": self.w.client_a.uuid}))
@@ -213,10 +208,6 @@ class TableTests(TendingTestCase):
         self.assertNotIn(url, client)
 
     def test_monthly_means_and_self_compassion_keep_their_decimals(self):
-        from django.template.defaultfilters import floatformat
-
-        from measures.services import measure_response_record
-
         with time_machine.travel(NOW - dt.timedelta(days=2), tick=False):
             measure_response_record(client=self.w.client_a, instrument="phq9", answers=[1, 1, 1, 1, 1, 0, 0, 0, 0])
             measure_response_record(client=self.w.client_a, instrument="scs_sf", answers=[3] * 6 + [4] * 6)

@@ -1,7 +1,9 @@
 import datetime as dt
+from io import StringIO
 
 import time_machine
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +17,7 @@ from measures.selectors import (
     returned_since_last_session,
 )
 from measures.services import measure_request_open, measure_requests_open_due, measure_response_record, measure_send
+from practice.models import Client
 from risk.models import RiskAlert
 from tending.testing.factories import session_for
 from tending.testing.personas import TendingTestCase
@@ -182,7 +185,6 @@ class SelectorTests(TendingTestCase):
         self.record(self.w.client_a, "gad7", [1, 1, 1, 1, 0, 0, 0], 2)  # +4
         self.record(self.w.client_b, "gad7", [0] * 7, 40)
         self.record(self.w.client_b, "gad7", [1, 1, 1, 0, 0, 0, 0], 2)  # +3
-        from practice.models import Client
 
         with self.assertNumQueries(2):
             found = clients_with_reliable_deterioration(Client.objects.filter(therapist=self.w.therapist))
@@ -200,10 +202,6 @@ class SelectorTests(TendingTestCase):
 
 class DueCommandTests(TendingTestCase):
     def test_measures_due_opens_what_a_rhythm_has_brought_round(self):
-        from io import StringIO
-
-        from django.core.management import call_command
-
         with time_machine.travel(NOW, tick=False):
             _, first = measure_send(
                 client=self.w.client_b, instrument="gad7", rhythm="fortnightly", sent_by=self.w.therapist

@@ -8,8 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 from journal.models import Entry
+from journal.services import entry_save, entry_share
 from mindfulness.content import BY_SLUG
-from mindfulness.models import PracticeLog, Recommendation
+from mindfulness.models import CustomExercise, ExerciseLog, Recommendation
+from mindfulness.services import exercise_log_record
 from selfcare.models import Tick
 from tending.testing.browser import assert_accessible, assert_no_horizontal_scroll, login
 from tending.testing.personas import build_world
@@ -86,7 +88,7 @@ def test_a_client_practises_rates_keeps_a_plan_and_journals_on_a_phone(page, liv
     expect(page.locator("main")).to_contain_text("A self-compassion break")
     expect(page.locator("main")).to_contain_text("+3.0 on average")
     check(page)
-    assert PracticeLog.objects.get().word == "softer"
+    assert ExerciseLog.objects.get().word == "softer"
 
     # Keep a self-care plan and tick something off.
     page.goto(live_server.url + "/self-care/")
@@ -168,14 +170,10 @@ def test_practices_and_the_crisis_page_open_offline_after_a_first_visit(page, li
 
 
 def test_the_therapists_pages_for_practices_and_shared_entries_are_accessible(page, live_server):
-    from journal.services import entry_save, entry_share
-    from mindfulness.models import CustomPractice
-    from mindfulness.services import practice_log_record
-
     world = build_world()
-    own = CustomPractice.objects.create(author=world.therapist, title="Tea with attention", steps_text="Hold the cup.")
+    own = CustomExercise.objects.create(author=world.therapist, title="Tea with attention", steps_text="Hold the cup.")
     Recommendation.objects.create(client=world.client_a, therapist=world.therapist, custom=own, note="For rushed days.")
-    practice_log_record(client=world.client_a, practice=BY_SLUG["rain"], calm_before=2, calm_after=6)
+    exercise_log_record(client=world.client_a, exercise=BY_SLUG["rain"], calm_before=2, calm_after=6)
     entry, _ = entry_save(client=world.client_a, body="Something to talk about on Tuesday.", prompt="letter")
     entry_share(entry=entry)
     login(page, live_server, world.therapist.user.email)

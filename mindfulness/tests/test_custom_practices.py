@@ -3,8 +3,11 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from mindfulness.content import BY_SLUG
 from mindfulness.forms import MAX_AUDIO_BYTES
-from mindfulness.models import CustomPractice, Recommendation
+from mindfulness.models import CustomExercise, Recommendation
+from mindfulness.panels import client_record
+from mindfulness.services import exercise_log_record
 from tending.testing.personas import TendingTestCase
 
 MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x00" * 64
@@ -14,7 +17,7 @@ def upload(name="calm.mp3", content=MP3, content_type="audio/mpeg"):
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-class CustomPracticeTests(TendingTestCase):
+class CustomExerciseTests(TendingTestCase):
     def create(self, **extra):
         data = {
             "title": "Tea with attention",
@@ -29,18 +32,18 @@ class CustomPracticeTests(TendingTestCase):
     def test_a_therapist_writes_a_practice_with_a_recording_for_their_clients(self):
         response = self.create(audio=upload())
         self.assertRedirects(response, reverse("mindfulness:manage"))
-        practice = CustomPractice.objects.get()
-        self.assertEqual(practice.author, self.w.therapist)
-        self.assertEqual(practice.audio_content_type, "audio/mpeg")
-        self.assertTrue(practice.audio.name.startswith("mindfulness/audio/"))
-        self.assertNotIn("calm", practice.audio.name)  # never the uploaded file's name
-        self.assertEqual([s.text for s in practice.steps()], ["Hold the cup.", "Sip."])
+        exercise = CustomExercise.objects.get()
+        self.assertEqual(exercise.author, self.w.therapist)
+        self.assertEqual(exercise.audio_content_type, "audio/mpeg")
+        self.assertTrue(exercise.audio.name.startswith("mindfulness/audio/"))
+        self.assertNotIn("calm", exercise.audio.name)  # never the uploaded file's name
+        self.assertEqual([s.text for s in exercise.steps()], ["Hold the cup.", "Sip."])
         self.assertTrue(AuditEvent.objects.filter(object_type="mindfulness.custompractice", action="create").exists())
 
     def test_the_recording_plays_only_for_that_therapists_own_clients(self):
         self.create(audio=upload())
-        practice = CustomPractice.objects.get()
-        url = reverse("mindfulness:audio", kwargs={"practice_uuid": practice.uuid})
+        exercise = CustomExercise.objects.get()
+        url = reverse("mindfulness:audio", kwargs={"exercise_uuid": exercise.uuid})
         response = self.as_("client_a").get(url)
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response["Content-Type"], "audio/mpeg")
@@ -53,7 +56,7 @@ class CustomPracticeTests(TendingTestCase):
         eli.force_login(self.w.client_c.user)
         self.assertEqual(eli.get(url).status_code, 404)
         self.assertEqual(
-            eli.get(reverse("mindfulness:play_custom", kwargs={"practice_uuid": practice.uuid})).status_code, 404
+            eli.get(reverse("mindfulness:play_custom", kwargs={"exercise_uuid": exercise.uuid})).status_code, 404
         )
 
     def test_a_file_that_is_not_audio_is_refused_with_a_kind_message_and_the_words_kept(self):
@@ -61,31 +64,31 @@ class CustomPracticeTests(TendingTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "does not look like audio we can play")
         self.assertContains(response, "Tea with attention")
-        self.assertFalse(CustomPractice.objects.exists())
+        self.assertFalse(CustomExercise.objects.exists())
 
     def test_a_recording_over_the_size_limit_is_refused(self):
         big = MP3 + b"\x00" * (MAX_AUDIO_BYTES + 1 - len(MP3))
         response = self.create(audio=upload(content=big))
         self.assertContains(response, "larger than 15 MB")
-        self.assertFalse(CustomPractice.objects.exists())
+        self.assertFalse(CustomExercise.objects.exists())
 
     def test_a_practice_needs_steps_or_a_recording(self):
         response = self.create(steps_text="")
         self.assertContains(response, "Please write at least one step, or add a recording.")
 
     def test_a_colleague_cannot_open_or_archive_anothers_practice(self):
-        practice = CustomPractice.objects.create(author=self.w.therapist, title="Mine", steps_text="One.")
-        edit = reverse("mindfulness:custom_edit", kwargs={"practice_uuid": practice.uuid})
-        archive = reverse("mindfulness:custom_archive", kwargs={"practice_uuid": practice.uuid})
+        exercise = CustomExercise.objects.create(author=self.w.therapist, title="Mine", steps_text="One.")
+        edit = reverse("mindfulness:custom_edit", kwargs={"exercise_uuid": exercise.uuid})
+        archive = reverse("mindfulness:custom_archive", kwargs={"exercise_uuid": exercise.uuid})
         self.assertEqual(self.as_("colleague").get(edit).status_code, 404)
         self.assertEqual(self.as_("colleague").post(archive).status_code, 404)
-        practice.refresh_from_db()
-        self.assertFalse(practice.is_archived)
+        exercise.refresh_from_db()
+        self.assertFalse(exercise.is_archived)
 
     def test_an_archived_practice_disappears_for_clients(self):
-        practice = CustomPractice.objects.create(author=self.w.therapist, title="Mine", steps_text="One.")
-        self.as_("therapist").post(reverse("mindfulness:custom_archive", kwargs={"practice_uuid": practice.uuid}))
-        url = reverse("mindfulness:play_custom", kwargs={"practice_uuid": practice.uuid})
+        exercise = CustomExercise.objects.create(author=self.w.therapist, title="Mine", steps_text="One.")
+        self.as_("therapist").post(reverse("mindfulness:custom_archive", kwargs={"exercise_uuid": exercise.uuid}))
+        url = reverse("mindfulness:play_custom", kwargs={"exercise_uuid": exercise.uuid})
         self.assertEqual(self.as_("client_a").get(url).status_code, 404)
 
 
@@ -108,8 +111,8 @@ class RecommendationTests(TendingTestCase):
         self.assertEqual(list(Recommendation.objects.active().values_list("note", flat=True)), ["Second."])
 
     def test_a_therapist_may_suggest_their_own_practice_but_not_a_colleagues(self):
-        mine = CustomPractice.objects.create(author=self.w.therapist, title="Mine", steps_text="One.")
-        bens = CustomPractice.objects.create(author=self.w.colleague, title="Ben's", steps_text="One.")
+        mine = CustomExercise.objects.create(author=self.w.therapist, title="Mine", steps_text="One.")
+        bens = CustomExercise.objects.create(author=self.w.colleague, title="Ben's", steps_text="One.")
         url = reverse("mindfulness:recommend", kwargs={"client_uuid": self.w.client_a.uuid})
         http = self.as_("therapist")
         http.post(url, {"practice": mine.slug, "note": ""})
@@ -134,10 +137,7 @@ class RecommendationTests(TendingTestCase):
         self.assertNotContains(self.as_("client_a").get(reverse("mindfulness:suggested")), "RAIN")
 
     def test_the_clients_page_shows_the_therapist_what_helps_and_audits_the_read(self):
-        from mindfulness.content import BY_SLUG
-        from mindfulness.services import practice_log_record
-
-        practice_log_record(client=self.w.client_a, practice=BY_SLUG["rain"], calm_before=2, calm_after=6)
+        exercise_log_record(client=self.w.client_a, exercise=BY_SLUG["rain"], calm_before=2, calm_after=6)
         response = self.as_("therapist").get(
             reverse("practice:client_detail", kwargs={"client_uuid": self.w.client_a.uuid})
         )
@@ -145,10 +145,7 @@ class RecommendationTests(TendingTestCase):
         self.assertTrue(AuditEvent.objects.filter(object_type="mindfulness.practicelog", action="read").exists())
 
     def test_the_clients_page_lists_what_was_suggested_newest_first_in_one_query(self):
-        from mindfulness.content import BY_SLUG
-        from mindfulness.panels import client_record
-
-        own = CustomPractice.objects.create(author=self.w.therapist, title="Tea & toast", steps_text="One.")
+        own = CustomExercise.objects.create(author=self.w.therapist, title="Tea & toast", steps_text="One.")
         Recommendation.objects.create(client=self.w.client_a, therapist=self.w.therapist, builtin_slug="rain")
         Recommendation.objects.create(client=self.w.client_a, therapist=self.w.therapist, custom=own)
         withdrawn = Recommendation.objects.create(

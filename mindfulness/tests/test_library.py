@@ -5,10 +5,10 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone
 
-from mindfulness.content import GROUNDING_SLUG, PRACTICES, all_client_text
-from mindfulness.models import CustomPractice, PracticeLog, Recommendation
+from mindfulness.content import EXERCISES, GROUNDING_SLUG, all_client_text
+from mindfulness.models import CustomExercise, ExerciseLog, Recommendation
 from mindfulness.offline import OFFLINE_HEADER
-from mindfulness.services import practice_log_record
+from mindfulness.services import exercise_log_record
 from tending.testing.personas import TendingTestCase
 
 REQUIRED = {
@@ -29,41 +29,41 @@ REQUIRED = {
 
 class ContentTests(TendingTestCase):
     def test_the_library_holds_every_practice_the_issue_names(self):
-        self.assertLessEqual(REQUIRED, {p.slug for p in PRACTICES})
-        self.assertGreaterEqual(len(PRACTICES), 12)
+        self.assertLessEqual(REQUIRED, {p.slug for p in EXERCISES})
+        self.assertGreaterEqual(len(EXERCISES), 12)
 
     def test_each_short_version_is_one_to_three_minutes_and_the_longer_one_is_longer(self):
-        for practice in PRACTICES:
-            with self.subTest(practice.slug):
-                short = sum(step.seconds for step in practice.short)
-                long = sum(step.seconds for step in practice.long)
+        for exercise in EXERCISES:
+            with self.subTest(exercise.slug):
+                short = sum(step.seconds for step in exercise.short)
+                long = sum(step.seconds for step in exercise.long)
                 self.assertGreaterEqual(short, 60)
                 self.assertLessEqual(short, 180)
                 self.assertGreater(long, short)
 
     def test_each_practice_says_when_it_may_help_and_is_kind_when_it_does_not(self):
-        for practice in PRACTICES:
-            with self.subTest(practice.slug):
-                self.assertTrue(practice.helps_when)
-                self.assertIn("not your fault", practice.if_not_today)
+        for exercise in EXERCISES:
+            with self.subTest(exercise.slug):
+                self.assertTrue(exercise.helps_when)
+                self.assertIn("not your fault", exercise.if_not_today)
 
     def test_breath_and_body_practices_warn_gently_and_offer_an_outside_anchor(self):
         for slug in ("soothing-rhythm-breathing", "body-scan", "three-step-breathing-space"):
-            caution = next(p for p in PRACTICES if p.slug == slug).caution
+            caution = next(p for p in EXERCISES if p.slug == slug).caution
             self.assertIn("panic", caution)
             self.assertIn("feet", caution)
 
     def test_practices_offer_choice_and_never_say_you_must(self):
         text = " ".join(all_client_text()).lower()
         self.assertNotIn("you must", text)
-        for practice in PRACTICES:
-            first = practice.short[0].text.lower()
-            self.assertTrue("stop at any time" in first or "stop at any moment" in first, practice.slug)
+        for exercise in EXERCISES:
+            first = exercise.short[0].text.lower()
+            self.assertTrue("stop at any time" in first or "stop at any moment" in first, exercise.slug)
 
     def test_practices_end_back_in_the_room_with_an_ungraded_kind_word(self):
-        for practice in PRACTICES:
-            last = practice.long[-1].text.lower()
-            with self.subTest(practice.slug):
+        for exercise in EXERCISES:
+            last = exercise.long[-1].text.lower()
+            with self.subTest(exercise.slug):
                 self.assertTrue("you gave yourself this time" in last or "take your time" in last)
 
 
@@ -71,13 +71,13 @@ class LibraryTests(TendingTestCase):
     def test_the_library_lists_every_practice_with_short_and_longer_versions(self):
         response = self.as_("client_a").get(reverse("mindfulness:library"))
         self.assertEqual(response.status_code, 200)
-        for practice in PRACTICES:
-            self.assertContains(response, reverse("mindfulness:play", kwargs={"slug": practice.slug}))
-            self.assertContains(response, reverse("mindfulness:play_long", kwargs={"slug": practice.slug}))
+        for exercise in EXERCISES:
+            self.assertContains(response, reverse("mindfulness:play", kwargs={"slug": exercise.slug}))
+            self.assertContains(response, reverse("mindfulness:play_long", kwargs={"slug": exercise.slug}))
 
     def test_the_library_shows_the_clients_own_therapists_practices_only(self):
-        CustomPractice.objects.create(author=self.w.therapist, title="Ana's kind hands", steps_text="One.")
-        CustomPractice.objects.create(author=self.w.colleague, title="Ben's evening pause", steps_text="One.")
+        CustomExercise.objects.create(author=self.w.therapist, title="Ana's kind hands", steps_text="One.")
+        CustomExercise.objects.create(author=self.w.colleague, title="Ben's evening pause", steps_text="One.")
         response = self.as_("client_a").get(reverse("mindfulness:library"))
         self.assertContains(response, "Ana&#x27;s kind hands")
         self.assertNotContains(response, "Ben&#x27;s evening pause")
@@ -92,7 +92,7 @@ class LibraryTests(TendingTestCase):
         self.assertContains(response, f'hx-get="{reverse("mindfulness:suggested")}"')
 
     def test_library_queries_are_pinned(self):
-        CustomPractice.objects.create(author=self.w.therapist, title="Own", steps_text="One.")
+        CustomExercise.objects.create(author=self.w.therapist, title="Own", steps_text="One.")
         http = self.as_("client_a")
         url = reverse("mindfulness:library")
         http.get(url)  # the first request of a session starts its idle clock
@@ -100,7 +100,7 @@ class LibraryTests(TendingTestCase):
         with self.assertNumQueries(3):
             http.get(url)
         for n in range(5):
-            CustomPractice.objects.create(author=self.w.therapist, title=f"Own {n}", steps_text="One.")
+            CustomExercise.objects.create(author=self.w.therapist, title=f"Own {n}", steps_text="One.")
         with self.assertNumQueries(3):
             http.get(url)
 
@@ -131,7 +131,7 @@ class SuggestionTests(TendingTestCase):
         http.get(url)
         with self.assertNumQueries(3):
             http.get(url)
-        custom = CustomPractice.objects.create(author=self.w.therapist, title="Tea", steps_text="Sip.")
+        custom = CustomExercise.objects.create(author=self.w.therapist, title="Tea", steps_text="Sip.")
         Recommendation.objects.create(client=self.w.client_a, therapist=self.w.therapist, custom=custom)
         Recommendation.objects.create(client=self.w.client_a, therapist=self.w.therapist, builtin_slug="safe-place")
         with self.assertNumQueries(3):
@@ -140,20 +140,20 @@ class SuggestionTests(TendingTestCase):
 
 class PlayerTests(TendingTestCase):
     def test_every_step_is_readable_without_javascript(self):
-        practice = next(p for p in PRACTICES if p.slug == "body-scan")
+        exercise = next(p for p in EXERCISES if p.slug == "body-scan")
         response = self.as_("client_a").get(reverse("mindfulness:play_long", kwargs={"slug": "body-scan"}))
-        for step in practice.long:
+        for step in exercise.long:
             self.assertContains(response, step.text.replace("'", "&#x27;"))
         self.assertContains(response, 'aria-live="polite"')
         self.assertEqual(response[OFFLINE_HEADER], "cache")
 
     def test_every_practice_links_grounding_and_urgent_help(self):
         http = self.as_("client_a")
-        for practice in PRACTICES:
-            response = http.get(reverse("mindfulness:play", kwargs={"slug": practice.slug}))
-            with self.subTest(practice.slug):
-                self.assertContains(response, reverse("crisis:page"))
-                if practice.slug != GROUNDING_SLUG:
+        for exercise in EXERCISES:
+            response = http.get(reverse("mindfulness:play", kwargs={"slug": exercise.slug}))
+            with self.subTest(exercise.slug):
+                self.assertContains(response, reverse("practice:crisis"))
+                if exercise.slug != GROUNDING_SLUG:
                     self.assertContains(response, reverse("mindfulness:play", kwargs={"slug": GROUNDING_SLUG}))
 
     def test_an_unknown_practice_is_not_found(self):
@@ -171,10 +171,10 @@ class PlayerTests(TendingTestCase):
 
 class LoggingTests(TendingTestCase):
     def test_recording_a_practice_is_a_single_insert(self):
-        practice = PRACTICES[0]
+        exercise = EXERCISES[0]
         with self.assertNumQueries(1):
-            practice_log_record(client=self.w.client_a, practice=practice, calm_before=3, calm_after=6, word="lighter")
-        log = PracticeLog.objects.get()
+            exercise_log_record(client=self.w.client_a, exercise=exercise, calm_before=3, calm_after=6, word="lighter")
+        log = ExerciseLog.objects.get()
         self.assertEqual((log.calm_before, log.calm_after, log.word), (3, 6, "lighter"))
 
     def test_the_client_notes_how_they_felt_before_and_after(self):
@@ -190,7 +190,7 @@ class LoggingTests(TendingTestCase):
             },
         )
         self.assertRedirects(response, reverse("mindfulness:what_helps"))
-        log = PracticeLog.objects.get(client=self.w.client_a)
+        log = ExerciseLog.objects.get(client=self.w.client_a)
         self.assertEqual(
             (log.builtin_slug, log.length, log.kindness_after, log.word), ("safe-place", "long", 4, "softer")
         )
@@ -204,7 +204,7 @@ class LoggingTests(TendingTestCase):
         self.assertContains(response, "Please choose how your calm feels now too")
         self.assertContains(response, 'value="tired"')
         self.assertContains(response, '<option value="3" selected>')
-        self.assertFalse(PracticeLog.objects.exists())
+        self.assertFalse(ExerciseLog.objects.exists())
 
     def test_a_rating_outside_nought_to_ten_is_refused_kindly(self):
         response = self.as_("client_a").post(
@@ -213,20 +213,20 @@ class LoggingTests(TendingTestCase):
         )
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Please choose a number from 0 to 10")
-        self.assertFalse(PracticeLog.objects.exists())
+        self.assertFalse(ExerciseLog.objects.exists())
 
     def test_nothing_is_required_after_a_practice(self):
         response = self.as_("client_a").post(reverse("mindfulness:after", kwargs={"slug": "rain"}), {"length": "short"})
         self.assertRedirects(response, reverse("mindfulness:what_helps"))
-        self.assertEqual(PracticeLog.objects.get().calm_before, None)
+        self.assertEqual(ExerciseLog.objects.get().calm_before, None)
 
 
 class WhatHelpsTests(TendingTestCase):
     def log(self, slug, calm, kind=(None, None), client=None, when=None):
-        practice = next(p for p in PRACTICES if p.slug == slug)
-        practice_log_record(
+        exercise = next(p for p in EXERCISES if p.slug == slug)
+        exercise_log_record(
             client=client or self.w.client_a,
-            practice=practice,
+            exercise=exercise,
             calm_before=calm[0],
             calm_after=calm[1],
             kindness_before=kind[0],
@@ -265,7 +265,7 @@ class WhatHelpsTests(TendingTestCase):
             self.assertNotContains(response, word)
 
     def test_what_helps_queries_are_pinned(self):
-        custom = CustomPractice.objects.create(author=self.w.therapist, title="Tea", steps_text="Sip.")
+        custom = CustomExercise.objects.create(author=self.w.therapist, title="Tea", steps_text="Sip.")
         self.log("rain", (2, 7))
         http = self.as_("client_a")
         url = reverse("mindfulness:what_helps")
@@ -276,7 +276,7 @@ class WhatHelpsTests(TendingTestCase):
         for slug in ("safe-place", "body-scan", "mindful-walking"):
             for _ in range(3):
                 self.log(slug, (3, 5))
-        practice_log_record(client=self.w.client_a, practice=custom, calm_before=1, calm_after=2)
+        exercise_log_record(client=self.w.client_a, exercise=custom, calm_before=1, calm_after=2)
         with self.assertNumQueries(3):
             http.get(url)
 

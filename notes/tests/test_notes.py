@@ -1,13 +1,16 @@
 from datetime import timedelta
 
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from bookings.models import Appointment
 from notes import services
-from notes.matrix import past_session
 from notes.models import Amendment, NoteTemplate, SessionNote
+from notes.tests.routes import past_session
+from notes.views import NOTES_PER_PAGE
 from practice.models import EmergencyAccess
 from tending.testing.personas import TendingTestCase
 
@@ -146,8 +149,6 @@ class SessionNoteTests(TendingTestCase):
         self.assertEqual(owner.get(reverse("notes:amend", kwargs={"note_uuid": note.uuid})).status_code, 404)
 
     def test_years_of_notes_are_listed_newest_first_a_page_at_a_time(self):
-        from notes.views import NOTES_PER_PAGE
-
         notes = [services.note_start(appointment=past_session(self.w), author=self.w.therapist) for _ in range(30)]
         newest_first = sorted(notes, key=lambda n: n.appointment.start, reverse=True)
         url = reverse("notes:for_client", kwargs={"client_uuid": self.w.client_a.uuid})
@@ -169,8 +170,6 @@ class SessionNoteTests(TendingTestCase):
         self.assertEqual(len(self.query_log(url + "?page=3")), before)
 
     def query_log(self, url):
-        from django.test.utils import CaptureQueriesContext
-
         with CaptureQueriesContext(connection) as captured:
             self.ana.get(url)
         return captured.captured_queries
@@ -188,10 +187,6 @@ class SessionNoteTests(TendingTestCase):
         self.assertContains(page, self.edit_url(note))
 
     def test_the_clients_page_links_the_next_session_to_since_we_last_met(self):
-        from datetime import timedelta
-
-        from bookings.models import Appointment
-
         start = timezone.now() + timedelta(days=3)
         upcoming = Appointment.objects.create(
             practice=self.w.practice,

@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from notes import services
-from notes.matrix import past_session
 from notes.panels import SHOWN, record_panel
+from notes.tests.routes import past_session
 from tending.testing.personas import TendingTestCase
 
 

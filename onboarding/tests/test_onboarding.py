@@ -1,5 +1,6 @@
 """Becoming a client: versioned documents accepted with a date, the intake, and consent choices with their wording."""
 
+from django.db import connection
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -57,7 +58,6 @@ class IntakeTests(TendingTestCase):
         )
         intake = Intake.objects.get(client=self.w.client_a)
         self.assertEqual(intake.hopes, "To sleep again")
-        from django.db import connection
 
         with connection.cursor() as cursor:
             cursor.execute("SELECT hopes FROM onboarding_intake WHERE id = %s", [intake.id])

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from outbox.models import Email
+from practice.forms import PracticeSettingsForm
 from practice.models import StaffMember
 from practice.services import emergency_access_grant
 from tending.testing.factories import StaffFactory, UserFactory
@@ -96,8 +97,6 @@ class EmergencyNoticeTests(TendingTestCase):
 
 class RecordOpeningsSettingTests(TendingTestCase):
     def test_the_owner_can_leave_therapist_reads_off_the_clients_list(self):
-        from practice.forms import PracticeSettingsForm
-
         practice = self.w.practice
         form = PracticeSettingsForm(instance=practice)
         data = {name: value for name, value in form.initial.items() if name in form.fields and value is not None}

@@ -4,13 +4,14 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
 from audit.models import AuditEvent
 from practice.models import AwayPeriod
 from risk.models import RiskAlert
-from risk.services import add_working_hours, risk_alert_raise, risk_escalate_due
+from risk.services import add_working_hours, risk_alert_escalate, risk_alert_raise, risk_escalate_due
 from tending.testing.personas import TendingTestCase
 
 LONDON = ZoneInfo("Europe/London")
@@ -93,8 +94,6 @@ class RaiseTests(TendingTestCase):
         self.assertTrue(alert.is_open)
 
     def test_the_note_is_encrypted_at_rest(self):
-        from django.db import connection
-
         alert = self.raise_for_a()
         self.as_("therapist").post(
             reverse("risk:acknowledge", kwargs={"alert_uuid": alert.uuid}),
@@ -160,8 +159,6 @@ class EscalationTests(TendingTestCase):
 
 class AcknowledgeAccessTests(TendingTestCase):
     def test_an_owner_may_acknowledge_an_escalated_alert_but_not_one_still_with_the_therapist(self):
-        from risk.services import risk_alert_escalate
-
         open_alert = risk_alert_raise(client=self.w.client_a, source="journal_words")
         escalated = risk_alert_raise(client=self.w.client_b, source="phq9_item9")
         risk_alert_escalate(alert=escalated)

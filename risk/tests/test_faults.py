@@ -118,7 +118,7 @@ def test_a_554_fails_at_once_is_shown_to_the_owner_and_goes_when_sent_again(smtp
         owner = HttpClient()
         owner.force_login(world.owner.user, backend="accounts.backends.ModelBackend")
         assert "An email has not gone out" in owner.get(reverse("practice:owner_home")).content.decode()
-        listing = owner.get(reverse("outbox:list")).content.decode()
+        listing = owner.get(reverse("practice:emails")).content.decode()
         assert "Alert to the therapist" in listing and "554 5.7.1 Message rejected" in listing
         # The alert page shows its own email's state to the therapist.
         therapist = HttpClient()
@@ -127,7 +127,7 @@ def test_a_554_fails_at_once_is_shown_to_the_owner_and_goes_when_sent_again(smtp
         assert "Could not be sent" in detail
 
         smtp.reply = "accept"  # the owner mends the address or the server, then sends it again
-        owner.post(reverse("outbox:retry", kwargs={"email_uuid": email.uuid}))
+        owner.post(reverse("practice:email_retry", kwargs={"email_uuid": email.uuid}))
         run_worker()
         report.minutes("delivered_after_minutes")
     email.refresh_from_db()

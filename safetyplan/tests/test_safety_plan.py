@@ -1,10 +1,14 @@
 from django.db import connection
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from crisis.contacts import contacts_for
+from risk.support import safety_plan_url
 from safetyplan.models import SafetyPlan, SafetyPlanVersion
 from safetyplan.services import safety_plan_save
 from safetyplan.templatetags.safetyplan_tags import tel_links
+from tending.testing.factories import PASSWORD
 from tending.testing.personas import TendingTestCase
 
 FULL = {
@@ -157,7 +161,7 @@ class PrivacyTests(TendingTestCase):
 
 class ReachTests(TendingTestCase):
     def test_the_plan_is_one_tap_from_the_client_navigation_on_every_page(self):
-        for url in (reverse("practice:client_home"), reverse("crisis:page"), reverse("safetyplan:edit")):
+        for url in (reverse("practice:client_home"), reverse("practice:crisis"), reverse("safetyplan:edit")):
             with self.subTest(url=url):
                 self.assertContains(self.as_("client_a").get(url), f'href="{reverse("safetyplan:mine")}"')
 
@@ -165,11 +169,6 @@ class ReachTests(TendingTestCase):
         self.assertContains(self.as_("client_a").get(reverse("practice:client_home")), "Start my safety plan")
 
     def test_the_phq9_item9_response_and_journal_risk_support_link_the_plan(self):
-        from django.template.loader import render_to_string
-
-        from crisis.contacts import contacts_for
-        from risk.support import safety_plan_url
-
         self.assertEqual(safety_plan_url(), reverse("safetyplan:mine"))
         html = render_to_string(
             "journal/_support.html", {"findings": {"show_contacts": True}, "country": contacts_for("GB")}
@@ -210,8 +209,6 @@ class OfflineTests(TendingTestCase):
         self.assertEqual(response["Clear-Site-Data"], '"cache", "storage"')
 
     def test_signing_in_clears_what_the_last_person_left_on_the_device(self):
-        from tending.testing.factories import PASSWORD
-
         response = self.client.post(reverse("account_login"), {"login": "cara@willow.test", "password": PASSWORD})
         self.assertEqual(response.status_code, 302)
         self.assertIn("storage", response["Clear-Site-Data"])

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from selfcare.models import Activity, Reminder, Tick
 from selfcare.services import activity_add, reminder_claim, reminders_due, tick_record
-from selfcare.tasks import send_due_reminders
+from selfcare.tasks import send_due_reminders, send_reminder
 from tending.testing.personas import TendingTestCase
 
 
@@ -207,12 +207,10 @@ class ReminderTests(TendingTestCase):
         self.switch_on()
         with time_machine.travel(datetime.datetime(2026, 11, 26, 18, 5, tzinfo=datetime.UTC)):
             with self.captureOnCommitCallbacks(execute=True):
-                call_command("send_selfcare_reminders", stdout=open("/dev/null", "w"))
+                call_command("selfcare_reminders", stdout=open("/dev/null", "w"))
         self.assertEqual(len(mail.outbox), 1)
 
     def test_turning_reminders_off_stops_an_already_claimed_send(self):
-        from selfcare.tasks import send_reminder
-
         self.switch_on()
         reminder = Reminder.objects.get()
         reminder.is_on = False

@@ -20,8 +20,8 @@ def test_the_worker_sends_a_due_reminder_once(settings):
     client = ClientFactory()
     Reminder.objects.create(client=client, is_on=True, time_of_day=datetime.time(18, 0), message="Rest is allowed.")
     with time_machine.travel(datetime.datetime(2026, 11, 26, 18, 10, tzinfo=datetime.UTC)):
-        call_command("send_selfcare_reminders", stdout=open("/dev/null", "w"))
-        call_command("send_selfcare_reminders", stdout=open("/dev/null", "w"))  # cron ran twice
+        call_command("selfcare_reminders", stdout=open("/dev/null", "w"))
+        call_command("selfcare_reminders", stdout=open("/dev/null", "w"))  # cron ran twice
         assert mail.outbox == []  # nothing is sent until the worker runs
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     assert len(mail.outbox) == 1

@@ -36,6 +36,7 @@ PHONE = {"width": 360, "height": 740}
 
 @pytest.fixture(scope="session")
 def _playwright_browser():
+    # Only a run with browser tests starts Playwright; the rest of the suite never imports it.
     from playwright.sync_api import expect, sync_playwright
 
     # Waits, not deadlines: a busy CI core can take seconds to paint what an idle one shows at once.

@@ -17,6 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import psycopg
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,15 +66,11 @@ def make_client(env: dict, email: str, password: str) -> None:
 
 
 def _pg_connect():
-    import psycopg
-
     # Generous: a busy CI machine can take seconds to accept a connection; that is not "unreachable".
     return psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=30)
 
 
 def _pg_admin():
-    import psycopg
-
     try:
         return _pg_connect()
     except psycopg.OperationalError as error:

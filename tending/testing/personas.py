@@ -20,10 +20,15 @@ emergency    Eve, a second owner of Willow (not a therapist) holding an active e
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.test import Client as HttpClient
 from django.test import TestCase
 
+from bookings.models import Appointment
+from care.services import away_period_save, client_hand_over, staff_deactivate
+from notes import services as notes
+from practice.services import emergency_access_grant
 from tending.testing.factories import PASSWORD, ClientFactory, PracticeFactory, StaffFactory, UserFactory
 
 
@@ -80,11 +85,6 @@ def build_world() -> World:
 
 def add_care_personas(w: World) -> World:
     """Fay handed Cara over to Ana (with her notes); Ana is away today with Cy covering; Dee has left."""
-    from datetime import UTC, datetime, timedelta
-
-    from bookings.models import Appointment
-    from care.services import away_period_save, client_hand_over, staff_deactivate
-    from notes import services as notes
 
     willow = w.practice
     w.former = StaffFactory(practice=willow, user=UserFactory(email="fay@willow.test", name="Fay Former"))
@@ -119,8 +119,6 @@ def add_care_personas(w: World) -> World:
 def add_emergency_persona(w: World) -> World:
     """Eve, a second owner of Willow, asked for emergency access to Cara's record (it lasts
     ``settings.TENDING_EMERGENCY_ACCESS_MINUTES``, far longer than any test)."""
-    from practice.services import emergency_access_grant
-
     w.emergency = StaffFactory(
         practice=w.practice,
         is_owner=True,

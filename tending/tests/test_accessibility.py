@@ -1,9 +1,15 @@
 """Every page each persona can reach passes axe-core (WCAG 2.2 A/AA) on a 360-pixel phone,
 has one <h1>, and does not scroll sideways."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from bookings.manage_links import manage_signature
+from bookings.models import Appointment, Consultation, Kind
 from tending.testing.browser import assert_accessible, assert_no_horizontal_scroll, login
 from tending.testing.matrix import OK, all_routes
 from tending.testing.personas import build_world
@@ -48,13 +54,6 @@ def test_public_pages_in_the_login_flow_are_accessible(page, live_server):
 
 def test_pages_shown_after_an_action_are_accessible(page, live_server):
     """Pages no GET route reaches: a manage link that has done its job, and the feed link shown once."""
-    import re
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from bookings.models import Appointment, Consultation, Kind
-    from bookings.services import manage_signature
 
     world = build_world()
     consultation = Consultation.objects.create(practice=world.practice, name="Rae", email="rae@example.test")

@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from tending.env import env_bool, env_int, parse_database_url
 
@@ -32,8 +33,6 @@ def test_postgres_pages_run_without_parallel_workers_unless_the_url_says_otherwi
 
 @pytest.mark.django_db
 def test_the_connection_really_runs_without_parallel_workers():
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         pytest.skip("a PostgreSQL setting")
     with connection.cursor() as cursor:

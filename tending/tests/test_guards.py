@@ -1,11 +1,15 @@
+import datetime
 import os
 import subprocess
 import sys
 from io import StringIO
 from pathlib import Path
 
+import time_machine
+from django.apps import apps
 from django.core.management import call_command
 from django.test import SimpleTestCase, TestCase
+from django.utils import timezone
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,11 +75,6 @@ class ChecksAtAnyTimeOfDayTests(SimpleTestCase):
     def test_no_model_default_makes_the_system_check_depend_on_the_time_of_day(self):
         # Django warns (fields.W161) about a fixed date or time default within ten seconds of the clock:
         # the deploy check once failed because it ran at six in the evening, the reminder's default time.
-        import datetime
-
-        import time_machine
-        from django.apps import apps
-        from django.utils import timezone
 
         for hour in range(24):
             moment = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(hour, 0)))

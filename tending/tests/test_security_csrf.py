@@ -1,5 +1,7 @@
 """Every state-changing URL refuses a POST without a CSRF token, and writes nothing."""
 
+from django.urls import reverse
+
 from tending.testing.db import assert_no_writes
 from tending.testing.personas import TendingTestCase
 from tending.tests._security import data_for, http_for, post_routes, url_for, writer_for
@@ -28,7 +30,6 @@ class CsrfTests(TendingTestCase):
 
     def test_a_post_with_the_token_from_the_page_is_accepted(self):
         # The refusal above is about the token, not the persona: the same POST with a token goes through.
-        from django.urls import reverse
 
         http = http_for(self.w, "client_a", enforce_csrf_checks=True)
         page = http.get(reverse("safetyplan:edit"))

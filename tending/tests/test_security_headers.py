@@ -1,7 +1,7 @@
 """Every page each persona can open carries the security headers; signed-in pages are never stored."""
 
 from django.test import override_settings
-from django.urls import path
+from django.urls import path, reverse
 
 from tending.testing.matrix import ANON, OK, all_routes
 from tending.testing.personas import PERSONAS, TendingTestCase
@@ -65,8 +65,6 @@ class ServerErrorTests(TendingTestCase):
 
 class LoginThrottleTests(TendingTestCase):
     def test_failed_sign_ins_from_one_address_are_throttled(self):
-        from django.urls import reverse
-
         http = self.as_("anonymous")
         pages = [
             http.post(reverse("account_login"), {"login": f"nobody{n}@example.test", "password": "wrong-password-x"})

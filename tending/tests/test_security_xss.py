@@ -5,6 +5,8 @@ import logging
 import re
 
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tending.testing.db import written_tables
@@ -48,9 +50,6 @@ class StoredXssTests(TendingTestCase):
         cls.prepared = {r.name: r.setup(cls.w) if r.setup else None for r in all_routes()}
 
     def _post_hostile_text_everywhere(self, log, locations):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         stored = []
         for n, route in enumerate(post_routes()):
             persona = writer_for(route)
@@ -127,6 +126,6 @@ class StoredXssTests(TendingTestCase):
             self.assertNotIn("zqc", line, "clinical text in a log line")
 
     def test_the_crisis_page_and_sign_in_page_are_untouched_by_hostile_query_strings(self):
-        for url in (reverse("crisis:page"), reverse("account_login")):
+        for url in (reverse("practice:crisis"), reverse("account_login")):
             body = self.as_("anonymous").get(url, {"next": PAYLOAD, "q": PAYLOAD}).content.decode()
             self.assertIsNone(RAW.search(body))

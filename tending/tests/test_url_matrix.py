@@ -4,8 +4,10 @@ import uuid
 
 from django.apps import apps
 from django.db import transaction
+from django.forms import BaseForm, BaseFormSet
 from django.urls import reverse
 
+from dataprivacy.services import erasure_complete, erasure_request
 from practice.models import Client
 from tending.testing.db import assert_no_writes, assert_writes
 from tending.testing.matrix import ANON, CLIENT_OBJECT, LOGIN, NOT_FOUND, THERAPIST_OF_CLIENT, all_routes
@@ -60,7 +62,7 @@ class UrlMatrixTests(MatrixTestCase):
         missing = sorted(
             name for name, _route, callback in walk_urls() if name not in classified and not is_third_party(callback)
         )
-        self.assertEqual(missing, [], "Add these URLs to their app's matrix.py")
+        self.assertEqual(missing, [], "Add these URLs to their app's tests/routes.py")
 
     def test_no_route_is_classified_twice(self):
         names = [route.name for route in self.routes]
@@ -154,8 +156,6 @@ class UrlMatrixTests(MatrixTestCase):
 
 def _forms_in(response):
     """The bound forms a response rendered (its template context), to tell a success from a form shown again."""
-    from django.forms import BaseForm, BaseFormSet
-
     for context in response.context or []:
         for value in context.flatten().values() if hasattr(context, "flatten") else context.values():
             if isinstance(value, (BaseForm, BaseFormSet)) and value.is_bound:
@@ -192,7 +192,6 @@ class ErasedClientMatrixTests(MatrixTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        from dataprivacy.services import erasure_complete, erasure_request
 
         add_care_personas(cls.w)
         add_emergency_persona(cls.w)

@@ -13,6 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from journal.models import PROMPT_HINTS
+from mindfulness.content import all_client_text
+from selfcare.models import AREA_HINTS
+
 ROOT = Path(__file__).resolve().parents[2]
 SKIP_DIRS = {".venv", "node_modules", ".git", "var", "bench", "static"}
 
@@ -46,7 +50,7 @@ STAFF_ONLY = [
     "outbox/templates/*",
     "risk/templates/risk/email/*",
     "practice/templates/practice/emergency_access.html",
-    "practice/templates/practice/invite.html",
+    "accounts/templates/accounts/invite.html",
     "practice/templates/practice/settings.html",
     "practice/templates/practice/client_detail.html",
     "measures/templates/measures/send.html",
@@ -103,10 +107,6 @@ def test_client_templates_never_blame_gamify_or_falsely_reassure(template):
 
 
 def test_client_words_written_in_python_are_gentle_too():
-    from journal.models import PROMPT_HINTS
-    from mindfulness.content import all_client_text
-    from selfcare.models import AREA_HINTS
-
     texts = all_client_text() + list(PROMPT_HINTS.values()) + list(AREA_HINTS.values())
     for text in texts:
         assert problems_in(text) == [], text

@@ -2,14 +2,14 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from bookings.periodic import tick
+from bookings import jobs
 
 
 class Command(BaseCommand):
     help = (
-        "Enqueue due appointment reminders and check-in nudges for the worker, and delete unconverted "
-        "consultation requests older than 90 days. Run every 15 minutes (cron or a systemd timer)."
+        "Old name, kept for one release: runs bookings_reminders and bookings_purge, "
+        "which the clock now runs on their own."
     )
 
     def handle(self, *args, **options):
-        self.stdout.write(json.dumps(tick()))
+        self.stdout.write(json.dumps({**jobs.reminders(), **jobs.purge()}))

@@ -1,6 +1,7 @@
 """The clock: runs Tending's periodic jobs on time, as one process beside the web and the worker.
 
-Each job is a management command (most only enqueue tasks for the worker). When
+Each job is a management command named ``<app>_<job>`` that runs ``<job>()`` in
+``<app>/jobs.py`` (most only enqueue tasks for the worker). When
 each last started is kept in the database (``core.ScheduledRun``) and claimed
 with a conditional update, so a restart does not rerun everything and two clocks
 never run one job twice. ``--once`` runs whatever is due and exits (for cron).

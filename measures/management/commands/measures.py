@@ -1,10 +1,10 @@
-"""``manage.py measures score|change|due`` (instruments.md §12).
+"""``manage.py measures score|change`` (instruments.md §12).
 
 ``score`` and ``change`` read JSON lines on standard input and write one JSON
 object per line, in order. A line that cannot be scored gets
 ``{"error": "<plain reason>"}`` and the rest go on; the command exits 0 unless
-its input could not be read at all. ``due`` opens questionnaires whose rhythm
-has come round (run it hourly from cron as a backstop to the worker).
+its input could not be read at all. ``due`` is the old name of the clock's
+``measures_due`` job (measures/jobs.py), kept for one release.
 """
 
 import json
@@ -12,6 +12,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from measures.jobs import due
 from measures.scoring import ScoringError, change, score
 
 
@@ -24,16 +25,17 @@ def _change_line(data: dict) -> dict:
 
 
 class Command(BaseCommand):
-    help = "Score questionnaires from JSON lines (score, change), or open questionnaires that are due (due)."
+    help = (
+        "Score questionnaires from JSON lines (score, change). 'due' is the old name of measures_due, "
+        "kept for one release: it opens the questionnaires that are due."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["score", "change", "due"])
 
     def handle(self, *args, action, **options):
         if action == "due":
-            from measures.services import measure_requests_open_due
-
-            self.stdout.write(f"Opened {measure_requests_open_due()} questionnaire(s).")
+            self.stdout.write(f"Opened {due()} questionnaire(s).")
             return
         handler = _score_line if action == "score" else _change_line
         stream = sys.stdin

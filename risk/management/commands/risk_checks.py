@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from risk.checks import risk_checks_run
+from risk.jobs import checks
 
 
 class Command(BaseCommand):
@@ -10,5 +10,4 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        count = risk_checks_run()
-        self.stdout.write(f"Finished {count} risk check(s).")
+        self.stdout.write(f"Finished {checks()} risk check(s).")

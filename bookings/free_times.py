@@ -1,0 +1,162 @@
+"""Showing free times to people: in their time zone, a week at a time, grouped by day.
+
+Shared by the front door (a visitor's free consultation) and the client's sessions pages; which
+times are free is ``slots.py``'s answer.
+"""
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import NamedTuple
+from urllib.parse import unquote
+from zoneinfo import ZoneInfo
+
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.html import format_html_join
+
+from bookings.forms import valid_zone, zone_choices
+
+TZ_COOKIE = "tz"
+DAYS_SHOWN = 7
+
+
+def visitor_zone(request, practice) -> tuple[str, bool]:
+    """The zone to show times in, and whether the person chose it (rather than us guessing)."""
+    chosen = valid_zone(request.GET.get("tz")) or valid_zone(request.POST.get("tz"))
+    if chosen:
+        return chosen, True
+    remembered = cookie_zone(request)
+    return remembered or practice.time_zone, bool(remembered)
+
+
+def cookie_zone(request) -> str | None:
+    """The zone the browser detected or the person chose before (the script URL-encodes the slash)."""
+    return valid_zone(unquote(request.COOKIES.get(TZ_COOKIE, "")))
+
+
+def client_zone(request, client) -> str:
+    return valid_zone(request.GET.get("tz")) or cookie_zone(request) or client.practice.time_zone
+
+
+def remember_zone(response, request, zone_name: str):
+    if request.GET.get("tz") and request.COOKIES.get(TZ_COOKIE) != zone_name:
+        response.set_cookie(TZ_COOKIE, zone_name, max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure())
+    return response
+
+
+class FreeDay(NamedTuple):
+    """One day of free times as ``bookings/public/_days.html`` shows it, worked out once in Python.
+
+    ``times`` holds ``(slot key, "08:30", link)`` for each time; the link is empty
+    where the page books by a form post. The template unpacks these tuples rather
+    than formatting a date, reversing a URL or looking up an attribute per time:
+    a week of consultation times is well over a hundred of them.
+    """
+
+    anchor: str  # "20261123": the heading's id, which the section is labelled by
+    label: str  # "Monday 23 November": the heading, and each time's visually-hidden " on ..."
+    times: list[tuple[str, str, str]]
+
+
+def group_by_day(slots, zone_name: str, link: Callable[[str], str] | None = None) -> list[FreeDay]:
+    """``slots`` (in time order) by the visitor's day, each with ``link(slot key)`` if given."""
+    zone = ZoneInfo(zone_name)
+    days: dict[date, list] = {}
+    for slot in slots:
+        local = slot.start.astimezone(zone)
+        key = slot.key
+        days.setdefault(local.date(), []).append(
+            (key, f"{local.hour:02d}:{local.minute:02d}", link(key) if link else "")
+        )
+    return [
+        FreeDay(day.strftime("%Y%m%d"), dateformat.format(day, "l j F"), times) for day, times in sorted(days.items())
+    ]
+
+
+def slot_link(name: str, query: str = "", **kwargs) -> Callable[[str], str]:
+    """``slot key -> link`` to the URL ``name`` for one free time, reversing the URL pattern once, not per time."""
+    marker = "slot-key"
+    head, _marker, tail = reverse(name, kwargs={**kwargs, "slot": marker}).rpartition(marker)
+    return lambda key: f"{head}{key}{tail}{query}"
+
+
+@lru_cache(maxsize=64)
+def zone_options(zone_name: str) -> str:
+    """The time-zone picker's options, ``zone_name`` selected: made once per zone, not ~500 per page."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        # Escaping leaves " selected" as it is.
+        ((value, " selected" if value == zone_name else "", label) for value, label in zone_choices()),
+    )
+
+
+def _asked_from(request, today: date) -> date | None:
+    """The ``?from=`` date the visitor asked for, if it is a date and not in the past."""
+    try:
+        asked = date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        return None
+    return asked if asked >= today else None
+
+
+def window(slots, request, zone_name: str):
+    """Slots within DAYS_SHOWN days from ``?from=`` (a date in the visitor's zone), plus paging dates."""
+    zone = ZoneInfo(zone_name)
+    today = timezone.now().astimezone(zone).date()
+    first = _asked_from(request, today) or (slots[0].start.astimezone(zone).date() if slots else today)
+    last = first + timedelta(days=DAYS_SHOWN)
+    shown = [s for s in slots if first <= s.start.astimezone(zone).date() < last]
+    later = next((s.start.astimezone(zone).date() for s in slots if s.start.astimezone(zone).date() >= last), None)
+    earlier = (
+        first - timedelta(days=DAYS_SHOWN)
+        if first > today and slots and slots[0].start.astimezone(zone).date() < first
+        else None
+    )
+    return shown, earlier, later
+
+
+def week_of_times(times, request, zone_name: str, *, exact_earlier: bool = True):
+    """The week of free times to show from ``?from=``, and the dates the paging links go to.
+
+    The same week and links as ``window`` over every free time, but ``times(first, until)``
+    (the free times on the visitor's days ``first`` to ``until``, excluded; ``None`` for the end
+    of the horizon) is asked only for a fortnight from the shown week's start, and for the rest of
+    the horizon only when that cannot answer (nothing free in it, or nothing after the shown week).
+    With ``exact_earlier`` the search starts today, so "Earlier dates" is exact; without it, it
+    starts a week before the shown week and, further out, "Earlier dates" pages back a week,
+    which may have no free times.
+    """
+    zone = ZoneInfo(zone_name)
+    today = timezone.now().astimezone(zone).date()
+    asked = _asked_from(request, today)
+    start = asked or today
+    near = start + timedelta(days=2 * DAYS_SHOWN)
+    slots = times(today if exact_earlier else max(today, start - timedelta(days=DAYS_SHOWN)), near)
+    complete = False
+
+    def local(slot) -> date:
+        return slot.start.astimezone(zone).date()
+
+    if asked is None and not slots:
+        slots += times(near, None)
+        complete = True
+    first = asked or (local(slots[0]) if slots else today)
+    last = first + timedelta(days=DAYS_SHOWN)
+    later = next((local(s) for s in slots if local(s) >= last), None)
+    if later is None and not complete:
+        slots += times(near, None)
+        later = next((local(s) for s in slots if local(s) >= last), None)
+    shown = [s for s in slots if first <= local(s) < last]
+    back = first - timedelta(days=DAYS_SHOWN)
+    if exact_earlier:
+        earlier = back if first > today and slots and local(slots[0]) < first else None
+    else:
+        # Without ?from= the shown week starts at the first free day: nothing is free before it.
+        earlier = (
+            back
+            if asked is not None and first > today and (back > today or any(local(s) < first for s in slots))
+            else None
+        )
+    return shown, earlier, later

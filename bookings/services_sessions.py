@@ -1,0 +1,105 @@
+"""Writes for sessions and the therapist's calendar: a client's sessions, the private calendar feed,
+and what happens to a client's sessions when their therapist or their care changes."""
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
+
+from bookings.emails import appointment_email_queue, change_email_queue
+from bookings.models import Appointment, Availability, BookingSettings, Kind
+from bookings.services_appointments import (
+    TAKEN,
+    SlotTaken,
+    alternatives,
+    appointment_book,
+    appointment_cancel,
+    modes_offered,
+    refused,
+)
+from bookings.slots import slot_is_free
+
+
+def session_book(*, client, start: datetime, mode: str, by: str, key: str = "", check_slot: bool = True) -> Appointment:
+    """Book a session for ``client`` with their own therapist."""
+    therapist = client.therapist
+    if check_slot and not slot_is_free(therapist, Kind.SESSION, start):
+        raise SlotTaken(TAKEN, alternatives(therapist, Kind.SESSION, around=start))
+    modes = modes_offered(therapist)
+    with transaction.atomic():
+        appointment = appointment_book(
+            therapist=therapist,
+            kind=Kind.SESSION,
+            mode=mode if mode in modes else modes[0],
+            start=start,
+            client=client,
+            booked_by=by,
+            key=key,
+            status=Appointment.Status.CONFIRMED,
+        )
+        if client.care_status != "paused":
+            appointment_email_queue(
+                appointment=appointment, template="session_booked", subject=f"Your session with {client.practice.name}"
+            )
+    return appointment
+
+
+def client_may_change(appointment: Appointment, *, now=None) -> bool:
+    """Within the practice's notice policy (hours before the start)."""
+    now = now or timezone.now()
+    rules = BookingSettings.for_practice(appointment.practice)
+    return appointment.is_active and appointment.start - now >= timedelta(hours=rules.notice_hours)
+
+
+def sessions_cancel_from(*, client, since) -> int:
+    """Cancel ``client``'s appointments from the day ``since`` on, telling no one: their care has ended."""
+    return (
+        Appointment.objects.for_client(client)
+        .active()
+        .filter(start__date__gte=since)
+        .update(status=Appointment.Status.CANCELLED, cancelled_at=timezone.now())
+    )
+
+
+def feed_token_rotate(*, therapist) -> str:
+    """A new private calendar feed secret, which stops any earlier one. Returned once; only its hash is kept."""
+    token = secrets.token_urlsafe(32)
+    rules = Availability.for_therapist(therapist)
+    rules.feed_token = Availability.feed_digest(token)
+    rules.save(update_fields=["feed_token"])
+    return token
+
+
+def feed_token_revoke(*, therapist) -> None:
+    rules = Availability.for_therapist(therapist)
+    rules.feed_token = ""  # nosec B105 - empty means "no feed", not a password
+    rules.save(update_fields=["feed_token"])
+
+
+def sessions_hand_over(*, client, from_therapist, to_therapist, move: bool) -> tuple[list, list]:
+    """A client's future appointments with ``from_therapist`` after their care moves (care/services.py).
+
+    With ``move`` each keeps its time with the new therapist where they are free then (the database's
+    overlap rule decides); any that cannot move, and all of them without ``move``, are cancelled. The
+    client gets the usual email with an updated calendar file for each. Returns (moved, cancelled).
+    """
+    moved, cancelled = [], []
+    upcoming = Appointment.objects.for_client(client).active().upcoming().filter(therapist=from_therapist)
+    for appointment in upcoming.select_related("practice", "client__user").order_by("start"):
+        if move:
+            try:
+                with transaction.atomic():
+                    Appointment.objects.filter(pk=appointment.pk).update(
+                        therapist=to_therapist, sequence=appointment.sequence + 1, updated_at=timezone.now()
+                    )
+            except (IntegrityError, OperationalError) as error:
+                if not refused(error):
+                    raise
+            else:
+                appointment.refresh_from_db()
+                change_email_queue(appointment=appointment, change="new_therapist")
+                moved.append(appointment)
+                continue
+        cancelled.append(appointment_cancel(appointment=appointment, by="practice"))
+    return moved, cancelled

@@ -1,0 +1,68 @@
+"""Reading check-ins: each scale's averages over time, for the journey and for the therapist."""
+
+from datetime import date, datetime, timedelta
+
+from django.db.models import Avg, Count, F, Q
+from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone
+
+from checkins.models import SCALES, SHORT_LABELS, CheckIn
+
+
+def scale_trends(client, since: datetime | None, until: datetime) -> dict:
+    """Average of each 0-10 scale from ``since`` (or four weeks) to ``until``, beside the same length of
+    time before. One query.
+
+    ``{"count": check-ins in the stretch, "rows": [{"label", "now", "then"}]}``, a row for each scale
+    the client answered in the stretch.
+    """
+    zone = client.practice.zone
+    end = timezone.localtime(until, zone).date()
+    start = timezone.localtime(since, zone).date() if since else end - timedelta(days=28)
+    before = start - (end - start)
+    now_q = Q(local_date__gt=start, local_date__lte=end)
+    then_q = Q(local_date__gt=before, local_date__lte=start)
+    aggregates = {"count": Count("id", filter=now_q)}
+    for name in SHORT_LABELS:
+        aggregates[f"{name}_now"] = Avg(name, filter=now_q)
+        aggregates[f"{name}_then"] = Avg(name, filter=then_q)
+    result = (
+        CheckIn.objects.for_client(client).filter(local_date__gt=before, local_date__lte=end).aggregate(**aggregates)
+    )
+    rows = []
+    for name, label in SHORT_LABELS.items():
+        now_value, then_value = result[f"{name}_now"], result[f"{name}_then"]
+        if now_value is None:
+            continue
+        rows.append(
+            {"label": label, "now": round(now_value, 1), "then": None if then_value is None else round(then_value, 1)}
+        )
+    return {"count": result["count"], "rows": rows}
+
+
+# Where each period of a chart begins: the day itself, its week's Monday, or the first of its month.
+_PERIOD_START = {"day": F("local_date"), "week": TruncWeek("local_date"), "month": TruncMonth("local_date")}
+
+
+def scale_averages(client, *, start: date | None = None, per: str = "day") -> list[dict]:
+    """Each scale's average per day, week or month from ``start`` (or ever), oldest first. One query.
+
+    ``[{"b": the period's first day, "n": check-ins in it, "mood": 5.5, ...}]``: averaged in the
+    database, so years of check-ins stay quick.
+    """
+    checkins = CheckIn.objects.for_client(client)
+    if start:
+        checkins = checkins.filter(local_date__gte=start)
+    return list(
+        checkins.annotate(b=_PERIOD_START[per])
+        .values("b")
+        .annotate(n=Count("id"), **{name: Avg(name) for name in SCALES})
+        .order_by("b")
+    )
+
+
+def with_notes(client, *, limit: int) -> list[CheckIn]:
+    """The client's latest check-ins that carry a note, newest first. One query."""
+    return list(
+        CheckIn.objects.for_client(client).filter(note__isnull=False).order_by("-local_date", "-created_at")[:limit]
+    )

@@ -1,3 +1,0 @@
-from tending.testing.matrix import PUBLIC, Route
-
-ROUTES = [Route("crisis:page", PUBLIC)]
