@@ -30,7 +30,9 @@ What the history looks like (per client, seeded, so a rerun with the same seed i
 - journal entries for some clients (a few shared), practice logs with before/after ratings for most,
   self-care activities with ticks, a safety plan for some, a formulation (symptoms, causes, monthly
   status history), risk alerts where PHQ-9 item 9 was above "Not at all" (acknowledged), and the
-  audit trail of the therapists' reads.
+  audit trail of the therapists' reads;
+- a year of fees and invoices: one per session for most clients, a monthly statement for a tenth,
+  and payments for most (``fees_and_invoices``).
 """
 
 import argparse
@@ -235,6 +237,7 @@ def build(args, *, migrate: bool = True, everyone_stays: bool = False) -> dict:
         with transaction.atomic():
             history(writer, rng, practice, owner, therapists, clients, spans, slots, today, audit_rows, args)
             writer.flush()
+            fees_and_invoices(writer, random.Random(f"{args.seed}-{p}-money"), practice, clients, today, first_day)
     write_audit(writer, audit_rows)
     writer.flush()
     return dict(sorted(writer.made.items()))
@@ -622,6 +625,194 @@ def history(writer, rng, practice, owner, therapists, clients, spans, slots, tod
                     f"{path}{client.uuid}/",
                 )
             )
+
+
+def fees_and_invoices(writer, rng, practice, clients, today, first_day):
+    """A year of billing: a £70 fee (£40 agreed with one client in twenty), an invoice an hour after each
+    session that took place for per-session clients, a statement on each 1st for the monthly tenth (this
+    month's sessions still waiting), and payments for most (the newest and a few others still waiting).
+    Numbers run on from one per supplier and kind, and each ``NumberSequence`` holds the last one given."""
+    # Django is set up at run time (bench.common.setup_django), so models are imported once it is.
+    from bookings.models import Appointment
+    from money.models import (
+        AgreedFee,
+        BillingMode,
+        BillingSettings,
+        Charge,
+        ClientBilling,
+        Fee,
+        Invoice,
+        InvoiceLine,
+        NumberSequence,
+        Payment,
+        Supplier,
+    )
+
+    now = timezone.now()
+    begins = today - timedelta(days=365)
+    BillingSettings.objects.create(
+        practice=practice,
+        bills_sessions_from=begins,
+        payment_instructions="Bank transfer: sort code 00-00-00, account 00000000, your invoice number as reference.",
+    )
+    supplier = Supplier.objects.create(practice=practice, name=practice.name, address="1 Synthetic Street\nLondon")
+    writer.made["money.BillingSettings"] += 1
+    writer.made["money.Supplier"] += 1
+    writer.save_now([Fee(practice=practice, amount=7000, valid_from=first_day, created_at=local_dt(first_day, 9))])
+    by_pk = {client.pk: client for client in clients}
+    concession = {client.pk for client in clients if rng.random() < 0.05}
+    monthly = {client.pk for client in clients if rng.random() < 0.10}
+    writer.save_now(
+        [
+            AgreedFee(client_id=pk, amount=4000, agreed_on=first_day, reason="A concession.", created_at=now)
+            for pk in sorted(concession)
+        ]
+    )
+    writer.save_now([ClientBilling(client_id=pk, mode=BillingMode.MONTHLY) for pk in sorted(monthly)])
+    details = {
+        "name": supplier.name,
+        "address": supplier.address,
+        "tax_status": "none",
+        "tax_label": "VAT",
+        "vat_number": "",
+        "therapist": "",
+        "registration": "",
+        "payment_instructions": "Bank transfer.",
+        "email": practice.contact_email,
+    }
+
+    sessions = (
+        Appointment.objects.filter(
+            practice=practice, kind="session", status="completed", start__gte=local_dt(begins, 0), end__lte=now
+        )
+        .order_by("start")
+        .values_list("pk", "client_id", "therapist_id", "start", "end")
+    )
+    # Each invoice to be: (issued at, client, [(appointment, therapist, day)], period).
+    to_issue = []
+    statements: dict[tuple[int, date], list] = {}
+    waiting_charges = []
+    this_month = today.replace(day=1)
+    for pk, client_id, therapist_id, start, end in sessions:
+        day = start.astimezone(LONDON).date()
+        if client_id in monthly:
+            if day >= this_month:
+                waiting_charges.append((pk, client_id, therapist_id, day))
+            else:
+                statements.setdefault((client_id, day.replace(day=1)), []).append((pk, therapist_id, day))
+        else:
+            to_issue.append((end + timedelta(hours=1), client_id, [(pk, therapist_id, day)], None))
+    for (client_id, month), rows in statements.items():
+        month_end = (month + timedelta(days=32)).replace(day=1)
+        to_issue.append((local_dt(month_end, 7), client_id, rows, (month, month_end - timedelta(days=1))))
+    to_issue.sort(key=lambda row: (row[0], row[1]))
+
+    def amount(client_id):
+        return 4000 if client_id in concession else 7000
+
+    invoices = []
+    for number, (at, client_id, rows, period) in enumerate(to_issue, start=1):
+        total = sum(amount(client_id) for _ in rows)
+        issued_on = at.astimezone(LONDON).date()
+        invoices.append(
+            Invoice(
+                practice=practice,
+                supplier=supplier,
+                client_id=client_id,
+                therapist_id=rows[-1][1],
+                number=number,
+                reference=f"INV-{number:04d}",
+                issued_at=at,
+                tax_point=issued_on,
+                due_on=issued_on + timedelta(days=14),
+                period_start=period[0] if period else None,
+                period_end=period[1] if period else None,
+                currency="GBP",
+                net=total,
+                total=total,
+                billed_name=by_pk[client_id].user.name,
+                supplier_details=details,
+            )
+        )
+    for start_at in range(0, len(invoices), BATCH):
+        writer.save_now(invoices[start_at : start_at + BATCH])
+    charges = []
+    for invoice, (_at, client_id, rows, _period) in zip(invoices, to_issue, strict=True):
+        for pk, therapist_id, day in rows:
+            charges.append(
+                Charge(
+                    practice=practice,
+                    client_id=client_id,
+                    therapist_id=therapist_id,
+                    appointment_id=pk,
+                    day=day,
+                    amount=amount(client_id),
+                    status=Charge.Status.INVOICED,
+                    invoice_id=invoice.pk,
+                    created_at=invoice.issued_at,
+                )
+            )
+    for pk, client_id, therapist_id, day in waiting_charges:
+        charges.append(
+            Charge(
+                practice=practice,
+                client_id=client_id,
+                therapist_id=therapist_id,
+                appointment_id=pk,
+                day=day,
+                amount=amount(client_id),
+            )
+        )
+    for start_at in range(0, len(charges), BATCH):
+        writer.save_now(charges[start_at : start_at + BATCH])
+    positions: Counter = Counter()
+    for charge in charges:
+        if charge.invoice_id is None:
+            continue
+        writer.add(
+            InvoiceLine(
+                invoice_id=charge.invoice_id,
+                charge_id=charge.pk,
+                position=positions[charge.invoice_id],
+                day=charge.day,
+                description="Counselling session",
+                net=charge.amount,
+                total=charge.amount,
+            )
+        )
+        positions[charge.invoice_id] += 1
+    writer.flush(InvoiceLine)
+
+    payments = []
+    for invoice in invoices:
+        recent = invoice.tax_point > today - timedelta(days=14)
+        if rng.random() < (0.5 if recent else 0.03):
+            continue  # waiting to be paid
+        payments.append(
+            Payment(
+                practice=practice,
+                supplier=supplier,
+                client_id=invoice.client_id,
+                invoice=invoice,
+                method=rng.choice(["bank", "bank", "bank", "card", "cash"]),
+                amount=invoice.total,
+                currency="GBP",
+                received_on=min(today, invoice.tax_point + timedelta(days=rng.randint(0, 10))),
+                recorded_at=invoice.issued_at,
+                number=0,
+            )
+        )
+    payments.sort(key=lambda payment: (payment.received_on, payment.invoice.number))
+    for number, payment in enumerate(payments, start=1):
+        payment.number, payment.receipt_reference = number, f"R-{number:04d}"
+    for start_at in range(0, len(payments), BATCH):
+        writer.save_now(payments[start_at : start_at + BATCH])
+    writer.save_now(
+        [
+            NumberSequence(supplier=supplier, kind=NumberSequence.Kind.INVOICE, last_number=len(invoices)),
+            NumberSequence(supplier=supplier, kind=NumberSequence.Kind.RECEIPT, last_number=len(payments)),
+        ]
+    )
 
 
 def sample_days(rng, start, end, *, every: float, jitter: bool = True):

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from bookings.emails import change_email_queue
 from bookings.models import Appointment, Availability, BookingSettings, Kind, Mode
+from bookings.signals import appointment_cancelled
 from bookings.slots import Slot, free_slots, slot_is_free
 
 
@@ -164,6 +165,7 @@ def appointment_cancel(*, appointment: Appointment, by: str) -> Appointment:
         appointment.sequence += 1
         appointment.updated_at = timezone.now()
         appointment.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
+        appointment_cancelled.send(sender=Appointment, appointment=appointment, by=by)
     change_email_queue(appointment=appointment, change="cancelled")
     return appointment
 

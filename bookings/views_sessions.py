@@ -17,6 +17,7 @@ from bookings.models import Appointment, Availability, BookingSettings, Kind
 from bookings.services_appointments import BookingError, appointment_cancel, appointment_move
 from bookings.services_sessions import client_may_change, session_book
 from bookings.slots import free_slots_by_therapist, parse_key
+from core.panels import render_panels
 from practice.access import client_required
 from practice.models import StaffMember
 
@@ -125,7 +126,14 @@ def book_session(request, slot):
     return render(
         request,
         "bookings/client/book.html",
-        {"form": form, "local": start.astimezone(zone), "slot": slot, "alternatives": alternatives, "client": client},
+        {
+            "form": form,
+            "local": start.astimezone(zone),
+            "slot": slot,
+            "alternatives": alternatives,
+            "client": client,
+            "booking_terms": render_panels("CLIENT_BOOKING_TERMS", request, client),
+        },
         status=409 if alternatives else 200,
     )
 
@@ -202,7 +210,11 @@ def session_cancel(request, appointment_uuid):
     return render(
         request,
         "bookings/client/cancel.html",
-        {"appointment": appointment, "local_start": appointment.start.astimezone(zone)},
+        {
+            "appointment": appointment,
+            "local_start": appointment.start.astimezone(zone),
+            "booking_terms": render_panels("CLIENT_BOOKING_TERMS", request, request.client),
+        },
     )
 
 

@@ -29,6 +29,7 @@ from formulation.models import Cause, CauseStatus, Insight, Symptom, SymptomStat
 from journal.models import Entry
 from measures.models import MeasureRequest, MeasureResponse, MeasureSchedule
 from mindfulness.models import ExerciseLog, Recommendation
+from money.models import AgreedFee, Charge, ClientBilling, Invoice, InvoiceLine, Payment
 from notes.models import Amendment, SessionNote
 from onboarding.models import Acceptance, ConsentChoice, Intake
 from practice.models import CareChange, Client, EmergencyAccess
@@ -147,6 +148,84 @@ RULES = [
     Rule(Amendment, KEEP, "note__client"),
     Rule(SafetyPlan, EXPORT_AND_DELETE, "client", "safety_plan"),
     Rule(SafetyPlanVersion, EXPORT_AND_DELETE, "plan__client", "safety_plan_versions"),
+    # Money (docs/money.md). Invoices, credit notes, their lines, payments and charges are financial records:
+    # exported, and kept on erasure (restricted) for FINANCIAL_RETENTION_YEARS from each document's date, then
+    # deleted by the retention job (dataprivacy.services.financial_records_purge). The billed name on an issued
+    # invoice is a copy made when it was issued: erasure renames the client, the invoice keeps what was billed.
+    Rule(
+        Invoice,
+        EXPORT_AND_KEEP,
+        "client",
+        "invoices",
+        fields=(
+            "uuid",
+            "kind",
+            "reference",
+            "credits",
+            "status",
+            "issued_at",
+            "tax_point",
+            "due_on",
+            "period_start",
+            "period_end",
+            "currency",
+            "net",
+            "tax",
+            "total",
+            "billed_name",
+            "billed_address",
+            "supplier_details",
+            "reason",
+            "void_reason",
+            "voided_at",
+        ),
+    ),
+    Rule(
+        InvoiceLine,
+        EXPORT_AND_KEEP,
+        "invoice__client",
+        "invoice_lines",
+        fields=("invoice", "day", "description", "tax_treatment", "tax_rate", "net", "tax", "total"),
+    ),
+    Rule(
+        Payment,
+        EXPORT_AND_KEEP,
+        "client",
+        "payments",
+        fields=(
+            "uuid",
+            "invoice",
+            "kind",
+            "method",
+            "amount",
+            "currency",
+            "received_on",
+            "reference",
+            "receipt_reference",
+        ),
+    ),
+    # What was charged for each session or late cancellation, and whether it was invoiced or waived (the
+    # therapist's reason for waiving is the practice's own note, left out).
+    Rule(
+        Charge,
+        EXPORT_AND_KEEP,
+        "client",
+        "charges",
+        fields=("uuid", "kind", "day", "amount", "status", "invoice", "appointment"),
+    ),
+    # The fee agreed with the client is the practice's record, but the client was told it: exported without
+    # the reason and the review date (the therapist's and owner's private working notes; a subject access
+    # request to the practice covers them). Kept on erasure, restricted, for the practice's retention period.
+    Rule(AgreedFee, EXPORT_AND_KEEP, "client", "agreed_fees", fields=("uuid", "amount", "agreed_on", "ends_on")),
+    # How the client chose to be billed, and the name and address for invoices: the client's own details, not
+    # a financial record (each issued invoice keeps its own copy), so deleted on erasure.
+    Rule(
+        ClientBilling,
+        EXPORT_AND_DELETE,
+        "client",
+        "billing_preferences",
+        fields=("uuid", "mode", "billing_name", "address", "email_pdf"),
+    ),
     Rule(ErasureRequest, KEEP, "client"),
     # The practice's decision to hold back a line of "Who has opened my record" (serious harm test):
     # exporting it would give away what was held back.

@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from bookings.services_front_door import consultations_purge
 from dataprivacy import registry
 from dataprivacy.charts import GEOMETRY, journey_charts
 from dataprivacy.models import ErasureRequest, HeldBackOpening, PrivacySettings
+from money.models import Charge, Invoice, InvoiceLine, Payment
 from outbox.services import outbox_purge
 from practice.models import Client
 
@@ -197,18 +199,95 @@ def erasure_complete(*, erasure: ErasureRequest, owner, request=None) -> dict:
 # --- Retention ------------------------------------------------------------------
 
 
-def restricted_records_purge(*, today=None) -> int:
-    """Delete restricted records whose retention period has ended: the whole client and their account."""
+# An erased client's financial records (invoices, credit notes, their lines, payments, charges) are kept,
+# restricted, for six years from each document's date (HMRC asks for business records to be kept that long;
+# a limited company's for six years), then deleted: whichever of this and the practice's retention ends first
+# for the rest of the record, the client's restricted row stays until both have ended.
+FINANCIAL_RETENTION_YEARS = 6
+FINANCIAL_MODELS = (Charge, Invoice, InvoiceLine, Payment)
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _financial_rows_purge(client, cutoff: datetime.date) -> dict[str, int]:
+    """Delete ``client``'s financial documents dated before ``cutoff``, each with what hangs on it.
+
+    A document something newer still points at waits for it: an invoice with a kept payment or credit
+    note is kept as long as they are. Payments first, then credit notes, then invoices (their lines go
+    with them), then charges no kept invoice names.
+    """
+    counts: dict[str, int] = {}
+
+    def delete(queryset):
+        for label, n in queryset.delete()[1].items():
+            counts[label.lower()] = counts.get(label.lower(), 0) + n
+
+    delete(Payment.objects.filter(client=client, received_on__lt=cutoff))
+    paid = Payment.objects.filter(invoice=OuterRef("pk"))
+    old = Invoice.objects.filter(client=client, tax_point__lt=cutoff).exclude(Exists(paid))
+    delete(old.filter(kind=Invoice.Kind.CREDIT_NOTE))
+    delete(old.filter(kind=Invoice.Kind.INVOICE).exclude(Exists(Invoice.objects.filter(credits=OuterRef("pk")))))
+    delete(Charge.objects.filter(client=client, day__lt=cutoff, invoice__isnull=True))
+    return {label: n for label, n in counts.items() if n}
+
+
+def _financial_records_left(client) -> bool:
+    return any(model.objects.filter(client=client).exists() for model in (Charge, Invoice, Payment))
+
+
+def financial_records_purge(*, today=None) -> int:
+    """Delete erased clients' financial documents older than ``FINANCIAL_RETENTION_YEARS``; how many went."""
     today = today or timezone.localdate()
+    cutoff = _years_before(today, FINANCIAL_RETENTION_YEARS)
+    total = 0
+    for erasure in ErasureRequest.objects.restricted().select_related("client__practice"):
+        with transaction.atomic():
+            counts = _financial_rows_purge(erasure.client, cutoff)
+            if counts:
+                audit_record(
+                    action=AuditEvent.Action.DELETE,
+                    object_type="dataprivacy.retention",
+                    object_id=erasure.uuid,
+                    practice=erasure.client.practice,
+                    detail={"reason": "financial records past their retention period", "deleted": counts},
+                )
+                total += sum(counts.values())
+    return total
+
+
+def restricted_records_purge(*, today=None) -> int:
+    """Delete restricted records whose retention period has ended: the whole client and their account.
+
+    Financial records go by their own period first (``financial_records_purge``); while some are still
+    kept, the rest of the record goes and the client's restricted row waits for them.
+    """
+    today = today or timezone.localdate()
+    financial_records_purge(today=today)
     count = 0
     for erasure in ErasureRequest.objects.restricted().filter(retain_until__lt=today).select_related("client__user"):
         with transaction.atomic():
             client = erasure.client
+            deleted = 0
             # Deepest first, and session notes before the appointments they protect.
             for rule in sorted(registry.RULES, key=lambda r: (-r.path.count("__"), not r.label.startswith("notes."))):
-                if rule.model in (Client, ErasureRequest):
+                if rule.model in (Client, ErasureRequest) or rule.model in FINANCIAL_MODELS:
                     continue
-                registry.rows_for(rule, client).delete()
+                deleted += registry.rows_for(rule, client).delete()[0]
+            if _financial_records_left(client):
+                if deleted:
+                    audit_record(
+                        action=AuditEvent.Action.DELETE,
+                        object_type="dataprivacy.retention",
+                        object_id=erasure.uuid,
+                        practice=client.practice,
+                        detail={"reason": "retention period ended", "financial_records_kept": True},
+                    )
+                continue
             audit_record(
                 action=AuditEvent.Action.DELETE,
                 object_type="dataprivacy.retention",

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "caseload",
     "care",
     "safetyplan",
+    "money",
     "dataprivacy",
     "backups",
     "tending",  # the project's own commands, which use every app (seed_demo)
@@ -369,6 +370,7 @@ TENDING_SCHEDULE = [
     ("bookings_reminders", 15 * 60),  # appointment reminders and check-in nudges
     ("bookings_purge", 24 * 60 * 60),  # consultation requests that came to nothing, after 90 days
     ("measures_due", 15 * 60),  # questionnaires due "before each session"
+    ("money_invoices", 60 * 60),  # an invoice after each session; on the 1st, last month's statements
     ("formulation_watch", 24 * 60 * 60),
     ("dataprivacy_retention", 24 * 60 * 60),
     ("audit_verify --checkpoint", 5 * 60),  # verify from the last checkpoint, then write a new one

@@ -32,6 +32,7 @@ urlpatterns = [
     path("caseload/", include("caseload.urls")),
     path("care/", include("care.urls")),
     path("safety-plan/", include("safetyplan.urls")),
+    path("money/", include("money.urls")),
     path("my-data/", include("dataprivacy.urls")),
 ]
 

@@ -33,6 +33,7 @@ STAFF = "staff"  # any therapist or owner
 OWNER = "owner"  # the owner's pages (Zed is the owner of another practice)
 OWNER_OF_CLIENT = "owner_of_client"  # an owner managing client A (no clinical content)
 OWNER_OF_STAFF = "owner_of_staff"  # an owner managing Ana (time away, leaving, coming back)
+BILLING_OF_CLIENT = "billing_of_client"  # client A's money (fees, invoices, payments): Ana and the owners
 AUTH = "auth"  # allauth's own pages: checked only for "never a 5xx"
 
 # The care personas (tending.testing.personas.add_care_personas) are therapists of Willow too:
@@ -58,6 +59,7 @@ _ALLOWED = {
     OWNER: {"outsider"} | _WILLOW_OWNERS,
     OWNER_OF_CLIENT: _WILLOW_OWNERS,
     OWNER_OF_STAFF: _WILLOW_OWNERS,
+    BILLING_OF_CLIENT: {"therapist"} | _WILLOW_OWNERS,
 }
 # Who may also read (GET) a route of a kind, but not write (POST): a route's ``write_form`` says
 # its GET is only the form for a write, so readers get 404 there too.
@@ -78,6 +80,7 @@ _WRITER = {
     OWNER: "owner",
     OWNER_OF_CLIENT: "owner",
     OWNER_OF_STAFF: "owner",
+    BILLING_OF_CLIENT: "therapist",
 }
 
 

@@ -62,6 +62,28 @@ class MakePracticeTests(TestCase):
         self.assertGreater(checked, 0)
         self.assertEqual(broken, [])
 
+    def test_it_bills_the_last_years_sessions_with_numbers_that_run_on_and_balances_that_add_up(self):
+        from money.ledger import account
+        from money.models import Charge, Invoice, InvoiceLine, NumberSequence, Payment
+
+        self.assertTrue(Invoice.objects.exists())
+        self.assertTrue(Payment.objects.exists())
+        invoiced = Charge.objects.filter(status=Charge.Status.INVOICED)
+        self.assertEqual(InvoiceLine.objects.count(), invoiced.count())
+        self.assertFalse(invoiced.filter(invoice__isnull=True).exists())
+        for invoice in Invoice.objects.all():
+            self.assertEqual(invoice.total, sum(line.total for line in invoice.lines.all()))
+        numbers = sorted(Invoice.objects.values_list("number", flat=True))
+        self.assertEqual(numbers, list(range(1, len(numbers) + 1)))
+        sequence = NumberSequence.objects.get(kind=NumberSequence.Kind.INVOICE)
+        self.assertEqual(sequence.last_number, numbers[-1])
+        receipts = sorted(Payment.objects.values_list("number", flat=True))
+        self.assertEqual(receipts, list(range(1, len(receipts) + 1)))
+        self.assertEqual(NumberSequence.objects.get(kind=NumberSequence.Kind.RECEIPT).last_number, len(receipts))
+        for client in Client.objects.filter(invoices__isnull=False).distinct():
+            found = account(client)
+            self.assertEqual(found.balance, found.waiting)  # no credit: what is not paid is waiting
+
     def test_it_refuses_to_fill_a_database_that_already_has_a_synthetic_practice(self):
         with self.assertRaises(SystemExit):
             build(tiny(clients=2), migrate=False)

@@ -1,0 +1,99 @@
+"""Who may see a client's money: the client, their own therapist, and the practice's owners.
+
+Money is not clinical, so an owner manages every client's billing without emergency access; a
+therapist sees only their own clients'. An erased client's financial records are kept under
+restriction (docs/money.md): no page opens them. Each helper returns the object or raises Http404.
+"""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from money.models import Charge, Invoice, Payment
+from practice.access import client_for, staff_for
+from practice.models import Client, StaffMember
+
+
+def may_manage_billing(staff: StaffMember | None, client: Client) -> bool:
+    if staff is None or staff.practice_id != client.practice_id or client.is_erased:
+        return False
+    return staff.is_owner or client.therapist_id == staff.pk
+
+
+def staff_for_money(user) -> StaffMember:
+    """Any active therapist or owner (their own lists show only what they may see)."""
+    staff = staff_for(user)
+    if staff is None:
+        raise Http404
+    return staff
+
+
+def owner_for_money(user) -> StaffMember:
+    staff = staff_for(user)
+    if staff is None or not staff.is_owner:
+        raise Http404
+    return staff
+
+
+def get_client_for_billing(user, client_uuid) -> tuple[Client, StaffMember]:
+    """A client whose billing ``user`` manages, and the staff member they are."""
+    staff = staff_for_money(user)
+    try:
+        client = Client.objects.with_people().select_related("erasure").get(uuid=client_uuid, practice=staff.practice)
+    except (Client.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+    if not may_manage_billing(staff, client):
+        raise Http404
+    return client, staff
+
+
+def _get_for_staff(model, user, uuid, related=()):
+    staff = staff_for_money(user)
+    try:
+        found = model.objects.select_related("client__user", "client__practice", "client__erasure", *related).get(
+            uuid=uuid, client__practice=staff.practice
+        )
+    except (model.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+    if not may_manage_billing(staff, found.client):
+        raise Http404
+    return found, staff
+
+
+def get_invoice_for_staff(user, invoice_uuid) -> tuple[Invoice, StaffMember]:
+    return _get_for_staff(Invoice, user, invoice_uuid, ("supplier", "credits"))
+
+
+def get_payment_for_staff(user, payment_uuid) -> tuple[Payment, StaffMember]:
+    return _get_for_staff(Payment, user, payment_uuid, ("supplier", "invoice"))
+
+
+def get_charge_for_staff(user, charge_uuid) -> tuple[Charge, StaffMember]:
+    return _get_for_staff(Charge, user, charge_uuid, ("appointment",))
+
+
+def client_for_money(user) -> Client:
+    client = client_for(user)
+    if client is None:
+        raise Http404
+    return client
+
+
+def get_invoice_for_client(user, invoice_uuid) -> Invoice:
+    """One of the signed-in client's own invoices or credit notes."""
+    client = client_for_money(user)
+    try:
+        return Invoice.objects.select_related("supplier", "credits", "client__user", "practice").get(
+            uuid=invoice_uuid, client=client
+        )
+    except (Invoice.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+
+
+def get_payment_for_client(user, payment_uuid) -> Payment:
+    client = client_for_money(user)
+    try:
+        return Payment.objects.select_related("supplier", "invoice", "client__user", "practice").get(
+            uuid=payment_uuid, client=client
+        )
+    except (Payment.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None

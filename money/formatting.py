@@ -1,0 +1,51 @@
+"""Money as people read it, in the practice's locale (Babel's CLDR data), and back from what they type."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from babel.numbers import NumberFormatError, format_currency, get_currency_precision, parse_decimal
+
+
+def digits(currency: str) -> int:
+    """The currency's minor units: 2 for GBP, EUR and USD."""
+    return get_currency_precision(currency)
+
+
+def to_decimal(minor: int, currency: str) -> Decimal:
+    return Decimal(minor).scaleb(-digits(currency))
+
+
+def to_minor(amount: Decimal, currency: str) -> int:
+    """``Decimal("70.5")`` → 7050 for GBP. Refuses more places than the currency has."""
+    places = digits(currency)
+    scaled = amount.scaleb(places)
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{currency} amounts have at most {places} decimal places.")
+    return int(scaled)
+
+
+def money(minor: int, currency: str, locale: str = "en_GB") -> str:
+    """7000, "GBP", "en_GB" → "£70.00"."""
+    return format_currency(to_decimal(minor, currency), currency, locale=locale)
+
+
+def parse_money(text: str, currency: str, locale: str = "en_GB") -> int:
+    """What someone typed ("70", "£70.50", "1,200") → minor units; ValueError with a kind message otherwise."""
+    cleaned = "".join(ch for ch in str(text).strip() if ch.isdigit() or ch in ".,-")
+    try:
+        amount = parse_decimal(cleaned, locale=locale, strict=False)
+    except (NumberFormatError, InvalidOperation):
+        raise ValueError("Please enter an amount, for example 70 or 70.50.") from None
+    if amount < 0:
+        raise ValueError("Please enter an amount of zero or more.")
+    return to_minor(amount, currency)
+
+
+def tax_inside(gross: int, rate: Decimal) -> int:
+    """The tax inside a tax-inclusive ``gross`` at ``rate`` per cent, rounded half up to the minor unit.
+
+    £70.00 at 20% → £11.67 (70 × 20 / 120 = 11.666…).
+    """
+    if not rate:
+        return 0
+    tax = Decimal(gross) * rate / (Decimal(100) + rate)
+    return int(tax.quantize(Decimal(1), rounding=ROUND_HALF_UP))

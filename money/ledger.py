@@ -1,0 +1,101 @@
+"""A client's account: what each invoice still waits for, and the balance.
+
+balance = invoices − credit notes − payments + refunds (void documents count for nothing).
+A payment named against an invoice pays that invoice first; the rest, and payments named
+against none, pay the oldest invoices still waiting; what is left over is credit.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from money.models import Invoice, Payment
+
+
+@dataclass
+class InvoiceState:
+    invoice: Invoice
+    credited: int = 0
+    paid: int = 0
+
+    @property
+    def waiting(self) -> int:
+        """What is still to be paid on it (never below zero)."""
+        return max(self.invoice.total - self.credited - self.paid, 0)
+
+    @property
+    def is_paid(self) -> bool:
+        return self.waiting == 0
+
+
+@dataclass
+class Account:
+    invoices: list[InvoiceState] = field(default_factory=list)
+    credit_notes: list[Invoice] = field(default_factory=list)
+    payments: list[Payment] = field(default_factory=list)
+    balance: int = 0  # positive: the client owes it; negative: credit in the client's favour
+    unused: int = 0  # paid and not refunded, with nothing left waiting to pay
+
+    @property
+    def waiting(self) -> int:
+        return sum(state.waiting for state in self.invoices)
+
+    @property
+    def credit(self) -> int:
+        """Credit in the client's favour: payments (or credit notes) beyond what was invoiced."""
+        return max(-self.balance, 0)
+
+    def state_of(self, invoice: Invoice) -> InvoiceState | None:
+        return next((s for s in self.invoices if s.invoice.pk == invoice.pk), None)
+
+
+def balance_of(invoices, payments) -> int:
+    """The balance rule alone, from documents and payments (used by the property test too)."""
+    total = 0
+    for document in invoices:
+        if document.status == Invoice.Status.VOID:
+            continue
+        total += -document.total if document.kind == Invoice.Kind.CREDIT_NOTE else document.total
+    return total + sum(payment.signed_amount for payment in payments)
+
+
+def account(client, *, supplier=None) -> Account:
+    """``client``'s account (with one supplier, if given), oldest invoice first. Two queries."""
+    documents = Invoice.objects.for_client(client).select_related("supplier").order_by("issued_at", "number")
+    payments = Payment.objects.for_client(client).order_by("received_on", "recorded_at")
+    if supplier is not None:
+        documents = documents.filter(supplier=supplier)
+        payments = payments.filter(supplier=supplier)
+    return account_from(list(documents), list(payments))
+
+
+def account_from(documents: list[Invoice], payments: list[Payment]) -> Account:
+    """The account of one client's ``documents`` and ``payments``, already read, oldest first."""
+    found = Account(payments=payments, balance=balance_of(documents, payments))
+    states = {}
+    for document in documents:
+        if document.is_void:
+            continue
+        if document.is_credit_note:
+            found.credit_notes.append(document)
+        else:
+            states[document.pk] = InvoiceState(document)
+            found.invoices.append(states[document.pk])
+    for note in found.credit_notes:
+        if note.credits_id in states:
+            states[note.credits_id].credited += note.total
+    # Per supplier, what was paid and not refunded pays named invoices first, then the oldest waiting.
+    budget: dict[int, int] = defaultdict(int)
+    for payment in payments:
+        budget[payment.supplier_id] -= payment.signed_amount
+    for payment in payments:
+        state = states.get(payment.invoice_id)
+        if payment.kind == Payment.Kind.PAYMENT and state is not None:
+            used = max(min(payment.amount, state.waiting, budget[payment.supplier_id]), 0)
+            state.paid += used
+            budget[payment.supplier_id] -= used
+    for state in found.invoices:
+        used = max(min(budget[state.invoice.supplier_id], state.waiting), 0)
+        state.paid += used
+        budget[state.invoice.supplier_id] -= used
+    found.unused = sum(max(left, 0) for left in budget.values())
+    return found

@@ -1,0 +1,88 @@
+"""Money's panels (core/panels.py): the late-cancellation policy shown to a client before booking and cancelling."""
+
+from django.template.loader import render_to_string
+
+from money.models import BillingMode, BillingSettings, ClientBilling
+
+
+def booking_terms(request, client) -> str:
+    """The practice's late-cancellation fee, in plain words, when it has one and the client is invoiced. Two queries."""
+    settings = BillingSettings.for_practice(client.practice)
+    if not settings.late_cancel_enabled or not settings.late_cancel_fee:
+        return ""
+    mode = ClientBilling.objects.filter(client=client).values_list("mode", flat=True).first()
+    if (mode or settings.default_billing) == BillingMode.NOT_INVOICED:
+        return ""  # a client who is not invoiced is never charged for a late cancellation
+    return render_to_string(
+        "money/client/panel_booking_terms.html",
+        {
+            "hours": settings.late_cancel_hours,
+            "fee": settings.late_cancel_fee,
+            "currency": settings.currency,
+            "locale": settings.locale,
+        },
+        request=request,
+    )
+
+
+CLIENT_BOOKING_TERMS = [booking_terms]
+
+
+# --- the staff's panels: what is waiting, on their home, the owner's practice page and a client's page ---------
+
+
+def _waiting_panel(request, staff, *, heading_id: str) -> str:
+    """What is waiting to be invoiced and to be paid among the clients ``staff`` sees. A fixed five queries."""
+    from money.views_staff import waiting_summary
+
+    summary = waiting_summary(staff)
+    if not summary["charges"] and not summary["unpaid"]:
+        return ""
+    settings = BillingSettings.for_practice(staff.practice)
+    return render_to_string(
+        "money/staff/panel_waiting.html",
+        {
+            "heading_id": heading_id,
+            "charges": len(summary["charges"]),
+            "unpaid": len(summary["unpaid"]),
+            "unpaid_total": sum(state.waiting for state in summary["unpaid"]),
+            "currency": settings.currency,
+            "locale": settings.locale,
+        },
+        request=request,
+    )
+
+
+def therapist_money(request, staff) -> str:
+    return _waiting_panel(request, staff, heading_id="money-therapist-heading")
+
+
+def owner_money(request, staff) -> str:
+    return _waiting_panel(request, staff, heading_id="money-owner-heading") if staff.is_owner else ""
+
+
+def record_money(request, client) -> str:
+    """A client's balance and what is waiting, for their therapist or an owner: four queries."""
+    from money.access import may_manage_billing
+    from money.ledger import account
+    from money.models import Charge
+
+    if not may_manage_billing(getattr(request, "staff", None), client):
+        return ""
+    settings = BillingSettings.for_practice(client.practice)
+    return render_to_string(
+        "money/staff/panel_record.html",
+        {
+            "client": client,
+            "account": account(client),
+            "waiting": Charge.objects.for_client(client).waiting().count(),
+            "currency": settings.currency,
+            "locale": settings.locale,
+        },
+        request=request,
+    )
+
+
+THERAPIST_HOME = [therapist_money]
+OWNER_HOME = [owner_money]
+CLIENT_RECORD = [record_money]

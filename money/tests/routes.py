@@ -1,0 +1,5 @@
+"""Every money URL, for the authorization matrix and the accessibility scan (one list per kind of page)."""
+
+from money.tests import routes_client, routes_setup, routes_staff
+
+ROUTES = [*routes_setup.ROUTES, *routes_staff.ROUTES, *routes_client.ROUTES]

@@ -1,0 +1,207 @@
+"""The client's side of money: "My invoices", each document and its PDF, and the signed email links.
+
+A signed link opens one document without signing in (money/links.py); an ended or altered link
+gives a kind page that says where to find it, never an error. Every opening of a link is audited
+(the token never reaches the audit log: ``tending.logs.redact_path`` takes out the ``token``).
+"""
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.views.decorators.http import require_POST
+
+from audit.models import AuditEvent
+from audit.services import audit_change, audit_record
+from money.access import client_for_money, get_invoice_for_client, get_payment_for_client
+from money.formatting import money
+from money.ledger import account
+from money.links import document_uuid
+from money.models import BillingSettings, Invoice, Payment
+from money.pdf import document_context, document_filename, document_pdf
+from money.services import client_billing
+from practice.access import client_required
+
+KINDS = {"invoice": Invoice, "receipt": Payment}
+
+
+class EmailPreferenceForm(forms.Form):
+    email_pdf = forms.BooleanField(
+        required=False,
+        label="Attach PDFs to my invoice emails",
+        help_text="Anyone who can read your email would see the invoice, and so that you are in therapy.",
+    )
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """No browser or proxy keeps a money page, even one opened by a link without signing in.
+
+    The site-wide ``Referrer-Policy: same-origin`` already names nothing to another site (and
+    these pages link to none), so a link's token never leaves Tending in a Referer.
+    """
+    response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _rows(client, found, locale) -> list[dict]:
+    """Each invoice and credit note of ``client``, newest first, with where it stands in plain words."""
+    rows = []
+    documents = Invoice.objects.for_client(client).select_related("credits").order_by("-issued_at", "-number")
+    for document in documents:
+        if document.is_void:
+            state = "Void: nothing to pay"
+        elif document.is_credit_note:
+            state = f"Credits invoice {document.credits.reference}"
+        else:
+            current = found.state_of(document)
+            if current is None or current.is_paid:
+                state = "Paid"
+            else:
+                waiting = money(current.waiting, document.currency, locale)
+                if current.paid or current.credited:
+                    state = f"Part paid: {waiting} waiting to be paid"
+                elif document.due_on:
+                    state = f"Waiting to be paid, by {date_format(document.due_on, 'j M Y')}"
+                else:
+                    state = "Waiting to be paid"
+        rows.append({"document": document, "state": state})
+    return rows
+
+
+def _mine_context(client, preferences=None) -> dict:
+    settings = BillingSettings.for_practice(client.practice)
+    found = account(client)
+    waiting = [s.invoice for s in found.invoices if not s.is_paid]
+    instructions = []
+    for invoice in waiting:
+        text = (invoice.supplier_details or {}).get("payment_instructions", "").strip()
+        if text and text not in instructions:
+            instructions.append(text)
+    if waiting and not instructions and settings.payment_instructions.strip():
+        instructions.append(settings.payment_instructions.strip())
+    billing = client.billing if hasattr(client, "billing") else None
+    return {
+        "client": client,
+        "account": found,
+        "currency": settings.currency,
+        "locale": settings.locale,
+        "documents": _rows(client, found, settings.locale),
+        "payments": Payment.objects.for_client(client).order_by("-received_on", "-recorded_at"),
+        "waiting": waiting,
+        "instructions_list": instructions,
+        "preferences": preferences or EmailPreferenceForm(initial={"email_pdf": bool(billing and billing.email_pdf)}),
+    }
+
+
+@client_required
+def mine(request):
+    client = client_for_money(request.user)
+    return _private(render(request, "money/client/mine.html", _mine_context(client)))
+
+
+@client_required
+@require_POST
+def mine_preferences(request):
+    client = client_for_money(request.user)
+    form = EmailPreferenceForm(request.POST)
+    if not form.is_valid():  # a tick box is always valid; kept for the form's sake
+        return _private(render(request, "money/client/mine.html", _mine_context(client, form), status=400))
+    billing = client_billing(client)
+    chosen = form.cleaned_data["email_pdf"]
+    if billing.email_pdf != chosen:
+        billing.email_pdf = chosen
+        billing.save(update_fields=["email_pdf"])
+        audit_change(AuditEvent.Action.UPDATE, billing, client=client, request=request, fields=["email_pdf"])
+    if chosen:
+        messages.success(request, "Saved. Invoice emails will carry the PDF from now on.")
+    else:
+        messages.success(request, "Saved. Invoice emails will only carry a private link.")
+    return redirect("money:mine")
+
+
+def _page(request, document, pdf_url: str, *, signed_link: bool = False):
+    context = document_context(document)
+    context.update(pdf_url=pdf_url, signed_link=signed_link)
+    return _private(render(request, "money/client/document.html", context))
+
+
+def _pdf(document) -> HttpResponse:
+    response = HttpResponse(document_pdf(document), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{document_filename(document)}"'
+    return _private(response)
+
+
+@client_required
+def mine_document(request, invoice_uuid):
+    invoice = get_invoice_for_client(request.user, invoice_uuid)
+    return _page(request, invoice, reverse("money:mine_document_pdf", kwargs={"invoice_uuid": invoice.uuid}))
+
+
+@client_required
+def mine_document_pdf(request, invoice_uuid):
+    return _pdf(get_invoice_for_client(request.user, invoice_uuid))
+
+
+@client_required
+def mine_receipt(request, payment_uuid):
+    payment = get_payment_for_client(request.user, payment_uuid)
+    return _page(request, payment, reverse("money:mine_receipt_pdf", kwargs={"payment_uuid": payment.uuid}))
+
+
+@client_required
+def mine_receipt_pdf(request, payment_uuid):
+    return _pdf(get_payment_for_client(request.user, payment_uuid))
+
+
+# --- signed links from emails --------------------------------------------------------------------
+
+
+def _linked(what: str, token: str):
+    """The document a link names, or None when the link has ended, was altered, or its client is erased."""
+    if what not in KINDS:
+        raise Http404
+    uuid = document_uuid(what, token)
+    if uuid is None:
+        return None
+    related = ("client__user", "client__practice", "client__erasure", "supplier", "practice")
+    extra = ("credits",) if what == "invoice" else ("invoice",)
+    found = KINDS[what].objects.select_related(*related, *extra).filter(uuid=uuid).first()
+    if found is None or found.client.is_erased:
+        return None
+    return found
+
+
+def _gone(request):
+    return _private(render(request, "money/client/link_gone.html", status=410))
+
+
+def _opened(request, document, what: str, *, pdf: bool) -> None:
+    audit_record(
+        action=AuditEvent.Action.READ,
+        object_type=f"money.{'invoice' if what == 'invoice' else 'payment'}",
+        object_id=document.uuid,
+        request=request,
+        client=document.client,
+        practice=document.practice,
+        detail={"via": "email link", "pdf": pdf},
+    )
+
+
+def document_link(request, what, token):
+    document = _linked(what, token)
+    if document is None:
+        return _gone(request)
+    _opened(request, document, what, pdf=False)
+    pdf_url = reverse("money:document_link_pdf", kwargs={"what": what, "token": token})
+    return _page(request, document, pdf_url, signed_link=True)
+
+
+def document_link_pdf(request, what, token):
+    document = _linked(what, token)
+    if document is None:
+        return _gone(request)
+    _opened(request, document, what, pdf=True)
+    return _pdf(document)

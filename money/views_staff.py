@@ -1,0 +1,458 @@
+"""The therapist's and owner's work with clients' money: what is waiting, one client's billing, invoices,
+credit notes and payments. A therapist sees their own clients'; an owner the whole practice's."""
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from audit.services import audit_read
+from money.access import (
+    get_charge_for_staff,
+    get_client_for_billing,
+    get_invoice_for_staff,
+    get_payment_for_staff,
+    staff_for_money,
+)
+from money.forms_staff import AgreedFeeForm, BillingForm, CreditNoteForm, PaymentForm, VoidForm, WaiveForm
+from money.ledger import Account, account, account_from
+from money.models import AgreedFee, BillingSettings, Charge, Invoice, Payment
+from money.pdf import document_context, document_filename
+from money.services import (
+    MoneyError,
+    charge_reinstate,
+    charge_waive,
+    client_billing,
+    credit_left,
+    credit_note_issue,
+    invoice_issue,
+    invoice_void,
+    payment_record,
+    supplier_for,
+)
+from money.services_staff import agreed_fee_add, agreed_fee_end, client_billing_update
+from practice.access import staff_required
+from practice.models import Client
+
+RECENT_PAYMENTS = 20
+
+
+def _settings(practice) -> BillingSettings:
+    return BillingSettings.for_practice(practice)
+
+
+def _today(practice):
+    return timezone.localdate(timezone=practice.zone)
+
+
+def _money_context(settings: BillingSettings) -> dict:
+    return {"currency": settings.currency, "locale": settings.locale}
+
+
+def clients_in_view(staff):
+    """The clients whose money ``staff`` sees: their own, or (an owner) the practice's. Erased ones never."""
+    clients = Client.objects.filter(practice=staff.practice).not_erased()
+    return clients if staff.is_owner else clients.filter(therapist=staff)
+
+
+def accounts_of(clients) -> dict[int, Account]:
+    """Each client's account (money.ledger.account) from two queries, however many clients there are.
+
+    The ledger's rule is applied to each client's own documents and payments, so the result is the
+    same as calling ``account(client)`` for each (a test checks that).
+    """
+    documents = (
+        Invoice.objects.filter(client__in=clients)
+        .select_related("supplier", "client__user")
+        .order_by("issued_at", "number")
+    )
+    payments = Payment.objects.filter(client__in=clients).order_by("received_on", "recorded_at")
+    documents_of, payments_of = defaultdict(list), defaultdict(list)
+    for document in documents:
+        documents_of[document.client_id].append(document)
+    for payment in payments:
+        payments_of[payment.client_id].append(payment)
+    return {
+        client_id: account_from(documents_of[client_id], payments_of[client_id])
+        for client_id in set(documents_of) | set(payments_of)
+    }
+
+
+def waiting_summary(staff) -> dict:
+    """What is waiting to be invoiced and to be paid among the clients ``staff`` sees: three queries."""
+    clients = clients_in_view(staff)
+    charges = list(
+        Charge.objects.waiting().filter(client__in=clients).select_related("client__user").order_by("day", "created_at")
+    )
+    unpaid = [state for found in accounts_of(clients).values() for state in found.invoices if state.waiting > 0]
+    unpaid.sort(key=lambda state: state.invoice.issued_at)
+    return {"charges": charges, "unpaid": unpaid}
+
+
+@staff_required
+def overview(request):
+    staff = staff_for_money(request.user)
+    settings = _settings(staff.practice)
+    today = _today(staff.practice)
+    summary = waiting_summary(staff)
+    recent = list(
+        Payment.objects.filter(client__in=clients_in_view(staff))
+        .select_related("client__user")
+        .order_by("-received_on", "-recorded_at")[:RECENT_PAYMENTS]
+    )
+    unpaid = [(state, (today - state.invoice.tax_point).days) for state in summary["unpaid"]]
+    return render(
+        request,
+        "money/staff/overview.html",
+        {
+            "charges": summary["charges"],
+            "charges_total": sum(charge.amount for charge in summary["charges"]),
+            "unpaid": unpaid,
+            "unpaid_total": sum(state.waiting for state, _ in unpaid),
+            "recent": recent,
+            "is_owner": staff.is_owner,
+            **_money_context(settings),
+        },
+    )
+
+
+def _client_page(request, client, staff, *, billing_form=None, fee_form=None, status=200):
+    settings = _settings(client.practice)
+    billing = client_billing(client)
+    found = account(client)
+    states = {state.invoice.pk: state for state in found.invoices}
+    documents = list(Invoice.objects.for_client(client).select_related("credits").order_by("-issued_at", "-number"))
+    rows = []
+    for document in documents:
+        state = states.get(document.pk)
+        if document.is_void:
+            label = "Void"
+        elif document.is_credit_note:
+            label = "Credit note"
+        elif state is not None and state.credited >= document.total:
+            label = "Credited"
+        elif state is not None and state.waiting > 0:
+            label = "Waiting to be paid"
+        else:
+            label = "Paid"
+        rows.append({"document": document, "state": state, "label": label})
+    charges = list(
+        Charge.objects.for_client(client)
+        .filter(status__in=[Charge.Status.WAITING, Charge.Status.WAIVED])
+        .select_related("therapist__user")
+        .order_by("day", "created_at")
+    )
+    money_context = _money_context(settings)
+    audit_read(request, client, client=client, object_type="money.billing")
+    return render(
+        request,
+        "money/staff/client.html",
+        {
+            "client": client,
+            "billing": billing,
+            "billing_form": billing_form
+            or BillingForm(
+                initial={"mode": billing.mode, "billing_name": billing.billing_name, "address": billing.address}
+            ),
+            "fee_form": fee_form or AgreedFeeForm(initial={"agreed_on": _today(client.practice)}, **money_context),
+            "agreed_fees": list(AgreedFee.objects.for_client(client).select_related("recorded_by__user")),
+            "waiting": [c for c in charges if c.status == Charge.Status.WAITING],
+            "waived": [c for c in charges if c.status == Charge.Status.WAIVED],
+            "waive_form": WaiveForm(),
+            "documents": rows,
+            "payments": list(reversed(found.payments)),
+            "account": found,
+            "today": _today(client.practice),
+            **money_context,
+        },
+        status=status,
+    )
+
+
+@staff_required
+def client_money(request, client_uuid):
+    client, staff = get_client_for_billing(request.user, client_uuid)
+    return _client_page(request, client, staff)
+
+
+@staff_required
+@require_POST
+def client_billing_save(request, client_uuid):
+    client, staff = get_client_for_billing(request.user, client_uuid)
+    form = BillingForm(request.POST)
+    if form.is_valid():
+        try:
+            client_billing_update(client=client, by=staff, request=request, **form.cleaned_data)
+        except MoneyError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Saved. Their next invoices will use this.")
+            return redirect("money:client", client_uuid=client.uuid)
+    return _client_page(request, client, staff, billing_form=form, status=400)
+
+
+@staff_required
+@require_POST
+def agreed_fee_new(request, client_uuid):
+    client, staff = get_client_for_billing(request.user, client_uuid)
+    form = AgreedFeeForm(request.POST, **_money_context(_settings(client.practice)))
+    if form.is_valid():
+        try:
+            agreed_fee_add(client=client, by=staff, request=request, **form.cleaned_data)
+        except MoneyError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The agreed fee is saved. Sessions from that day are charged at it.")
+            return redirect("money:client", client_uuid=client.uuid)
+    return _client_page(request, client, staff, fee_form=form, status=400)
+
+
+@staff_required
+@require_POST
+def agreed_fee_stop(request, fee_uuid):
+    staff = staff_for_money(request.user)
+    try:
+        fee = AgreedFee.objects.select_related("client__practice", "client__erasure").get(
+            uuid=fee_uuid, client__practice=staff.practice
+        )
+    except (AgreedFee.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+    client, staff = get_client_for_billing(request.user, fee.client.uuid)
+    try:
+        agreed_fee_end(fee=fee, by=staff, on=_today(client.practice), request=request)
+    except MoneyError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Ended today. Later sessions are charged at the practice's fee.")
+    return redirect("money:client", client_uuid=client.uuid)
+
+
+@staff_required
+@require_POST
+def waive(request, charge_uuid):
+    charge, staff = get_charge_for_staff(request.user, charge_uuid)
+    form = WaiveForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        charge_waive(charge=charge, by=staff, reason=reason, request=request)
+    except MoneyError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Waived. It won't be invoiced.")
+    return redirect("money:client", client_uuid=charge.client.uuid)
+
+
+@staff_required
+@require_POST
+def reinstate(request, charge_uuid):
+    charge, staff = get_charge_for_staff(request.user, charge_uuid)
+    try:
+        charge_reinstate(charge=charge, by=staff, request=request)
+    except MoneyError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "It will be charged after all: it is waiting to be invoiced.")
+    return redirect("money:client", client_uuid=charge.client.uuid)
+
+
+@staff_required
+@require_POST
+def issue(request, client_uuid):
+    """Issue now what is waiting: one invoice per supplier (a therapist invoicing in their own name, or the practice)."""
+    client, staff = get_client_for_billing(request.user, client_uuid)
+    charges = list(Charge.objects.for_client(client).waiting().select_related("therapist__practice"))
+    groups: dict[int, list[Charge]] = {}
+    for charge in charges:
+        groups.setdefault(supplier_for(charge.therapist).pk, []).append(charge)
+    issued = []
+    try:
+        if not groups:
+            raise MoneyError("There is nothing waiting to be invoiced.")
+        for group in groups.values():
+            issued.append(invoice_issue(client=client, charges=group, by=staff, request=request))
+    except MoneyError as error:
+        messages.error(request, str(error))
+    if issued:
+        names = ", ".join(invoice.reference for invoice in issued)
+        messages.success(request, f"Issued {names}. We've emailed {client.display_name}.")
+        if len(issued) == 1:
+            return redirect("money:invoice", invoice_uuid=issued[0].uuid)
+    return redirect("money:client", client_uuid=client.uuid)
+
+
+def _invoice_page(request, invoice, staff, *, void_form=None, status=200):
+    settings = _settings(invoice.client.practice)
+    found = account(invoice.client, supplier=invoice.supplier)
+    state = found.state_of(invoice)
+    notes = [note for note in found.credit_notes if note.credits_id == invoice.pk]
+    payments = [payment for payment in found.payments if payment.invoice_id == invoice.pk]
+    may_void = (
+        not invoice.is_void
+        and not invoice.is_credit_note
+        and not payments
+        and not notes
+        and not (state is not None and state.paid)
+    )
+    may_credit = (
+        not invoice.is_void and not invoice.is_credit_note and state is not None and state.credited < invoice.total
+    )
+    audit_read(request, invoice, client=invoice.client)
+    return render(
+        request,
+        "money/staff/invoice.html",
+        {
+            **document_context(invoice),
+            "client": invoice.client,
+            "state": state,
+            "credit_notes": notes,
+            "payments": payments,
+            "may_void": may_void,
+            "may_credit": may_credit,
+            "void_form": void_form or VoidForm(),
+            "currency": invoice.currency,
+            "locale": settings.locale,
+        },
+        status=status,
+    )
+
+
+@staff_required
+def invoice_detail(request, invoice_uuid):
+    invoice, staff = get_invoice_for_staff(request.user, invoice_uuid)
+    return _invoice_page(request, invoice, staff)
+
+
+@staff_required
+@require_POST
+def void(request, invoice_uuid):
+    invoice, staff = get_invoice_for_staff(request.user, invoice_uuid)
+    form = VoidForm(request.POST)
+    if form.is_valid():
+        try:
+            invoice_void(invoice=invoice, by=staff, reason=form.cleaned_data["reason"], request=request)
+        except MoneyError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{invoice.reference} is void. Its sessions are waiting to be invoiced again.")
+            return redirect("money:invoice", invoice_uuid=invoice.uuid)
+    return _invoice_page(request, invoice, staff, void_form=form, status=400)
+
+
+@staff_required
+def credit_note(request, invoice_uuid):
+    invoice, staff = get_invoice_for_staff(request.user, invoice_uuid)
+    settings = _settings(invoice.client.practice)
+    lines = list(invoice.lines.all())
+    left = credit_left(invoice)
+    form = CreditNoteForm(
+        request.POST if request.method == "POST" else None,
+        lines=lines,
+        left=left,
+        currency=invoice.currency,
+        locale=settings.locale,
+    )
+    refused = invoice.is_void or invoice.is_credit_note or not any(left.values())
+    if request.method == "POST" and not refused and form.is_valid():
+        try:
+            note = credit_note_issue(
+                invoice=invoice, amounts=form.amounts(), reason=form.cleaned_data["reason"], by=staff, request=request
+            )
+        except MoneyError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, f"Credit note {note.reference} issued. We've emailed {invoice.client.display_name}."
+            )
+            return redirect("money:invoice", invoice_uuid=invoice.uuid)
+    return render(
+        request,
+        "money/staff/credit_note.html",
+        {"invoice": invoice, "form": form, "refused": refused},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_required
+def invoice_pdf(request, invoice_uuid):
+    invoice, _staff = get_invoice_for_staff(request.user, invoice_uuid)
+    from money.pdf import document_pdf  # WeasyPrint takes seconds to import
+
+    audit_read(request, invoice, client=invoice.client, detail={"pdf": True})
+    response = HttpResponse(document_pdf(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{document_filename(invoice)}"'
+    return response
+
+
+@staff_required
+def payment_new(request, client_uuid):
+    client, staff = get_client_for_billing(request.user, client_uuid)
+    settings = _settings(client.practice)
+    found = account(client)
+    waiting = [state for state in found.invoices if state.waiting > 0]
+    form = PaymentForm(
+        request.POST if request.method == "POST" else None,
+        invoices=waiting,
+        today=_today(client.practice),
+        initial={"invoice": request.GET.get("invoice", "")},
+        **_money_context(settings),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        refund = data["kind"] == Payment.Kind.REFUND
+        try:
+            payment = payment_record(
+                client=client,
+                amount=data["amount"],
+                method=data["method"],
+                received_on=data["received_on"],
+                invoice=None if refund else data["invoice"],
+                kind=data["kind"],
+                reference=data["reference"],
+                by=staff,
+                request=request,
+                key=data["key"] or None,
+            )
+        except MoneyError as error:
+            form.add_error(None, str(error))
+        else:
+            what = "Refund" if payment.kind == Payment.Kind.REFUND else "Payment"
+            messages.success(request, f"{what} recorded: receipt {payment.receipt_reference}.")
+            return redirect("money:receipt", payment_uuid=payment.uuid)
+    return render(
+        request,
+        "money/staff/payment_new.html",
+        {"client": client, "form": form, "account": found, **_money_context(settings)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_required
+def receipt(request, payment_uuid):
+    payment, staff = get_payment_for_staff(request.user, payment_uuid)
+    settings = _settings(payment.client.practice)
+    audit_read(request, payment, client=payment.client)
+    return render(
+        request,
+        "money/staff/receipt.html",
+        {
+            **document_context(payment),
+            "client": payment.client,
+            "currency": payment.currency,
+            "locale": settings.locale,
+        },
+    )
+
+
+@staff_required
+def receipt_pdf(request, payment_uuid):
+    payment, _staff = get_payment_for_staff(request.user, payment_uuid)
+    from money.pdf import document_pdf  # WeasyPrint takes seconds to import
+
+    audit_read(request, payment, client=payment.client, detail={"pdf": True})
+    response = HttpResponse(document_pdf(payment), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{document_filename(payment)}"'
+    return response
