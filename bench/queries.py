@@ -55,7 +55,7 @@ def main(argv=None):
     from django.test import Client as HttpClient
     from django.test.utils import CaptureQueriesContext
 
-    from bench.load import MIX, Person, steps_for
+    from bench.load import MIX, SATURATE_ONLY, Person, steps_for
     from notes.models import SessionNote
     from practice.models import Client, Practice
 
@@ -80,7 +80,7 @@ def main(argv=None):
     }
     rng = random.Random(1)
     rows = {}
-    for _weight, role, action in MIX:
+    for role, action in [(role, action) for _weight, role, action in MIX] + SATURATE_ONLY:
         if action in WRITES:
             continue
         person, user = people[role]
