@@ -633,6 +633,8 @@ def fees_and_invoices(writer, rng, practice, clients, today, first_day):
     month's sessions still waiting), and payments for most (the newest and a few others still waiting).
     Numbers run on from one per supplier and kind, and each ``NumberSequence`` holds the last one given."""
     # Django is set up at run time (bench.common.setup_django), so models are imported once it is.
+    from django.db.models import F
+
     from bookings.models import Appointment
     from money.models import (
         AgreedFee,
@@ -807,6 +809,12 @@ def fees_and_invoices(writer, rng, practice, clients, today, first_day):
         payment.number, payment.receipt_reference = number, f"R-{number:04d}"
     for start_at in range(0, len(payments), BATCH):
         writer.save_now(payments[start_at : start_at + BATCH])
+    # Each payment pays its own invoice in full, so what the ledger keeps waiting (Invoice.waiting,
+    # money.ledger.settle) is the whole of each invoice nobody paid.
+    paid = {payment.invoice_id for payment in payments}
+    unpaid = [invoice.pk for invoice in invoices if invoice.pk not in paid]
+    for start_at in range(0, len(unpaid), BATCH):
+        Invoice.objects.filter(pk__in=unpaid[start_at : start_at + BATCH]).update(waiting=F("total"))
     writer.save_now(
         [
             NumberSequence(supplier=supplier, kind=NumberSequence.Kind.INVOICE, last_number=len(invoices)),

@@ -9,6 +9,8 @@ What is listed (rows with this client's ``client_id`` and a person other than th
   open nothing about it shows, so the list never tells a client in crisis that someone is looking now.
 
 Never listed: rows of messages (``object_type`` "messages.*"), so a read can never act as a "seen" mark;
+rows of money ("money.*": invoices and payments are not the clinical record, and "the owner read your
+record" would be untrue of an owner checking what is waiting to be paid);
 rows without a person (the system's own jobs); anything an owner held back (``HeldBackOpening``).
 A fixed number of queries whatever the history (grouping happens in the database).
 """
@@ -82,6 +84,7 @@ def record_openings(client, *, for_owner: bool = False) -> list[Opening]:
         AuditEvent.objects.filter(client_id=client.uuid, actor_id__isnull=False)
         .exclude(actor_id=own_user)
         .exclude(object_type__startswith="messages.")
+        .exclude(object_type__startswith="money.")
     )
     # Reads by a grant's owner while it lasted belong to that grant's line, not to the everyday ones.
     windows = [

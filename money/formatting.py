@@ -1,6 +1,7 @@
 """Money as people read it, in the practice's locale (Babel's CLDR data), and back from what they type."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel.numbers import NumberFormatError, format_currency, get_currency_precision, parse_decimal
 
@@ -23,8 +24,10 @@ def to_minor(amount: Decimal, currency: str) -> int:
     return int(scaled)
 
 
+@lru_cache(maxsize=4096)
 def money(minor: int, currency: str, locale: str = "en_GB") -> str:
-    """7000, "GBP", "en_GB" → "£70.00"."""
+    """7000, "GBP", "en_GB" → "£70.00". Remembered: a page shows the same few fees many times, and Babel
+    takes tens of microseconds for each."""
     return format_currency(to_decimal(minor, currency), currency, locale=locale)
 
 

@@ -8,6 +8,8 @@ against none, pay the oldest invoices still waiting; what is left over is credit
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Q, Sum
+
 from money.models import Invoice, Payment
 
 
@@ -31,6 +33,7 @@ class InvoiceState:
 class Account:
     invoices: list[InvoiceState] = field(default_factory=list)
     credit_notes: list[Invoice] = field(default_factory=list)
+    void: list[Invoice] = field(default_factory=list)  # void invoices: they count for nothing but are listed
     payments: list[Payment] = field(default_factory=list)
     balance: int = 0  # positive: the client owes it; negative: credit in the client's favour
     unused: int = 0  # paid and not refunded, with nothing left waiting to pay
@@ -43,6 +46,11 @@ class Account:
     def credit(self) -> int:
         """Credit in the client's favour: payments (or credit notes) beyond what was invoiced."""
         return max(-self.balance, 0)
+
+    def documents_newest_first(self) -> list[Invoice]:
+        """Every invoice, credit note and void invoice of the account, newest first (for listing)."""
+        documents = [state.invoice for state in self.invoices] + self.credit_notes + self.void
+        return sorted(documents, key=lambda document: (document.issued_at, document.number), reverse=True)
 
     def state_of(self, invoice: Invoice) -> InvoiceState | None:
         return next((s for s in self.invoices if s.invoice.pk == invoice.pk), None)
@@ -60,7 +68,7 @@ def balance_of(invoices, payments) -> int:
 
 def account(client, *, supplier=None) -> Account:
     """``client``'s account (with one supplier, if given), oldest invoice first. Two queries."""
-    documents = Invoice.objects.for_client(client).select_related("supplier").order_by("issued_at", "number")
+    documents = Invoice.objects.for_client(client).select_related("supplier", "credits").order_by("issued_at", "number")
     payments = Payment.objects.for_client(client).order_by("received_on", "recorded_at")
     if supplier is not None:
         documents = documents.filter(supplier=supplier)
@@ -74,6 +82,7 @@ def account_from(documents: list[Invoice], payments: list[Payment]) -> Account:
     states = {}
     for document in documents:
         if document.is_void:
+            found.void.append(document)
             continue
         if document.is_credit_note:
             found.credit_notes.append(document)
@@ -99,3 +108,41 @@ def account_from(documents: list[Invoice], payments: list[Payment]) -> Account:
         budget[state.invoice.supplier_id] -= used
     found.unused = sum(max(left, 0) for left in budget.values())
     return found
+
+
+def settle(client, *, supplier=None) -> None:
+    """Store on each of ``client``'s invoices what is still waiting (``Invoice.waiting``), by the rule above.
+
+    The services call it in the transaction of every change to the account (issue, void, credit note,
+    payment, refund). Only rows whose amount changed are written.
+    """
+    found = account(client, supplier=supplier)
+    changed = [(state.invoice.pk, state.waiting) for state in found.invoices if state.invoice.waiting != state.waiting]
+    changed += [(document.pk, 0) for document in found.void + found.credit_notes if document.waiting]
+    for pk, waiting in changed:
+        Invoice.objects.filter(pk=pk).update(waiting=waiting)
+
+
+@dataclass
+class Totals:
+    balance: int  # the rule above: positive is owed, negative is credit
+    documents: int  # how many invoices and credit notes, void ones included (for paging)
+    payments: int  # how many payments and refunds
+
+
+def totals(client) -> Totals:
+    """``client``'s balance by the rule above, summed in the database, with how many documents and payments
+    there are: two queries, whatever the history."""
+    issued = Q(status=Invoice.Status.ISSUED)
+    documents = Invoice.objects.for_client(client).aggregate(
+        invoiced=Sum("total", filter=issued & Q(kind=Invoice.Kind.INVOICE)),
+        credited=Sum("total", filter=issued & Q(kind=Invoice.Kind.CREDIT_NOTE)),
+        count=Count("pk"),
+    )
+    money = Payment.objects.for_client(client).aggregate(
+        paid=Sum("amount", filter=Q(kind=Payment.Kind.PAYMENT)),
+        refunded=Sum("amount", filter=Q(kind=Payment.Kind.REFUND)),
+        count=Count("pk"),
+    )
+    owed = (documents["invoiced"] or 0) - (documents["credited"] or 0) - (money["paid"] or 0) + (money["refunded"] or 0)
+    return Totals(balance=owed, documents=documents["count"], payments=money["count"])

@@ -389,6 +389,10 @@ class Invoice(UUIDModel):
     net = models.IntegerField(default=0)
     tax = models.IntegerField(default=0)
     total = models.IntegerField(default=0)
+    # What is still to be paid on it by the ledger's rule (money/ledger.py), kept by the services after
+    # every change to the client's account, so lists of what is waiting read only what is waiting.
+    # Not part of the issued document: it changes as the client pays (a queryset update, never save()).
+    waiting = models.IntegerField(default=0)
     # Copied when issued: erasure renames the client later; an issued invoice keeps what was billed.
     billed_name = models.CharField(max_length=150)
     billed_address = EncryptedTextField(context="money.invoice.billed_address", blank=True, default="")
@@ -407,7 +411,12 @@ class Invoice(UUIDModel):
 
     class Meta:
         ordering = ["-issued_at", "-number"]
-        indexes = [models.Index(fields=["client", "issued_at"]), models.Index(fields=["practice", "issued_at"])]
+        indexes = [
+            models.Index(fields=["client", "issued_at"]),
+            models.Index(fields=["practice", "issued_at"]),
+            # Only what still waits to be paid: the staff's "waiting to be paid" lists and totals.
+            models.Index(fields=["client", "issued_at"], condition=Q(waiting__gt=0), name="money_invoice_waiting"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["supplier", "kind", "number"], name="one_number_per_supplier"),
             models.CheckConstraint(

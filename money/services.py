@@ -20,7 +20,7 @@ from bookings.models import Appointment, Kind
 from money.emails import document_email_queue, receipt_email_queue
 from money.fees import fee_for
 from money.formatting import tax_inside
-from money.ledger import account
+from money.ledger import account, settle
 from money.models import (
     BillingMode,
     BillingSettings,
@@ -331,6 +331,8 @@ def invoice_issue(
             actor=by.user if by is not None else None,
             detail={"reference": invoice.reference, "lines": len(lines)},
         )
+        settle(client, supplier=supplier)
+        invoice.refresh_from_db(fields=["waiting"])
         document_email_queue(invoice=invoice, settings=settings)
     return invoice
 
@@ -359,6 +361,7 @@ def invoice_void(*, invoice: Invoice, by, reason: str, request=None) -> Invoice:
         invoice.voided_by = by
         invoice.save(update_fields=["status", "void_reason", "voided_at", "voided_by"])
         Charge.objects.filter(invoice=invoice).update(status=Charge.Status.WAITING, invoice=None)
+        settle(invoice.client, supplier=invoice.supplier)
         audit_change(AuditEvent.Action.UPDATE, invoice, client=invoice.client, request=request, fields=["status"])
     return invoice
 
@@ -440,6 +443,7 @@ def credit_note_issue(*, invoice: Invoice, amounts: dict[int, int], reason: str,
             request=request,
             detail={"reference": note.reference, "credits": invoice.reference},
         )
+        settle(invoice.client, supplier=supplier)
         document_email_queue(invoice=note)
     return note
 
@@ -524,6 +528,7 @@ def payment_record(
                 request=request,
                 detail={"kind": kind, "method": method, "receipt": payment.receipt_reference},
             )
+            settle(client, supplier=supplier)
             receipt_email_queue(payment=payment)
     except IntegrityError:
         if key:

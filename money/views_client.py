@@ -20,6 +20,7 @@ from money.formatting import money
 from money.ledger import account
 from money.links import document_uuid
 from money.models import BillingSettings, Invoice, Payment
+from money.paging import page_of
 from money.pdf import document_context, document_filename, document_pdf
 from money.services import client_billing
 from practice.access import client_required
@@ -46,10 +47,9 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _rows(client, found, locale) -> list[dict]:
-    """Each invoice and credit note of ``client``, newest first, with where it stands in plain words."""
+def _rows(documents, found, locale) -> list[dict]:
+    """Each of ``documents`` (invoices and credit notes), with where it stands in plain words."""
     rows = []
-    documents = Invoice.objects.for_client(client).select_related("credits").order_by("-issued_at", "-number")
     for document in documents:
         if document.is_void:
             state = "Void: nothing to pay"
@@ -71,9 +71,12 @@ def _rows(client, found, locale) -> list[dict]:
     return rows
 
 
-def _mine_context(client, preferences=None) -> dict:
+def _mine_context(request, client, preferences=None) -> dict:
     settings = BillingSettings.for_practice(client.practice)
     found = account(client)
+    # The account read every document and payment once (oldest first); a page shows a dozen of each.
+    documents = page_of(found.documents_newest_first(), request, "page")
+    payments = page_of(list(reversed(found.payments)), request, "receipts")
     waiting = [s.invoice for s in found.invoices if not s.is_paid]
     instructions = []
     for invoice in waiting:
@@ -88,8 +91,9 @@ def _mine_context(client, preferences=None) -> dict:
         "account": found,
         "currency": settings.currency,
         "locale": settings.locale,
-        "documents": _rows(client, found, settings.locale),
-        "payments": Payment.objects.for_client(client).order_by("-received_on", "-recorded_at"),
+        "documents": _rows(documents, found, settings.locale),
+        "documents_page": documents,
+        "payments": payments,
         "waiting": waiting,
         "instructions_list": instructions,
         "preferences": preferences or EmailPreferenceForm(initial={"email_pdf": bool(billing and billing.email_pdf)}),
@@ -99,7 +103,7 @@ def _mine_context(client, preferences=None) -> dict:
 @client_required
 def mine(request):
     client = client_for_money(request.user)
-    return _private(render(request, "money/client/mine.html", _mine_context(client)))
+    return _private(render(request, "money/client/mine.html", _mine_context(request, client)))
 
 
 @client_required
@@ -108,7 +112,7 @@ def mine_preferences(request):
     client = client_for_money(request.user)
     form = EmailPreferenceForm(request.POST)
     if not form.is_valid():  # a tick box is always valid; kept for the form's sake
-        return _private(render(request, "money/client/mine.html", _mine_context(client, form), status=400))
+        return _private(render(request, "money/client/mine.html", _mine_context(request, client, form), status=400))
     billing = client_billing(client)
     chosen = form.cleaned_data["email_pdf"]
     if billing.email_pdf != chosen:

@@ -1,16 +1,18 @@
 """The therapist's and owner's work with clients' money: what is waiting, one client's billing, invoices,
 credit notes and payments. A therapist sees their own clients'; an owner the whole practice's."""
 
-from collections import defaultdict
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_read
+from core.links import url_maker
 from money.access import (
     get_charge_for_staff,
     get_client_for_billing,
@@ -19,9 +21,11 @@ from money.access import (
     staff_for_money,
 )
 from money.forms_staff import AgreedFeeForm, BillingForm, CreditNoteForm, PaymentForm, VoidForm, WaiveForm
-from money.ledger import Account, account, account_from
+from money.ledger import account, totals
 from money.models import AgreedFee, BillingSettings, Charge, Invoice, Payment
+from money.paging import page_of
 from money.pdf import document_context, document_filename
+from money.selectors import LIST_DEFERRED, charges_waiting, client_ids_in_view, invoices_waiting, waiting_totals
 from money.services import (
     MoneyError,
     charge_reinstate,
@@ -36,9 +40,10 @@ from money.services import (
 )
 from money.services_staff import agreed_fee_add, agreed_fee_end, client_billing_update
 from practice.access import staff_required
-from practice.models import Client
 
-RECENT_PAYMENTS = 20
+RECENT_PAYMENTS = 12
+# "Recent payments" on the overview: the last month's.
+RECENT_DAYS = timedelta(days=31)
 
 
 def _settings(practice) -> BillingSettings:
@@ -53,66 +58,39 @@ def _money_context(settings: BillingSettings) -> dict:
     return {"currency": settings.currency, "locale": settings.locale}
 
 
-def clients_in_view(staff):
-    """The clients whose money ``staff`` sees: their own, or (an owner) the practice's. Erased ones never."""
-    clients = Client.objects.filter(practice=staff.practice).not_erased()
-    return clients if staff.is_owner else clients.filter(therapist=staff)
-
-
-def accounts_of(clients) -> dict[int, Account]:
-    """Each client's account (money.ledger.account) from two queries, however many clients there are.
-
-    The ledger's rule is applied to each client's own documents and payments, so the result is the
-    same as calling ``account(client)`` for each (a test checks that).
-    """
-    documents = (
-        Invoice.objects.filter(client__in=clients)
-        .select_related("supplier", "client__user")
-        .order_by("issued_at", "number")
-    )
-    payments = Payment.objects.filter(client__in=clients).order_by("received_on", "recorded_at")
-    documents_of, payments_of = defaultdict(list), defaultdict(list)
-    for document in documents:
-        documents_of[document.client_id].append(document)
-    for payment in payments:
-        payments_of[payment.client_id].append(payment)
-    return {
-        client_id: account_from(documents_of[client_id], payments_of[client_id])
-        for client_id in set(documents_of) | set(payments_of)
-    }
-
-
-def waiting_summary(staff) -> dict:
-    """What is waiting to be invoiced and to be paid among the clients ``staff`` sees: three queries."""
-    clients = clients_in_view(staff)
-    charges = list(
-        Charge.objects.waiting().filter(client__in=clients).select_related("client__user").order_by("day", "created_at")
-    )
-    unpaid = [state for found in accounts_of(clients).values() for state in found.invoices if state.waiting > 0]
-    unpaid.sort(key=lambda state: state.invoice.issued_at)
-    return {"charges": charges, "unpaid": unpaid}
-
-
 @staff_required
 def overview(request):
     staff = staff_for_money(request.user)
     settings = _settings(staff.practice)
     today = _today(staff.practice)
-    summary = waiting_summary(staff)
+    client_url = url_maker("money:client", "client_uuid")
+    invoice_url = url_maker("money:invoice", "invoice_uuid")
+    receipt_url = url_maker("money:receipt", "payment_uuid")
+    ids = client_ids_in_view(staff)
+    totals = waiting_totals(staff, ids)
+    charges = page_of(charges_waiting(staff, ids), request, "charges", count=totals["charges"])
+    invoices = page_of(invoices_waiting(staff, ids), request, "page", count=totals["unpaid"])
     recent = list(
-        Payment.objects.filter(client__in=clients_in_view(staff))
+        Payment.objects.filter(practice=staff.practice, received_on__gte=today - RECENT_DAYS, client_id__in=ids)
         .select_related("client__user")
         .order_by("-received_on", "-recorded_at")[:RECENT_PAYMENTS]
     )
-    unpaid = [(state, (today - state.invoice.tax_point).days) for state in summary["unpaid"]]
     return render(
         request,
         "money/staff/overview.html",
         {
-            "charges": summary["charges"],
-            "charges_total": sum(charge.amount for charge in summary["charges"]),
-            "unpaid": unpaid,
-            "unpaid_total": sum(state.waiting for state, _ in unpaid),
+            **totals,
+            "charges_page": charges,
+            "invoices_page": invoices,
+            # Links made once per pattern, not once per row (core/links.py).
+            "charge_rows": [(charge, client_url(charge.client.uuid)) for charge in charges],
+            "unpaid_rows": [
+                (invoice, (today - invoice.tax_point).days, invoice_url(invoice.uuid), client_url(invoice.client.uuid))
+                for invoice in invoices
+            ],
+            "recent_rows": [
+                (payment, receipt_url(payment.uuid), client_url(payment.client.uuid)) for payment in recent
+            ],
             "recent": recent,
             "is_owner": staff.is_owner,
             **_money_context(settings),
@@ -120,56 +98,64 @@ def overview(request):
     )
 
 
-def _client_page(request, client, staff, *, billing_form=None, fee_form=None, status=200):
+def _client_page(request, client, staff):
     settings = _settings(client.practice)
     billing = client_billing(client)
-    found = account(client)
-    states = {state.invoice.pk: state for state in found.invoices}
-    documents = list(Invoice.objects.for_client(client).select_related("credits").order_by("-issued_at", "-number"))
+    # A dozen documents and payments a page, read as they are stored (``Invoice.waiting`` is kept by the
+    # ledger's services), and the balance summed in the database: the page costs the same after years.
+    found = totals(client)
+    documents = page_of(
+        Invoice.objects.for_client(client)
+        .select_related("credits")
+        .defer(*LIST_DEFERRED, "credits__billed_address", "credits__supplier_details")
+        .annotate(credited=Sum("credit_notes__total", filter=Q(credit_notes__status=Invoice.Status.ISSUED)))
+        .order_by("-issued_at", "-number"),
+        request,
+        "page",
+        count=found.documents,
+    )
     rows = []
     for document in documents:
-        state = states.get(document.pk)
         if document.is_void:
             label = "Void"
         elif document.is_credit_note:
             label = "Credit note"
-        elif state is not None and state.credited >= document.total:
+        elif (document.credited or 0) >= document.total:
             label = "Credited"
-        elif state is not None and state.waiting > 0:
+        elif document.waiting > 0:
             label = "Waiting to be paid"
         else:
             label = "Paid"
-        rows.append({"document": document, "state": state, "label": label})
+        rows.append({"document": document, "label": label})
+    owed = found.balance
     charges = list(
         Charge.objects.for_client(client)
         .filter(status__in=[Charge.Status.WAITING, Charge.Status.WAIVED])
         .select_related("therapist__user")
         .order_by("day", "created_at")
     )
-    money_context = _money_context(settings)
-    audit_read(request, client, client=client, object_type="money.billing")
     return render(
         request,
         "money/staff/client.html",
         {
             "client": client,
             "billing": billing,
-            "billing_form": billing_form
-            or BillingForm(
-                initial={"mode": billing.mode, "billing_name": billing.billing_name, "address": billing.address}
-            ),
-            "fee_form": fee_form or AgreedFeeForm(initial={"agreed_on": _today(client.practice)}, **money_context),
             "agreed_fees": list(AgreedFee.objects.for_client(client).select_related("recorded_by__user")),
             "waiting": [c for c in charges if c.status == Charge.Status.WAITING],
             "waived": [c for c in charges if c.status == Charge.Status.WAIVED],
-            "waive_form": WaiveForm(),
             "documents": rows,
-            "payments": list(reversed(found.payments)),
-            "account": found,
+            "documents_page": documents,
+            "payments": page_of(
+                Payment.objects.for_client(client).order_by("-received_on", "-recorded_at"),
+                request,
+                "receipts",
+                count=found.payments,
+            ),
+            "owed": max(owed, 0),
+            "credit": max(-owed, 0),
             "today": _today(client.practice),
-            **money_context,
+            **_money_context(settings),
         },
-        status=status,
     )
 
 
@@ -179,10 +165,22 @@ def client_money(request, client_uuid):
     return _client_page(request, client, staff)
 
 
+def _form_page(request, client, form, *, template: str, status: int = 200):
+    return render(
+        request, template, {"client": client, "form": form, **_money_context(_settings(client.practice))}, status=status
+    )
+
+
 @staff_required
-@require_POST
 def client_billing_save(request, client_uuid):
+    """How a client is invoiced: GET shows the form, POST saves it."""
     client, staff = get_client_for_billing(request.user, client_uuid)
+    if request.method != "POST":
+        billing = client_billing(client)
+        form = BillingForm(
+            initial={"mode": billing.mode, "billing_name": billing.billing_name, "address": billing.address}
+        )
+        return _form_page(request, client, form, template="money/staff/billing_form.html")
     form = BillingForm(request.POST)
     if form.is_valid():
         try:
@@ -192,14 +190,18 @@ def client_billing_save(request, client_uuid):
         else:
             messages.success(request, "Saved. Their next invoices will use this.")
             return redirect("money:client", client_uuid=client.uuid)
-    return _client_page(request, client, staff, billing_form=form, status=400)
+    return _form_page(request, client, form, template="money/staff/billing_form.html", status=400)
 
 
 @staff_required
-@require_POST
 def agreed_fee_new(request, client_uuid):
+    """A fee agreed with one client: GET shows the form, POST saves it."""
     client, staff = get_client_for_billing(request.user, client_uuid)
-    form = AgreedFeeForm(request.POST, **_money_context(_settings(client.practice)))
+    context = _money_context(_settings(client.practice))
+    if request.method != "POST":
+        form = AgreedFeeForm(initial={"agreed_on": _today(client.practice)}, **context)
+        return _form_page(request, client, form, template="money/staff/agreed_fee_form.html")
+    form = AgreedFeeForm(request.POST, **context)
     if form.is_valid():
         try:
             agreed_fee_add(client=client, by=staff, request=request, **form.cleaned_data)
@@ -208,7 +210,7 @@ def agreed_fee_new(request, client_uuid):
         else:
             messages.success(request, "The agreed fee is saved. Sessions from that day are charged at it.")
             return redirect("money:client", client_uuid=client.uuid)
-    return _client_page(request, client, staff, fee_form=form, status=400)
+    return _form_page(request, client, form, template="money/staff/agreed_fee_form.html", status=400)
 
 
 @staff_required

@@ -70,14 +70,14 @@ ROUTES = [
         "money:client_billing",
         BILLING_OF_CLIENT,
         kwargs=client_a,
-        methods=("POST",),
+        methods=("GET", "POST"),
         post_data={"mode": "monthly", "billing_name": "Cara's mother", "address": "1 Elm Row"},
     ),
     Route(
         "money:agreed_fee_add",
         BILLING_OF_CLIENT,
         kwargs=client_a,
-        methods=("POST",),
+        methods=("GET", "POST"),
         post_data=lambda w, _: {"amount": "40", "agreed_on": timezone.localdate().isoformat(), "reason": "Student"},
     ),
     Route(

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from money.ledger import account
+from money.ledger import account, totals
 from money.models import Charge, Invoice, Payment
 from money.services import MoneyError, credit_left, credit_note_issue, invoice_issue, invoice_void, payment_record
 from money.tests.helpers import billing_practice
@@ -99,6 +99,10 @@ class Account(RuleBasedStateMachine):
         assert state.waiting == 0 or state.unused == 0
         # Everything is accounted for: what waits to be paid, less what was paid and is unused.
         assert state.waiting - state.unused == state.balance
+        # What lists read (Invoice.waiting, kept by the services) is what the ledger says.
+        stored = dict(Invoice.objects.for_client(self.client).issued().invoices().values_list("pk", "waiting"))
+        assert stored == {s.invoice.pk: s.waiting for s in state.invoices}
+        assert totals(self.client).balance == state.balance  # the database's sums agree
 
 
 Account.TestCase.settings = settings(

@@ -83,6 +83,8 @@ class MakePracticeTests(TestCase):
         for client in Client.objects.filter(invoices__isnull=False).distinct():
             found = account(client)
             self.assertEqual(found.balance, found.waiting)  # no credit: what is not paid is waiting
+            stored = dict(Invoice.objects.for_client(client).values_list("pk", "waiting"))
+            self.assertEqual(stored, {state.invoice.pk: state.waiting for state in found.invoices})
 
     def test_it_refuses_to_fill_a_database_that_already_has_a_synthetic_practice(self):
         with self.assertRaises(SystemExit):
