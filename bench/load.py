@@ -340,6 +340,11 @@ SLOT_RE = {
     "session": re.compile(r'href="(/sessions/book/[^/"]+/)"'),
     "consult": re.compile(r'href="(/p/[^/"]+/book/[^/"]+/)"'),
 }
+# A money document linked from the page before it (saturate only): the first step is a list page.
+LINK_RE = {
+    "my_document": re.compile(r'href="(/money/mine/[0-9a-f-]{36}/)"'),
+    "invoice_page": re.compile(r'href="(/money/invoices/[0-9a-f-]{36}/)"'),
+}
 REVISION_RE = re.compile(r'name="revision"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="revision"')
 
 
@@ -391,8 +396,12 @@ MIX = [
 # re-weighs the mix with them once a practice's billing load is known.
 SATURATE_ONLY = [
     ("client", "my_invoices"),
+    ("client", "my_document"),
     ("therapist", "money_overview"),
     ("therapist", "client_money"),
+    ("therapist", "invoice_page"),
+    ("therapist", "money_fees"),
+    ("therapist", "my_billing"),
 ]
 
 
@@ -463,6 +472,17 @@ def steps_for(action: str, person: Person, slug: str, rng: random.Random) -> lis
             return [Step("money_overview", "GET", "/money/")]
         case "client_money":
             return [Step("client_money", "GET", f"/money/clients/{some_client}/")]
+        case "my_document":
+            return [Step("money_list_for_link", "GET", "/money/mine/"), Step("my_document", "GET", "")]
+        case "invoice_page":
+            return [
+                Step("money_list_for_link", "GET", f"/money/clients/{some_client}/"),
+                Step("invoice_page", "GET", ""),
+            ]
+        case "money_fees":
+            return [Step("money_fees", "GET", "/money/fees/")]
+        case "my_billing":
+            return [Step("my_billing", "GET", "/money/me/")]
         case "therapist_home":
             return [Step("therapist_home", "GET", "/caseload/")]
         case "caseload":
@@ -526,6 +546,11 @@ def run_steps(conn: Connection, browser: Browser, steps: list, rng: random.Rando
             path = chosen = rng.choice(found[:40])
         elif step.page == "consult_book":
             path = chosen
+        elif step.page in LINK_RE:
+            found = LINK_RE[step.page].findall(previous.decode(errors="replace"))
+            if not found:
+                return
+            path = rng.choice(found)
         elif step.page == "note_save":
             match = REVISION_RE.search(previous.decode(errors="replace"))
             if not match:
