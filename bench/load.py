@@ -297,6 +297,7 @@ class Person:
     cookies: dict = field(default_factory=dict)
     clients: list = field(default_factory=list)  # therapist: client uuids
     drafts: list = field(default_factory=list)  # therapist: draft note uuids
+    documents: list = field(default_factory=list)  # their own invoices (client) or their clients' (therapist)
 
 
 def load_people(url: str, *, clients: int, therapists: int, seed: int) -> dict:
@@ -306,6 +307,7 @@ def load_people(url: str, *, clients: int, therapists: int, seed: int) -> dict:
     from django.db import connections
     from django.utils import timezone
 
+    from money.models import Invoice
     from notes.models import SessionNote
     from practice.models import Client, Practice, StaffMember
 
@@ -317,7 +319,12 @@ def load_people(url: str, *, clients: int, therapists: int, seed: int) -> dict:
     chosen_clients = rng.sample(active, min(clients, len(active)))
     staff = list(StaffMember.objects.filter(practice=practice, is_therapist=True).select_related("user"))
     chosen_staff = rng.sample(staff, min(therapists, len(staff)))
-    people = [Person(email=e, role="client") for e in chosen_clients]
+    documents = {}
+    for email, uuid_ in Invoice.objects.filter(client__user__email__in=chosen_clients).values_list(
+        "client__user__email", "uuid"
+    ):
+        documents.setdefault(email, []).append(str(uuid_))
+    people = [Person(email=e, role="client", documents=documents.get(e, [])[-20:]) for e in chosen_clients]
     week_ago = timezone.now() - timezone.timedelta(days=7)
     for member in chosen_staff:
         client_uuids = [
@@ -330,7 +337,10 @@ def load_people(url: str, *, clients: int, therapists: int, seed: int) -> dict:
                 author=member, signed_at__isnull=True, created_at__gte=week_ago
             ).values_list("uuid", flat=True)
         ]
-        people.append(Person(email=member.user.email, role="therapist", clients=client_uuids, drafts=drafts))
+        invoices = [str(u) for u in Invoice.objects.filter(therapist=member).values_list("uuid", flat=True)[:40]]
+        people.append(
+            Person(email=member.user.email, role="therapist", clients=client_uuids, drafts=drafts, documents=invoices)
+        )
     connections.close_all()
     return {"practice_slug": practice.slug, "people": people}
 
@@ -339,11 +349,6 @@ BUILTIN_SLUGS = ("soothing-rhythm-breathing", "grounding-5-4-3-2-1", "body-scan"
 SLOT_RE = {
     "session": re.compile(r'href="(/sessions/book/[^/"]+/)"'),
     "consult": re.compile(r'href="(/p/[^/"]+/book/[^/"]+/)"'),
-}
-# A money document linked from the page before it (saturate only): the first step is a list page.
-LINK_RE = {
-    "my_document": re.compile(r'href="(/money/mine/[0-9a-f-]{36}/)"'),
-    "invoice_page": re.compile(r'href="(/money/invoices/[0-9a-f-]{36}/)"'),
 }
 REVISION_RE = re.compile(r'name="revision"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="revision"')
 
@@ -472,13 +477,11 @@ def steps_for(action: str, person: Person, slug: str, rng: random.Random) -> lis
             return [Step("money_overview", "GET", "/money/")]
         case "client_money":
             return [Step("client_money", "GET", f"/money/clients/{some_client}/")]
-        case "my_document":
-            return [Step("money_list_for_link", "GET", "/money/mine/"), Step("my_document", "GET", "")]
-        case "invoice_page":
-            return [
-                Step("money_list_for_link", "GET", f"/money/clients/{some_client}/"),
-                Step("invoice_page", "GET", ""),
-            ]
+        case "my_document" | "invoice_page":
+            if not person.documents:  # a client with no invoice yet: their list instead, counted apart
+                return [Step("my_invoices_no_document", "GET", "/money/mine/")]
+            where = "/money/mine/" if action == "my_document" else "/money/invoices/"
+            return [Step(action, "GET", f"{where}{rng.choice(person.documents)}/")]
         case "money_fees":
             return [Step("money_fees", "GET", "/money/fees/")]
         case "my_billing":
@@ -546,11 +549,6 @@ def run_steps(conn: Connection, browser: Browser, steps: list, rng: random.Rando
             path = chosen = rng.choice(found[:40])
         elif step.page == "consult_book":
             path = chosen
-        elif step.page in LINK_RE:
-            found = LINK_RE[step.page].findall(previous.decode(errors="replace"))
-            if not found:
-                return
-            path = rng.choice(found)
         elif step.page == "note_save":
             match = REVISION_RE.search(previous.decode(errors="replace"))
             if not match:
