@@ -134,12 +134,17 @@ def erasure_cancel(*, erasure: ErasureRequest, request=None) -> None:
             )
 
 
+def _years_from(day: datetime.date, years: int) -> datetime.date:
+    """``day`` moved ``years`` years on (back, if negative); 29 February becomes the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
 def _retain_until(client, years: int) -> datetime.date:
     ended = client.care_status_since if client.care_status == client.CareStatus.ENDED else timezone.localdate()
-    try:
-        return ended.replace(year=ended.year + years)
-    except ValueError:  # 29 February
-        return ended.replace(year=ended.year + years, day=28)
+    return _years_from(ended, years)
 
 
 def erasure_complete(*, erasure: ErasureRequest, owner, request=None) -> dict:
@@ -207,13 +212,6 @@ FINANCIAL_RETENTION_YEARS = 6
 FINANCIAL_MODELS = (Charge, Invoice, InvoiceLine, Payment)
 
 
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def _financial_rows_purge(client, cutoff: datetime.date) -> dict[str, int]:
     """Delete ``client``'s financial documents dated before ``cutoff``, each with what hangs on it.
 
@@ -243,7 +241,7 @@ def _financial_records_left(client) -> bool:
 def financial_records_purge(*, today=None) -> int:
     """Delete erased clients' financial documents older than ``FINANCIAL_RETENTION_YEARS``; how many went."""
     today = today or timezone.localdate()
-    cutoff = _years_before(today, FINANCIAL_RETENTION_YEARS)
+    cutoff = _years_from(today, -FINANCIAL_RETENTION_YEARS)
     total = 0
     for erasure in ErasureRequest.objects.restricted().select_related("client__practice"):
         with transaction.atomic():

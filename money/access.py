@@ -8,7 +8,7 @@ restriction (docs/money.md): no page opens them. Each helper returns the object 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from money.models import Charge, Invoice, Payment
+from money.models import AgreedFee, Charge, Invoice, Payment
 from practice.access import client_for, staff_for
 from practice.models import Client, StaffMember
 
@@ -69,6 +69,10 @@ def get_payment_for_staff(user, payment_uuid) -> tuple[Payment, StaffMember]:
 
 def get_charge_for_staff(user, charge_uuid) -> tuple[Charge, StaffMember]:
     return _get_for_staff(Charge, user, charge_uuid, ("appointment",))
+
+
+def get_agreed_fee_for_staff(user, fee_uuid) -> tuple[AgreedFee, StaffMember]:
+    return _get_for_staff(AgreedFee, user, fee_uuid)
 
 
 def client_for_money(user) -> Client:

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
@@ -42,7 +43,7 @@ def _private(response: HttpResponse) -> HttpResponse:
     The site-wide ``Referrer-Policy: same-origin`` already names nothing to another site (and
     these pages link to none), so a link's token never leaves Tending in a Referer.
     """
-    response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
+    add_never_cache_headers(response)  # as core.middleware does for signed-in pages; these may be public
     response["X-Robots-Tag"] = "noindex"
     return response
 

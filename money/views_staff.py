@@ -4,9 +4,8 @@ credit notes and payments. A therapist sees their own clients'; an owner the who
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Q, Sum
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from audit.services import audit_read
 from core.links import url_maker
 from money.access import (
+    get_agreed_fee_for_staff,
     get_charge_for_staff,
     get_client_for_billing,
     get_invoice_for_staff,
@@ -171,59 +171,62 @@ def _form_page(request, client, form, *, template: str, status: int = 200):
     )
 
 
-@staff_required
-def client_billing_save(request, client_uuid):
-    """How a client is invoiced: GET shows the form, POST saves it."""
-    client, staff = get_client_for_billing(request.user, client_uuid)
+def _client_form_page(request, client, staff, form_class, *, initial, save, saved: str, template: str, **form_kwargs):
+    """A form about one client's billing: GET shows it, a valid POST saves it through ``save`` and goes
+    back to their money page; refused input stays on the page with its message."""
     if request.method != "POST":
-        billing = client_billing(client)
-        form = BillingForm(
-            initial={"mode": billing.mode, "billing_name": billing.billing_name, "address": billing.address}
-        )
-        return _form_page(request, client, form, template="money/staff/billing_form.html")
-    form = BillingForm(request.POST)
+        return _form_page(request, client, form_class(initial=initial, **form_kwargs), template=template)
+    form = form_class(request.POST, **form_kwargs)
     if form.is_valid():
         try:
-            client_billing_update(client=client, by=staff, request=request, **form.cleaned_data)
+            save(client=client, by=staff, request=request, **form.cleaned_data)
         except MoneyError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Saved. Their next invoices will use this.")
+            messages.success(request, saved)
             return redirect("money:client", client_uuid=client.uuid)
-    return _form_page(request, client, form, template="money/staff/billing_form.html", status=400)
+    return _form_page(request, client, form, template=template, status=400)
+
+
+@staff_required
+def client_billing_save(request, client_uuid):
+    """How a client is invoiced."""
+    client, staff = get_client_for_billing(request.user, client_uuid)
+    billing = client_billing(client)
+    return _client_form_page(
+        request,
+        client,
+        staff,
+        BillingForm,
+        initial={"mode": billing.mode, "billing_name": billing.billing_name, "address": billing.address},
+        save=client_billing_update,
+        saved="Saved. Their next invoices will use this.",
+        template="money/staff/billing_form.html",
+    )
 
 
 @staff_required
 def agreed_fee_new(request, client_uuid):
-    """A fee agreed with one client: GET shows the form, POST saves it."""
+    """A fee agreed with one client."""
     client, staff = get_client_for_billing(request.user, client_uuid)
-    context = _money_context(_settings(client.practice))
-    if request.method != "POST":
-        form = AgreedFeeForm(initial={"agreed_on": _today(client.practice)}, **context)
-        return _form_page(request, client, form, template="money/staff/agreed_fee_form.html")
-    form = AgreedFeeForm(request.POST, **context)
-    if form.is_valid():
-        try:
-            agreed_fee_add(client=client, by=staff, request=request, **form.cleaned_data)
-        except MoneyError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "The agreed fee is saved. Sessions from that day are charged at it.")
-            return redirect("money:client", client_uuid=client.uuid)
-    return _form_page(request, client, form, template="money/staff/agreed_fee_form.html", status=400)
+    return _client_form_page(
+        request,
+        client,
+        staff,
+        AgreedFeeForm,
+        initial={"agreed_on": _today(client.practice)},
+        save=agreed_fee_add,
+        saved="The agreed fee is saved. Sessions from that day are charged at it.",
+        template="money/staff/agreed_fee_form.html",
+        **_money_context(_settings(client.practice)),
+    )
 
 
 @staff_required
 @require_POST
 def agreed_fee_stop(request, fee_uuid):
-    staff = staff_for_money(request.user)
-    try:
-        fee = AgreedFee.objects.select_related("client__practice", "client__erasure").get(
-            uuid=fee_uuid, client__practice=staff.practice
-        )
-    except (AgreedFee.DoesNotExist, ValidationError, ValueError):
-        raise Http404 from None
-    client, staff = get_client_for_billing(request.user, fee.client.uuid)
+    fee, staff = get_agreed_fee_for_staff(request.user, fee_uuid)
+    client = fee.client
     try:
         agreed_fee_end(fee=fee, by=staff, on=_today(client.practice), request=request)
     except MoneyError as error:
