@@ -29,7 +29,7 @@ from formulation.models import Cause, CauseStatus, Insight, Symptom, SymptomStat
 from journal.models import Entry
 from measures.models import MeasureRequest, MeasureResponse, MeasureSchedule
 from mindfulness.models import ExerciseLog, Recommendation
-from money.models import AgreedFee, Charge, ClientBilling, Invoice, InvoiceLine, Payment
+from money.models import AgreedFee, Charge, CheckoutSession, ClientBilling, Invoice, InvoiceLine, Payment, Superbill
 from notes.models import Amendment, SessionNote
 from onboarding.models import Acceptance, ConsentChoice, Intake
 from practice.models import CareChange, Client, EmergencyAccess
@@ -225,6 +225,24 @@ RULES = [
         "client",
         "billing_preferences",
         fields=("uuid", "mode", "billing_name", "address", "email_pdf"),
+    ),
+    # Paying online: each Stripe Checkout attempt for an invoice is part of that invoice's financial record (no
+    # card details are ever held); it goes with the invoice when the retention job deletes it.
+    Rule(
+        CheckoutSession,
+        EXPORT_AND_KEEP,
+        "invoice__client",
+        "online_payments",
+        fields=("invoice", "amount", "currency", "status", "created_at"),
+    ),
+    # A superbill is the client's own statement for their insurer (with the diagnosis codes their therapist
+    # entered): exported; kept on erasure, restricted, as a financial record.
+    Rule(
+        Superbill,
+        EXPORT_AND_KEEP,
+        "client",
+        "superbills",
+        fields=("uuid", "first_day", "last_day", "requested_at", "diagnosis_codes", "prepared_at"),
     ),
     Rule(ErasureRequest, KEEP, "client"),
     # The practice's decision to hold back a line of "Who has opened my record" (serious harm test):

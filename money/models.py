@@ -143,6 +143,9 @@ class Supplier(UUIDModel):
     invoice_prefix = models.CharField(max_length=12, default="INV-")
     credit_prefix = models.CharField(max_length=12, default="CN-")
     receipt_prefix = models.CharField(max_length=12, default="R-")
+    # US practices, for superbills: the supplier's National Provider Identifier and tax ID (EIN).
+    npi = models.CharField(max_length=10, blank=True, verbose_name="NPI")
+    tax_id = models.CharField(max_length=20, blank=True, verbose_name="tax ID (EIN)")
 
     class Meta:
         constraints = [
@@ -183,6 +186,8 @@ class TherapistBilling(models.Model):
     invoices_in_own_name = models.BooleanField(
         default=False, help_text="Invoices for this therapist's sessions come from them, not the practice."
     )
+    # US practices, for superbills: the therapist's own (type 1) National Provider Identifier.
+    npi = models.CharField(max_length=10, blank=True, verbose_name="NPI")
 
     def __str__(self):
         return f"Billing of {self.therapist}"
@@ -238,6 +243,8 @@ class Fee(UUIDModel):
     )
     mode = models.CharField(max_length=10, choices=Mode, blank=True)
     amount = models.PositiveIntegerField(help_text="In minor units (pence, cents).")
+    # US practices: the CPT code this kind of session is billed under on a superbill (90834, say).
+    cpt_code = models.CharField(max_length=5, blank=True, verbose_name="CPT code")
     valid_from = models.DateField()
     created_by = models.ForeignKey(StaffMember, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -495,6 +502,7 @@ class Payment(UUIDModel):
         CARD = "card", "Card"
         CASH = "cash", "Cash"
         OTHER = "other", "Other"
+        ONLINE = "online", "Paid online"
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="payments")
@@ -532,3 +540,86 @@ class Payment(UUIDModel):
     def signed_amount(self) -> int:
         """What it takes off the client's balance: a payment lowers it, a refund raises it."""
         return -self.amount if self.kind == self.Kind.PAYMENT else self.amount
+
+
+class CheckoutSession(models.Model):
+    """One attempt to pay one invoice online through Stripe Checkout (docs/money.md, "Paying online").
+
+    Stripe sees only "Invoice N from <practice>" and the amount; no card is kept and nothing is charged
+    without the client paying on Stripe's page.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        COMPLETE = "complete", "Complete"
+        EXPIRED = "expired", "Expired"
+
+    # Goes with its invoice when the retention job deletes financial records (dataprivacy).
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="checkout_sessions")
+    stripe_id = models.CharField(max_length=255, unique=True)
+    url = models.URLField(max_length=2000, blank=True)
+    amount = models.PositiveIntegerField(help_text="In minor units, what the session asks for.")
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=8, choices=Status, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    payment = models.OneToOneField(
+        Payment, null=True, blank=True, on_delete=models.SET_NULL, related_name="checkout_session"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["invoice", "status"])]
+
+    def __str__(self):
+        return self.stripe_id
+
+
+class StripeEvent(models.Model):
+    """A webhook event from Stripe, stored by its id so that each is applied once, in whatever order they come."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    # The event's own "created" time at Stripe.
+    created = models.DateTimeField()
+    livemode = models.BooleanField(default=False)
+    payload = models.JSONField()
+    received_at = models.DateTimeField(default=timezone.now)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    # What applying it did, in plain words for the owner ("recorded R-0012", "already paid", "ignored").
+    outcome = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return self.event_id
+
+
+class Superbill(UUIDModel):
+    """A statement a US client sends their insurer for reimbursement, for the sessions of a period.
+
+    The client asks for it; their therapist prepares it, adding the ICD-10 diagnosis codes if any. It is
+    clinical (a diagnosis code is), so only the client and their therapist see it: never the administrator,
+    never attached to an email.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="superbills")
+    first_day = models.DateField()
+    last_day = models.DateField()
+    requested_at = models.DateTimeField(default=timezone.now)
+    diagnosis_codes = EncryptedTextField(
+        context="money.superbill.diagnosis_codes", max_length=200, blank=True, default=""
+    )
+    prepared_at = models.DateTimeField(null=True, blank=True)
+    prepared_by = models.ForeignKey(StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = ClientOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(first_day__lte=models.F("last_day")), name="superbill_period_in_order"),
+        ]
+
+    def __str__(self):
+        return f"Superbill {self.first_day}–{self.last_day}"

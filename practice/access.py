@@ -66,12 +66,15 @@ def _staff_check(allowed):
 _check_therapist = _staff_check(lambda staff: staff.is_therapist)
 _check_staff = _staff_check(lambda staff: True)
 _check_owner = _staff_check(lambda staff: staff.is_owner)
+_check_office = _staff_check(lambda staff: staff.runs_office)
 
 
 client_required = _role_required(_check_client)
 therapist_required = _role_required(_check_therapist)
 staff_required = _role_required(_check_staff)
 owner_required = _role_required(_check_owner)
+# Owners and administrators: the practice's bookings and money, never clinical content.
+office_required = _role_required(_check_office)
 
 
 def has_emergency_access(staff: StaffMember, client: Client) -> bool:

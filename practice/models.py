@@ -87,14 +87,20 @@ class StaffMemberQuerySet(models.QuerySet):
     def owners(self):
         return self.filter(is_owner=True, is_active=True)
 
+    def office(self):
+        """Who runs the practice's bookings and money: its owners and administrators."""
+        return self.filter(Q(is_owner=True) | Q(is_administrator=True), is_active=True)
+
 
 class StaffMember(UUIDModel):
-    """An owner, a therapist, or both (the solo practitioner)."""
+    """An owner, a therapist, or both (the solo practitioner); or the practice administrator, who runs
+    bookings and money and never sees clinical content (docs/money.md, "The practice administrator")."""
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="staff")
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_member")
     is_owner = models.BooleanField(default=False)
     is_therapist = models.BooleanField(default=True)
+    is_administrator = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     bio = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(default=timezone.now)
@@ -103,7 +109,9 @@ class StaffMember(UUIDModel):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(is_owner=True) | Q(is_therapist=True), name="staff_has_a_role"),
+            models.CheckConstraint(
+                condition=Q(is_owner=True) | Q(is_therapist=True) | Q(is_administrator=True), name="staff_has_a_role"
+            ),
         ]
 
     def __str__(self):
@@ -112,6 +120,11 @@ class StaffMember(UUIDModel):
     @property
     def display_name(self) -> str:
         return self.user.name or self.user.email
+
+    @property
+    def runs_office(self) -> bool:
+        """Runs the practice's bookings and money: an owner or an administrator (never clinical by itself)."""
+        return self.is_owner or self.is_administrator
 
     def today(self):
         return timezone.localdate(timezone=self.practice.zone)

@@ -33,6 +33,7 @@ STAFF = "staff"  # any therapist or owner
 OWNER = "owner"  # the owner's pages (Zed is the owner of another practice)
 OWNER_OF_CLIENT = "owner_of_client"  # an owner managing client A (no clinical content)
 OWNER_OF_STAFF = "owner_of_staff"  # an owner managing Ana (time away, leaving, coming back)
+OFFICE = "office"  # the practice's books and bookings: owners and the administrator, no clinical content
 BILLING_OF_CLIENT = "billing_of_client"  # client A's money (fees, invoices, payments): Ana and the owners
 AUTH = "auth"  # allauth's own pages: checked only for "never a 5xx"
 
@@ -57,6 +58,7 @@ _ALLOWED = {
     THERAPIST_OBJECT: {"therapist"},
     STAFF: {"outsider"} | _WILLOW_OWNERS | _WILLOW_THERAPISTS,
     OWNER: {"outsider"} | _WILLOW_OWNERS,
+    OFFICE: {"outsider"} | _WILLOW_OWNERS | {"administrator"},
     OWNER_OF_CLIENT: _WILLOW_OWNERS,
     OWNER_OF_STAFF: _WILLOW_OWNERS,
     BILLING_OF_CLIENT: {"therapist"} | _WILLOW_OWNERS,
@@ -78,6 +80,7 @@ _WRITER = {
     THERAPIST_OBJECT: "therapist",
     STAFF: "therapist",
     OWNER: "owner",
+    OFFICE: "owner",
     OWNER_OF_CLIENT: "owner",
     OWNER_OF_STAFF: "owner",
     BILLING_OF_CLIENT: "therapist",
