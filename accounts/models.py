@@ -101,11 +101,13 @@ class Invitation(UUIDModel):
     class Role(models.TextChoices):
         CLIENT = "client", "Client"
         THERAPIST = "therapist", "Therapist"
+        # Runs bookings and money, sees no clinical content (practice.StaffMember.is_administrator).
+        ADMINISTRATOR = "administrator", "Practice administrator"
 
     practice = models.ForeignKey("practice.Practice", on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
     name = models.CharField(max_length=150, blank=True)
-    role = models.CharField(max_length=10, choices=Role)
+    role = models.CharField(max_length=20, choices=Role)
     # For a client: the therapist they will see.
     therapist = models.ForeignKey(
         "practice.StaffMember", null=True, blank=True, on_delete=models.CASCADE, related_name="client_invitations"

@@ -152,6 +152,10 @@ def invitation_accept(*, token: str, name: str, password: str) -> User:
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         if invitation.role == Invitation.Role.THERAPIST:
             StaffMember.objects.create(practice=invitation.practice, user=user, is_therapist=True)
+        elif invitation.role == Invitation.Role.ADMINISTRATOR:
+            StaffMember.objects.create(
+                practice=invitation.practice, user=user, is_therapist=False, is_administrator=True
+            )
         else:
             client = Client.objects.create(practice=invitation.practice, user=user, therapist=invitation.therapist)
             client_joined.send(sender=Client, client=client)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("accounts/invitations/<uuid:invitation_uuid>/cancel/", views.invitation_cancel, name="invitation_cancel"),
     path("therapist/invite/", views.invite_client, name="invite_client"),
     path("owner/invite/", views.invite_therapist, name="invite_therapist"),
+    path("owner/invite/administrator/", views.invite_administrator, name="invite_administrator"),
 ]

@@ -44,7 +44,7 @@ def settings_page(request):
     return render(request, "accounts/settings.html", {"mfa_enabled": get_mfa_adapter().is_mfa_enabled(request.user)})
 
 
-# --- Inviting (a therapist invites a client, an owner a therapist) -------------
+# --- Inviting (a therapist invites a client, an owner a therapist or an administrator) ---
 
 
 def _invite(request, *, role, therapist, done_url):
@@ -71,6 +71,12 @@ def invite_client(request):
 @owner_required
 def invite_therapist(request):
     return _invite(request, role=Invitation.Role.THERAPIST, therapist=None, done_url="practice:owner_home")
+
+
+@owner_required
+def invite_administrator(request):
+    """Only an owner brings someone into the office: an administrator sees every client's name and money."""
+    return _invite(request, role=Invitation.Role.ADMINISTRATOR, therapist=None, done_url="practice:owner_home")
 
 
 # --- Invitations waiting (staff) ----------------------------------------------

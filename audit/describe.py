@@ -72,7 +72,14 @@ VERBS = {
 # Actions that are about the person themselves, with no object to name.
 INTRANSITIVE = {A.LOGIN, A.LOGIN_FAILED, A.LOGOUT}
 
-ROLES = {"therapist": "therapist", "owner": "owner", "client": "client", "anonymous": "", "user": ""}
+ROLES = {
+    "therapist": "therapist",
+    "owner": "owner",
+    "administrator": "practice administrator",
+    "client": "client",
+    "anonymous": "",
+    "user": "",
+}
 
 
 def thing(object_type: str, detail: dict | None = None) -> str:

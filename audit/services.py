@@ -80,7 +80,9 @@ def _role_of(user) -> str:
         return "anonymous"
     staff = getattr(user, "staff_member", None) if hasattr(user, "staff_member") else None
     if staff is not None:
-        return "owner" if staff.is_owner and not staff.is_therapist else "therapist"
+        if staff.is_therapist:
+            return "therapist"
+        return "owner" if staff.is_owner else "administrator"
     return "client" if hasattr(user, "client") else "user"
 
 

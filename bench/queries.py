@@ -57,7 +57,7 @@ def main(argv=None):
 
     from bench.load import MIX, SATURATE_ONLY, Person, steps_for
     from notes.models import SessionNote
-    from practice.models import Client, Practice
+    from practice.models import Client, Practice, StaffMember
 
     call_command("migrate", verbosity=0, interactive=False)
     practice = Practice.objects.filter(slug__startswith="bench-").order_by("pk").first()
@@ -78,10 +78,16 @@ def main(argv=None):
         ),
         "visitor": (Person("", "visitor"), None),
     }
+    # The office's reports (issue 18) are the owner's.
+    owner = StaffMember.objects.filter(practice=practice, is_owner=True).select_related("user").first()
+    if owner is not None:
+        people["owner"] = (Person(owner.user.email, "owner"), owner.user)
     rng = random.Random(1)
     rows = {}
     for role, action in [(role, action) for _weight, role, action in MIX] + SATURATE_ONLY:
         if action in WRITES:
+            continue
+        if role not in people:
             continue
         person, user = people[role]
         http = HttpClient(HTTP_X_FORWARDED_PROTO="https")

@@ -52,6 +52,22 @@ def get_rw_appointment_for_clinician(user, appointment_uuid) -> Appointment:
     return appointment
 
 
+def get_appointment_for_office(user, appointment_uuid) -> Appointment:
+    """Any appointment of the practice, for the office (an owner or an administrator) to confirm, move or
+    cancel: who, when, with whom and how, never what a consultation request says brings them. An erased
+    client's appointments open for nobody."""
+    staff = staff_for(user)
+    if staff is None or not staff.runs_office:
+        raise Http404
+    try:
+        appointment = Appointment.objects.with_people().get(uuid=appointment_uuid, practice=staff.practice)
+    except (Appointment.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+    if appointment.client_id is not None and appointment.client.is_erased:
+        raise Http404
+    return appointment
+
+
 def get_feed_therapist(token: str) -> StaffMember:
     if not token or len(token) < 20:
         raise Http404

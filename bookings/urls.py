@@ -3,6 +3,7 @@ from django.urls import path
 from bookings import views_availability as availability
 from bookings import views_calendar as calendar
 from bookings import views_front_door as front_door
+from bookings import views_office as office
 from bookings import views_sessions as sessions
 
 app_name = "bookings"
@@ -44,4 +45,15 @@ urlpatterns = [
     path("calendar/clients/<uuid:client_uuid>/care/", calendar.care, name="care"),
     # Owners.
     path("owner/bookings/", availability.practice_rules, name="practice_rules"),
+    # The office (owners and administrators): every therapist's calendar, no clinical content.
+    path("office/calendar/", office.calendar, name="office"),
+    path("office/clients/", office.clients, name="office_clients"),
+    path("office/clients/<uuid:client_uuid>/book/", office.book, name="office_book"),
+    path("office/appointments/<uuid:appointment_uuid>/", office.appointment, name="office_appointment"),
+    path("office/appointments/<uuid:appointment_uuid>/move/", office.move, name="office_move"),
+    path(
+        "office/appointments/<uuid:appointment_uuid>/<str:action>/",
+        office.appointment_action,
+        name="office_appointment_action",
+    ),
 ]

@@ -7,6 +7,8 @@ An app adds ``<app>/panels.py`` defining any of these lists of callables:
     CLIENT_RECORD    f(request, client) -> str   sections of a client's page for their therapist
     OWNER_HOME       f(request, staff) -> str    banners on the owner's practice page
     OWNER_PEOPLE     f(request, staff) -> str    sections below the people on the owner's practice page
+    OFFICE_HOME      f(request, staff) -> str    bookings and money on the practice calendar (owners, administrators):
+                                                 never clinical content, for an administrator sees it
     CLIENT_BOOKING_TERMS f(request, client) -> str   terms shown to a client before booking and when cancelling
 
 Each returns rendered HTML (``render_to_string(..., request=request)``) or "" to
@@ -20,7 +22,15 @@ from functools import cache
 from django.apps import apps
 from django.utils.html import format_html_join
 
-KINDS = ("CLIENT_HOME", "THERAPIST_HOME", "CLIENT_RECORD", "OWNER_HOME", "OWNER_PEOPLE", "CLIENT_BOOKING_TERMS")
+KINDS = (
+    "CLIENT_HOME",
+    "THERAPIST_HOME",
+    "CLIENT_RECORD",
+    "OWNER_HOME",
+    "OWNER_PEOPLE",
+    "OFFICE_HOME",
+    "CLIENT_BOOKING_TERMS",
+)
 
 
 @cache

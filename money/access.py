@@ -1,7 +1,7 @@
-"""Who may see a client's money: the client, their own therapist, and the practice's owners.
+"""Who may see a client's money: the client, their own therapist, and the practice's office.
 
-Money is not clinical, so an owner manages every client's billing without emergency access; a
-therapist sees only their own clients'. An erased client's financial records are kept under
+Money is not clinical, so the office (owners and administrators, ``StaffMember.runs_office``) manages
+every client's billing without emergency access; a therapist sees only their own clients'. An erased client's financial records are kept under
 restriction (docs/money.md): no page opens them. Each helper returns the object or raises Http404.
 """
 
@@ -16,11 +16,11 @@ from practice.models import Client, StaffMember
 def may_manage_billing(staff: StaffMember | None, client: Client) -> bool:
     if staff is None or staff.practice_id != client.practice_id or client.is_erased:
         return False
-    return staff.is_owner or client.therapist_id == staff.pk
+    return staff.runs_office or client.therapist_id == staff.pk
 
 
 def staff_for_money(user) -> StaffMember:
-    """Any active therapist or owner (their own lists show only what they may see)."""
+    """Any active staff member (their own lists show only what they may see)."""
     staff = staff_for(user)
     if staff is None:
         raise Http404
@@ -28,8 +28,9 @@ def staff_for_money(user) -> StaffMember:
 
 
 def owner_for_money(user) -> StaffMember:
+    """An owner or administrator: the practice's fees, billing settings and everyone's money."""
     staff = staff_for(user)
-    if staff is None or not staff.is_owner:
+    if staff is None or not staff.runs_office:
         raise Http404
     return staff
 

@@ -7,6 +7,7 @@ when the client chose that on "My invoices" (``ClientBilling.email_pdf``).
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
+from money import stripe_api
 from money.formatting import money
 from money.links import document_url
 from money.models import BillingSettings, ClientBilling, Invoice, Payment
@@ -44,6 +45,8 @@ def document_email_queue(*, invoice: Invoice, settings: BillingSettings | None =
             "what": what,
             "amount": money(invoice.total, invoice.currency, settings.locale),
             "link": document_url("invoice", invoice.uuid),
+            # With Stripe's keys set, the link's page has a "Pay online" button (money/online.py).
+            "pay_online": stripe_api.enabled() and not invoice.is_credit_note,
         },
         kind=f"money_{invoice.kind}",
         about=("money.invoice", invoice.uuid),

@@ -9,10 +9,12 @@ from datetime import date
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from bookings.models import Mode
 from money.formatting import money, parse_money
 from money.models import BillingSettings, Invoice, Payment, Register, Supplier, TaxStatus, TherapistBilling
+from money.superbills import clean_cpt_code, clean_npi, clean_tax_id, is_us
 from practice.models import StaffMember
 
 # The largest fee a form takes (in major units): more is almost certainly a slip of the keyboard.
@@ -20,6 +22,14 @@ MOST = Decimal("10000")
 _PREFIX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]*$")
 # A UK VAT number: GB and 9 digits (12 for a branch); "GB 123 4567 89" as people write it.
 _UK_VAT = re.compile(r"^(GB)?(\d{9}|\d{12})$")
+
+
+def _us_field(clean, value: str) -> str:
+    """``value`` through one of ``money.superbills``' checks (NPI, EIN, CPT), its message kept as the form's."""
+    try:
+        return clean(value)
+    except ValidationError as error:
+        raise forms.ValidationError(error.messages) from None
 
 
 def _parse_amount(text: str, currency: str, locale: str, *, what: str) -> int:
@@ -160,6 +170,8 @@ class SupplierForm(forms.ModelForm):
             "invoice_prefix",
             "credit_prefix",
             "receipt_prefix",
+            "npi",
+            "tax_id",
         ]
         labels = {
             "name": "Name on invoices",
@@ -171,12 +183,16 @@ class SupplierForm(forms.ModelForm):
             "invoice_prefix": "Invoice numbers start with",
             "credit_prefix": "Credit note numbers start with",
             "receipt_prefix": "Receipt numbers start with",
+            "npi": "NPI (National Provider Identifier)",
+            "tax_id": "Tax ID (EIN)",
         }
         help_texts = {
             "vat_number": "Only if registered for VAT, for example GB123456789.",
             "tax_rate": "20 is the UK standard rate.",
             "tax_label": 'For example "VAT".',
             "invoice_prefix": "Changing it later is fine: numbers carry on from where they were.",
+            "npi": "Ten digits, printed on superbills (US). Leave empty if there is none.",
+            "tax_id": "For example 12-3456789, printed on superbills (US).",
         }
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
@@ -193,6 +209,16 @@ class SupplierForm(forms.ModelForm):
         for name in ("name", "invoice_prefix", "credit_prefix", "receipt_prefix"):
             if name in self.fields:
                 self.fields[name].error_messages["required"] = "Please fill this in: invoices need it."
+        if not is_us(self.instance.practice):
+            # Superbills (and so NPIs and EINs) are for US practices only.
+            for name in ("npi", "tax_id"):
+                self.fields.pop(name, None)
+
+    def clean_npi(self):
+        return _us_field(clean_npi, self.cleaned_data["npi"])
+
+    def clean_tax_id(self):
+        return _us_field(clean_tax_id, self.cleaned_data["tax_id"])
 
     def clean_name(self):
         value = self.cleaned_data["name"].strip()
@@ -263,7 +289,7 @@ class OwnSupplierForm(SupplierForm):
     """A therapist's own invoicing details, as they keep them: numbering stays with the owner."""
 
     class Meta(SupplierForm.Meta):
-        fields = ["name", "address", "tax_status", "vat_number", "tax_rate", "tax_label"]
+        fields = ["name", "address", "tax_status", "vat_number", "tax_rate", "tax_label", "npi", "tax_id"]
 
 
 class FeeForm(forms.Form):
@@ -312,6 +338,19 @@ class FeeForm(forms.Form):
         self.fields["therapist"].label_from_instance = lambda staff: staff.display_name
         self.fields["valid_from"].initial = today
         self.fields["amount"].label = f"Fee ({settings.currency})"
+        if is_us(practice):
+            # For superbills: the code the sessions this fee applies to are billed under.
+            self.fields["cpt_code"] = forms.CharField(
+                required=False,
+                max_length=5,
+                label="CPT code (optional)",
+                help_text="Printed on superbills, for example 90834 for a 45-minute psychotherapy session.",
+                widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+                error_messages={"max_length": "A CPT code is five characters, for example 90834."},
+            )
+
+    def clean_cpt_code(self):
+        return _us_field(clean_cpt_code, self.cleaned_data["cpt_code"])
 
     def clean_amount(self):
         minor = _parse_amount(self.cleaned_data["amount"], self.settings.currency, self.settings.locale, what="fee")
@@ -336,18 +375,20 @@ class TherapistBillingForm(forms.ModelForm):
 
     class Meta:
         model = TherapistBilling
-        fields = ["register", "register_other", "registration_number", "invoices_in_own_name"]
+        fields = ["register", "register_other", "registration_number", "invoices_in_own_name", "npi"]
         labels = {
             "register": "Professional register",
             "register_other": "The register's name",
             "registration_number": "Registration or membership number",
             "invoices_in_own_name": "Invoices for their sessions come from them, in their own name",
+            "npi": "NPI (National Provider Identifier)",
         }
         help_texts = {
             "register": "Printed on invoices. HCPC, GMC and NMC are statutory registers: health care by their "
             "registrants is exempt from VAT.",
             "register_other": "Only if another register is chosen.",
             "invoices_in_own_name": "Then their invoices, credit notes and receipts are numbered on their own.",
+            "npi": "Their own (type 1) NPI, ten digits, printed on superbills (US).",
         }
 
     def __init__(self, *args, own_name=True, **kwargs):
@@ -355,6 +396,11 @@ class TherapistBillingForm(forms.ModelForm):
         if not own_name:
             # The therapist's own page: who invoices is the practice's setting, not theirs.
             del self.fields["invoices_in_own_name"]
+        if not is_us(self.instance.therapist.practice):
+            del self.fields["npi"]  # superbills are for US practices only
+
+    def clean_npi(self):
+        return _us_field(clean_npi, self.cleaned_data["npi"])
 
     def clean_registration_number(self):
         return self.cleaned_data["registration_number"].strip()

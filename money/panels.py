@@ -57,7 +57,7 @@ def therapist_money(request, staff) -> str:
 
 
 def owner_money(request, staff) -> str:
-    return _waiting_panel(request, staff, heading_id="money-owner-heading") if staff.is_owner else ""
+    return _waiting_panel(request, staff, heading_id="money-owner-heading") if staff.runs_office else ""
 
 
 def record_money(request, client) -> str:
@@ -82,6 +82,17 @@ def record_money(request, client) -> str:
     )
 
 
-THERAPIST_HOME = [therapist_money]
+def therapist_superbills(request, staff) -> str:
+    """Superbills the therapist's own clients asked for and that wait to be prepared (US practices only)."""
+    from money.superbills import superbills_waiting_for  # as record_money: loaded when first drawn
+
+    waiting = superbills_waiting_for(staff)
+    if not waiting:
+        return ""
+    return render_to_string("money/superbill/panel_waiting.html", {"superbills": waiting}, request=request)
+
+
+THERAPIST_HOME = [therapist_money, therapist_superbills]
 OWNER_HOME = [owner_money]
+OFFICE_HOME = [owner_money]
 CLIENT_RECORD = [record_money]

@@ -14,9 +14,9 @@ LIST_DEFERRED = ("billed_address", "supplier_details")
 
 
 def clients_in_view(staff):
-    """The clients whose money ``staff`` sees: their own, or (an owner) the practice's. Erased ones never."""
+    """The clients whose money ``staff`` sees: their own, or (the office) the practice's. Erased ones never."""
     clients = Client.objects.filter(practice=staff.practice).not_erased()
-    return clients if staff.is_owner else clients.filter(therapist=staff)
+    return clients if staff.runs_office else clients.filter(therapist=staff)
 
 
 def client_ids_in_view(staff) -> list[int]:

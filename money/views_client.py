@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
@@ -18,9 +19,11 @@ from audit.models import AuditEvent
 from audit.services import audit_change, audit_record
 from money.access import client_for_money, get_invoice_for_client, get_payment_for_client
 from money.formatting import money
+from money.forms_superbills import mine_superbills
 from money.ledger import account
 from money.links import document_uuid
 from money.models import BillingSettings, Invoice, Payment
+from money.online import pay_offer
 from money.paging import page_of
 from money.pdf import document_context, document_filename, document_pdf
 from money.services import client_billing
@@ -98,6 +101,8 @@ def _mine_context(request, client, preferences=None) -> dict:
         "waiting": waiting,
         "instructions_list": instructions,
         "preferences": preferences or EmailPreferenceForm(initial={"email_pdf": bool(billing and billing.email_pdf)}),
+        # US practices: the client's superbills and the form to ask for one (None elsewhere).
+        "superbills": mine_superbills(client, today=timezone.localdate(timezone=client.practice.zone)),
     }
 
 
@@ -127,9 +132,9 @@ def mine_preferences(request):
     return redirect("money:mine")
 
 
-def _page(request, document, pdf_url: str, *, signed_link: bool = False):
+def _page(request, document, pdf_url: str, *, signed_link: bool = False, pay_online: dict | None = None):
     context = document_context(document)
-    context.update(pdf_url=pdf_url, signed_link=signed_link)
+    context.update(pdf_url=pdf_url, signed_link=signed_link, pay_online=pay_online)
     return _private(render(request, "money/client/document.html", context))
 
 
@@ -142,7 +147,8 @@ def _pdf(document) -> HttpResponse:
 @client_required
 def mine_document(request, invoice_uuid):
     invoice = get_invoice_for_client(request.user, invoice_uuid)
-    return _page(request, invoice, reverse("money:mine_document_pdf", kwargs={"invoice_uuid": invoice.uuid}))
+    pdf_url = reverse("money:mine_document_pdf", kwargs={"invoice_uuid": invoice.uuid})
+    return _page(request, invoice, pdf_url, pay_online=pay_offer(invoice, back="mine"))
 
 
 @client_required
@@ -201,7 +207,7 @@ def document_link(request, what, token):
         return _gone(request)
     _opened(request, document, what, pdf=False)
     pdf_url = reverse("money:document_link_pdf", kwargs={"what": what, "token": token})
-    return _page(request, document, pdf_url, signed_link=True)
+    return _page(request, document, pdf_url, signed_link=True, pay_online=pay_offer(document, token=token))
 
 
 def document_link_pdf(request, what, token):

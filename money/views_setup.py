@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST
 from money.access import owner_for_money, staff_for_money
 from money.forms_setup import BillingSettingsForm, FeeForm, OwnSupplierForm, SupplierForm, TherapistBillingForm
 from money.models import BillingSettings, Fee, Invoice, Payment, Supplier, TaxStatus
+from money.online import online_enabled
 from money.services import billing_event, practice_supplier, tax_for, therapist_billing
-from practice.access import get_staff_for_owner
+from practice.access import get_staff_for_office
 from practice.models import StaffMember
 
 
@@ -110,7 +111,13 @@ def settings_page(request):
     return render(
         request,
         "money/setup/settings.html",
-        {"form": form, "supplier_form": supplier_form, "settings": settings, "therapists": therapists},
+        {
+            "form": form,
+            "supplier_form": supplier_form,
+            "settings": settings,
+            "therapists": therapists,
+            "online": online_enabled(),
+        },
         status=400 if form.errors or supplier_form.errors else 200,
     )
 
@@ -135,15 +142,15 @@ def _fee_groups(fees, today) -> dict:
 
 @login_required
 def fees(request):
-    """The owner lists and adds fees; a therapist sees the fees that apply to them, and changes none."""
+    """The office (owners, administrators) lists and adds fees; a therapist sees the fees that apply to them, and changes none."""
     staff = staff_for_money(request.user)
-    if not staff.is_owner and (request.method == "POST" or not staff.is_therapist):
+    if not staff.runs_office and (request.method == "POST" or not staff.is_therapist):
         raise Http404
     practice = staff.practice
     settings = BillingSettings.for_practice(practice)
     today = _today(practice)
     form = None
-    if staff.is_owner:
+    if staff.runs_office:
         form = FeeForm(
             request.POST if request.method == "POST" else None, practice=practice, settings=settings, today=today
         )
@@ -159,7 +166,7 @@ def fees(request):
             )
             return redirect("money:fees")
     found = Fee.objects.filter(practice=practice).select_related("therapist__user")
-    if not staff.is_owner:
+    if not staff.runs_office:
         found = found.filter(Q(therapist=staff) | Q(therapist__isnull=True))
     return render(
         request,
@@ -259,7 +266,7 @@ def _billing_page(request, *, member, own_name: bool, template: str, done: str, 
 
 @login_required
 def staff_billing(request, staff_uuid):
-    member = get_staff_for_owner(request.user, staff_uuid)
+    member = get_staff_for_office(request.user, staff_uuid)
     if not member.is_therapist:
         raise Http404
     return _billing_page(

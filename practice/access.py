@@ -67,6 +67,7 @@ _check_therapist = _staff_check(lambda staff: staff.is_therapist)
 _check_staff = _staff_check(lambda staff: True)
 _check_owner = _staff_check(lambda staff: staff.is_owner)
 _check_office = _staff_check(lambda staff: staff.runs_office)
+_check_care_team = _staff_check(lambda staff: staff.is_therapist or staff.is_owner)
 
 
 client_required = _role_required(_check_client)
@@ -75,6 +76,10 @@ staff_required = _role_required(_check_staff)
 owner_required = _role_required(_check_owner)
 # Owners and administrators: the practice's bookings and money, never clinical content.
 office_required = _role_required(_check_office)
+# Therapists and owners: who may be shown anything about a client's care or safety (an owner reads a
+# record only through emergency access). An administrator, who runs the office, never is: a page that
+# lists clinical things for "any staff member" says so with this rather than ``staff_required``.
+care_team_required = _role_required(_check_care_team)
 
 
 def has_emergency_access(staff: StaffMember, client: Client) -> bool:
@@ -142,9 +147,35 @@ def get_client_for_owner(user, client_uuid) -> Client:
         raise Http404 from None
 
 
+def get_client_for_office(user, client_uuid) -> Client:
+    """A client the office (an owner or an administrator) books in and bills: their name, contact details,
+    therapist and appointments, never their record. An erased client is nobody's to book."""
+    staff = staff_for(user)
+    if staff is None or not staff.runs_office:
+        raise Http404
+    try:
+        client = Client.objects.with_people().get(uuid=client_uuid, practice=staff.practice)
+    except (Client.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+    if client.is_erased:
+        raise Http404
+    return client
+
+
 def get_staff_for_owner(user, staff_uuid) -> StaffMember:
     staff = staff_for(user)
     if staff is None or not staff.is_owner:
+        raise Http404
+    try:
+        return StaffMember.objects.select_related("user").get(uuid=staff_uuid, practice=staff.practice)
+    except (StaffMember.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def get_staff_for_office(user, staff_uuid) -> StaffMember:
+    """A colleague whose billing the office (an owner or an administrator) sets up: never their clients."""
+    staff = staff_for(user)
+    if staff is None or not staff.runs_office:
         raise Http404
     try:
         return StaffMember.objects.select_related("user").get(uuid=staff_uuid, practice=staff.practice)

@@ -10,6 +10,8 @@ class Nav:
     is_client: bool = False
     is_therapist: bool = False
     is_owner: bool = False
+    # Runs bookings and money, never sees clinical content (StaffMember.is_administrator).
+    is_administrator: bool = False
     practice: object = None
     display_name: str = ""
 
@@ -23,6 +25,7 @@ def nav_for(request) -> Nav | None:
         return Nav(
             is_therapist=staff.is_therapist,
             is_owner=staff.is_owner,
+            is_administrator=staff.is_administrator and not staff.is_owner,
             practice=staff.practice,
             display_name=staff.display_name,
         )

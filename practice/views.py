@@ -34,7 +34,10 @@ def home(request):
         return redirect("account_login")
     staff = staff_for(user)
     if staff is not None:
-        return redirect("caseload:home" if staff.is_therapist else "practice:owner_home")
+        if staff.is_therapist:
+            return redirect("caseload:home")
+        # An administrator's home is the practice calendar (bookings, with what is waiting to be paid).
+        return redirect("practice:owner_home" if staff.is_owner else "bookings:office")
     if client_for(user) is not None:
         return redirect("practice:client_home")
     return redirect("account_logout")

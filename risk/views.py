@@ -3,7 +3,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_list_read, audit_read
-from practice.access import staff_required
+from practice.access import care_team_required
 from risk.access import alerts_for_staff, get_alert_for_staff
 from risk.context import alert_context
 from risk.forms import AcknowledgeForm
@@ -12,7 +12,7 @@ from risk.services import RiskAlertError, risk_alert_acknowledge
 LIST_LIMIT = 50
 
 
-@staff_required
+@care_team_required
 def alert_list(request):
     alerts = alerts_for_staff(request.staff)
     open_alerts = list(alerts.open()[:LIST_LIMIT])
@@ -21,13 +21,13 @@ def alert_list(request):
     return render(request, "risk/list.html", {"open_alerts": open_alerts, "recent": recent})
 
 
-@staff_required
+@care_team_required
 def alert_detail(request, alert_uuid):
     alert = get_alert_for_staff(request.user, alert_uuid)
     return _render_alert(request, alert, AcknowledgeForm())
 
 
-@staff_required
+@care_team_required
 @require_POST
 def acknowledge(request, alert_uuid):
     alert = get_alert_for_staff(request.user, alert_uuid)

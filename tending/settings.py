@@ -69,6 +69,12 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "l
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Paying online through Stripe Checkout (docs/money.md, "Paying online"): off unless both keys are set.
+# STRIPE_API_BASE is only for the tests' stand-in for Stripe.
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com").rstrip("/")
+
 INSTALLED_APPS = [
     # Ours first, so our templates override allauth's.
     "core",
@@ -258,7 +264,8 @@ SECURE_CSP = {
     "manifest-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    # "Pay online" posts to us and we redirect to Stripe's page: browsers hold that redirect to form-action.
+    "form-action": [CSP.SELF, *(["https://checkout.stripe.com"] if STRIPE_SECRET_KEY else [])],
     "frame-ancestors": [CSP.NONE],
 }
 if PRODUCTION:

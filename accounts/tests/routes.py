@@ -36,6 +36,7 @@ ROUTES = [
     ),
     Route("accounts:invite_client", THERAPIST, methods=("GET", "POST"), post_data={"email": "new@example.test"}),
     Route("accounts:invite_therapist", OWNER, methods=("GET", "POST"), post_data={"email": "new@example.test"}),
+    Route("accounts:invite_administrator", OWNER, methods=("GET", "POST"), post_data={"email": "office@example.test"}),
     # Everyone signed in has their own account settings.
     Route("accounts:settings", SIGNED_IN),
     # Each therapist and owner sees the invitations they may manage (Zed those of his own practice).

@@ -14,6 +14,8 @@ from bookings.views_availability import HoursFormSet
 from tending.testing.matrix import (
     CLIENT,
     CLIENT_OBJECT,
+    OFFICE,
+    OFFICE_OF_CLIENT,
     OWNER,
     PUBLIC,
     THERAPIST,
@@ -105,6 +107,16 @@ def _availability(w, _):
 
 def _practice_rules(w, _):
     return {**form_data(BookingSettingsForm(instance=BookingSettings.for_practice(w.practice))), "approach": "Changed"}
+
+
+def _far_time(days: int):
+    """A time far enough ahead that no setup's appointment is there, as a datetime-local field sends it."""
+
+    def data(w, _):
+        when = timezone.localdate() + timedelta(days=days)
+        return {"start": f"{when.isoformat()}T10:00", "mode": "in_person"}
+
+    return data
 
 
 def appointment_a(w, prepared):
@@ -211,4 +223,30 @@ ROUTES = [
         post_data={"status": "paused", "since": "2031-01-02"},
     ),
     Route("bookings:practice_rules", OWNER, methods=("GET", "POST"), post_data=_practice_rules),
+    # The office: every therapist's calendar and client A's appointments, never her record.
+    Route("bookings:office", OFFICE, setup=_session_of_client_a),
+    Route("bookings:office_clients", OFFICE),
+    Route(
+        "bookings:office_book",
+        OFFICE_OF_CLIENT,
+        kwargs=lambda w, _: {"client_uuid": w.client_a.uuid},
+        methods=("GET", "POST"),
+        post_data=_far_time(400),
+    ),
+    Route("bookings:office_appointment", OFFICE_OF_CLIENT, setup=_session_of_client_a, kwargs=appointment_a),
+    Route(
+        "bookings:office_move",
+        OFFICE_OF_CLIENT,
+        setup=_session_of_client_a,
+        kwargs=appointment_a,
+        methods=("GET", "POST"),
+        post_data=_far_time(401),
+    ),
+    Route(
+        "bookings:office_appointment_action",
+        OFFICE_OF_CLIENT,
+        setup=_session_of_client_a,
+        kwargs=lambda w, prepared: {"appointment_uuid": prepared.uuid, "action": "cancel"},
+        methods=("POST",),
+    ),
 ]

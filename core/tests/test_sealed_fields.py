@@ -38,6 +38,7 @@ CONTEXTS = {
     ("money.AgreedFee", "reason", "EncryptedTextField", "money.agreedfee.reason"),
     ("money.ClientBilling", "address", "EncryptedTextField", "money.clientbilling.address"),
     ("money.Invoice", "billed_address", "EncryptedTextField", "money.invoice.billed_address"),
+    ("money.Superbill", "diagnosis_codes", "EncryptedTextField", "money.superbill.diagnosis_codes"),
     ("notes.Amendment", "reason", "EncryptedTextField", "notes.amendment.reason"),
     ("notes.Amendment", "text", "EncryptedTextField", "notes.amendment.text"),
     ("notes.SessionNote", "body", "EncryptedTextField", "notes.sessionnote.body"),

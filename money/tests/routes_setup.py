@@ -5,7 +5,7 @@ from datetime import timedelta
 from money.forms_setup import BillingSettingsForm, SupplierForm, TherapistBillingForm
 from money.models import BillingSettings, Fee
 from money.services import practice_supplier, therapist_billing
-from tending.testing.matrix import OK, OWNER, OWNER_OF_STAFF, THERAPIST, Route, form_data
+from tending.testing.matrix import OFFICE, OFFICE_OF_STAFF, OK, THERAPIST, Route, form_data
 
 
 def _settings(w, _):
@@ -40,24 +40,25 @@ def _ana(w, _):
 
 
 ROUTES = [
-    Route("money:settings", OWNER, methods=("GET", "POST"), post_data=_settings),
-    # Therapists read the fees that apply to them; only owners add one (a therapist's POST is a 404:
+    # The office (owners and the administrator) sets billing up.
+    Route("money:settings", OFFICE, methods=("GET", "POST"), post_data=_settings),
+    # Therapists read the fees that apply to them; only the office adds one (a therapist's POST is a 404:
     # money/tests/test_setup_pages.py).
     Route(
         "money:fees",
-        OWNER,
+        OFFICE,
         methods=("GET", "POST"),
         post_data=_new_fee,
         expect={"therapist": OK, "colleague": OK, "former": OK, "cover": OK},
     ),
-    # A Willow fee: the owners of Willow may remove it (Zed, of Oak, gets a 404).
+    # A Willow fee: Willow's office may remove it (Zed, of Oak, gets a 404).
     Route(
         "money:fee_delete",
-        OWNER_OF_STAFF,
+        OFFICE_OF_STAFF,
         setup=_anas_coming_fee,
         kwargs=lambda w, fee: {"fee_uuid": fee.uuid},
         methods=("POST",),
     ),
-    Route("money:staff_billing", OWNER_OF_STAFF, kwargs=_ana, methods=("GET", "POST"), post_data=_anas_billing),
+    Route("money:staff_billing", OFFICE_OF_STAFF, kwargs=_ana, methods=("GET", "POST"), post_data=_anas_billing),
     Route("money:my_billing", THERAPIST, methods=("GET", "POST"), post_data=_own_registration),
 ]

@@ -1,7 +1,7 @@
 from measures.services import measure_response_record
 from risk.models import RiskAlert
 from risk.services import risk_alert_escalate, risk_alert_raise
-from tending.testing.matrix import OK, STAFF, THERAPIST_OF_CLIENT, Route
+from tending.testing.matrix import CARE_TEAM, OK, THERAPIST_OF_CLIENT, Route
 
 
 def _open_alert_for_a(w):
@@ -17,7 +17,8 @@ def _escalated_alert_for_a(w):
 
 
 ROUTES = [
-    Route("risk:list", STAFF),
+    # Therapists and owners see the alerts that came to them; the administrator never sees one.
+    Route("risk:list", CARE_TEAM),
     # Client A's therapist, and the owner once it has been escalated to them.
     Route(
         "risk:alert",

@@ -29,12 +29,15 @@ CLIENT_OBJECT = "client_object"  # one object of client A's
 THERAPIST = "therapist"  # any therapist's own area
 THERAPIST_OF_CLIENT = "therapist_of_client"  # client A's clinical record: A's therapist writes, emergency reads
 THERAPIST_OBJECT = "therapist_object"  # one thing of Ana's own (a template, a practice, a time away, an invitation)
-STAFF = "staff"  # any therapist or owner
+STAFF = "staff"  # any staff member: a therapist, an owner, the administrator (their own lists)
+CARE_TEAM = "care_team"  # any therapist or owner: pages about clients' care or safety, never the administrator
 OWNER = "owner"  # the owner's pages (Zed is the owner of another practice)
 OWNER_OF_CLIENT = "owner_of_client"  # an owner managing client A (no clinical content)
 OWNER_OF_STAFF = "owner_of_staff"  # an owner managing Ana (time away, leaving, coming back)
 OFFICE = "office"  # the practice's books and bookings: owners and the administrator, no clinical content
-BILLING_OF_CLIENT = "billing_of_client"  # client A's money (fees, invoices, payments): Ana and the owners
+OFFICE_OF_CLIENT = "office_of_client"  # the office booking client A in (her appointments, not her record)
+OFFICE_OF_STAFF = "office_of_staff"  # the office managing Ana's billing (a fee of hers, her registration)
+BILLING_OF_CLIENT = "billing_of_client"  # client A's money (fees, invoices, payments): Ana and the office
 AUTH = "auth"  # allauth's own pages: checked only for "never a 5xx"
 
 # The care personas (tending.testing.personas.add_care_personas) are therapists of Willow too:
@@ -46,22 +49,31 @@ AUTH = "auth"  # allauth's own pages: checked only for "never a 5xx"
 # holding an active emergency access grant for client A: an owner everywhere, who may also READ
 # client A's clinical record (``_READERS``) but never change it (every write there is a 404).
 EMERGENCY = "emergency"
+#
+# "administrator" (tending.testing.personas.add_administrator_persona) is Sam, Willow's practice
+# administrator: not a therapist, not an owner. She runs bookings and money (OFFICE, OFFICE_OF_CLIENT,
+# OFFICE_OF_STAFF, BILLING_OF_CLIENT, STAFF) and gets 404 on every clinical page and every owner-only one.
+ADMINISTRATOR = "administrator"
 _WILLOW_THERAPISTS = {"therapist", "colleague", "former", "cover"}
 _WILLOW_OWNERS = {"owner", EMERGENCY}
+_WILLOW_OFFICE = _WILLOW_OWNERS | {ADMINISTRATOR}
 _ALLOWED = {
-    PUBLIC: {"anonymous", "client_a", "client_b", "outsider"} | _WILLOW_OWNERS | _WILLOW_THERAPISTS,
-    SIGNED_IN: {"client_a", "client_b", "outsider"} | _WILLOW_OWNERS | _WILLOW_THERAPISTS,
+    PUBLIC: {"anonymous", "client_a", "client_b", "outsider"} | _WILLOW_OFFICE | _WILLOW_THERAPISTS,
+    SIGNED_IN: {"client_a", "client_b", "outsider"} | _WILLOW_OFFICE | _WILLOW_THERAPISTS,
     CLIENT: {"client_a", "client_b"},
     CLIENT_OBJECT: {"client_a"},
     THERAPIST: {"outsider"} | _WILLOW_THERAPISTS,
     THERAPIST_OF_CLIENT: {"therapist"},
     THERAPIST_OBJECT: {"therapist"},
-    STAFF: {"outsider"} | _WILLOW_OWNERS | _WILLOW_THERAPISTS,
+    STAFF: {"outsider"} | _WILLOW_OFFICE | _WILLOW_THERAPISTS,
+    CARE_TEAM: {"outsider"} | _WILLOW_OWNERS | _WILLOW_THERAPISTS,
     OWNER: {"outsider"} | _WILLOW_OWNERS,
-    OFFICE: {"outsider"} | _WILLOW_OWNERS | {"administrator"},
+    OFFICE: {"outsider"} | _WILLOW_OFFICE,
+    OFFICE_OF_CLIENT: _WILLOW_OFFICE,
+    OFFICE_OF_STAFF: _WILLOW_OFFICE,
     OWNER_OF_CLIENT: _WILLOW_OWNERS,
     OWNER_OF_STAFF: _WILLOW_OWNERS,
-    BILLING_OF_CLIENT: {"therapist"} | _WILLOW_OWNERS,
+    BILLING_OF_CLIENT: {"therapist"} | _WILLOW_OFFICE,
 }
 # Who may also read (GET) a route of a kind, but not write (POST): a route's ``write_form`` says
 # its GET is only the form for a write, so readers get 404 there too.
@@ -79,8 +91,12 @@ _WRITER = {
     THERAPIST_OF_CLIENT: "therapist",
     THERAPIST_OBJECT: "therapist",
     STAFF: "therapist",
+    CARE_TEAM: "therapist",
     OWNER: "owner",
     OFFICE: "owner",
+    # The administrator makes these writes, so the matrix shows she can (the owner's are the same pages).
+    OFFICE_OF_CLIENT: ADMINISTRATOR,
+    OFFICE_OF_STAFF: ADMINISTRATOR,
     OWNER_OF_CLIENT: "owner",
     OWNER_OF_STAFF: "owner",
     BILLING_OF_CLIENT: "therapist",

@@ -17,6 +17,10 @@ deactivated  Dee, a therapist who has left Willow
 and, where a test adds her with ``add_emergency_persona``:
 emergency    Eve, a second owner of Willow (not a therapist) holding an active emergency access grant
              for client A: she may read Cara's clinical record, and change none of it
+
+and, where a test adds her with ``add_administrator_persona``:
+administrator  Sam Admin, Willow's practice administrator (neither owner nor therapist): bookings and
+               money for the whole practice, and no clinical page at all
 """
 
 from dataclasses import dataclass
@@ -55,6 +59,7 @@ class World:
 PERSONAS = ("anonymous", "client_a", "client_b", "therapist", "colleague", "outsider", "owner")
 CARE_PERSONAS = ("former", "cover", "deactivated")
 EMERGENCY_PERSONAS = ("emergency",)
+ADMINISTRATOR_PERSONAS = ("administrator",)
 
 
 def build_world() -> World:
@@ -131,6 +136,18 @@ def add_emergency_persona(w: World) -> World:
     return w
 
 
+def add_administrator_persona(w: World) -> World:
+    """Sam, who runs Willow's bookings and money (``StaffMember.is_administrator``)."""
+    w.administrator = StaffFactory(
+        practice=w.practice,
+        is_owner=False,
+        is_therapist=False,
+        is_administrator=True,
+        user=UserFactory(email="sam.admin@willow.test", name="Sam Admin"),
+    )
+    return w
+
+
 class TendingTestCase(TestCase):
     """Base test case: ``self.w`` is the persona world; ``self.as_(persona)`` gives a signed-in test client."""
 
@@ -147,12 +164,14 @@ class TendingTestCase(TestCase):
 
 
 __all__ = [
+    "ADMINISTRATOR_PERSONAS",
     "CARE_PERSONAS",
     "EMERGENCY_PERSONAS",
     "PASSWORD",
     "PERSONAS",
     "TendingTestCase",
     "World",
+    "add_administrator_persona",
     "add_care_personas",
     "add_emergency_persona",
     "build_world",

@@ -10,18 +10,69 @@ from django.urls import reverse
 from dataprivacy.services import erasure_complete, erasure_request
 from practice.models import Client
 from tending.testing.db import assert_no_writes, assert_writes
-from tending.testing.matrix import ANON, CLIENT_OBJECT, LOGIN, NOT_FOUND, THERAPIST_OF_CLIENT, all_routes
+from tending.testing.matrix import (
+    ADMINISTRATOR,
+    ANON,
+    BILLING_OF_CLIENT,
+    CARE_TEAM,
+    CLIENT,
+    CLIENT_OBJECT,
+    LOGIN,
+    NOT_FOUND,
+    OFFICE,
+    OFFICE_OF_CLIENT,
+    OFFICE_OF_STAFF,
+    OWNER,
+    OWNER_OF_CLIENT,
+    OWNER_OF_STAFF,
+    PUBLIC,
+    THERAPIST,
+    THERAPIST_OBJECT,
+    THERAPIST_OF_CLIENT,
+    all_routes,
+)
 from tending.testing.personas import (
+    ADMINISTRATOR_PERSONAS,
     CARE_PERSONAS,
     EMERGENCY_PERSONAS,
     PERSONAS,
     TendingTestCase,
+    add_administrator_persona,
     add_care_personas,
     add_emergency_persona,
 )
 from tending.testing.urls import is_third_party, walk_urls
 
-EVERYONE = PERSONAS + CARE_PERSONAS + EMERGENCY_PERSONAS
+EVERYONE = PERSONAS + CARE_PERSONAS + EMERGENCY_PERSONAS + ADMINISTRATOR_PERSONAS
+
+# The apps whose every page is about a client's care: the administrator opens none of them.
+CLINICAL_APPS = (
+    "formulation",
+    "notes",
+    "measures",
+    "journal",
+    "checkins",
+    "risk",
+    "safetyplan",
+    "mindfulness",
+    "selfcare",
+    "journey",
+    "caseload",
+    "care",
+)
+# Kinds of page that are the office's (bookings and money), and kinds that are clinical or the owner's alone.
+OFFICE_KINDS = {OFFICE, OFFICE_OF_CLIENT, OFFICE_OF_STAFF, BILLING_OF_CLIENT}
+NOT_THE_OFFICES = {
+    CLIENT,
+    CLIENT_OBJECT,
+    THERAPIST,
+    THERAPIST_OF_CLIENT,
+    THERAPIST_OBJECT,
+    CARE_TEAM,
+    OWNER,
+    OWNER_OF_CLIENT,
+    OWNER_OF_STAFF,
+}
 
 
 def _url(world, route, prepared) -> str:
@@ -48,6 +99,7 @@ class UrlMatrixTests(MatrixTestCase):
         super().setUpTestData()
         add_care_personas(cls.w)
         add_emergency_persona(cls.w)
+        add_administrator_persona(cls.w)
         cls.routes = all_routes()
         cls.prepared = {route.name: route.setup(cls.w) if route.setup else None for route in cls.routes}
 
@@ -133,6 +185,42 @@ class UrlMatrixTests(MatrixTestCase):
                 continue  # the owner may make this write as an owner, not through emergency access
             self.assertEqual(route.expected("emergency", "POST"), NOT_FOUND, route.name)
 
+    def test_the_administrator_reaches_every_booking_and_money_page(self):
+        """Issue 18's proof, first half: every page of the office's kinds in bookings and money opens for Sam."""
+        sam = self.as_(ADMINISTRATOR)
+        office = [r for r in self.routes if r.name.split(":")[0] in ("bookings", "money") and r.kind in OFFICE_KINDS]
+        self.assertGreaterEqual(len([r for r in office if r.name.startswith("bookings:")]), 6)
+        self.assertGreaterEqual(len([r for r in office if r.name.startswith("money:")]), 15)
+        for route in office:
+            with self.subTest(route=route.name):
+                self.assertEqual(route.expected(ADMINISTRATOR), route.ok_status)
+                if "GET" in route.methods:
+                    self.assert_status(sam.get(self.url_for(route)), route.ok_status)
+        self.assert_status(sam.get(reverse("money:overview")), 200)
+
+    def test_the_administrator_opens_no_clinical_page_and_no_owner_only_one(self):
+        """Issue 18's proof, second half: every route of a clinical app, and every clinical or owner-only kind
+        of page anywhere, is a 404 for Sam, and her POSTs there change nothing."""
+        sam = self.as_(ADMINISTRATOR)
+        refused = [
+            r
+            for r in self.routes
+            if (r.name.split(":")[0] in CLINICAL_APPS and r.kind != PUBLIC) or r.kind in NOT_THE_OFFICES
+        ]
+        apps_seen = {r.name.split(":")[0] for r in refused}
+        self.assertEqual(set(CLINICAL_APPS) - apps_seen, set(), "a clinical app has no routes checked")
+        self.assertGreater(len(refused), 60)
+        for route in refused:
+            url = self.url_for(route)
+            with self.subTest(route=route.name):
+                self.assertEqual(route.expected(ADMINISTRATOR), NOT_FOUND)
+                if "GET" in route.methods:
+                    self.assert_status(sam.get(url), NOT_FOUND)
+                if "POST" in route.methods:
+                    data = self.post_data_for(route)  # some make what a valid form needs (booking settings)
+                    with assert_no_writes(self, f"the administrator changed data through {url}"):
+                        self.assert_status(sam.post(url, data), NOT_FOUND)
+
     def test_third_party_pages_never_fail(self):
         for name, route, callback in walk_urls():
             if not is_third_party(callback) or "<" in route:
@@ -195,6 +283,7 @@ class ErasedClientMatrixTests(MatrixTestCase):
 
         add_care_personas(cls.w)
         add_emergency_persona(cls.w)
+        add_administrator_persona(cls.w)
         routes = all_routes()
         prepared = {route.name: route.setup(cls.w) if route.setup else None for route in routes}
         cls.about_a = [

@@ -35,6 +35,8 @@ class DemoPractice:
     dev: Client
     eli: Client
     password: str
+    # Sam Carter runs the practice's bookings and money, and sees no clinical record.
+    administrator: StaffMember | None = None
 
 
 def _user(email: str, name: str, password: str) -> User:
@@ -57,10 +59,16 @@ def build_demo(password: str) -> DemoPractice:
         },
     )
 
-    def staff(email, name, *, owner, therapist, bio=""):
+    def staff(email, name, *, owner, therapist, administrator=False, bio=""):
         member, _ = StaffMember.objects.get_or_create(
             user=_user(email, name, password),
-            defaults={"practice": practice, "is_owner": owner, "is_therapist": therapist, "bio": bio},
+            defaults={
+                "practice": practice,
+                "is_owner": owner,
+                "is_therapist": therapist,
+                "is_administrator": administrator,
+                "bio": bio,
+            },
         )
         return member
 
@@ -80,6 +88,8 @@ def build_demo(password: str) -> DemoPractice:
         bio="Ben works with low mood, loss and stress that shows up in the body.",
     )
 
+    administrator = staff("admin@demo.tending.test", "Sam Carter", owner=False, therapist=False, administrator=True)
+
     def client(email, name, therapist):
         member, _ = Client.objects.get_or_create(
             user=_user(email, name, password), defaults={"practice": practice, "therapist": therapist}
@@ -95,6 +105,7 @@ def build_demo(password: str) -> DemoPractice:
         dev=client("dev@demo.tending.test", "Dev Patel", ana),
         eli=client("eli@demo.tending.test", "Eli Walsh", ben),
         password=password,
+        administrator=administrator,
     )
 
 
@@ -128,6 +139,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Every demo login uses the password: {password}\n")
         rows = [
             ("Owner", demo.owner.user.email),
+            ("Administrator", demo.administrator.user.email),
             ("Therapist", demo.ana.user.email),
             ("Therapist", demo.ben.user.email),
             ("Client (Ana's)", demo.cara.user.email),

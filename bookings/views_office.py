@@ -1,0 +1,234 @@
+"""The practice's front desk: the office (an owner or an administrator) sees every therapist's calendar,
+books clients in, moves, confirms and cancels appointments, and answers consultation requests.
+
+Nothing here shows clinical content: a consultation request's "what brings them" and a consultation's
+outcome stay with the therapist (``views_calendar``); the office sees who, when, with whom and how.
+Each change the office makes on a therapist's calendar is audited, with who made it.
+"""
+
+from datetime import datetime, timedelta
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from audit.models import AuditEvent
+from audit.services import audit_record
+from bookings.access import get_appointment_for_office
+from bookings.forms import TherapistBookForm
+from bookings.models import Appointment, Kind
+from bookings.services_appointments import (
+    BookingError,
+    appointment_cancel,
+    appointment_confirm,
+    appointment_move,
+    appointment_restore,
+)
+from bookings.services_sessions import session_book
+from bookings.slots import free_slots
+from bookings.views_calendar import _parse_day
+from core.panels import render_panels
+from practice.access import get_client_for_office, office_required
+from practice.models import Client
+
+CLIENTS_PAGE_SIZE = 50
+BY_OFFICE = "practice"  # booked_by / cancelled by: the practice, not the client (no late-cancellation fee)
+
+
+class MoveForm(forms.Form):
+    start = forms.DateTimeField(
+        label="New date and time",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="In the practice's time zone. The length stays the same.",
+    )
+
+
+def _audit(request, appointment, what: str) -> None:
+    audit_record(
+        action=AuditEvent.Action.UPDATE if what != "booked" else AuditEvent.Action.CREATE,
+        object_type="bookings.appointment",
+        object_id=appointment.uuid,
+        request=request,
+        client=appointment.client,
+        practice=appointment.practice,
+        detail={"by": "office", "what": what, "therapist": str(appointment.therapist.uuid)},
+    )
+
+
+@office_required
+def calendar(request):
+    """Every therapist's appointments for a week (or a day), and the requests waiting to be confirmed."""
+    practice = request.staff.practice
+    zone = practice.zone
+    today = timezone.now().astimezone(zone).date()
+    view = "day" if request.GET.get("view") == "day" else "week"
+    day = _parse_day(request.GET.get("date"), today)
+    first = day if view == "day" else day - timedelta(days=day.weekday())
+    length = 1 if view == "day" else 7
+    start = datetime.combine(first, datetime.min.time(), tzinfo=zone)
+    end = datetime.combine(first + timedelta(days=length), datetime.min.time(), tzinfo=zone)
+    appointments = list(
+        Appointment.objects.filter(practice=practice)
+        .exclude(client__erasure__completed_at__isnull=False)
+        .between(start, end)
+        .with_people()
+        .order_by("start", "therapist__user__name")
+    )
+    days = [
+        (
+            first + timedelta(days=offset),
+            [
+                (a, a.start.astimezone(zone), a.end.astimezone(zone))
+                for a in appointments
+                if a.start.astimezone(zone).date() == first + timedelta(days=offset)
+            ],
+        )
+        for offset in range(length)
+    ]
+    requests = list(
+        Appointment.objects.filter(practice=practice, status=Appointment.Status.REQUESTED).upcoming().with_people()[:20]
+    )
+    return render(
+        request,
+        "bookings/office/calendar.html",
+        {
+            "view": view,
+            "days": days,
+            "first": first,
+            "previous": first - timedelta(days=length),
+            "next": first + timedelta(days=length),
+            "today": today,
+            "requests": [(a, a.start.astimezone(zone)) for a in requests],
+            "zone_name": practice.time_zone,
+            "panels": render_panels("OFFICE_HOME", request, request.staff),
+        },
+    )
+
+
+@office_required
+def appointment(request, appointment_uuid):
+    appointment = get_appointment_for_office(request.user, appointment_uuid)
+    zone = request.staff.practice.zone
+    return render(
+        request,
+        "bookings/office/appointment.html",
+        {
+            "appointment": appointment,
+            "local_start": appointment.start.astimezone(zone),
+            "local_end": appointment.end.astimezone(zone),
+            "zone_name": request.staff.practice.time_zone,
+        },
+    )
+
+
+@office_required
+@require_POST
+def appointment_action(request, appointment_uuid, action):
+    appointment = get_appointment_for_office(request.user, appointment_uuid)
+    try:
+        with transaction.atomic():
+            if action == "confirm":
+                appointment_confirm(appointment=appointment)
+                done = "Confirmed. We've let them know."
+            elif action == "cancel":
+                appointment_cancel(appointment=appointment, by=BY_OFFICE)
+                done = "Cancelled. We've let them know."
+            elif action == "restore":
+                appointment_restore(appointment=appointment)
+                done = "The appointment is back on the calendar."
+            else:
+                raise Http404
+            _audit(request, appointment, action)
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("bookings:office_appointment", appointment_uuid=appointment.uuid)
+
+
+@office_required
+def move(request, appointment_uuid):
+    appointment = get_appointment_for_office(request.user, appointment_uuid)
+    if not appointment.is_active:
+        raise Http404
+    zone = request.staff.practice.zone
+    form = MoveForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        start = form.cleaned_data["start"].replace(tzinfo=None).replace(tzinfo=zone)
+        try:
+            with transaction.atomic():
+                # As the therapist books: outside working hours if need be, never over another appointment.
+                appointment_move(appointment=appointment, start=start, by=BY_OFFICE, check_slot=False)
+                _audit(request, appointment, "moved")
+        except BookingError as error:
+            form.add_error("start", error.message)
+        else:
+            messages.success(request, "Moved. We've let them know.")
+            return redirect("bookings:office_appointment", appointment_uuid=appointment.uuid)
+    return render(
+        request,
+        "bookings/office/move.html",
+        {
+            "form": form,
+            "appointment": appointment,
+            "local_start": appointment.start.astimezone(zone),
+            "zone_name": request.staff.practice.time_zone,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@office_required
+def clients(request):
+    """The practice's clients, with how to reach them and who they see: for booking and billing.
+
+    A page at a time, and found by a part of their name or email, so a practice of thousands is as quick as one
+    of ten."""
+    query = request.GET.get("q", "").strip()[:100]
+    found = (
+        Client.objects.in_practice(request.staff.practice)
+        .not_erased()
+        .with_people()
+        .order_by("user__name", "user__email", "pk")
+    )
+    if query:
+        found = found.filter(Q(user__name__icontains=query) | Q(user__email__icontains=query))
+    page = Paginator(found, CLIENTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "bookings/office/clients.html",
+        {"page": page, "query": query, "page_size": CLIENTS_PAGE_SIZE},
+    )
+
+
+@office_required
+def book(request, client_uuid):
+    client = get_client_for_office(request.user, client_uuid)
+    zone = request.staff.practice.zone
+    form = TherapistBookForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        start = form.cleaned_data["start"].replace(tzinfo=None).replace(tzinfo=zone)
+        try:
+            with transaction.atomic():
+                appointment = session_book(
+                    client=client, start=start, mode=form.cleaned_data["mode"], by=BY_OFFICE, check_slot=False
+                )
+                _audit(request, appointment, "booked")
+        except BookingError as error:
+            form.add_error("start", error.message)
+        else:
+            messages.success(request, f"Booked {client.display_name} in with {client.therapist.display_name}.")
+            return redirect("bookings:office_appointment", appointment_uuid=appointment.uuid)
+    suggestions = [(s, s.start.astimezone(zone)) for s in free_slots(client.therapist, Kind.SESSION)[:8]]
+    return render(
+        request,
+        "bookings/office/book.html",
+        {"form": form, "client": client, "suggestions": suggestions, "zone_name": request.staff.practice.time_zone},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,247 @@
+"""The office's books: takings, what is waiting to be paid by age, payments by method, credit notes and
+refunds, for a month or a year of one practice (docs/money.md, "Books and reports").
+
+Every figure is summed in the database, a fixed handful of queries however many clients, invoices and
+payments the practice has. Nothing here is clinical: amounts, dates, methods and therapists' names.
+
+- **Takings** are payments received less refunds given, by the day they were received.
+- **By therapist**: the therapist of the invoice a payment was made against, or, for a payment named
+  against none (and every refund), the client's therapist today.
+- **Waiting to be paid** is as of today, whatever the period: each issued invoice's ``waiting`` (kept by
+  money.ledger.settle), aged from its issue date (``tax_point``), as the overview's "days since" is.
+  Erased clients' invoices are left out, as on the overview: nothing is asked of them.
+"""
+
+import re
+from calendar import monthrange
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+
+from money.models import Invoice, Payment
+from practice.models import StaffMember
+
+MONTH_NAMES = ("January February March April May June July August September October November December").split()
+# The oldest and newest years the chooser accepts: enough for six years of kept records either side.
+EARLIEST_YEAR = 2000
+# Ages of what is waiting, in days since the invoice was issued: 0–30, 31–60, over 60.
+AGE_BANDS = (30, 60)
+
+_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+_YEAR = re.compile(r"^\s*(\d{4})\s*$")
+
+
+class PeriodError(ValueError):
+    """A period we could not read; its message is kind and says what to do."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar month or year: ``first`` and ``last`` days, both inside it."""
+
+    first: date
+    last: date
+    is_year: bool = False
+
+    @classmethod
+    def month(cls, year: int, month: int) -> "Period":
+        return cls(date(year, month, 1), date(year, month, monthrange(year, month)[1]))
+
+    @classmethod
+    def year(cls, year: int) -> "Period":
+        return cls(date(year, 1, 1), date(year, 12, 31), is_year=True)
+
+    @property
+    def label(self) -> str:
+        if self.is_year:
+            return str(self.first.year)
+        return f"{MONTH_NAMES[self.first.month - 1]} {self.first.year}"
+
+    @property
+    def slug(self) -> str:
+        """For file names and links: "2026-11", or "2026" for a year."""
+        return str(self.first.year) if self.is_year else f"{self.first:%Y-%m}"
+
+    @property
+    def query(self) -> dict:
+        return {"year": self.slug} if self.is_year else {"month": self.slug}
+
+    def months(self) -> list[date]:
+        """The first day of each month in the period."""
+        return [date(self.first.year, m, 1) for m in range(self.first.month, self.last.month + 1)]
+
+    def previous(self) -> "Period":
+        if self.is_year:
+            return Period.year(self.first.year - 1)
+        before = self.first - timedelta(days=1)
+        return Period.month(before.year, before.month)
+
+    def next(self) -> "Period":
+        if self.is_year:
+            return Period.year(self.first.year + 1)
+        after = self.last + timedelta(days=1)
+        return Period.month(after.year, after.month)
+
+
+def period_from(params, today: date) -> Period:
+    """The period asked for: ``month=YYYY-MM``, or ``year=YYYY``; this month when neither is given.
+
+    Raises ``PeriodError`` (with a kind message) for anything else: a month 13, a word, a year far off.
+    """
+    month, year = (params.get("month") or "").strip(), (params.get("year") or "").strip()
+    latest = today.year + 1
+    if year:
+        found = _YEAR.match(year)
+        if not found or not EARLIEST_YEAR <= int(found[1]) <= latest:
+            raise PeriodError(f"Please choose a year between {EARLIEST_YEAR} and {latest}, for example {today.year}.")
+        return Period.year(int(found[1]))
+    if month:
+        found = _MONTH.match(month)
+        if not found or not 1 <= int(found[2]) <= 12 or not EARLIEST_YEAR <= int(found[1]) <= latest:
+            raise PeriodError(f"Please choose a month as year and month, for example {today:%Y-%m}.")
+        return Period.month(int(found[1]), int(found[2]))
+    return Period.month(today.year, today.month)
+
+
+@dataclass
+class Report:
+    period: Period
+    today: date
+    # One row per month of the period: {"month", "received", "refunded", "takings"}.
+    months: list = field(default_factory=list)
+    # One row per therapist with takings: {"name", "received", "refunded", "takings"}, by name.
+    therapists: list = field(default_factory=list)
+    # One row per method used: {"method", "label", "payments", "received", "refunds", "refunded", "takings"}.
+    methods: list = field(default_factory=list)
+    received: int = 0
+    refunded: int = 0
+    refunds: int = 0
+    invoices: int = 0
+    invoiced: int = 0
+    credit_notes: int = 0
+    credited: int = 0
+    # What is waiting to be paid today, by age: {"label", "count", "amount"}; and in all.
+    ages: list = field(default_factory=list)
+    waiting_count: int = 0
+    waiting: int = 0
+
+    @property
+    def takings(self) -> int:
+        return self.received - self.refunded
+
+
+_PAID = Q(kind=Payment.Kind.PAYMENT)
+_REFUND = Q(kind=Payment.Kind.REFUND)
+
+
+def _sums() -> dict:
+    return {"received": Sum("amount", filter=_PAID, default=0), "refunded": Sum("amount", filter=_REFUND, default=0)}
+
+
+def practice_report(practice, period: Period, today: date) -> Report:
+    """The practice's books for ``period``, and what is waiting as of ``today``: five queries."""
+    report = Report(period=period, today=today)
+    payments = Payment.objects.filter(practice=practice, received_on__range=(period.first, period.last)).order_by()
+
+    # Takings by month.
+    by_month = {
+        row["month"]: row
+        for row in payments.annotate(month=TruncMonth("received_on")).values("month").annotate(**_sums())
+    }
+    for first in period.months():
+        row = by_month.get(first, {"received": 0, "refunded": 0})
+        report.months.append(
+            {
+                "month": first,
+                "label": f"{MONTH_NAMES[first.month - 1]} {first.year}",
+                "received": row["received"],
+                "refunded": row["refunded"],
+                "takings": row["received"] - row["refunded"],
+            }
+        )
+
+    # By method, with the period's totals and the refunds from the same rows.
+    for row in (
+        payments.values("method")
+        .annotate(payments=Count("pk", filter=_PAID), refunds=Count("pk", filter=_REFUND), **_sums())
+        .order_by("method")
+    ):
+        report.methods.append(
+            {
+                **row,
+                "label": Payment.Method(row["method"]).label if row["method"] in Payment.Method.values else "Other",
+                "takings": row["received"] - row["refunded"],
+            }
+        )
+        report.received += row["received"]
+        report.refunded += row["refunded"]
+        report.refunds += row["refunds"]
+    order = {value: n for n, value in enumerate(Payment.Method.values)}
+    report.methods.sort(key=lambda row: order.get(row["method"], len(order)))
+
+    # By therapist: the invoice's, else the client's. Names in one more query (a join per row would
+    # group by the name too, and two therapists may share one).
+    by_therapist = list(
+        payments.annotate(who=Coalesce("invoice__therapist_id", "client__therapist_id"))
+        .values("who")
+        .annotate(**_sums())
+    )
+    names = {
+        staff.pk: staff.display_name
+        for staff in StaffMember.objects.filter(pk__in=[row["who"] for row in by_therapist]).select_related("user")
+    }
+    report.therapists = sorted(
+        (
+            {
+                "name": names.get(row["who"], "No therapist"),
+                "received": row["received"],
+                "refunded": row["refunded"],
+                "takings": row["received"] - row["refunded"],
+            }
+            for row in by_therapist
+        ),
+        key=lambda row: row["name"].casefold(),
+    )
+
+    # Invoices and credit notes issued in the period (void ones count for nothing).
+    issued = (
+        Invoice.objects.filter(
+            practice=practice, status=Invoice.Status.ISSUED, tax_point__range=(period.first, period.last)
+        )
+        .order_by()
+        .aggregate(
+            invoices=Count("pk", filter=Q(kind=Invoice.Kind.INVOICE)),
+            invoiced=Sum("total", filter=Q(kind=Invoice.Kind.INVOICE), default=0),
+            credit_notes=Count("pk", filter=Q(kind=Invoice.Kind.CREDIT_NOTE)),
+            credited=Sum("total", filter=Q(kind=Invoice.Kind.CREDIT_NOTE), default=0),
+        )
+    )
+    for name, value in issued.items():
+        setattr(report, name, value)
+
+    # What is waiting to be paid, today, by days since issue: 0–30, 31–60, over 60.
+    recent, older = (today - timedelta(days=days) for days in AGE_BANDS)
+    bands = {
+        "new": Q(tax_point__gte=recent),
+        "middle": Q(tax_point__lt=recent, tax_point__gte=older),
+        "old": Q(tax_point__lt=older),
+    }
+    waiting = (
+        Invoice.objects.invoices()
+        .issued()
+        .filter(practice=practice, waiting__gt=0)
+        .exclude(client__erasure__completed_at__isnull=False)
+        .order_by()
+        .aggregate(
+            **{f"{key}_count": Count("pk", filter=q) for key, q in bands.items()},
+            **{f"{key}_amount": Sum("waiting", filter=q, default=0) for key, q in bands.items()},
+        )
+    )
+    labels = {"new": "0 to 30 days", "middle": "31 to 60 days", "old": "Over 60 days"}
+    for key, label in labels.items():
+        report.ages.append({"label": label, "count": waiting[f"{key}_count"], "amount": waiting[f"{key}_amount"]})
+    report.waiting_count = sum(row["count"] for row in report.ages)
+    report.waiting = sum(row["amount"] for row in report.ages)
+    return report
