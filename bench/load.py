@@ -341,6 +341,10 @@ def load_people(url: str, *, clients: int, therapists: int, seed: int) -> dict:
         people.append(
             Person(email=member.user.email, role="therapist", clients=client_uuids, drafts=drafts, documents=invoices)
         )
+    # The office's reports (SATURATE_ONLY): the practice's owner, who has TOTP like every staff member.
+    owner = StaffMember.objects.filter(practice=practice, is_owner=True).select_related("user").first()
+    if owner is not None:
+        people.append(Person(email=owner.user.email, role="owner"))
     connections.close_all()
     return {"practice_slug": practice.slug, "people": people}
 
@@ -407,6 +411,7 @@ SATURATE_ONLY = [
     ("therapist", "invoice_page"),
     ("therapist", "money_fees"),
     ("therapist", "my_billing"),
+    ("owner", "money_reports"),  # issue 18: the office's books
 ]
 
 
@@ -486,6 +491,8 @@ def steps_for(action: str, person: Person, slug: str, rng: random.Random) -> lis
             return [Step("money_fees", "GET", "/money/fees/")]
         case "my_billing":
             return [Step("my_billing", "GET", "/money/me/")]
+        case "money_reports":
+            return [Step("money_reports", "GET", "/money/reports/")]
         case "therapist_home":
             return [Step("therapist_home", "GET", "/caseload/")]
         case "caseload":
@@ -659,6 +666,10 @@ def closed_loop_worker(index, port, people, slug, action, connections, duration,
     """``connections`` threads, each sending its next request as soon as the last one answered."""
     role = next(r for r, a in [(r, a) for _, r, a in MIX] + SATURATE_ONLY if a == action)
     pool_people = [p for p in people if p.role == role] or [Person("", "visitor")]
+    if action in ("my_document", "invoice_page"):
+        # A document page is measured as people who have documents open them (each thread keeps one person, so
+        # those without would measure their list instead and leave the page a fraction of the window).
+        pool_people = [p for p in pool_people if p.documents] or pool_people
     results = []
     lock = threading.Lock()
 

@@ -110,6 +110,30 @@ def account_from(documents: list[Invoice], payments: list[Payment]) -> Account:
     return found
 
 
+@dataclass
+class InvoiceStanding:
+    """One invoice's place in its account, read from what ``settle`` stored: no need to rebuild the account."""
+
+    state: InvoiceState | None  # None for a void invoice or a credit note
+    credit_notes: list[Invoice]
+    payments: list[Payment]
+
+
+def standing_of(invoice: Invoice) -> InvoiceStanding:
+    """What ``invoice`` is credited and paid, its credit notes and the payments named against it. Two queries.
+
+    The same figures as ``account(...).state_of(invoice)``: ``Invoice.waiting`` is stored by ``settle`` from that
+    account in the transaction of every change, so what was paid is its total less credit and what waits.
+    """
+    notes = list(Invoice.objects.filter(credits=invoice, kind=Invoice.Kind.CREDIT_NOTE, status=Invoice.Status.ISSUED))
+    payments = list(Payment.objects.filter(invoice=invoice).order_by("received_on", "recorded_at"))
+    state = None
+    if not invoice.is_void and not invoice.is_credit_note:
+        credited = sum(note.total for note in notes)
+        state = InvoiceState(invoice, credited=credited, paid=max(invoice.total - credited - invoice.waiting, 0))
+    return InvoiceStanding(state, notes, payments)
+
+
 def settle(client, *, supplier=None) -> None:
     """Store on each of ``client``'s invoices what is still waiting (``Invoice.waiting``), by the rule above.
 

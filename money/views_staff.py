@@ -21,7 +21,7 @@ from money.access import (
     staff_for_money,
 )
 from money.forms_staff import AgreedFeeForm, BillingForm, CreditNoteForm, PaymentForm, VoidForm, WaiveForm
-from money.ledger import account, totals
+from money.ledger import account, standing_of, totals
 from money.models import AgreedFee, BillingSettings, Charge, Invoice, Payment
 from money.paging import page_of
 from money.pdf import document_context, document_filename
@@ -39,6 +39,7 @@ from money.services import (
     supplier_for,
 )
 from money.services_staff import agreed_fee_add, agreed_fee_end, client_billing_update
+from money.superbills import superbills_for_staff
 from practice.access import staff_required
 
 RECENT_PAYMENTS = 12
@@ -92,7 +93,7 @@ def overview(request):
                 (payment, receipt_url(payment.uuid), client_url(payment.client.uuid)) for payment in recent
             ],
             "recent": recent,
-            "is_owner": staff.is_owner,
+            "is_owner": staff.runs_office,
             **_money_context(settings),
         },
     )
@@ -154,6 +155,8 @@ def _client_page(request, client, staff):
             "owed": max(owed, 0),
             "credit": max(-owed, 0),
             "today": _today(client.practice),
+            # US practices: the client's superbills, for their own therapist (or an emergency reader) only.
+            "superbills": superbills_for_staff(staff, client),
             **_money_context(settings),
         },
     )
@@ -291,10 +294,8 @@ def issue(request, client_uuid):
 
 def _invoice_page(request, invoice, staff, *, void_form=None, status=200):
     settings = _settings(invoice.client.practice)
-    found = account(invoice.client, supplier=invoice.supplier)
-    state = found.state_of(invoice)
-    notes = [note for note in found.credit_notes if note.credits_id == invoice.pk]
-    payments = [payment for payment in found.payments if payment.invoice_id == invoice.pk]
+    standing = standing_of(invoice)
+    state, notes, payments = standing.state, standing.credit_notes, standing.payments
     may_void = (
         not invoice.is_void
         and not invoice.is_credit_note

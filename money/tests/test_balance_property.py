@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from money.ledger import account, totals
+from money.ledger import account, standing_of, totals
 from money.models import Charge, Invoice, Payment
 from money.services import MoneyError, credit_left, credit_note_issue, invoice_issue, invoice_void, payment_record
 from money.tests.helpers import billing_practice
@@ -103,6 +103,12 @@ class Account(RuleBasedStateMachine):
         stored = dict(Invoice.objects.for_client(self.client).issued().invoices().values_list("pk", "waiting"))
         assert stored == {s.invoice.pk: s.waiting for s in state.invoices}
         assert totals(self.client).balance == state.balance  # the database's sums agree
+        # An invoice's own page reads its standing from what was stored: the same as the whole account's.
+        for document in Invoice.objects.for_client(self.client):
+            found, expected = standing_of(document).state, state.state_of(document)
+            assert (found and (found.credited, found.paid, found.waiting)) == (
+                expected and (expected.credited, expected.paid, expected.waiting)
+            )
 
 
 Account.TestCase.settings = settings(
