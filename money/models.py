@@ -423,6 +423,13 @@ class Invoice(UUIDModel):
             models.Index(fields=["practice", "issued_at"]),
             # Only what still waits to be paid: the staff's "waiting to be paid" lists and totals.
             models.Index(fields=["client", "issued_at"], condition=Q(waiting__gt=0), name="money_invoice_waiting"),
+            # The books: what was issued in a period (the reports, per practice; the accountant's files, per
+            # supplier), and what waits to be paid by age, without reading every invoice the practice ever issued.
+            models.Index(fields=["practice", "tax_point"], name="money_invoice_practice_day"),
+            models.Index(fields=["supplier", "tax_point"], name="money_invoice_supplier_day"),
+            models.Index(
+                fields=["practice", "tax_point"], condition=Q(waiting__gt=0), name="money_invoice_waiting_by_age"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["supplier", "kind", "number"], name="one_number_per_supplier"),
