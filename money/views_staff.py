@@ -25,7 +25,7 @@ from money.ledger import account, standing_of, totals
 from money.models import AgreedFee, BillingSettings, Charge, Invoice, Payment
 from money.paging import page_of
 from money.pdf import document_context, document_filename
-from money.selectors import LIST_DEFERRED, charges_waiting, client_ids_in_view, invoices_waiting, waiting_totals
+from money.selectors import LIST_DEFERRED, charges_waiting, in_view, invoices_waiting, waiting_totals
 from money.services import (
     MoneyError,
     charge_reinstate,
@@ -67,12 +67,11 @@ def overview(request):
     client_url = url_maker("money:client", "client_uuid")
     invoice_url = url_maker("money:invoice", "invoice_uuid")
     receipt_url = url_maker("money:receipt", "payment_uuid")
-    ids = client_ids_in_view(staff)
-    totals = waiting_totals(staff, ids)
-    charges = page_of(charges_waiting(staff, ids), request, "charges", count=totals["charges"])
-    invoices = page_of(invoices_waiting(staff, ids), request, "page", count=totals["unpaid"])
+    totals = waiting_totals(staff)
+    charges = page_of(charges_waiting(staff), request, "charges", count=totals["charges"])
+    invoices = page_of(invoices_waiting(staff), request, "page", count=totals["unpaid"])
     recent = list(
-        Payment.objects.filter(practice=staff.practice, received_on__gte=today - RECENT_DAYS, client_id__in=ids)
+        in_view(Payment.objects.filter(received_on__gte=today - RECENT_DAYS), staff)
         .select_related("client__user")
         .order_by("-received_on", "-recorded_at")[:RECENT_PAYMENTS]
     )
