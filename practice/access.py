@@ -136,51 +136,39 @@ def get_rw_client_for_clinician(user, client_uuid) -> Client:
     return client
 
 
+def _in_own_practice(model, user, uuid, may):
+    """The ``model`` row ``uuid`` of ``user``'s practice, when ``may(staff)``; else Http404."""
+    staff = staff_for(user)
+    if staff is None or not may(staff):
+        raise Http404
+    found = model.objects.with_people() if model is Client else model.objects.select_related("user")
+    try:
+        return found.get(uuid=uuid, practice=staff.practice)
+    except (model.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+
+
 def get_client_for_owner(user, client_uuid) -> Client:
     """A client an owner may manage (name, therapist, care status), without clinical content."""
-    staff = staff_for(user)
-    if staff is None or not staff.is_owner:
-        raise Http404
-    try:
-        return Client.objects.with_people().get(uuid=client_uuid, practice=staff.practice)
-    except (Client.DoesNotExist, ValueError):
-        raise Http404 from None
+    return _in_own_practice(Client, user, client_uuid, lambda staff: staff.is_owner)
 
 
 def get_client_for_office(user, client_uuid) -> Client:
     """A client the office (an owner or an administrator) books in and bills: their name, contact details,
     therapist and appointments, never their record. An erased client is nobody's to book."""
-    staff = staff_for(user)
-    if staff is None or not staff.runs_office:
-        raise Http404
-    try:
-        client = Client.objects.with_people().get(uuid=client_uuid, practice=staff.practice)
-    except (Client.DoesNotExist, ValidationError, ValueError):
-        raise Http404 from None
+    client = _in_own_practice(Client, user, client_uuid, lambda staff: staff.runs_office)
     if client.is_erased:
         raise Http404
     return client
 
 
 def get_staff_for_owner(user, staff_uuid) -> StaffMember:
-    staff = staff_for(user)
-    if staff is None or not staff.is_owner:
-        raise Http404
-    try:
-        return StaffMember.objects.select_related("user").get(uuid=staff_uuid, practice=staff.practice)
-    except (StaffMember.DoesNotExist, ValueError):
-        raise Http404 from None
+    return _in_own_practice(StaffMember, user, staff_uuid, lambda staff: staff.is_owner)
 
 
 def get_staff_for_office(user, staff_uuid) -> StaffMember:
     """A colleague whose billing the office (an owner or an administrator) sets up: never their clients."""
-    staff = staff_for(user)
-    if staff is None or not staff.runs_office:
-        raise Http404
-    try:
-        return StaffMember.objects.select_related("user").get(uuid=staff_uuid, practice=staff.practice)
-    except (StaffMember.DoesNotExist, ValueError):
-        raise Http404 from None
+    return _in_own_practice(StaffMember, user, staff_uuid, lambda staff: staff.runs_office)
 
 
 def practice_for(user):
