@@ -4,7 +4,8 @@ credit notes and payments. A therapist sees their own clients'; an owner the who
 from datetime import timedelta
 
 from django.contrib import messages
-from django.db.models import Q, Sum
+from django.db.models import OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -98,6 +99,18 @@ def overview(request):
     )
 
 
+_credited = Coalesce(
+    Subquery(
+        Invoice.objects.filter(credits=OuterRef("pk"), status=Invoice.Status.ISSUED)
+        .order_by()
+        .values("credits")
+        .annotate(total=Sum("total"))
+        .values("total")
+    ),
+    0,
+)
+
+
 def _client_page(request, client, staff):
     settings = _settings(client.practice)
     billing = client_billing(client)
@@ -108,7 +121,9 @@ def _client_page(request, client, staff):
         Invoice.objects.for_client(client)
         .select_related("credits")
         .defer(*LIST_DEFERRED, "credits__billed_address", "credits__supplier_details")
-        .annotate(credited=Sum("credit_notes__total", filter=Q(credit_notes__status=Invoice.Status.ISSUED)))
+        # A correlated subquery, not a join and GROUP BY: the planner then reads each document's credit notes
+        # through the ``credits`` index even where statistics say nearly every row's ``credits`` is empty.
+        .annotate(credited=_credited)
         .order_by("-issued_at", "-number"),
         request,
         "page",
