@@ -97,6 +97,7 @@ def to_csv(header: list[str], rows: Iterable[list[str]]) -> str:
 def _documents(supplier, first, last):
     return (
         InvoiceLine.objects.filter(
+            invoice__practice_id=supplier.practice_id,  # through the index by practice and day
             invoice__supplier=supplier,
             invoice__status=Invoice.Status.ISSUED,
             invoice__tax_point__range=(first, last),
@@ -153,7 +154,7 @@ def xero_invoice_rows(supplier, first, last) -> list[list[str]]:
 def payment_rows(supplier, first, last) -> list[list[str]]:
     """``supplier``'s payments and refunds received ``first``–``last``, oldest first: one query."""
     payments = (
-        Payment.objects.filter(supplier=supplier, received_on__range=(first, last))
+        Payment.objects.filter(practice_id=supplier.practice_id, supplier=supplier, received_on__range=(first, last))
         .select_related("client__user", "invoice")
         .only(
             "received_on",
