@@ -25,6 +25,8 @@ class Handover(UUIDModel):
     # True: earlier session notes go with the client (read-only for the new therapist).
     # False: they stay with their author, and only the author can read them.
     notes_go = models.BooleanField()
+    # True: the new therapist reads the client's earlier messages too. False: only those sent from now on.
+    messages_go = models.BooleanField(default=False)
     future = models.CharField(max_length=10, choices=Future)
     # Why: may touch on the client's circumstances, so encrypted at rest.
     reason = EncryptedTextField(context="care.handover.reason")

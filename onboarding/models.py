@@ -81,6 +81,7 @@ class ConsentKind(models.TextChoices):
     EMAIL_REMINDERS = "email_reminders", "Email reminders"
     JOURNAL_RISK_ALERTS = "journal_risk_alerts", "Journal alerts to my therapist"
     CHECKIN_RISK_ALERTS = "checkin_risk_alerts", "Check-in alerts to my therapist"
+    MESSAGE_RISK_ALERTS = "message_risk_alerts", "Message alerts to my therapist"
     BOOKING_NUDGE = "booking_nudge", "A gentle check-in suggestion"
 
 

@@ -44,6 +44,9 @@ class Practice(UUIDModel):
         blank=True, max_length=4000, help_text="Shown on your public page: your approach, in your own words."
     )
     contact_email = models.EmailField(blank=True)
+    # The part of the country whose public holidays count as non-working days for message replies
+    # (an ISO 3166-2 subdivision the `holidays` library knows: "ENG", "SCT", "NIR", "WLS"; "" for the country's).
+    holiday_region = models.CharField(max_length=10, blank=True)
     extra_crisis_line = models.CharField(
         max_length=200,
         blank=True,

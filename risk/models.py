@@ -41,6 +41,7 @@ class RiskAlert(UUIDModel):
         PHQ9_ITEM9 = "phq9_item9", "PHQ-9 question 9 was answered above “Not at all”"
         JOURNAL_WORDS = "journal_words", "Words in a journal entry suggested the client may be at risk"
         CHECKIN_NOTE = "checkin_note", "Words in a check-in note suggested the client may be at risk"
+        MESSAGE_WORDS = "message_words", "Words in a message suggested the client may be at risk"
 
     class Action(models.TextChoices):
         CONTACTED = "contacted", "I contacted the client"

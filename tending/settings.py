@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "care",
     "safetyplan",
     "money",
+    "messaging",
     "dataprivacy",
     "backups",
     "tending",  # the project's own commands, which use every app (seed_demo)

@@ -33,6 +33,7 @@ urlpatterns = [
     path("care/", include("care.urls")),
     path("safety-plan/", include("safetyplan.urls")),
     path("money/", include("money.urls")),
+    path("messages/", include("messaging.urls")),
     path("my-data/", include("dataprivacy.urls")),
 ]
 

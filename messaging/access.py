@@ -1,0 +1,89 @@
+"""Who may read and write a conversation, and open an attachment. Everyone else gets 404.
+
+- The client: their own conversations (writing to their therapist stops once care has ended).
+- The care conversation (``care``): the client's record rule, ``practice.access.clinical_access``: their
+  own therapist reads and writes; an owner holding an emergency access grant reads only; an erased
+  client's conversation opens for nobody. A therapist reads what was sent from ``staff_sees_from`` on
+  (a handover that did not include the earlier messages moves it).
+- The practice's conversation (``office``: money and appointments): the practice's owners and
+  administrator read and write it; it is never clinical, and no therapist reads it as such.
+"""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from messaging.models import Attachment, Conversation
+from messaging.services import conversation_for
+from practice.access import client_for, clinical_access, get_client_for_office, staff_for
+from practice.models import Client, StaffMember
+
+
+def office_open(practice) -> bool:
+    """The practice answers questions about money and appointments itself: it has an administrator."""
+    return StaffMember.objects.in_practice(practice).filter(is_administrator=True, is_active=True).exists()
+
+
+def _kind(kind: str) -> str:
+    if kind not in Conversation.Kind.values:
+        raise Http404
+    return kind
+
+
+def conversation_of_client(user, kind: str = Conversation.Kind.CARE) -> tuple[Conversation, bool]:
+    """The signed-in client's own conversation of ``kind`` and whether they may write in it."""
+    client = client_for(user)
+    if client is None or client.is_erased:
+        raise Http404
+    kind = _kind(kind)
+    if kind == Conversation.Kind.OFFICE and not office_open(client.practice):
+        raise Http404
+    conversation = conversation_for(client=client, kind=kind)
+    conversation.client = client
+    may_write = kind == Conversation.Kind.OFFICE or client.care_status != Client.CareStatus.ENDED
+    return conversation, may_write
+
+
+def conversation_for_staff(user, client_uuid, kind: str = Conversation.Kind.CARE) -> tuple[Conversation, bool]:
+    """A client's conversation of ``kind`` for a member of the practice, and whether they may write in it."""
+    kind = _kind(kind)
+    if kind == Conversation.Kind.CARE:
+        client, can_write = clinical_access(user, client_uuid)
+    else:
+        client, can_write = get_client_for_office(user, client_uuid), True
+    conversation = conversation_for(client=client, kind=kind)
+    conversation.client = client
+    return conversation, can_write
+
+
+def get_rw_conversation_for_staff(user, client_uuid, kind: str = Conversation.Kind.CARE) -> Conversation:
+    conversation, can_write = conversation_for_staff(user, client_uuid, kind)
+    if not can_write:
+        raise Http404
+    return conversation
+
+
+def get_attachment_for_user(user, attachment_uuid) -> Attachment:
+    """An attachment (bytes not loaded) of a message the user may read, by the rules above."""
+    try:
+        attachment = (
+            Attachment.objects.without_data().select_related("message__conversation__client").get(uuid=attachment_uuid)
+        )
+    except (Attachment.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+    message = attachment.message
+    conversation = message.conversation
+    if client_for(user) is not None:
+        own, _ = conversation_of_client(user, conversation.kind)
+        if own.pk != conversation.pk:
+            raise Http404
+        return attachment
+    if staff_for(user) is None:
+        raise Http404
+    seen, _ = conversation_for_staff(user, conversation.client.uuid, conversation.kind)
+    if seen.pk != conversation.pk or not visible_to_staff(seen, message):
+        raise Http404
+    return attachment
+
+
+def visible_to_staff(conversation: Conversation, message) -> bool:
+    return conversation.staff_sees_from is None or message.sent_at >= conversation.staff_sees_from

@@ -1,0 +1,33 @@
+"""Reads of conversations: a page of messages (newest last), what is new since a message, and what waits."""
+
+from django.db.models import Prefetch
+
+from messaging.models import Attachment, Conversation, Message
+
+PAGE_SIZE = 30
+
+
+def _visible(conversation: Conversation, *, to_staff: bool):
+    messages = Message.objects.filter(conversation=conversation)
+    if to_staff and conversation.staff_sees_from is not None:
+        messages = messages.filter(sent_at__gte=conversation.staff_sees_from)
+    return messages.select_related("sender_staff__user").prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.without_data().order_by("id"))
+    )
+
+
+def messages_page(
+    conversation: Conversation, *, to_staff: bool, before_id: int | None = None, size: int = PAGE_SIZE
+) -> tuple[list[Message], bool]:
+    """Up to ``size`` messages before ``before_id`` (the newest when None), oldest first, and whether
+    there are earlier ones. Three queries whatever the conversation's length."""
+    found = _visible(conversation, to_staff=to_staff)
+    if before_id is not None:
+        found = found.filter(pk__lt=before_id)
+    newest_first = list(found.order_by("-id")[: size + 1])
+    return newest_first[:size][::-1], len(newest_first) > size
+
+
+def messages_after(conversation: Conversation, *, to_staff: bool, after_id: int, size: int = 100) -> list[Message]:
+    """Messages sent after ``after_id``, oldest first (what the page's polling adds)."""
+    return list(_visible(conversation, to_staff=to_staff).filter(pk__gt=after_id).order_by("id")[:size])
