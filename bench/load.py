@@ -9,8 +9,9 @@ different people through ``/accounts/login/`` (with CSRF, and TOTP for staff), t
 
 - ``mixed`` (default): an open-loop mix modelled on a busy hour at ``--rate`` requests a second
   for ``--duration`` seconds from several processes (keep-alive HTTP): clients checking in,
-  opening their journey, playing and logging a practice, writing in the journal, booking;
-  therapists opening their home and caseload, a client's record and journey, writing notes;
+  opening their journey, playing and logging a practice, writing in the journal, booking, reading
+  and sending messages (the open page polling for new ones); therapists opening their home and
+  caseload, a client's record and journey, their messages inbox and a conversation, writing notes;
   visitors opening the practice page and booking a consultation. Latency is measured from the
   moment each request was due, so a server that falls behind shows it (no coordinated omission).
   With ``--kill`` the server gets SIGKILL half-way, is restarted, and the run goes on; every write
@@ -298,6 +299,8 @@ class Person:
     clients: list = field(default_factory=list)  # therapist: client uuids
     drafts: list = field(default_factory=list)  # therapist: draft note uuids
     documents: list = field(default_factory=list)  # their own invoices (client) or their clients' (therapist)
+    newest_message: int = 0  # client: the newest message id in their conversation with their therapist
+    conversations: list = field(default_factory=list)  # therapist: client uuids with the most messages first
 
 
 def load_people(url: str, *, clients: int, therapists: int, seed: int) -> dict:
@@ -305,8 +308,10 @@ def load_people(url: str, *, clients: int, therapists: int, seed: int) -> dict:
     setup_django(url)
     # Imported here, after setup_django(): models need the app registry, and the script's options come first.
     from django.db import connections
+    from django.db.models import Count
     from django.utils import timezone
 
+    from messaging.models import Conversation
     from money.models import Invoice
     from notes.models import SessionNote
     from practice.models import Client, Practice, StaffMember
@@ -324,7 +329,15 @@ def load_people(url: str, *, clients: int, therapists: int, seed: int) -> dict:
         "client__user__email", "uuid"
     ):
         documents.setdefault(email, []).append(str(uuid_))
-    people = [Person(email=e, role="client", documents=documents.get(e, [])[-20:]) for e in chosen_clients]
+    newest = dict(
+        Conversation.objects.care()
+        .filter(client__user__email__in=chosen_clients)
+        .values_list("client__user__email", "last_message_id")
+    )
+    people = [
+        Person(email=e, role="client", documents=documents.get(e, [])[-20:], newest_message=newest.get(e, 0))
+        for e in chosen_clients
+    ]
     week_ago = timezone.now() - timezone.timedelta(days=7)
     for member in chosen_staff:
         client_uuids = [
@@ -338,8 +351,24 @@ def load_people(url: str, *, clients: int, therapists: int, seed: int) -> dict:
             ).values_list("uuid", flat=True)
         ]
         invoices = [str(u) for u in Invoice.objects.filter(therapist=member).values_list("uuid", flat=True)[:40]]
+        # Conversations with many messages: the ones whose page costs most if paging is wrong.
+        talked = [
+            str(u)
+            for u in Conversation.objects.care()
+            .filter(client__therapist=member, client__care_status="active")
+            .annotate(length=Count("messages"))
+            .order_by("-length")
+            .values_list("client__uuid", flat=True)[:20]
+        ]
         people.append(
-            Person(email=member.user.email, role="therapist", clients=client_uuids, drafts=drafts, documents=invoices)
+            Person(
+                email=member.user.email,
+                role="therapist",
+                clients=client_uuids,
+                drafts=drafts,
+                documents=invoices,
+                conversations=talked,
+            )
         )
     # The office's reports (SATURATE_ONLY): the practice's owner, who has TOTP like every staff member.
     owner = StaffMember.objects.filter(practice=practice, is_owner=True).select_related("user").first()
@@ -375,6 +404,9 @@ class Step:
 # make at most 2 requests/s (10%); visitors a few per cent. So clients 81 (plus 4 for the framework
 # floor, a trivial page measured in the same run), therapists 10, visitors 5. Until 2026-11-26 the
 # mix gave therapists 26 arrivals in 92; that older mix's results stay in docs/benchmarks.md.
+# Messages (issue 19) add 10 arrivals to those 100, so the weights now sum to 110: a client opening
+# their conversation (3), sending a message (1) and the open page polling every ten seconds (4);
+# a therapist opening their inbox (1) and one conversation (1). Issue 22 re-weighs the whole mix.
 MIX = [
     (15, "client", "client_home"),
     (9, "client", "checkin_form"),
@@ -400,6 +432,11 @@ MIX = [
     (1, "visitor", "consult_slots"),
     (1, "visitor", "consult_book"),
     (4, "client", "floor"),
+    (3, "client", "messages_client"),
+    (1, "client", "message_send"),
+    (4, "client", "messages_poll"),
+    (1, "therapist", "messages_inbox"),
+    (1, "therapist", "messages_staff"),
 ]
 # Pages measured at saturation (``--pages``) but not yet part of the mix: money's (issue 17). Issue 22
 # re-weighs the mix with them once a practice's billing load is known.
@@ -476,6 +513,22 @@ def steps_for(action: str, person: Person, slug: str, rng: random.Random) -> lis
             return [Step("self_care", "GET", "/self-care/")]
         case "floor":
             return [Step("floor", "GET", "/bench/floor")]
+        case "messages_client":  # messaging:mine
+            return [Step("messages_client", "GET", "/messages/")]
+        case "messages_poll":  # messaging:poll, kind "care", after the newest message the page showed
+            return [Step("messages_poll", "GET", f"/messages/my/care/new/?after={person.newest_message}")]
+        case "message_send":  # messaging:send; the form's key is the message's idempotency key, looked up after
+            key = str(uuid.uuid4())
+            data = {"body": f"Thank you, that helped this week. See you on Tuesday. {marker}", "key": key}
+            return [
+                Step("messages_client", "GET", "/messages/"),
+                Step("message_send", "POST", "/messages/my/care/send/", data, ok=(302,), write="message", marker=key),
+            ]
+        case "messages_inbox":  # messaging:inbox
+            return [Step("messages_inbox", "GET", "/messages/staff/")]
+        case "messages_staff":  # messaging:conversation, with a client who has many messages
+            who = rng.choice(person.conversations[:5]) if person.conversations else some_client
+            return [Step("messages_staff", "GET", f"/messages/staff/{who}/")]
         case "my_invoices":
             return [Step("my_invoices", "GET", "/money/mine/")]
         case "money_overview":
@@ -785,6 +838,7 @@ def verify_writes(url: str, results, since) -> dict:
     from bookings.models import Appointment, Consultation
     from checkins.models import CheckIn
     from journal.models import Entry
+    from messaging.models import Message
     from mindfulness.models import ExerciseLog
     from notes.models import SessionNote
 
@@ -816,6 +870,9 @@ def verify_writes(url: str, results, since) -> dict:
     if acked.get("consultation"):
         emails = set(Consultation.objects.filter(created_at__gte=since).values_list("email", flat=True))
         found["consultation"] = sum(1 for m, _ in acked["consultation"] if m in emails)
+    if acked.get("message"):
+        keys = {str(k) for k in Message.objects.filter(sent_at__gte=since).values_list("idempotency_key", flat=True)}
+        found["message"] = sum(1 for m, _ in acked["message"] if m in keys)
     if acked.get("note"):
         # An autosave replaces the note's text, so what must be there is each note's last acknowledged save.
         texts = {str(n.uuid): n.free_text for n in SessionNote.objects.filter(uuid__in=list(last_note_save))}
@@ -958,7 +1015,16 @@ def run_saturate(args, server, people, slug):
         a
         for _, role, a in MIX
         if a
-        not in {"checkin_save", "practice_log", "journal_save", "book_session", "note_write", "consult_book", "floor"}
+        not in {
+            "checkin_save",
+            "practice_log",
+            "journal_save",
+            "book_session",
+            "note_write",
+            "consult_book",
+            "message_send",
+            "floor",
+        }
     ]
     order = ["floor", *pages, "floor"]
     per_page = {}

@@ -32,7 +32,11 @@ What the history looks like (per client, seeded, so a rerun with the same seed i
   status history), risk alerts where PHQ-9 item 9 was above "Not at all" (acknowledged), and the
   audit trail of the therapists' reads;
 - a year of fees and invoices: one per session for most clients, a monthly statement for a tenth,
-  and payments for most (``fees_and_invoices``).
+  and payments for most (``fees_and_invoices``);
+- messages between sessions, about ``--messages-per-year`` (100) a client a year over their care span:
+  short threads, both sides, answers within a couple of working days, a few with the practice office,
+  a shared practice now and then, a small attachment rarely, and recent ones still waiting or unread
+  (``message_history``).
 """
 
 import argparse
@@ -40,6 +44,7 @@ import json
 import random
 import sys
 import time
+import uuid
 import zoneinfo
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
@@ -238,6 +243,16 @@ def build(args, *, migrate: bool = True, everyone_stays: bool = False) -> dict:
             history(writer, rng, practice, owner, therapists, clients, spans, slots, today, audit_rows, args)
             writer.flush()
             fees_and_invoices(writer, random.Random(f"{args.seed}-{p}-money"), practice, clients, today, first_day)
+            message_history(
+                writer,
+                random.Random(f"{args.seed}-{p}-messages"),
+                practice,
+                owner,
+                clients,
+                spans,
+                today,
+                getattr(args, "messages_per_year", 100),
+            )
     write_audit(writer, audit_rows)
     writer.flush()
     return dict(sorted(writer.made.items()))
@@ -823,6 +838,210 @@ def fees_and_invoices(writer, rng, practice, clients, today, first_day):
     )
 
 
+CLIENT_LINES = [
+    "Thank you for last week, I have been thinking about what you said.",
+    "I tried the breathing before the meeting and it helped a bit.",
+    "Quick one: could we talk about my sister next time?",
+    "It has been a harder week, but I am getting through it.",
+    "I noticed the critic again today and tried to answer it kindly.",
+    "Sleep has been a bit better since I started the body scan.",
+    "Is it all right if I bring my journal to the session?",
+    "I wrote the letter we talked about. It was strange but good.",
+    "Work has been busy, so I have not practised much, sorry.",
+    "Just wanted to say the walk this morning really helped.",
+    "Can I ask how the soothing rhythm one works when I feel rushed?",
+    "Thanks, that makes sense.",
+    "I will try that.",
+    "See you on Tuesday.",
+    "That is really kind, thank you.",
+]
+STAFF_LINES = [
+    "Thank you for letting me know. It sounds like you were really kind to yourself there.",
+    "That is a lovely thing to notice. Let's pick it up when we meet.",
+    "Of course, we can make room for that next time.",
+    "No need to be sorry: a busy week is a busy week. Even a minute counts.",
+    "I am glad the walk helped. Go gently this week.",
+    "Here is the practice we talked about, in case it helps before we meet.",
+    "Yes, please bring it if you would like to; only share what you want to.",
+    "It sounds like a lot. We can look at it together on Tuesday.",
+    "Thank you for writing. See you soon.",
+]
+OFFICE_LINES = [
+    "Could I move my session next week to the afternoon?",
+    "I have paid the last invoice by bank transfer.",
+    "Could you send me a receipt for my insurer, please?",
+    "Thank you, that is all sorted.",
+    "Of course: your session is now at 3pm on Thursday.",
+    "Thank you, we have received your payment.",
+]
+
+
+def message_history(writer, rng, practice, owner, clients, spans, today, per_year):
+    """Messages between sessions: about ``per_year`` a client a year, in threads (a client writes one to three
+    short messages and their therapist answers within a couple of working days, or the therapist writes first,
+    now and then sharing a practice), a few with the practice office, a small attachment now and then.
+
+    Written a hundred clients at a time: their conversations first, then their messages in the order they
+    were sent (so ids interleave as they would on a live practice), then the conversations' marks (last
+    message, reply-by of what waits, read marks) from the ids just made, then the attachments."""
+    # Django is set up at run time (bench.common.setup_django), so models are imported once it is.
+    from messaging.models import Attachment, Conversation, Message
+    from messaging.replies import Calendar, end_of_day
+    from mindfulness.content import EXERCISES
+
+    if per_year <= 0:
+        return
+    now = timezone.now()
+    calendar = Calendar.of_practice(practice)
+    zone = practice.zone
+    slugs = [exercise.slug for exercise in EXERCISES]
+    reply_by_on: dict[date, datetime] = {}
+
+    def reply_by(sent_at):
+        day = sent_at.astimezone(zone).date()
+        if day not in reply_by_on:
+            reply_by_on[day] = end_of_day(calendar.working_days_after(day, 2), zone)
+        return reply_by_on[day]
+
+    def threads(mrng, start, end, count):
+        """(sent_at, from client, shared slug, line) for one conversation, oldest first, none after now."""
+        days = max(1, (end - start).days)
+        rows = []
+        for _ in range(count):
+            d = start + timedelta(days=mrng.randrange(days))
+            at = local_dt(d, mrng.randint(7, 21), mrng.randint(0, 59))
+            if mrng.random() < 0.75:  # the client writes first
+                for _ in range(mrng.choice((1, 1, 1, 2, 2, 3))):
+                    rows.append((at, True))
+                    at += timedelta(minutes=mrng.randint(1, 40))
+                at += timedelta(hours=mrng.uniform(1, 44))
+                rows.append((at, False))
+                if mrng.random() < 0.5:  # a thank-you
+                    rows.append((at + timedelta(hours=mrng.uniform(0.2, 20)), True))
+            else:
+                rows.append((at, False))
+                if mrng.random() < 0.6:
+                    rows.append((at + timedelta(hours=mrng.uniform(0.5, 30)), True))
+        rows = sorted(row for row in rows if row[0] <= now)
+        if rows and rows[-1][1] and reply_by(rows[-1][0]) < now:
+            # Answered in time: only messages whose reply-by date is still to come wait.
+            answer = min(rows[-1][0] + timedelta(hours=mrng.uniform(1, 30)), now - timedelta(minutes=5))
+            rows.append((max(answer, rows[-1][0] + timedelta(minutes=1)), False))
+        return rows
+
+    chunk = 100
+    for first in range(0, len(clients), chunk):
+        plans = []  # (conversation, [(sent_at, from_client, ...)])
+        for i in range(first, min(first + chunk, len(clients))):
+            client = clients[i]
+            start, end = spans[i]
+            mrng = random.Random(f"{rng.random()}-messages-{i}")
+            years = max((end - start).days, 1) / 365.25
+            # About 3.3 messages a thread: threads for per_year messages a year, give or take half.
+            count = max(1, round(per_year * years * mrng.uniform(0.5, 1.5) / 3.3))
+            care = threads(mrng, start, end, count)
+            office = threads(mrng, start, end, max(0, round(count * 0.05))) if mrng.random() < 0.4 else []
+            for kind, rows in (("care", care), ("office", office)):
+                if rows:
+                    conversation = Conversation(
+                        client=client,
+                        kind=kind,
+                        client_shows_read=mrng.random() < 0.2,
+                        client_emails=mrng.random() < 0.8,
+                        created_at=rows[0][0],
+                    )
+                    plans.append((conversation, rows, mrng))
+        writer.save_now([conversation for conversation, _rows, _mrng in plans])
+        made = []  # (sent_at, message, conversation index)
+        for index, (conversation, rows, mrng) in enumerate(plans):
+            assert conversation.pk, "bulk_create gives primary keys"
+            staff_id = owner.pk if conversation.kind == "office" else conversation.client.therapist_id
+            waiting = []
+            for at, from_client in rows:
+                shared = ""
+                if conversation.kind == "office":
+                    line = mrng.choice(OFFICE_LINES)
+                elif from_client:
+                    line = mrng.choice(CLIENT_LINES)
+                    if mrng.random() < 0.1:  # now and then a longer one
+                        line = f"{line} {text(mrng, 30, 120)}"
+                else:
+                    line = mrng.choice(STAFF_LINES)
+                    shared = mrng.choice(slugs) if mrng.random() < 0.08 else ""
+                message = Message(
+                    conversation_id=conversation.pk,
+                    sender_staff_id=None if from_client else staff_id,
+                    body=line,
+                    sent_at=at,
+                    idempotency_key=uuid.UUID(int=mrng.getrandbits(128), version=4),
+                    reply_by=reply_by(at) if from_client else None,
+                    shared_kind="practice" if shared else "",
+                    shared_ref=shared,
+                )
+                if from_client:
+                    waiting.append(message)
+                else:
+                    for earlier in waiting:  # an answer: everything waiting has had one
+                        earlier.answered_at = at
+                    waiting = []
+                made.append((at, message, index))
+        made.sort(key=lambda row: row[0])
+        writer.save_now([message for _at, message, _index in made])
+
+        # The conversations' marks, from the ids just made.
+        files = []
+        last: dict[int, list] = {}
+        for at, message, index in made:
+            assert message.pk, "bulk_create gives primary keys"
+            last.setdefault(index, []).append(message)
+            if rng.random() < 0.003:
+                size = rng.randint(2000, 6000)
+                files.append(
+                    Attachment(
+                        message_id=message.pk,
+                        kind="pdf",
+                        content_type="application/pdf",
+                        filename=rng.choice(["worksheet.pdf", "receipt.pdf", "letter.pdf"]),
+                        size=size,
+                        data=b"%PDF-1.4\n" + rng.randbytes(size - 9),
+                        created_at=at,
+                    )
+                )
+        for index, (conversation, _rows, mrng) in enumerate(plans):
+            messages = last[index]
+            newest = messages[-1]
+            conversation.last_message_id, conversation.last_message_at = newest.pk, newest.sent_at
+            waiting = [m for m in messages if m.sender_staff_id is None and m.answered_at is None]
+            conversation.reply_by = min((m.reply_by for m in waiting), default=None)
+            from_staff = [m for m in messages if m.sender_staff_id is not None]
+            fresh = now - newest.sent_at < timedelta(days=2)
+            # Read marks: everything read, except a fresh message the other side has not opened yet.
+            if newest.sender_staff_id is not None and fresh and mrng.random() < 0.6:
+                mine = [m for m in messages if m.sender_staff_id is None]
+                conversation.client_read_up_to = mine[-1].pk if mine else 0
+            else:
+                conversation.client_read_up_to = newest.pk
+            conversation.client_read_at = newest.sent_at + timedelta(hours=1)
+            if waiting and fresh and mrng.random() < 0.6:
+                conversation.staff_read_up_to = from_staff[-1].pk if from_staff else 0
+            else:
+                conversation.staff_read_up_to = newest.pk
+        with transaction.atomic():
+            Conversation.objects.bulk_update(
+                [conversation for conversation, _rows, _mrng in plans],
+                [
+                    "last_message_id",
+                    "last_message_at",
+                    "reply_by",
+                    "client_read_up_to",
+                    "client_read_at",
+                    "staff_read_up_to",
+                ],
+                batch_size=500,
+            )
+        writer.save_now(files)
+
+
 def sample_days(rng, start, end, *, every: float, jitter: bool = True):
     """Days between start and end, about ``every`` days apart."""
     day = start + timedelta(days=rng.randint(0, max(0, int(every))))
@@ -881,6 +1100,9 @@ def main(argv=None):
     parser.add_argument("--everyone-stays", action="store_true", help="every client stays all the years")
     parser.add_argument("--database-url", help="defaults to $DATABASE_URL, then var/bench/practice.sqlite3")
     parser.add_argument("--reset", action="store_true", help="start from an empty database")
+    parser.add_argument(
+        "--messages-per-year", type=int, default=100, help="messages a client a year, both sides (0: none)"
+    )
     args = parser.parse_args(argv)
     if args.therapists < 1 or args.clients < 1 or args.scale < 1 or args.years <= 0:
         parser.error("--therapists, --clients and --scale must be at least 1, --years above 0")

@@ -22,7 +22,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import database_url, setup_django  # noqa: E402
 
-WRITES = {"checkin_save", "practice_log", "journal_save", "book_session", "consult_book", "note_write"}
+WRITES = {
+    "checkin_save",
+    "practice_log",
+    "journal_save",
+    "book_session",
+    "consult_book",
+    "note_write",
+    "message_send",
+}
 
 
 def profile(http, path: str, repeat: int) -> None:
@@ -56,6 +64,7 @@ def main(argv=None):
     from django.test.utils import CaptureQueriesContext
 
     from bench.load import MIX, SATURATE_ONLY, Person, steps_for
+    from messaging.models import Conversation
     from notes.models import SessionNote
     from practice.models import Client, Practice, StaffMember
 
@@ -70,10 +79,19 @@ def main(argv=None):
     )
     therapist = client.therapist
     drafts = [str(n.uuid) for n in SessionNote.objects.filter(author=therapist, signed_at__isnull=True)[:1]]
+    # Messages (issue 19): the client's page polls after the newest message it shows, and the therapist
+    # opens their conversation with this client (five years of messages: the longest there is).
+    newest = Conversation.objects.care().filter(client=client).values_list("last_message_id", flat=True).first()
     people = {
-        "client": (Person(client.user.email, "client"), client.user),
+        "client": (Person(client.user.email, "client", newest_message=newest or 0), client.user),
         "therapist": (
-            Person(therapist.user.email, "therapist", clients=[str(client.uuid)], drafts=drafts),
+            Person(
+                therapist.user.email,
+                "therapist",
+                clients=[str(client.uuid)],
+                drafts=drafts,
+                conversations=[str(client.uuid)],
+            ),
             therapist.user,
         ),
         "visitor": (Person("", "visitor"), None),

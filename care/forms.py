@@ -66,6 +66,16 @@ class HandoverForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="The safety plan, alerts, formulation, questionnaires and shared journal entries always go.",
     )
+    messages = forms.ChoiceField(
+        label="Earlier messages",
+        choices=[
+            ("go", "Earlier messages go to the new therapist: they can read the whole conversation"),
+            ("stay", "Only new messages: the new therapist reads messages sent from now on"),
+        ],
+        initial="stay",
+        widget=forms.RadioSelect,
+        help_text="The client always keeps their whole conversation.",
+    )
     future = forms.ChoiceField(
         label="Sessions already booked", choices=Handover.Future.choices, widget=forms.RadioSelect
     )

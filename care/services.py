@@ -20,6 +20,8 @@ from audit.services import audit_change, audit_record
 from bookings.services_front_door import consultations_of_leaving_therapist
 from bookings.services_sessions import feed_token_revoke, sessions_hand_over
 from care.models import Handover
+from messaging.models import Conversation
+from messaging.services import conversation_for
 from notes.services import notes_hand_over
 from outbox.services import email_queue
 from practice.models import AwayPeriod, Client, StaffMember
@@ -136,6 +138,7 @@ def client_hand_over(
     future: str,
     reason: str,
     by: StaffMember,
+    messages_go: bool = False,
     request=None,
 ) -> Handover:
     """Move ``client`` into ``to_therapist``'s care.
@@ -172,11 +175,18 @@ def client_hand_over(
         moved, cancelled = sessions_hand_over(
             client=client, from_therapist=former, to_therapist=to_therapist, move=future == Handover.Future.MOVE
         )
+        now = timezone.now()
+        if not messages_go:
+            # The new therapist reads the care conversation from the handover on (the client keeps it all).
+            conversation = conversation_for(client=client, kind=Conversation.Kind.CARE)
+            Conversation.objects.filter(pk=conversation.pk).update(staff_sees_from=now)
         handover = Handover.objects.create(
             client=client,
             from_therapist=former,
             to_therapist=to_therapist,
             notes_go=notes_go,
+            messages_go=messages_go,
+            at=now,
             future=future,
             reason=reason.strip(),
             by=by,
@@ -195,6 +205,7 @@ def client_hand_over(
                 "from": str(former.uuid),
                 "to": str(to_therapist.uuid),
                 "notes_go": notes_go,
+                "messages_go": messages_go,
                 "sessions_moved": len(moved),
                 "sessions_cancelled": len(cancelled),
                 "alerts_moved": alerts,

@@ -138,6 +138,7 @@ def handover(request, client_uuid):
                 client=client,
                 to_therapist=form.cleaned_data["to_therapist"],
                 notes_go=form.cleaned_data["notes"] == "go",
+                messages_go=form.cleaned_data["messages"] == "go",
                 future=form.cleaned_data["future"],
                 reason=form.cleaned_data["reason"],
                 by=request.staff,

@@ -16,6 +16,7 @@ from formulation.models import Insight
 from formulation.selectors import waiting_counts_by_client
 from journal.selectors import unread_shared_counts
 from measures.selectors import clients_with_reliable_deterioration, returned_counts
+from messaging.selectors import waiting_by_client
 from notes.selectors import with_note_state
 from practice.models import Client
 from risk.selectors import open_counts_by_client
@@ -24,13 +25,24 @@ from risk.selectors import open_counts_by_client
 RESTING_AFTER = timedelta(weeks=6)
 
 # Lower comes first: nothing matters more than an open risk alert.
-PRIORITY = {"alert": 0, "deterioration": 1, "insight": 2, "journal": 3, "measures": 4}
+# A client's message with risk words waiting for an answer comes straight after the alerts; any other
+# message waiting (or unread) after the formulation's suggestions.
+PRIORITY = {
+    "alert": 0,
+    "message_risk": 1,
+    "deterioration": 2,
+    "insight": 3,
+    "message": 4,
+    "journal": 5,
+    "measures": 6,
+}
 
 
 @dataclass
 class Reason:
     kind: str
     text: str
+    url: str = ""
 
 
 @dataclass
@@ -129,6 +141,16 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+def _message_reason(waiting, url: str, zone) -> Reason:
+    risky, due, _unread = waiting
+    if risky:
+        return Reason("message_risk", "A message that may need your attention soon", url)
+    if due is not None:
+        local = timezone.localtime(due, zone)
+        return Reason("message", f"A message waiting for an answer by {local:%A} {local.day} {local:%B}", url)
+    return Reason("message", "Unread messages", url)
+
+
 def caseload_for(staff, *, now: datetime | None = None) -> Caseload:
     now = now or timezone.now()
     zone = staff.practice.zone
@@ -145,6 +167,8 @@ def caseload_for(staff, *, now: datetime | None = None) -> Caseload:
     returned = returned_counts(ids, last_session, now=now)
     unread = unread_shared_counts(staff, ids, now=now)
     insight_counts = waiting_counts_by_client(staff)
+    messages_waiting = waiting_by_client(ids)
+    message_url = url_maker("messaging:conversation", "client_uuid")
 
     attention = []
     resting = []
@@ -154,6 +178,8 @@ def caseload_for(staff, *, now: datetime | None = None) -> Caseload:
             item.reasons.append(
                 Reason("alert", _plural(alerts[client.pk], "risk alert", "risk alerts") + " to acknowledge")
             )
+        if client.pk in messages_waiting:
+            item.reasons.append(_message_reason(messages_waiting[client.pk], message_url(client.uuid), zone))
         if client.pk in worse:
             item.reasons.append(Reason("deterioration", "Questionnaires show reliable deterioration"))
         if insight_counts.get(client.pk):

@@ -28,11 +28,12 @@ from dataprivacy.models import ErasureRequest, HeldBackOpening
 from formulation.models import Cause, CauseStatus, Insight, Symptom, SymptomStatus
 from journal.models import Entry
 from measures.models import MeasureRequest, MeasureResponse, MeasureSchedule
+from messaging.models import Attachment, Conversation, Message, NoticeRead
 from mindfulness.models import ExerciseLog, Recommendation
 from money.models import AgreedFee, Charge, CheckoutSession, ClientBilling, Invoice, InvoiceLine, Payment, Superbill
 from notes.models import Amendment, SessionNote
 from onboarding.models import Acceptance, ConsentChoice, Intake
-from practice.models import CareChange, Client, EmergencyAccess
+from practice.models import CareChange, Client, EmergencyAccess, StaffMember
 from risk.models import RiskAlert, RiskCheck
 from safetyplan.models import SafetyPlan, SafetyPlanVersion
 from selfcare.models import Activity, Reminder, Tick
@@ -244,6 +245,38 @@ RULES = [
         "superbills",
         fields=("uuid", "first_day", "last_day", "requested_at", "diagnosis_codes", "prepared_at"),
     ),
+    # Messages (docs/messaging.md). The conversations and every message in them (the client reads both sides)
+    # are exported, the attachments as files in the zip (dataprivacy.services.export_build). On erasure the
+    # client's own messages and their attachments are deleted, and their unsent draft cleared
+    # (dataprivacy.services.erasure_complete); the practice's messages are part of its record: kept,
+    # restricted (nobody opens an erased client's conversation), until the retention job deletes the lot.
+    Rule(Conversation, EXPORT_AND_KEEP, "client", "conversations", fields=("uuid", "kind", "created_at")),
+    Rule(
+        Message,
+        EXPORT_AND_KEEP,
+        "conversation__client",
+        "messages",
+        fields=(
+            "uuid",
+            "conversation",
+            "sender_staff",
+            "body",
+            "sent_at",
+            "reply_by",
+            "answered_at",
+            "shared_kind",
+            "shared_ref",
+        ),
+    ),
+    Rule(
+        Attachment,
+        EXPORT_AND_KEEP,
+        "message__conversation__client",
+        "attachments",
+        fields=("uuid", "message", "kind", "content_type", "filename", "size", "created_at"),
+    ),
+    # Which practice notices the client has read: theirs alone.
+    Rule(NoticeRead, EXPORT_AND_DELETE, "client", "notices_read", fields=("notice", "read_at")),
     Rule(ErasureRequest, KEEP, "client"),
     # The practice's decision to hold back a line of "Who has opened my record" (serious harm test):
     # exporting it would give away what was held back.
@@ -302,6 +335,16 @@ def collect(client) -> dict[str, list[dict]]:
         }
         for row in sections.get("profile", [])
     ]
+    # Who wrote each message: "me", or the staff member by name (never an account identifier).
+    writers = {
+        str(s.uuid): s.display_name
+        for s in StaffMember.objects.filter(messages_sent__conversation__client=client)
+        .select_related("user")
+        .distinct()
+    }
+    for row in sections.get("messages", []):
+        sender = row.pop("sender_staff")
+        row["from"] = "me" if sender is None else writers.get(sender, "the practice")
     return sections
 
 

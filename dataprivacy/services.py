@@ -21,6 +21,7 @@ from bookings.services_front_door import consultations_purge
 from dataprivacy import registry
 from dataprivacy.charts import GEOMETRY, journey_charts
 from dataprivacy.models import ErasureRequest, HeldBackOpening, PrivacySettings
+from messaging.models import Attachment, Conversation, Message
 from money.models import Charge, Invoice, InvoiceLine, Payment
 from outbox.services import outbox_purge
 from practice.models import Client
@@ -94,6 +95,12 @@ def export_build(*, client, request=None) -> bytes:
         for name, rows in sections.items():
             archive.writestr(f"csv/{name}.csv", _csv(rows))
         archive.writestr("journey.pdf", journey_pdf(client, sections))
+        # The files sent in the client's conversations, one at a time (each up to 10 MB), named by their uuid.
+        for uuid, filename in Attachment.objects.filter(message__conversation__client=client).values_list(
+            "uuid", "filename"
+        ):
+            data = Attachment.objects.only("data").get(uuid=uuid).data
+            archive.writestr(f"attachments/{uuid}-{filename}", data)
     audit_record(
         action=AuditEvent.Action.EXPORT,
         object_type="dataprivacy.export",
@@ -165,6 +172,11 @@ def erasure_complete(*, erasure: ErasureRequest, owner, request=None) -> dict:
                 continue
             deleted, _ = registry.rows_for(rule, client).delete()
             counts[rule.label] = deleted
+        # Messages: the client's own and their attachments go; the practice's stay, restricted; the draft goes.
+        messages_deleted = Message.objects.filter(conversation__client=client, sender_staff__isnull=True).delete()[1]
+        for label in ("messaging.message", "messaging.attachment"):
+            counts[label] = next((n for key, n in messages_deleted.items() if key.lower() == label), 0)
+        Conversation.objects.filter(client=client).update(client_draft=None)
         # Identifiers: the sign-in, the email address, the names.
         old_email = user.email
         counts["accounts.invitation"] = Invitation.objects.filter(email__iexact=old_email).delete()[0]

@@ -20,7 +20,7 @@ def messages_page(
     conversation: Conversation, *, to_staff: bool, before_id: int | None = None, size: int = PAGE_SIZE
 ) -> tuple[list[Message], bool]:
     """Up to ``size`` messages before ``before_id`` (the newest when None), oldest first, and whether
-    there are earlier ones. Three queries whatever the conversation's length."""
+    there are earlier ones. Two queries (the messages, their attachments) whatever the conversation's length."""
     found = _visible(conversation, to_staff=to_staff)
     if before_id is not None:
         found = found.filter(pk__lt=before_id)
@@ -31,3 +31,21 @@ def messages_page(
 def messages_after(conversation: Conversation, *, to_staff: bool, after_id: int, size: int = 100) -> list[Message]:
     """Messages sent after ``after_id``, oldest first (what the page's polling adds)."""
     return list(_visible(conversation, to_staff=to_staff).filter(pk__gt=after_id).order_by("id")[:size])
+
+
+def waiting_by_client(client_ids) -> dict:
+    """{client_id: (risk_waiting, reply_by, unread)} for the care conversations of ``client_ids`` with a client's
+    message waiting for an answer or unread by the practice (for the caseload's "who needs attention").
+    One query, whatever the number of clients or messages; never a message's words."""
+    from django.db.models import F, Q
+
+    if not client_ids:
+        return {}
+    rows = (
+        Conversation.objects.care()
+        .filter(client_id__in=list(client_ids))
+        .filter(Q(reply_by__isnull=False) | Q(last_message_id__gt=F("staff_read_up_to")))
+        .values_list("client_id", "risk_waiting", "reply_by", "last_message_id", "staff_read_up_to")
+        .order_by()
+    )
+    return {client_id: (risky, due, last > read) for client_id, risky, due, last, read in rows}

@@ -100,11 +100,11 @@ def message_send(
             "Nothing is lost: shorten it, or send it in two parts."
         )
     key = uuid_module.UUID(str(idempotency_key))
-    now = timezone.now()
     with transaction.atomic():
-        # Holding the conversation's row orders sends: ids and the last-message marks only ever grow.
+        # Holding the conversation's row orders sends: ids, times and the last-message marks only ever grow.
         locked = Conversation.objects.select_for_update().select_related("client__practice", "client__therapist")
         conversation = locked.get(pk=conversation.pk)
+        now = timezone.now()
         sent_before = Message.objects.filter(conversation=conversation, idempotency_key=key).first()
         if sent_before is not None:
             return sent_before, False, findings

@@ -97,6 +97,7 @@ class ChoicesForm(forms.Form):
     email_reminders = forms.BooleanField(label=WORDING["email_reminders"], required=False)
     journal_risk_alerts = forms.BooleanField(label=WORDING["journal_risk_alerts"], required=False)
     checkin_risk_alerts = forms.BooleanField(label=WORDING["checkin_risk_alerts"], required=False)
+    message_risk_alerts = forms.BooleanField(label=WORDING["message_risk_alerts"], required=False)
     booking_nudge = forms.BooleanField(label=WORDING["booking_nudge"], required=False)
     gap_days = forms.TypedChoiceField(
         label="After how long without a session?",

@@ -17,6 +17,9 @@ WORDING = {
     "can check in with me. They would see that an alert was raised, not my journal.",
     "checkin_risk_alerts": "If words in a check-in note suggest I might be at risk, let my therapist know, so they "
     "can check in with me. My therapist can read my check-ins; this asks Tending to point such a note out to them.",
+    "message_risk_alerts": "If words in a message I send my therapist suggest I might be at risk, let them know "
+    "straight away as an alert, so they can check in with me sooner. They read my messages anyway; this asks Tending "
+    "to point such a message out to them. Messages are not watched around the clock.",
     "booking_nudge": "If some time passes without a session, send me a gentle note asking whether I'd like to book a "
     "check-in.",
 }

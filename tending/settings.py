@@ -379,6 +379,7 @@ TENDING_SCHEDULE = [
     ("bookings_purge", 24 * 60 * 60),  # consultation requests that came to nothing, after 90 days
     ("measures_due", 15 * 60),  # questionnaires due "before each session"
     ("money_invoices", 60 * 60),  # an invoice after each session; on the 1st, last month's statements
+    ("messaging_emails", 5 * 60),  # message emails held for a therapist's working hours, or for the hour
     ("formulation_watch", 24 * 60 * 60),
     ("dataprivacy_retention", 24 * 60 * 60),
     ("audit_verify --checkpoint", 5 * 60),  # verify from the last checkpoint, then write a new one

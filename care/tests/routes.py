@@ -79,6 +79,12 @@ ROUTES = [
         OWNER_OF_CLIENT,
         kwargs=lambda w, _: {"client_uuid": w.client_a.uuid},
         methods=("GET", "POST"),
-        post_data=lambda w, _: {"to_therapist": w.colleague.pk, "notes": "go", "future": "move", "reason": "x"},
+        post_data=lambda w, _: {
+            "to_therapist": w.colleague.pk,
+            "notes": "go",
+            "messages": "stay",
+            "future": "move",
+            "reason": "x",
+        },
     ),
 ]

@@ -244,7 +244,14 @@ class HandoverTests(TendingTestCase):
         self.assertEqual(missing.status_code, 400)
         self.assertContains(missing, "This field is required", status_code=400)
         done = owner.post(
-            url, {"to_therapist": self.w.colleague.pk, "notes": "go", "future": "move", "reason": "Ana is leaving"}
+            url,
+            {
+                "to_therapist": self.w.colleague.pk,
+                "notes": "go",
+                "messages": "go",
+                "future": "move",
+                "reason": "Ana is leaving",
+            },
         )
         self.assertRedirects(done, reverse("practice:owner_home"))
         self.cara.refresh_from_db()

@@ -1,0 +1,88 @@
+"""Messages on the practice's pages: counts and dates only, never a message's words. Each a fixed number of
+queries however many clients or messages."""
+
+from django.db.models import Count, F, Min, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from messaging.models import Conversation, Message
+from practice.access import may_write_record, staff_for
+from practice.models import Client
+
+
+def client_record(request, client) -> str:
+    """On the client's record, for their own therapist: how many of the client's messages are unread and
+    the soonest reply-by date. Two queries."""
+    if not may_write_record(staff_for(request.user), client):
+        return ""
+    conversation = Conversation.objects.care().filter(client=client).first()
+    unread = 0
+    if conversation is not None and conversation.last_message_id > conversation.staff_read_up_to:
+        found = Message.objects.from_client().filter(conversation=conversation, pk__gt=conversation.staff_read_up_to)
+        if conversation.staff_sees_from is not None:
+            found = found.filter(sent_at__gte=conversation.staff_sees_from)
+        unread = found.count()
+    zone = client.practice.zone
+    return render_to_string(
+        "messaging/staff/panel_record.html",
+        {
+            "client": client,
+            "unread": unread,
+            "reply_by": timezone.localtime(conversation.reply_by, zone)
+            if conversation and conversation.reply_by
+            else None,
+            "risk_waiting": bool(conversation and conversation.risk_waiting),
+        },
+        request=request,
+    )
+
+
+def _totals(conversations) -> dict:
+    return conversations.filter(last_message_id__gt=0).aggregate(
+        unread=Count("pk", filter=Q(last_message_id__gt=F("staff_read_up_to"))),
+        waiting=Count("pk", filter=Q(reply_by__isnull=False)),
+        risky=Count("pk", filter=Q(risk_waiting=True)),
+        soonest=Min("reply_by"),
+    )
+
+
+def therapist_home(request, staff) -> str:
+    """Conversations with unread messages and waiting for an answer among the therapist's clients. One query."""
+    if not staff.is_therapist:
+        return ""
+    totals = _totals(Conversation.objects.care().filter(client__in=Client.objects.for_therapist(staff)))
+    if not totals["unread"] and not totals["waiting"]:
+        return ""
+    return render_to_string(
+        "messaging/staff/panel_home.html",
+        {
+            **totals,
+            "heading_id": "messages-therapist-heading",
+            "url_name": "messaging:inbox",
+            "zone": staff.practice.zone,
+            "title": "Messages",
+        },
+        request=request,
+    )
+
+
+def office_home(request, staff) -> str:
+    """The practice's conversations (bookings and money) waiting for an answer. One query."""
+    if not staff.runs_office:
+        return ""
+    theirs = Conversation.objects.office().filter(client__in=Client.objects.in_practice(staff.practice).not_erased())
+    totals = _totals(theirs)
+    if not totals["unread"] and not totals["waiting"]:
+        return ""
+    totals["risky"] = 0  # the office's conversations are not clinical: no risk marks there
+    return render_to_string(
+        "messaging/staff/panel_home.html",
+        {
+            **totals,
+            "heading_id": "messages-office-heading",
+            "url_name": "messaging:office_inbox",
+            "zone": staff.practice.zone,
+            "title": "Messages to the practice",
+        },
+        request=request,
+    )

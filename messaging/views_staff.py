@@ -1,0 +1,400 @@
+"""The practice's side of messages: a therapist's conversations with their own clients (``care``), and the
+office's conversations with clients about bookings and money (``office``: owners and the administrator,
+never clinical, never a link to the record).
+
+Who may open what is messaging/access.py: a therapist their own clients' care conversations; an owner
+holding an emergency access grant reads one without writing; everyone else gets 404.
+"""
+
+import uuid
+
+from django.contrib import messages as flash
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from audit.models import AuditEvent
+from audit.services import audit_change, audit_record
+from core.links import url_maker
+from messaging import selectors
+from messaging.access import conversation_for_staff, get_rw_conversation_for_staff
+from messaging.attachments import prepare_upload
+from messaging.forms_staff import SettingsForm, ShareForm, StaffMessageForm, WhoStartsForm
+from messaging.models import Conversation, MessagingSettings
+from messaging.services import READ_OBJECT_TYPE, MessageError, message_send, read_by_staff, settings_for
+from mindfulness.content import BY_SLUG
+from practice.access import office_required, staff_required, therapist_required
+from practice.models import Client
+from selfcare.models import Activity
+
+INBOX_PAGE = 50
+MAX_FILES = 5
+CARE, OFFICE = Conversation.Kind.CARE, Conversation.Kind.OFFICE
+
+
+def _names(kind: str) -> dict:
+    """URL names of one kind's pages."""
+    if kind == OFFICE:
+        return {
+            "inbox": "messaging:office_inbox",
+            "page": "messaging:office_conversation",
+            "send": "messaging:office_send",
+            "poll": "messaging:office_poll",
+        }
+    return {
+        "inbox": "messaging:inbox",
+        "page": "messaging:conversation",
+        "send": "messaging:staff_send",
+        "poll": "messaging:staff_poll",
+    }
+
+
+def _inbox_rows(conversations, kind: str):
+    page_url = url_maker(_names(kind)["page"], "client_uuid")
+    rows = []
+    for conversation in conversations:
+        conversation.unread = conversation.last_message_id > conversation.staff_read_up_to
+        rows.append((conversation, page_url(conversation.client.uuid)))
+    return rows
+
+
+# A risky message waiting first, then the soonest reply-by, then the newest.
+_INBOX_ORDER = (
+    F("risk_waiting").desc(),
+    F("reply_by").asc(nulls_last=True),
+    F("last_message_at").desc(nulls_last=True),
+    "-id",
+)
+
+
+def _inbox(request, conversations, kind: str, template: str, extra: dict):
+    conversations = conversations.filter(last_message_id__gt=0).select_related("client__user").order_by(*_INBOX_ORDER)
+    page = Paginator(conversations, INBOX_PAGE).get_page(request.GET.get("page"))
+    zone = request.staff.practice.zone
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "rows": _inbox_rows(page, kind),
+            "zone": zone,
+            "today": timezone.localdate(timezone=zone),
+            **extra,
+        },
+    )
+
+
+@therapist_required
+@require_GET
+def inbox(request):
+    staff = request.staff
+    mine = Conversation.objects.care().filter(client__in=Client.objects.for_therapist(staff))
+    return _inbox(request, mine, CARE, "messaging/staff/inbox.html", {"promise": settings_for(staff)})
+
+
+@office_required
+@require_GET
+def office_inbox(request):
+    staff = request.staff
+    theirs = Conversation.objects.office().filter(client__in=Client.objects.in_practice(staff.practice).not_erased())
+    return _inbox(request, theirs, OFFICE, "messaging/staff/office_inbox.html", {})
+
+
+def _before(request) -> int | None:
+    try:
+        return int(request.GET["before"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _decorate(conversation, shown, zone) -> None:
+    """What each message shows beside its words: reply-by for one waiting, and the shared item's title."""
+    activities = {}
+    refs = [m.shared_ref for m in shown if m.shared_kind == "selfcare"]
+    if refs:
+        activities = {
+            str(a.uuid): a.text for a in Activity.objects.filter(client=conversation.client, uuid__in=_uuids(refs))
+        }
+    for message in shown:
+        message.waiting = message.from_client and message.answered_at is None and message.reply_by is not None
+        message.reply_by_local = timezone.localtime(message.reply_by, zone) if message.reply_by else None
+        if message.shared_kind == "practice":
+            exercise = BY_SLUG.get(message.shared_ref)
+            message.shared_title = exercise.title if exercise else "A practice"
+        elif message.shared_kind == "selfcare":
+            message.shared_title = activities.get(message.shared_ref, "A self-care idea")
+
+
+def _uuids(refs):
+    found = []
+    for ref in refs:
+        try:
+            found.append(uuid.UUID(ref))
+        except ValueError:
+            continue
+    return found
+
+
+def _page(request, conversation, can_write, kind, *, form=None, share_form=None, error="", status=200):
+    client = conversation.client
+    zone = client.practice.zone
+    shown, earlier = selectors.messages_page(conversation, to_staff=True, before_id=_before(request))
+    _read(request, conversation, shown, can_write)
+    _decorate(conversation, shown, zone)
+    names = _names(kind)
+    last_staff = max((m.pk for m in shown if not m.from_client), default=0)
+    context = {
+        "conversation": conversation,
+        "client": client,
+        "kind": kind,
+        "names": names,
+        "shown": shown,
+        "earlier": earlier,
+        "earliest_id": shown[0].pk if shown else None,
+        "after_id": max((m.pk for m in shown), default=0),
+        # Only the newest page listens for new messages (an earlier page is for reading back).
+        "polls": _before(request) is None,
+        "can_write": can_write,
+        "form": form or StaffMessageForm(),
+        "error": error,
+        "zone": zone,
+        "send_url": reverse(names["send"], kwargs={"client_uuid": client.uuid}),
+        "poll_url": reverse(names["poll"], kwargs={"client_uuid": client.uuid}),
+        "page_url": reverse(names["page"], kwargs={"client_uuid": client.uuid}),
+        # Only where the client chose to show it ("seen" marks worry by default).
+        "read_line": (
+            timezone.localtime(conversation.client_read_at, zone)
+            if kind == CARE
+            and conversation.client_shows_read
+            and conversation.client_read_at
+            and last_staff
+            and conversation.client_read_up_to >= last_staff
+            else None
+        ),
+        "sees_from": timezone.localtime(conversation.staff_sees_from, zone) if conversation.staff_sees_from else None,
+        "any_risk": kind == CARE and any(m.risk_found for m in shown),
+    }
+    if kind == CARE:
+        context["who_form"] = WhoStartsForm(initial={"who_starts": conversation.who_starts})
+        context["share_form"] = share_form or ShareForm(activities=_activities(client))
+    return render(request, "messaging/staff/conversation.html", context, status=status)
+
+
+def _activities(client):
+    return list(Activity.objects.filter(client=client, is_archived=False).order_by("created_at", "id")[:30])
+
+
+@staff_required
+@require_GET
+def conversation(request, client_uuid):
+    found, can_write = conversation_for_staff(request.user, client_uuid, CARE)
+    return _page(request, found, can_write, CARE)
+
+
+@office_required
+@require_GET
+def office_conversation(request, client_uuid):
+    found, can_write = conversation_for_staff(request.user, client_uuid, OFFICE)
+    return _page(request, found, can_write, OFFICE)
+
+
+def _prepared_files(request):
+    uploads = request.FILES.getlist("files")
+    if not uploads:
+        return ()
+    if len(uploads) > MAX_FILES:
+        raise MessageError(f"Up to {MAX_FILES} files can go with one message.")
+    return tuple(prepare_upload(upload) for upload in uploads)
+
+
+def _send(request, conversation, kind):
+    form = StaffMessageForm(request.POST)
+    if not form.is_valid():
+        return _page(
+            request,
+            conversation,
+            True,
+            kind,
+            form=form,
+            error="That did not go through. Your words are still here: please send again.",
+            status=400,
+        )
+    try:
+        files = _prepared_files(request)
+        message_send(
+            conversation=conversation,
+            body=form.cleaned_data["body"],
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            staff=request.staff,
+            files=files,
+            request=request,
+        )
+    except MessageError as error:
+        return _page(request, conversation, True, kind, form=form, error=str(error), status=400)
+    if request.htmx:
+        response = redirect(_names(kind)["page"], client_uuid=conversation.client.uuid)
+        response["HX-Redirect"] = response["Location"]
+        return response
+    return redirect(_names(kind)["page"], client_uuid=conversation.client.uuid)
+
+
+@staff_required
+@require_POST
+def staff_send(request, client_uuid):
+    conversation = get_rw_conversation_for_staff(request.user, client_uuid, CARE)
+    return _send(request, conversation, CARE)
+
+
+@office_required
+@require_POST
+def office_send(request, client_uuid):
+    conversation = get_rw_conversation_for_staff(request.user, client_uuid, OFFICE)
+    return _send(request, conversation, OFFICE)
+
+
+def _read(request, conversation, shown, can_write) -> None:
+    """Audit the read (ids only). Someone who may only read (an owner with emergency access) leaves the
+    practice's read mark where it was: the therapist's unread messages stay unread for them."""
+    if can_write:
+        read_by_staff(conversation=conversation, messages=shown, request=request)
+        return
+    audit_record(
+        action=AuditEvent.Action.READ,
+        object_type=READ_OBJECT_TYPE,
+        object_id=conversation.uuid,
+        request=request,
+        client=conversation.client,
+        detail={"kind": conversation.kind, "messages": [str(m.uuid) for m in shown]},
+    )
+
+
+def _poll(request, conversation, kind, can_write):
+    try:
+        after = int(request.GET.get("after", "0"))
+    except ValueError:
+        after = 0
+    new = selectors.messages_after(conversation, to_staff=True, after_id=after)
+    if new:
+        _read(request, conversation, new, can_write)
+    _decorate(conversation, new, conversation.client.practice.zone)
+    names = _names(kind)
+    return render(
+        request,
+        "messaging/staff/_poll.html",
+        {
+            "new": new,
+            "after_id": max((m.pk for m in new), default=after),
+            "poll_url": reverse(names["poll"], kwargs={"client_uuid": conversation.client.uuid}),
+            "kind": kind,
+            "zone": conversation.client.practice.zone,
+        },
+    )
+
+
+@staff_required
+@require_GET
+def staff_poll(request, client_uuid):
+    found, can_write = conversation_for_staff(request.user, client_uuid, CARE)
+    return _poll(request, found, CARE, can_write)
+
+
+@office_required
+@require_GET
+def office_poll(request, client_uuid):
+    found, can_write = conversation_for_staff(request.user, client_uuid, OFFICE)
+    return _poll(request, found, OFFICE, can_write)
+
+
+@staff_required
+@require_POST
+def who_starts(request, client_uuid):
+    conversation = get_rw_conversation_for_staff(request.user, client_uuid, CARE)
+    form = WhoStartsForm(request.POST)
+    if not form.is_valid():
+        flash.error(request, "Please choose who may start a conversation.")
+    elif form.cleaned_data["who_starts"] != conversation.who_starts:
+        with transaction.atomic():
+            conversation.who_starts = form.cleaned_data["who_starts"]
+            conversation.save(update_fields=["who_starts"])
+            audit_change(
+                AuditEvent.Action.UPDATE,
+                conversation,
+                client=conversation.client,
+                request=request,
+                fields=["who_starts"],
+                detail={"who_starts": conversation.who_starts},
+            )
+        flash.success(request, "Saved. Nothing already written is closed or hidden.")
+    return redirect("messaging:conversation", client_uuid=conversation.client.uuid)
+
+
+def _valid_share(conversation, kind: str, ref: str) -> bool:
+    if kind == "practice":
+        return ref in BY_SLUG
+    if kind == "selfcare":
+        refs = _uuids([ref])
+        return (
+            bool(refs) and Activity.objects.filter(client=conversation.client, uuid=refs[0], is_archived=False).exists()
+        )
+    return False
+
+
+@staff_required
+@require_POST
+def share(request, client_uuid):
+    conversation = get_rw_conversation_for_staff(request.user, client_uuid, CARE)
+    form = ShareForm(request.POST, activities=_activities(conversation.client))
+    if not form.is_valid():
+        return _page(
+            request,
+            conversation,
+            True,
+            CARE,
+            share_form=form,
+            error="Please choose a practice or a self-care idea to send.",
+            status=400,
+        )
+    kind, ref = form.shared()
+    if not _valid_share(conversation, kind, ref):
+        raise Http404
+    try:
+        message_send(
+            conversation=conversation,
+            body=form.cleaned_data["note"],
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            staff=request.staff,
+            shared_kind=kind,
+            shared_ref=ref,
+            request=request,
+        )
+    except MessageError as error:
+        return _page(request, conversation, True, CARE, share_form=form, error=str(error), status=400)
+    return redirect("messaging:conversation", client_uuid=conversation.client.uuid)
+
+
+@therapist_required
+@require_http_methods(["GET", "POST"])
+def settings_view(request):
+    staff = request.staff
+    instance = MessagingSettings.objects.filter(staff=staff).first() or MessagingSettings(staff=staff)
+    form = SettingsForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            is_new = instance.pk is None
+            form.save()
+            audit_record(
+                action=AuditEvent.Action.CREATE if is_new else AuditEvent.Action.UPDATE,
+                object_type="messaging.messagingsettings",
+                object_id=staff.uuid,
+                request=request,
+                practice=staff.practice,
+                detail={"fields": sorted(form.changed_data)},
+            )
+        flash.success(request, "Saved. Your clients see your promise above the box before they write.")
+        return redirect("messaging:settings")
+    return render(request, "messaging/staff/settings.html", {"form": form}, status=400 if form.errors else 200)
