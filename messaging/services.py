@@ -193,9 +193,10 @@ def read_by_client(*, conversation: Conversation) -> None:
 READ_OBJECT_TYPE = "messaging.conversation"
 
 
-def read_by_staff(*, conversation: Conversation, messages, request) -> None:
+def read_by_staff(*, conversation: Conversation, messages, request, move_mark: bool = True) -> None:
     """A staff member read a page of the conversation: audited with the message ids (never words), and the
-    practice's read mark moved to the newest message shown."""
+    practice's read mark moved to the newest message shown (not by someone who may only read: an owner with
+    emergency access leaves the therapist's unread messages unread)."""
     shown = [m.pk for m in messages]
     audit_record(
         action=AuditEvent.Action.READ,
@@ -206,6 +207,6 @@ def read_by_staff(*, conversation: Conversation, messages, request) -> None:
         detail={"kind": conversation.kind, "messages": [str(m.uuid) for m in messages]},
     )
     newest = max(shown, default=0)
-    if newest > conversation.staff_read_up_to:
+    if move_mark and newest > conversation.staff_read_up_to:
         Conversation.objects.filter(pk=conversation.pk, staff_read_up_to__lt=newest).update(staff_read_up_to=newest)
         conversation.staff_read_up_to = newest

@@ -26,7 +26,7 @@ from messaging.access import conversation_for_staff, get_rw_conversation_for_sta
 from messaging.attachments import prepare_upload
 from messaging.forms_staff import SettingsForm, ShareForm, StaffMessageForm, WhoStartsForm
 from messaging.models import Conversation, MessagingSettings
-from messaging.services import READ_OBJECT_TYPE, MessageError, message_send, read_by_staff, settings_for
+from messaging.services import MessageError, message_send, read_by_staff, settings_for
 from mindfulness.content import BY_SLUG
 from practice.access import office_required, staff_required, therapist_required
 from practice.models import Client
@@ -258,19 +258,7 @@ def office_send(request, client_uuid):
 
 
 def _read(request, conversation, shown, can_write) -> None:
-    """Audit the read (ids only). Someone who may only read (an owner with emergency access) leaves the
-    practice's read mark where it was: the therapist's unread messages stay unread for them."""
-    if can_write:
-        read_by_staff(conversation=conversation, messages=shown, request=request)
-        return
-    audit_record(
-        action=AuditEvent.Action.READ,
-        object_type=READ_OBJECT_TYPE,
-        object_id=conversation.uuid,
-        request=request,
-        client=conversation.client,
-        detail={"kind": conversation.kind, "messages": [str(m.uuid) for m in shown]},
-    )
+    read_by_staff(conversation=conversation, messages=shown, request=request, move_mark=can_write)
 
 
 def _poll(request, conversation, kind, can_write):

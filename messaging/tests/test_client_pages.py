@@ -270,3 +270,10 @@ def test_a_send_while_signed_out_goes_to_sign_in_and_stores_nothing(client):
     response = client.post(SEND, {"body": "Hello", "key": key()})
     assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
     assert not Message.objects.exists()
+
+
+def test_links_in_a_message_can_be_followed_and_nothing_else_becomes_markup(http, cara):
+    reply(cara, body="A recording I mentioned: https://example.org/breathing\n<b>not bold</b>")
+    html = http.get(MINE).content.decode()
+    assert '<a href="https://example.org/breathing" rel="nofollow">https://example.org/breathing</a>' in html
+    assert "&lt;b&gt;not bold&lt;/b&gt;" in html and "<b>not bold</b>" not in html
