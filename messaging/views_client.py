@@ -317,6 +317,6 @@ def attachment(request, attachment_uuid):
     response["Content-Disposition"] = content_disposition_header(not inline, found.filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; frame-ancestors 'none'; sandbox"
     response["Content-Length"] = str(len(data))
     return response

@@ -39,7 +39,14 @@ ROUTES = [
         },
     ),
     Route("messaging:conversation", THERAPIST_OF_CLIENT, setup=_care_message, kwargs=_client_a),
-    Route("messaging:staff_poll", THERAPIST_OF_CLIENT, setup=_care_message, kwargs=_client_a, query="after=0"),
+    Route(
+        "messaging:staff_poll",
+        THERAPIST_OF_CLIENT,
+        setup=_care_message,
+        kwargs=_client_a,
+        query="after=0",
+        not_a_page=True,
+    ),
     Route("messaging:staff_send", THERAPIST_OF_CLIENT, kwargs=_client_a, methods=("POST",), post_data=_send),
     Route(
         "messaging:who_starts",
@@ -57,6 +64,13 @@ ROUTES = [
     ),
     Route("messaging:office_inbox", OFFICE, setup=_office_message),
     Route("messaging:office_conversation", OFFICE_OF_CLIENT, setup=_office_message, kwargs=_client_a),
-    Route("messaging:office_poll", OFFICE_OF_CLIENT, setup=_office_message, kwargs=_client_a, query="after=0"),
+    Route(
+        "messaging:office_poll",
+        OFFICE_OF_CLIENT,
+        setup=_office_message,
+        kwargs=_client_a,
+        query="after=0",
+        not_a_page=True,
+    ),
     Route("messaging:office_send", OFFICE_OF_CLIENT, kwargs=_client_a, methods=("POST",), post_data=_send),
 ]

@@ -26,7 +26,10 @@ class HeaderTests(TendingTestCase):
                 response = http_for(self.w, persona).get(url)
                 with self.subTest(route=route.name, persona=persona):
                     csp = response.get("Content-Security-Policy", "")
-                    self.assertIn("script-src 'self'", csp)
+                    if route.not_a_page and "default-src 'none'" in csp and "sandbox" in csp:
+                        pass  # a file served in a sandbox (a message's attachment): no script at all
+                    else:
+                        self.assertIn("script-src 'self'", csp)
                     self.assertIn("frame-ancestors 'none'", csp)
                     self.assertNotIn("unsafe-inline", csp)
                     self.assertNotIn("unsafe-eval", csp)
