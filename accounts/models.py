@@ -27,12 +27,22 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **extra)
 
 
+class Pronouns(models.TextChoices):
+    """How Tending refers to someone when it does not use their name: their own choice, never a guess."""
+
+    NAME = "", "Just use my name"
+    SHE = "she", "she/her"
+    HE = "he", "he/him"
+    THEY = "they", "they/them"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """Someone who signs in: an owner, a therapist or a client (their role lives in ``practice``)."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(unique=True)
     name = models.CharField(max_length=150, blank=True)
+    pronouns = models.CharField(max_length=8, choices=Pronouns, blank=True, default=Pronouns.NAME)
     is_active = models.BooleanField(default=True)
     # Django admin access only; Tending's roles are Practice memberships.
     is_staff = models.BooleanField(default=False)

@@ -192,6 +192,21 @@ class Consultation(UUIDModel):
         Client, null=True, blank=True, on_delete=models.SET_NULL, related_name="consultations"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Asked without a time ("none of these suit"): when they are usually free and how to reach them.
+    # Waiting until the practice offers a time; the practice is reminded once it has waited two working days.
+    asked_without_time = models.BooleanField(default=False)
+    usually_free = models.CharField(max_length=300, blank=True)
+    reach_by = models.CharField(
+        max_length=10, blank=True, choices=[("email", "By email"), ("phone", "By phone")], default=""
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    # The time the practice offered, which the visitor confirms from the email.
+    offered_start = models.DateTimeField(null=True, blank=True)
+    offered_therapist = models.ForeignKey(
+        "practice.StaffMember", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    offered_mode = models.CharField(max_length=10, blank=True, default="")
+    offered_at = models.DateTimeField(null=True, blank=True)
 
     objects = ConsultationQuerySet.as_manager()
 
