@@ -2,7 +2,7 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.contrib.auth import password_validation
 
-from accounts.models import Invitation, User
+from accounts.models import Invitation, Pronouns, User
 
 
 class AcceptInvitationForm(forms.Form):
@@ -61,3 +61,16 @@ class LoginForm(AllauthLoginForm):
         # Our page shows its own "Forgotten your password?" link below the form.
         self.fields["password"].help_text = ""
         self.fields["login"].label = "Email"
+
+
+class PronounsForm(forms.Form):
+    pronouns = forms.ChoiceField(
+        label="How we refer to you",
+        choices=Pronouns.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=(
+            "When a page or an email mentions you without your name, it uses the words you choose here, "
+            "so the people at your practice see them."
+        ),
+    )

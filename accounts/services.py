@@ -239,3 +239,19 @@ def invitation_cancel(*, invitation: Invitation, by: StaffMember, request=None) 
             detail={"fields": ["revoked_at", "cancelled_at"]},
         )
     return current
+
+
+def user_pronouns_set(*, user: User, pronouns: str, request=None) -> User:
+    """The person's own choice of how Tending refers to them ("" = by name); never set for them."""
+    with transaction.atomic():
+        user.pronouns = pronouns
+        user.save(update_fields=["pronouns"])
+        audit_record(
+            action=AuditEvent.Action.UPDATE,
+            object_type="accounts.user",
+            object_id=user.uuid,
+            request=request,
+            actor=user,
+            detail={"fields": ["pronouns"]},
+        )
+    return user

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.access import get_invitation_for_staff
-from accounts.forms import AcceptInvitationForm, InviteForm
+from accounts.forms import AcceptInvitationForm, InviteForm, PronounsForm
 from accounts.models import Invitation
 from accounts.services import InvitationError, invitation_accept, invitation_create, invitation_for_token
 from practice.access import owner_required, staff_required, therapist_required
@@ -40,8 +40,14 @@ def invitation(request, token):
 
 @login_required
 def settings_page(request):
-    """Where anyone signed in changes their password and sets up two-factor sign-in."""
-    return render(request, "accounts/settings.html", {"mfa_enabled": get_mfa_adapter().is_mfa_enabled(request.user)})
+    """Where anyone signed in changes their password, sets up two-factor sign-in and chooses their pronouns."""
+    form = PronounsForm(request.POST or None, initial={"pronouns": request.user.pronouns})
+    if request.method == "POST" and form.is_valid():
+        services.user_pronouns_set(user=request.user, pronouns=form.cleaned_data["pronouns"], request=request)
+        messages.success(request, "Saved. We'll refer to you that way from now on.")
+        return redirect("accounts:settings")
+    context = {"form": form, "mfa_enabled": get_mfa_adapter().is_mfa_enabled(request.user)}
+    return render(request, "accounts/settings.html", context)
 
 
 # --- Inviting (a therapist invites a client, an owner a therapist or an administrator) ---

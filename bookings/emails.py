@@ -152,3 +152,34 @@ def nudge_email_queue(*, client) -> None:
         to=[client.user.email],
     )
     email_queue(message, kind="Booking nudge", practice=client.practice)
+
+
+def therapist_told_email_queue(*, appointment: Appointment, change: str, was) -> None:
+    """Tell the therapist that a client moved (``moved``) or cancelled (``cancelled``) a session themselves.
+
+    No client's name and nothing clinical: an email can be read over a shoulder or kept on a server. The
+    link opens the appointment in Tending, after signing in, where the therapist sees who it is.
+    """
+    therapist = appointment.therapist
+    zone = appointment.practice.zone
+    context = {
+        "change": change,
+        "kind": appointment.get_kind_display().lower(),
+        "was": was.astimezone(zone),
+        "now": appointment.start.astimezone(zone),
+        "zone_name": appointment.practice.time_zone,
+        "name": therapist.display_name,
+        "practice": appointment.practice,
+        "url": settings.SITE_URL + reverse("bookings:appointment", kwargs={"appointment_uuid": appointment.uuid}),
+    }
+    message = EmailMessage(
+        subject=f"A client {change} a {context['kind']} ({appointment.practice.name})",
+        body=render_to_string("bookings/email/client_changed.txt", context),
+        to=[therapist.user.email],
+    )
+    email_queue(
+        message,
+        kind="Client changed a session",
+        practice=appointment.practice,
+        about=("bookings.appointment", appointment.uuid),
+    )

@@ -3,7 +3,7 @@ from functools import cache
 
 from django import forms
 
-from bookings.models import Availability, BookingSettings, DayOff, Mode, WorkingHours
+from bookings.models import Availability, BookingSettings, Mode
 
 
 @cache
@@ -47,6 +47,61 @@ class ConsultationForm(forms.Form):
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+
+
+class ConsultationAskForm(forms.Form):
+    """Asking for a free consultation without a time: when one is usually free and how to reach them."""
+
+    name = forms.CharField(label="Your name", max_length=120, help_text="Whatever you would like us to call you.")
+    email = forms.EmailField(label="Email address", help_text="We send the time we offer here, with a link to book it.")
+    usually_free = forms.CharField(
+        label="When are you usually free?",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: weekday evenings after 6, or Saturday mornings.",
+    )
+    reach_by = forms.ChoiceField(
+        label="How would you like us to reach you?",
+        choices=[("email", "By email"), ("phone", "By phone")],
+        widget=forms.RadioSelect,
+        initial="email",
+    )
+    phone = forms.CharField(
+        label="Phone (optional)", max_length=40, required=False, help_text="Needed if you'd like a call."
+    )
+    # A field people never see; bots fill it in.
+    website = forms.CharField(required=False, label="Leave this empty", max_length=200)
+    tz = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reach_by") == "phone" and not data.get("phone", "").strip():
+            self.add_error("phone", "Please give a number we can call, or choose email.")
+        return data
+
+
+class ConsultationOfferForm(forms.Form):
+    """The practice offering a waiting request a time (in the practice's time zone)."""
+
+    therapist = forms.ModelChoiceField(label="With", queryset=None, empty_label=None, to_field_name="uuid")
+    start = forms.DateTimeField(
+        label="Date and time",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="In the practice's time zone.",
+    )
+    mode = forms.ChoiceField(label="How", choices=Mode.choices, widget=forms.RadioSelect, initial=Mode.ONLINE)
+
+    def __init__(self, *args, therapists=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["therapist"].queryset = therapists
+        self.fields["therapist"].label_from_instance = lambda staff: staff.display_name
 
 
 class SessionForm(forms.Form):
@@ -114,15 +169,22 @@ class AvailabilityForm(forms.ModelForm):
         return data
 
 
-class WorkingHoursForm(forms.ModelForm):
-    class Meta:
-        model = WorkingHours
-        fields = ["weekday", "start_time", "end_time"]
-        labels = {"start_time": "From", "end_time": "Until"}
-        widgets = {
-            "start_time": forms.TimeInput(attrs={"type": "time"}),
-            "end_time": forms.TimeInput(attrs={"type": "time"}),
-        }
+class HoursRangeForm(forms.Form):
+    """One range of working hours on one day of the weekly grid (``bookings/views_availability.py``)."""
+
+    start_time = forms.TimeField(label="From", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end_time = forms.TimeField(label="Until", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+
+    def __init__(self, *args, weekday: int | None = None, **kwargs):
+        if weekday is not None:
+            # Each day's form has its own ids, so seven "From" fields on one page stay distinct. The day
+            # itself is in the form's URL.
+            kwargs.setdefault("prefix", f"day{weekday}")
+        super().__init__(*args, **kwargs)
+        self.fields["start_time"].error_messages["required"] = "Please choose when these hours start."
+        self.fields["end_time"].error_messages["required"] = "Please choose when these hours end."
+        for name in ("start_time", "end_time"):
+            self.fields[name].error_messages["invalid"] = "Please enter a time such as 09:30."
 
     def clean(self):
         data = super().clean()
@@ -131,12 +193,23 @@ class WorkingHoursForm(forms.ModelForm):
         return data
 
 
-class DayOffForm(forms.ModelForm):
-    class Meta:
-        model = DayOff
-        fields = ["date", "note"]
-        labels = {"note": "Note (optional)"}
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+class DayOffForm(forms.Form):
+    """A day off, or several in a row (a holiday)."""
+
+    date = forms.DateField(label="First day", widget=forms.DateInput(attrs={"type": "date"}))
+    last = forms.DateField(
+        label="Last day (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty for a single day.",
+    )
+    note = forms.CharField(label="Note (optional)", max_length=120, required=False, help_text="Only you see this.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].error_messages["required"] = "Please choose the day you are off."
+        for name in ("date", "last"):
+            self.fields[name].error_messages["invalid"] = "Please enter a date such as 2 March 2027."
 
 
 class BookingSettingsForm(forms.ModelForm):

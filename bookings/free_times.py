@@ -23,7 +23,7 @@ DAYS_SHOWN = 7
 
 def visitor_zone(request, practice) -> tuple[str, bool]:
     """The zone to show times in, and whether the person chose it (rather than us guessing)."""
-    chosen = valid_zone(request.GET.get("tz")) or valid_zone(request.POST.get("tz"))
+    chosen = zone_from_text(request.GET.get("tz")) or valid_zone(request.POST.get("tz"))
     if chosen:
         return chosen, True
     remembered = cookie_zone(request)
@@ -48,27 +48,37 @@ def remember_zone(response, request, zone_name: str):
 class FreeDay(NamedTuple):
     """One day of free times as ``bookings/public/_days.html`` shows it, worked out once in Python.
 
-    ``times`` holds ``(slot key, "08:30", link)`` for each time; the link is empty
-    where the page books by a form post. The template unpacks these tuples rather
+    ``times`` holds ``(slot key, "08:30", link, who)`` for each time; the link is empty
+    where the page books by a form post, and ``who`` (the therapist's name) where the page
+    is about one therapist already. The template unpacks these tuples rather
     than formatting a date, reversing a URL or looking up an attribute per time:
     a week of consultation times is well over a hundred of them.
     """
 
     anchor: str  # "20261123": the heading's id, which the section is labelled by
     label: str  # "Monday 23 November": the heading, and each time's visually-hidden " on ..."
-    times: list[tuple[str, str, str]]
+    times: list[tuple[str, str, str, str]]
 
 
-def group_by_day(slots, zone_name: str, link: Callable[[str], str] | None = None) -> list[FreeDay]:
-    """``slots`` (in time order) by the visitor's day, each with ``link(slot key)`` if given."""
+def group_by_day(
+    slots,
+    zone_name: str,
+    link: Callable[[str], str] | None = None,
+    *,
+    who: Callable | None = None,
+) -> list[FreeDay]:
+    """``slots`` (in time order) by the visitor's day, each with ``link(slot key)`` if given.
+
+    With ``who`` (slot -> ``(name, link)``), each time names the therapist it is with and links
+    to booking with them: "whoever is first free" is one list, not several grids interleaved.
+    """
     zone = ZoneInfo(zone_name)
     days: dict[date, list] = {}
     for slot in slots:
         local = slot.start.astimezone(zone)
         key = slot.key
-        days.setdefault(local.date(), []).append(
-            (key, f"{local.hour:02d}:{local.minute:02d}", link(key) if link else "")
-        )
+        name, href = who(slot) if who else ("", link(key) if link else "")
+        days.setdefault(local.date(), []).append((key, f"{local.hour:02d}:{local.minute:02d}", href, name))
     return [
         FreeDay(day.strftime("%Y%m%d"), dateformat.format(day, "l j F"), times) for day, times in sorted(days.items())
     ]
@@ -81,14 +91,78 @@ def slot_link(name: str, query: str = "", **kwargs) -> Callable[[str], str]:
     return lambda key: f"{head}{key}{tail}{query}"
 
 
+# Offered first in the time-zone picker, after the practice's and the visitor's own: where most
+# visitors of a UK-based practice are, then the world's most populous zones by region.
+COMMON_ZONES = (
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "Europe/Athens",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Toronto",
+    "America/Sao_Paulo",
+    "Africa/Lagos",
+    "Africa/Johannesburg",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Hong_Kong",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+)
+
+
+def zone_from_text(text: str | None) -> str | None:
+    """The zone a visitor typed: its exact name, or the name with spaces or another case ("new york",
+    "America/New York"), or a city that names only one zone ("auckland"); None when nothing fits."""
+    if not text:
+        return None
+    exact = valid_zone(text.strip())
+    if exact:
+        return exact
+    wanted = text.strip().replace(" ", "_").casefold()
+    by_name = _zones_by_folded_name()
+    if wanted in by_name:
+        return by_name[wanted]
+    cities = _zones_by_city().get(wanted, ())
+    return cities[0] if len(cities) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _zones_by_folded_name() -> dict[str, str]:
+    return {value.casefold(): value for value, _label in zone_choices()}
+
+
+@lru_cache(maxsize=1)
+def _zones_by_city() -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for value, _label in zone_choices():
+        found.setdefault(value.rsplit("/", 1)[-1].casefold(), []).append(value)
+    return {city: tuple(zones) for city, zones in found.items()}
+
+
+def zone_order(*first: str | None) -> list[str]:
+    """Every zone, ``first`` (the practice's, the visitor's) and then COMMON_ZONES at the top, each once."""
+    leading = [z for z in (*first, *COMMON_ZONES) if valid_zone(z)]
+    leading = list(dict.fromkeys(leading))
+    chosen = set(leading)
+    return leading + [value for value, _label in zone_choices() if value not in chosen]
+
+
 @lru_cache(maxsize=64)
-def zone_options(zone_name: str) -> str:
-    """The time-zone picker's options, ``zone_name`` selected: made once per zone, not ~500 per page."""
+def zone_options(*first: str) -> str:
+    """The time-zone picker's ``<datalist>`` options, ``first`` at the top: made once per order, not ~500
+    per page. A browser matches what is typed against the value and the label ("New York")."""
     return format_html_join(
         "",
-        '<option value="{}"{}>{}</option>',
-        # Escaping leaves " selected" as it is.
-        ((value, " selected" if value == zone_name else "", label) for value, label in zone_choices()),
+        '<option value="{}" label="{}"></option>',
+        ((value, value.replace("_", " ")) for value in zone_order(*first)),
     )
 
 

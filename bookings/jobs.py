@@ -3,6 +3,8 @@
 - ``bookings_reminders`` (every 15 minutes): enqueue the appointment reminders and check-in nudges
   that are due; the worker sends them (``bookings/tasks.py``).
 - ``bookings_purge`` (daily): delete consultation requests that came to nothing after 90 days.
+- ``bookings_waiting`` (hourly): remind the practice, once, of a free consultation asked for without a
+  time that has waited two working days (``consultation_requests.requests_remind``).
 
 ``bookings_tick``, the name both had before, still runs the two for one release.
 """
@@ -12,6 +14,7 @@ from datetime import timedelta
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from bookings.consultation_requests import requests_remind
 from bookings.models import Appointment, BookingSettings, NudgeSent
 from bookings.services_front_door import consultations_purge
 from bookings.tasks import send_appointment_reminder, send_booking_nudge
@@ -71,3 +74,8 @@ def reminders(*, now=None) -> dict:
 def purge(*, now=None) -> dict:
     """The ``bookings_purge`` job."""
     return {"purged": consultations_purge(now=now)}
+
+
+def waiting(*, now=None) -> dict:
+    """The ``bookings_waiting`` job."""
+    return {"reminded": requests_remind(now=now)}

@@ -17,8 +17,8 @@ from accounts.models import Invitation
 from accounts.services import invitation_create
 from audit.models import AuditEvent
 from audit.services import audit_record
+from bookings.consultation_requests import already_email_queue, consultations_held
 from bookings.emails import appointment_email_queue, booking_email_queue
-from bookings.manage_links import manage_url
 from bookings.models import Appointment, BookingSettings, Consultation, Kind, Mode
 from bookings.services_appointments import (
     TAKEN,
@@ -83,27 +83,15 @@ def consultation_book(
         existing = Appointment.objects.filter(idempotency_key=key).select_related("consultation").first()
         if existing is not None:
             return ConsultationResult(existing.consultation, existing)
-    earlier = (
-        Appointment.objects.active()
-        .consultations()
-        .filter(practice=practice, consultation__email=email)
-        .select_related("consultation")
-    )
-    if earlier.count() >= booking_rules.consultations_per_email:
+    # Booked consultations and requests still waiting for a time both count (consultation_requests.py).
+    held, waiting, booked = consultations_held(practice=practice, email=email)
+    if held >= booking_rules.consultations_per_email:
         if key:
             # A retry of a booking that committed a moment ago: answer with that booking.
             existing = Appointment.objects.filter(idempotency_key=key).select_related("consultation").first()
             if existing is not None:
                 return ConsultationResult(existing.consultation, existing)
-        previous = earlier.order_by("-start").first()
-        booking_email_queue(
-            subject=f"Your free consultation with {practice.name}",
-            template="bookings/email/already_booked.txt",
-            context={"practice": practice, "manage_url": manage_url(previous.consultation), "name": name},
-            to=email,
-            kind="Consultation already booked",
-            practice=practice,
-        )
+        already_email_queue(practice=practice, email=email, name=name, waiting=waiting, booked=booked)
         return ConsultationResult(None, None, declined=True)
 
     candidates = _pick_therapist(therapists, start)

@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
-from bookings.emails import appointment_email_queue, change_email_queue
+from audit.models import AuditEvent
+from audit.services import audit_record
+from bookings.emails import appointment_email_queue, change_email_queue, therapist_told_email_queue
 from bookings.models import Appointment, Availability, BookingSettings, Kind
 from bookings.services_appointments import (
     TAKEN,
@@ -15,10 +17,14 @@ from bookings.services_appointments import (
     alternatives,
     appointment_book,
     appointment_cancel,
+    appointment_move,
     modes_offered,
     refused,
 )
 from bookings.slots import slot_is_free
+
+# The audit log's name for a session a client moved or cancelled themselves (the therapist's home lists them).
+CLIENT_CHANGE = "bookings.appointment"
 
 
 def session_book(*, client, start: datetime, mode: str, by: str, key: str = "", check_slot: bool = True) -> Appointment:
@@ -43,6 +49,42 @@ def session_book(*, client, start: datetime, mode: str, by: str, key: str = "", 
                 appointment=appointment, template="session_booked", subject=f"Your session with {client.practice.name}"
             )
     return appointment
+
+
+def session_move_by_client(*, appointment: Appointment, start: datetime) -> Appointment:
+    """The client moves their own session (after confirming it): moved, the client emailed, and their
+    therapist told in the app (``client_changes``) and by email."""
+    was = appointment.start
+    with transaction.atomic():
+        appointment_move(appointment=appointment, start=start, by="client")
+        _client_change_record(appointment=appointment, change="moved", was=was)
+    return appointment
+
+
+def session_cancel_by_client(*, appointment: Appointment) -> Appointment:
+    """The client cancels their own session (after confirming it): cancelled (money may charge a late
+    cancellation, through ``appointment_cancelled``), the client emailed, the therapist told."""
+    if not appointment.is_active:
+        return appointment
+    with transaction.atomic():
+        appointment_cancel(appointment=appointment, by="client")
+        _client_change_record(appointment=appointment, change="cancelled", was=appointment.start)
+    return appointment
+
+
+def _client_change_record(*, appointment: Appointment, change: str, was: datetime) -> None:
+    # The audit row is also the therapist's "told in the app": their home lists these (bookings/panels.py).
+    # Times are not clinical; the detail holds the change and the time it was, nothing more.
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        object_type=CLIENT_CHANGE,
+        object_id=appointment.uuid,
+        actor=appointment.client.user,
+        client=appointment.client,
+        practice=appointment.practice,
+        detail={"change": change, "by": "client", "was": was.isoformat()},
+    )
+    therapist_told_email_queue(appointment=appointment, change=change, was=was)
 
 
 def client_may_change(appointment: Appointment, *, now=None) -> bool:

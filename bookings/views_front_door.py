@@ -2,11 +2,13 @@
 a visitor moves or cancels it. No account needed."""
 
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import wraps
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,16 +20,18 @@ from bookings import ics
 from bookings.access import get_practice_public
 from bookings.forms import ConsultationForm, valid_zone
 from bookings.free_times import (
+    cookie_zone,
     group_by_day,
     remember_zone,
     slot_link,
     visitor_zone,
     week_of_times,
     window,
+    zone_from_text,
     zone_options,
 )
 from bookings.manage_links import ManageLinkEnded, manage_link_open
-from bookings.models import BookingSettings, Kind
+from bookings.models import BookingSettings, Kind, Mode
 from bookings.services_appointments import BookingError, appointment_cancel, appointment_move
 from bookings.services_front_door import consultation_book
 from bookings.slots import free_slots, free_slots_by_therapist, parse_key
@@ -38,6 +42,8 @@ def root(request):
     practices = list(Practice.objects.order_by("name"))
     if len(practices) == 1:
         return practice_page(request, practices[0].slug)
+    if not practices:  # a new server: its first practice starts on the first-run page (practice/views_first_run.py)
+        return redirect("practice:first_run")
     return render(request, "bookings/public/index.html", {"practices": practices})
 
 
@@ -85,8 +91,8 @@ def _consultation_times(therapists, zone, first: date, until: date | None) -> li
     """Free consultation times with any of ``therapists`` on the visitor's days ``first`` to ``until`` (excluded).
 
     The therapists come from ``_consulting_therapists``, with their rules loaded.
-    ``until=None`` runs to the end of every horizon. Each time appears once, with
-    the first therapist (in the order given) who is free then.
+    ``until=None`` runs to the end of every horizon. A time appears once for each
+    therapist free then (in the order given), so "whoever is first free" can say who each time is with.
     """
     if not therapists:
         return []
@@ -103,14 +109,15 @@ def _consultation_times(therapists, zone, first: date, until: date | None) -> li
         last_day=practice_day(until) if until is not None else None,
         rules={t.id: t.availability for t in therapists},
     )
-    seen: dict = {}
-    for therapist in therapists:
-        for slot in found[therapist.id]:
-            seen.setdefault(slot.start, slot)
+    order = {t.id: i for i, t in enumerate(therapists)}
+    merged = sorted(
+        (slot for therapist in therapists for slot in found[therapist.id]),
+        key=lambda slot: (slot.start, order[slot.therapist_id]),
+    )
     return [
-        seen[start]
-        for start in sorted(seen)
-        if first <= start.astimezone(zone).date() and (until is None or start.astimezone(zone).date() < until)
+        slot
+        for slot in merged
+        if first <= slot.start.astimezone(zone).date() and (until is None or slot.start.astimezone(zone).date() < until)
     ]
 
 
@@ -130,9 +137,28 @@ def consult_slots(request, slug):
     everyone = _consulting_therapists(practice)
     therapists, chosen = _chosen_therapists(everyone, request.GET.get("with", "any"))
     zone_name, explicit = visitor_zone(request, practice)
+    typed = request.GET.get("tz", "").strip()
     shown, earlier, later = consult_window(therapists, request, zone_name)
     choice = str(chosen.uuid) if chosen else "any"
-    link = slot_link("bookings:consult_form", f"?with={choice}&tz={zone_name}", slug=practice.slug)
+    who = None
+    if chosen or len(therapists) == 1:  # one therapist: the heading says who, not each time
+        only = str(therapists[0].uuid) if not chosen else choice
+        link = slot_link("bookings:consult_form", f"?with={only}&tz={zone_name}", slug=practice.slug)
+    else:
+        # Whoever is first free: one list, each time naming its therapist and booking with them.
+        links = {
+            t.id: (
+                t.display_name,
+                slot_link("bookings:consult_form", f"?with={t.uuid}&tz={zone_name}", slug=practice.slug),
+            )
+            for t in therapists
+        }
+
+        def who(slot):
+            name, to = links[slot.therapist_id]
+            return name, to(slot.key)
+
+        link = None
     response = render(
         request,
         "bookings/public/slots.html",
@@ -142,12 +168,13 @@ def consult_slots(request, slug):
             "therapists": everyone,
             "chosen": chosen,
             "choice": choice,
-            "days": group_by_day(shown, zone_name, link),
+            "days": group_by_day(shown, zone_name, link, who=who),
             "earlier": earlier,
             "later": later,
             "zone_name": zone_name,
             "zone_explicit": explicit,
-            "zone_options": zone_options(zone_name),
+            "zone_unknown": typed if typed and zone_from_text(typed) is None else "",
+            "zone_options": zone_options(practice.time_zone, zone_name, cookie_zone(request) or ""),
         },
     )
     return remember_zone(response, request, zone_name)
@@ -182,9 +209,10 @@ def consult_form(request, slug, slot):
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        asked = _asked_page(practice, chosen, start, data["mode"], zone_name)
         if data["website"]:
             # A bot filled the hidden field: answer as if all went well, book nothing.
-            return redirect("bookings:consult_booked", slug=practice.slug)
+            return redirect(asked)
         if _rate_limited(request):
             form.add_error(
                 None,
@@ -211,7 +239,9 @@ def consult_form(request, slug, slot):
                 alternatives = error.alternatives
                 status = 409
             else:
-                return redirect("bookings:consult_booked", slug=practice.slug)
+                # The same page whether it booked or not (the address was at its limit): the page never
+                # tells anyone that an email address has been here before; the email says which.
+                return redirect(asked)
     elif request.method == "POST":
         status = 400
     local = start.astimezone(ZoneInfo(zone_name))
@@ -232,9 +262,53 @@ def consult_form(request, slug, slot):
     )
 
 
+ASKED_SALT = "bookings.asked"
+
+
+def _asked_page(practice, chosen, start, mode: str, zone_name: str) -> str:
+    """The "thank you" page's address, carrying what the visitor asked for (signed, so the page repeats
+    only what this site wrote: with whom, when, how), and nothing of who they are."""
+    asked = signing.dumps(
+        {"w": str(chosen.uuid) if chosen else "", "s": start.strftime("%Y%m%dT%H%MZ"), "m": mode, "z": zone_name},
+        salt=ASKED_SALT,
+        compress=True,
+    )
+    return reverse("bookings:consult_booked", kwargs={"slug": practice.slug}) + "?" + urlencode({"asked": asked})
+
+
+def _asked(request, practice) -> dict | None:
+    """What the visitor asked for, from the signed ``?asked=``; None for a missing or altered one."""
+    try:
+        asked = signing.loads(request.GET.get("asked", ""), salt=ASKED_SALT, max_age=timedelta(days=1))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    start = parse_key(asked.get("s", ""))
+    zone_name = valid_zone(asked.get("z"))
+    if start is None or zone_name is None or asked.get("m") not in Mode.values:
+        return None
+    therapist = None
+    if asked.get("w"):
+        therapist = next((t for t in _consulting_therapists(practice) if str(t.uuid) == asked["w"]), None)
+    return {
+        "therapist": therapist,
+        "local": start.astimezone(ZoneInfo(zone_name)),
+        "zone_name": zone_name,
+        "mode": Mode(asked["m"]).label,
+    }
+
+
 def consult_booked(request, slug):
     practice = get_practice_public(slug)
-    return render(request, "bookings/public/booked.html", {"practice": practice, "public_practice": practice})
+    return render(
+        request,
+        "bookings/public/booked.html",
+        {
+            "practice": practice,
+            "public_practice": practice,
+            "asked": _asked(request, practice),
+            "rules": BookingSettings.for_practice(practice),
+        },
+    )
 
 
 def _managed(signed):

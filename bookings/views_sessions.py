@@ -8,15 +8,21 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from bookings import ics
 from bookings.access import get_appointment_for_client
 from bookings.forms import SessionForm
 from bookings.free_times import client_zone, group_by_day, slot_link, week_of_times
 from bookings.models import Appointment, Availability, BookingSettings, Kind
-from bookings.services_appointments import BookingError, appointment_cancel, appointment_move
-from bookings.services_sessions import client_may_change, session_book
-from bookings.slots import free_slots_by_therapist, parse_key
+from bookings.services_appointments import TAKEN, BookingError
+from bookings.services_sessions import (
+    client_may_change,
+    session_book,
+    session_cancel_by_client,
+    session_move_by_client,
+)
+from bookings.slots import free_slots_by_therapist, parse_key, slot_is_free
 from core.panels import render_panels
 from practice.access import client_required
 from practice.models import StaffMember
@@ -162,19 +168,38 @@ def session_move(request, appointment_uuid):
         messages.info(request, "This session is too close to move here. Please contact your therapist.")
         return redirect("bookings:session", appointment_uuid=appointment.uuid)
     zone_name = client_zone(request, request.client)
+    zone = ZoneInfo(zone_name)
     error = None
     if request.method == "POST":
         start = parse_key(request.POST.get("slot", ""))
         try:
             if start is None:
                 raise BookingError("Please choose one of the times below.")
-            appointment_move(appointment=appointment, start=start, by="client")
+            if not slot_is_free(appointment.therapist, appointment.kind, start, ignore=appointment):
+                raise BookingError(TAKEN)  # said now, not after they confirm
+            if request.POST.get("confirm") != "yes":
+                # A time was chosen: say what will happen and ask, before anything changes.
+                return render(
+                    request,
+                    "bookings/client/move_confirm.html",
+                    {
+                        "appointment": appointment,
+                        "slot": request.POST["slot"],
+                        "was": appointment.start.astimezone(zone),
+                        "new": start.astimezone(zone),
+                        "zone_name": zone_name,
+                    },
+                )
+            session_move_by_client(appointment=appointment, start=start)
         except BookingError as problem:
             error = problem.message
         else:
-            messages.success(request, "Your session has moved. We've emailed you the new time.")
+            messages.success(
+                request,
+                f"Your session has moved. We've emailed you the new time, and {appointment.therapist.display_name} "
+                "has been told.",
+            )
             return redirect("bookings:session", appointment_uuid=appointment.uuid)
-    zone = ZoneInfo(zone_name)
 
     def times(first, until):
         found = _session_times(appointment.therapist, zone, first, until, ignore=appointment)
@@ -196,6 +221,14 @@ def session_move(request, appointment_uuid):
     )
 
 
+def _time_away(left) -> str:
+    """How far away a session is, in the terms a late-cancellation policy uses (hours, under two days)."""
+    hours = int(left.total_seconds() // 3600)
+    if hours < 48:
+        return f"{hours} hour{'s' if hours != 1 else ''} from now"
+    return f"more than {hours // 24} days from now"
+
+
 @client_required
 def session_cancel(request, appointment_uuid):
     appointment = get_appointment_for_client(request.client, appointment_uuid)
@@ -203,8 +236,12 @@ def session_cancel(request, appointment_uuid):
         messages.info(request, "This session is too close to cancel here. Please contact your therapist.")
         return redirect("bookings:session", appointment_uuid=appointment.uuid)
     if request.method == "POST":
-        appointment_cancel(appointment=appointment, by="client")
-        messages.success(request, "Your session is cancelled. You can book another whenever you're ready.")
+        session_cancel_by_client(appointment=appointment)
+        messages.success(
+            request,
+            f"Your session is cancelled and {appointment.therapist.display_name} has been told. "
+            "You can book another whenever you're ready.",
+        )
         return redirect("bookings:mine")
     zone = ZoneInfo(client_zone(request, request.client))
     return render(
@@ -213,6 +250,9 @@ def session_cancel(request, appointment_uuid):
         {
             "appointment": appointment,
             "local_start": appointment.start.astimezone(zone),
+            "away": _time_away(appointment.start - timezone.now()),
+            # The practice's late-cancellation policy, when it has one (money's panel): beside how far
+            # away the session is, the client can see before confirming whether it applies.
             "booking_terms": render_panels("CLIENT_BOOKING_TERMS", request, request.client),
         },
     )

@@ -5,6 +5,8 @@ The template draws them, so every label is escaped there."""
 import datetime
 from collections import defaultdict
 
+from measures.instruments import INSTRUMENTS
+
 WIDTH, HEIGHT, PAD = 520, 140, 24
 # Above this many points a chart shows weekly means and no dots: a five-year history would
 # otherwise put thousands of SVG elements in front of WeasyPrint (docs/benchmarks.md).
@@ -20,24 +22,40 @@ GEOMETRY = {
 
 
 def _line(points: list[tuple[str, float]], *, low: float, high: float, title: str) -> dict:
+    # A point has its place by its date; one whose date cannot be read has none.
+    points = [(label, value) for label, value in points if _day(label) is not None]
     if not points:
         return {"title": title, "count": 0}
     span = max(high - low, 1)
-    step = (WIDTH - 2 * PAD) / max(len(points) - 1, 1)
+    # Placed by date, not one step per point: two forms on one day share a place, and a month's gap
+    # looks like a month.
+    days = [_day(label) for label, _value in points]
+    scale = (WIDTH - 2 * PAD) / max((days[-1] - days[0]).days, 1)
     coords = [
-        (PAD + i * step, HEIGHT - PAD - (value - low) / span * (HEIGHT - 2 * PAD))
-        for i, (_label, value) in enumerate(points)
+        (PAD + (day - days[0]).days * scale, HEIGHT - PAD - (value - low) / span * (HEIGHT - 2 * PAD))
+        for day, (_label, value) in zip(days, points, strict=True)
     ]
     return {
         "title": title,
         "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in coords),
         "dots": [(round(x, 1), round(y, 1)) for x, y in coords] if len(coords) <= MAX_DAILY_POINTS else [],
-        "first": points[0][0],
-        "last": points[-1][0],
+        "first": _when(days[0]),
+        "last": _when(days[-1]),
         "low": f"{low:g}",
         "high": f"{high:g}",
         "count": len(points),
     }
+
+
+def _day(label) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(str(label)[:10])
+    except ValueError:
+        return None
+
+
+def _when(day: datetime.date) -> str:
+    return f"{day.day} {day:%b %Y}"
 
 
 def weekly_means(points: list[tuple[str, float]]) -> list[tuple[str, float]]:
@@ -68,5 +86,12 @@ def journey_charts(sections: dict) -> list[dict]:
             if r.get("instrument") == instrument and r.get("total") is not None
         ]
         if points:
-            charts.append(_line(points, low=0, high=max(v for _, v in points), title=f"{instrument} totals"))
+            charts.append(
+                _line(points, low=0, high=max(v for _, v in points), title=f"{instrument_name(instrument)} totals")
+            )
     return [chart for chart in charts if chart["count"]]
+
+
+def instrument_name(instrument: str) -> str:
+    """The questionnaire's own name ("GAD-7"), not its code."""
+    return INSTRUMENTS[instrument].short_title if instrument in INSTRUMENTS else instrument

@@ -19,7 +19,7 @@ from audit.models import AuditEvent
 from audit.services import audit_change, audit_record
 from bookings.services_front_door import consultations_purge
 from dataprivacy import registry
-from dataprivacy.charts import GEOMETRY, journey_charts
+from dataprivacy.charts import GEOMETRY, instrument_name, journey_charts
 from dataprivacy.models import ErasureRequest, HeldBackOpening, PrivacySettings
 from messaging.models import Attachment, Conversation, Message
 from money.models import Charge, Invoice, InvoiceLine, Payment
@@ -65,6 +65,13 @@ def journey_html(client, sections: dict) -> str:
             "client": client,
             "sections": sections,
             "charts": journey_charts(sections),
+            # The newest twelve, each with the questionnaire's own name ("GAD-7", not its id).
+            "questionnaires": [
+                {**row, "name": instrument_name(row.get("instrument", ""))}
+                for row in sorted(sections.get("questionnaire_answers", []), key=lambda r: str(r.get("completed_at")))[
+                    -12:
+                ]
+            ],
             "g": GEOMETRY,
             "now": timezone.now(),
         },

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core.crypto import EncryptedTextField
 from core.mixins import ClientOwnedQuerySet, UUIDModel
+from measures.instruments import INSTRUMENTS
 from practice.models import Client, StaffMember
 
 
@@ -212,3 +213,9 @@ class Insight(UUIDModel):
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["client", "key"], name="one_insight_per_finding")]
         indexes = [models.Index(fields=["client", "dismissed_at"])]
+
+    @property
+    def instrument_name(self) -> str:
+        """The questionnaire a finding is about, by its own name ("PHQ-9", not "phq9")."""
+        code = self.facts.get("instrument", "")
+        return INSTRUMENTS[code].short_title if code in INSTRUMENTS else code.upper()

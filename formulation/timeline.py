@@ -9,25 +9,17 @@ from datetime import date, timedelta
 
 from django.utils.html import format_html_join
 
+from measures.instruments import INSTRUMENTS
+
 WIDTH = 1000.0
 LANE_HEIGHT = 24.0
 MEASURE_HEIGHT = 48.0
 
-# (lowest, highest) of each instrument's total, for drawing only.
-MEASURE_SCALES = {
-    "phq9": (0, 27),
-    "gad7": (0, 21),
-    "phq15": (0, 30),
-    "who5": (0, 100),
-    "scs_sf": (1, 5),
-}
-MEASURE_NAMES = {
-    "phq9": "PHQ-9 (mood)",
-    "gad7": "GAD-7 (anxiety)",
-    "phq15": "PHQ-15 (body)",
-    "who5": "WHO-5 (wellbeing)",
-    "scs_sf": "SCS-SF (self-compassion)",
-}
+# (lowest, highest) of each instrument's total as drawn (WHO-5 as its percentage), from measures.
+MEASURE_SCALES = {code: (instrument.scale_min, instrument.scale_max) for code, instrument in INSTRUMENTS.items()}
+# What each questionnaire looks at, beside its own name.
+_ABOUT = {"phq9": "mood", "gad7": "anxiety", "phq15": "body", "who5": "wellbeing", "scs_sf": "self-compassion"}
+MEASURE_NAMES = {code: f"{instrument.short_title} ({_ABOUT[code]})" for code, instrument in INSTRUMENTS.items()}
 
 
 def _n(value: float) -> str:
@@ -69,6 +61,8 @@ class MeasureLine:
     name: str
     points: str
     summary: str
+    # A dot at each score, so a single score shows and two on one day are seen as two.
+    dots: str = ""
 
 
 @dataclass
@@ -82,10 +76,9 @@ class Timeline:
     ticks: list[tuple[str, str]]
     # Something began before ``start`` and is drawn from the left edge.
     earlier: bool = False
-    # The session marks and axis ticks as SVG and HTML, written once here (see ``_bars``).
+    # The session marks and the axis (tick lines and their labels) as SVG, written once here (see ``_bars``).
     session_marks: str = ""
-    tick_lines: str = ""
-    tick_labels: str = ""
+    tick_marks: str = ""
 
     @property
     def empty(self) -> bool:
@@ -100,7 +93,13 @@ _SYMPTOM_BAR = (
     '<rect x="{}" y="{}" width="{}" height="{}" class="tl-symptom tl-symptom--{}"><title>{}, {} of 10</title></rect>'
 )
 _SESSION_MARK = '<line x1="{0}" x2="{0}" y1="4" y2="20" class="tl-session"/>'
-_TICK_LINE = '<line x1="{0}" x2="{0}" y1="0" y2="16" class="tl-tick"/>'
+_DOT = '<line x1="{0}" x2="{0}" y1="{1}" y2="{1}" class="tl-dot"/>'
+# The axis is drawn without a viewBox so its words keep their shape: a tick's place is a percentage
+# of the width, the same fraction of the time span as x is of the lanes' 1000 units.
+_TICK = (
+    '<line x1="{0}%" x2="{0}%" y1="0" y2="6" class="tl-tick"/>'
+    '<text x="{0}%" y="18" text-anchor="{1}" class="tl-tick-label">{2}</text>'
+)
 
 
 def _bars(segments: list[Segment], *, with_severity: bool) -> str:
@@ -112,6 +111,16 @@ def _bars(segments: list[Segment], *, with_severity: bool) -> str:
 
 def _when(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
+
+
+def number(code: str, value: float) -> str:
+    """A score as people read it: 14, not 14.0; an SCS-SF mean to two decimals, as its page shows it."""
+    return f"{round(value, 2 if code == 'scs_sf' else 1):g}"
+
+
+def _anchor(percent: float) -> str:
+    """Labels at the very ends lean inwards, so none is cut off at the edge of the axis."""
+    return "start" if percent < 5 else "end" if percent > 95 else "middle"
 
 
 class _Axis:
@@ -218,19 +227,23 @@ def build(
         if not points:
             continue
         low, high = MEASURE_SCALES.get(code, (min(p.value for p in points), max(p.value for p in points) or 1))
+        name = MEASURE_NAMES.get(code, code)
         span = (high - low) or 1
         coords = [
             (axis.x(p.on), round(MEASURE_HEIGHT - 4 - (MEASURE_HEIGHT - 8) * (p.value - low) / span, 2)) for p in points
         ]
         first, last = points[0], points[-1]
+        said = f"{number(code, first.value)} on {_when(first.on)}"
         measures.append(
             MeasureLine(
-                name=MEASURE_NAMES.get(code, code),
+                name=name,
                 points=" ".join(f"{_n(x)},{_n(y)}" for x, y in coords),
                 summary=(
-                    f"{MEASURE_NAMES.get(code, code)}: {len(points)} scores, "
-                    f"{first.value:g} on {_when(first.on)}, latest {last.value:g} on {_when(last.on)}"
+                    f"{name}: {said}"
+                    if len(points) == 1
+                    else f"{name}: {len(points)} scores, {said}, latest {number(code, last.value)} on {_when(last.on)}"
                 ),
+                dots=format_html_join("", _DOT, ((_n(x), _n(y)) for x, y in coords)),
             )
         )
 
@@ -250,8 +263,9 @@ def build(
         ticks=ticks,
         earlier=earlier,
         session_marks=format_html_join("", _SESSION_MARK, ((x,) for x in sessions)),
-        tick_lines=format_html_join("", _TICK_LINE, ((x,) for x, _label in ticks)),
-        tick_labels=format_html_join("", "<span>{}</span>", ((label,) for _x, label in ticks)),
+        tick_marks=format_html_join(
+            "", _TICK, ((_n(float(x) / WIDTH * 100), _anchor(float(x) / WIDTH * 100), label) for x, label in ticks)
+        ),
     )
 
 
@@ -262,7 +276,8 @@ def _ticks(start: date, end: date, axis: _Axis) -> list[tuple[str, str]]:
         for year in range(start.year + 1, end.year + 1):
             ticks.append((_n(axis.x(date(year, 1, 1))), str(year)))
     else:
-        step = 1 if span <= 120 else 3
+        # Every month while there is room on a phone for each label, then every second or third.
+        step = 1 if span <= 200 else 2 if span <= 400 else 3
         month = date(start.year, start.month, 1)
         while month <= end:
             if month > start and (month.month - 1) % step == 0:

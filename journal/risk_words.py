@@ -4,6 +4,7 @@ risk/checks.py), and how a journal alert is described on the alert page (risk/co
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
+from accounts.people import possessive, subject
 from journal.models import Entry
 from risk.context import SourceDetails, as_uuid, unavailable
 from risk.models import RiskAlert
@@ -34,16 +35,21 @@ def journal_alert_details(alert: RiskAlert, *, may_read_record: bool) -> SourceD
         )
     if found is None:
         return unavailable(alert)
-    name = alert.client.display_name
+    client = alert.client
+    name = client.display_name
     details = SourceDetails(
         heading="The journal entry",
-        message=f"Words in a journal entry {name} wrote suggested they may be at risk.",
+        message=f"Words in a journal entry {name} wrote suggested {subject(client)} may be at risk.",
     )
     if not found["is_shared_now"]:
-        details.message += f" The entry is private to {name}: you see that an alert was raised, not what they wrote."
+        details.message += (
+            f" The entry is private to {name}: you see that an alert was raised, not what {subject(client)} wrote."
+        )
     elif may_read_record:
         details.link_url = reverse("journal:shared", kwargs={"client_uuid": alert.client.uuid}) + f"#entry-{entry_uuid}"
-        details.link_text = f"The entry {name} shared with their therapist"
+        details.link_text = f"The entry {name} shared with {possessive(client)} therapist"
     else:
-        details.message += f" {name} shared this entry with their therapist; it is part of their record."
+        details.message += (
+            f" {name} shared this entry with {possessive(client)} therapist; it is part of {possessive(client)} record."
+        )
     return details

@@ -53,6 +53,7 @@ class Journey:
     checkin_labels: list = field(default_factory=list)
     checkin_rows: list = field(default_factory=list)  # [{"label": ..., "mood": 5.5, ...}]
     session_buckets: list = field(default_factory=list)  # indices into checkin_labels
+    session_days: list = field(default_factory=list)  # the day each session mark is drawn on
     sessions: list = field(default_factory=list)  # [(label, count)]
     measures: dict = field(default_factory=dict)  # instrument -> [{"label", "value", "band"}]
     changes: dict = field(default_factory=dict)
@@ -100,11 +101,15 @@ def build_journey(client, range_key: str, *, now=None) -> Journey:
         day = _as_date(row["b"])
         index_of[day] = len(journey.checkin_rows)
         journey.checkin_count += row["n"]
-        journey.checkin_rows.append({"label": _label(day, bucket), **{name: _round(row[name]) for name in SCALES}})
+        journey.checkin_rows.append(
+            {"label": _label(day, bucket), "day": day, **{name: _round(row[name]) for name in SCALES}}
+        )
     journey.checkin_labels = [r["label"] for r in journey.checkin_rows]
 
     # 2. Sessions in range (one query), placed on the check-in buckets.
-    journey.sessions, journey.session_buckets = _sessions(client, start, now, zone, bucket, index_of)
+    journey.sessions, journey.session_buckets, journey.session_days = _sessions(
+        client, start, now, zone, bucket, index_of
+    )
 
     # 3. Questionnaires in range (one query for all five).
     journey.measures = _measures(client, start, range_key, zone)
@@ -135,15 +140,16 @@ def _sessions(client, start, now, zone, bucket, index_of):
         found = [
             (timezone.localtime(s, zone).date(), 1) for s in sessions.order_by("start").values_list("start", flat=True)
         ]
-    listed, marks = [], []
+    listed, marks, days = [], [], []
     for day, count in found:
         if start and day < start:
             continue
+        days.append(day)
         listed.append((_label(day, bucket) if bucket == "month" else day.strftime("%a %-d %b %Y"), count))
         position = index_of.get(_bucket_start(day, bucket))
         if position is not None and position not in marks:
             marks.append(position)
-    return listed, marks
+    return listed, marks, days
 
 
 def _measures(client, start, range_key, zone) -> dict:
@@ -155,6 +161,7 @@ def _measures(client, start, range_key, zone) -> dict:
             found[instrument].append(
                 {
                     "label": _as_date(point["month"]).strftime("%b %Y"),
+                    "day": _as_date(point["month"]),
                     "value": round(point["value"], 2),
                     "band": INSTRUMENTS[instrument].band_label(point["band"]),
                     "count": point["count"],
@@ -166,6 +173,7 @@ def _measures(client, start, range_key, zone) -> dict:
             found[instrument].append(
                 {
                     "label": timezone.localtime(point["at"], zone).strftime("%-d %b %Y"),
+                    "day": timezone.localtime(point["at"], zone).date(),
                     "value": round(point["value"], 2),
                     "band": INSTRUMENTS[instrument].band_label(point["band"]),
                     "uuid": point["uuid"],

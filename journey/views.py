@@ -9,7 +9,7 @@ from audit.services import audit_read
 from checkins.models import SCALES
 from checkins.selectors import with_notes
 from core.links import url_maker
-from journey.charts import charts_for
+from journey.charts import axis_for, charts_for
 from journey.selectors import CHECKIN_CHARTS, DEFAULT_RANGE, MEASURE_ORDER, RANGES, build_journey
 from journey.words import describe_change
 from measures.instruments import INSTRUMENTS
@@ -74,6 +74,10 @@ def _band_legend(instrument_id) -> tuple[str, ...]:
 
 def _context(request, client, *, therapist_view: bool) -> dict:
     journey = build_journey(client, _range(request))
+    axis = axis_for(journey)
+    charts = charts_for(journey, axis)
+    # Each chart's accessible name, with its figures rounded as the table shows them.
+    names = {chart["id"]: chart["name"] for chart in charts}
     counts = form_counts(client)
     therapist_name = client.therapist.display_name
     link = url_maker("measures:response", "response_uuid") if therapist_view else None
@@ -96,6 +100,7 @@ def _context(request, client, *, therapist_view: bool) -> dict:
                 "points": points,
                 "body": _measure_body(instrument_id, points, link) if points else "",
                 "legend": _band_legend(instrument_id),
+                "name": names.get(f"measure-{instrument_id}", ""),
             }
         )
     return {
@@ -103,15 +108,17 @@ def _context(request, client, *, therapist_view: bool) -> dict:
         "journey": journey,
         "ranges": [(key, label) for key, (label, _days) in RANGES.items()],
         "summaries": summaries,
-        "charts": charts_for(journey),
+        "axis": axis,
+        "charts": charts,
         "checkin_sections": [
             {
                 "id": f"checkin-{chart_id}",
                 "title": title,
-                "columns": [SCALES[name][1] for name in names],
-                "body": _checkin_body(journey.checkin_rows, names),
+                "columns": [SCALES[name][1] for name in scale_names],
+                "body": _checkin_body(journey.checkin_rows, scale_names),
+                "name": names[f"checkin-{chart_id}"],
             }
-            for chart_id, title, names in CHECKIN_CHARTS
+            for chart_id, title, scale_names in CHECKIN_CHARTS
         ]
         if journey.checkin_rows
         else [],

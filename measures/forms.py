@@ -41,9 +41,11 @@ class QuestionnaireForm(forms.Form):
         cleaned = super().clean()
         missing = [n for n in range(1, self.instrument.n_items + 1) if f"item_{n}" in self.errors]
         if missing:
-            raise forms.ValidationError(
-                "A few questions still need an answer. They're marked below, and your other answers are kept."
-            )
+            if len(missing) == 1:
+                message = "One question still needs an answer. It's marked below, and your other answers are kept."
+            else:
+                message = "A few questions still need an answer. They're marked below, and your other answers are kept."
+            raise forms.ValidationError(message)
         return cleaned
 
     def answers(self) -> list:

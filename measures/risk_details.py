@@ -3,6 +3,7 @@ the question, the answer itself, the total and its band, when it was given, and 
 
 from django.urls import reverse
 
+from accounts.people import refer
 from measures.models import MeasureResponse
 from measures.scoring import ScoringError, score
 from risk.context import Fact, SourceDetails, as_uuid, unavailable
@@ -32,10 +33,10 @@ def phq9_item9_details(alert: RiskAlert, *, may_read_record: bool) -> SourceDeta
     else:
         total, band = result["total"], result["band"]
     details = SourceDetails(
-        heading=f"Their answer on the {instrument.short_title}",
+        heading=f"{refer(alert.client, 'Their')} answer on the {instrument.short_title}",
         facts=[
             Fact("Question 9", f"“{instrument.items[PHQ9_ITEM9]}”"),
-            Fact("Their answer", labels.get(value, "Not recorded")),
+            Fact(f"{refer(alert.client, 'Their')} answer", labels.get(value, "Not recorded")),
             Fact("Total", f"{total:g} of {instrument.scale_max:g}"),
             Fact("Band", instrument.band_label(band)),
             Fact("Answered", when=response.completed_at),

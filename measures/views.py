@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.people import object_, refer
 from audit.services import audit_read
 from crisis.contacts import contacts_for
 from measures.access import get_open_request_for_client, get_response_for_clinician, get_rw_schedule_for_clinician
@@ -87,7 +88,10 @@ def send(request, client_uuid):
             sent_by=request.staff,
             request=request,
         )
-        messages.success(request, f"Sent to {client.display_name}. They can fill it in whenever suits them.")
+        messages.success(
+            request,
+            f"Sent to {client.display_name}. {refer(client, 'They')} can fill it in whenever suits {object_(client)}.",
+        )
         return redirect("practice:client_detail", client_uuid=client.uuid)
     return render(request, "measures/send.html", {"form": form, "client": client})
 

@@ -10,29 +10,14 @@ practice's time zone, so a client is never told a time of day nobody promised.
 
 import datetime
 from dataclasses import dataclass
-from functools import cache
-
-import holidays
 
 from bookings.models import DayOff, WorkingHours
+from practice.holidays import public_holiday
 from practice.models import AwayPeriod, StaffMember
 
 WEEKDAYS = frozenset(range(5))
 # Far enough for any promise with a long absence inside it, short enough to stop a loop that finds no day.
 LOOK_AHEAD_DAYS = 400
-
-
-@cache
-def _public_holidays(country: str, region: str, year: int) -> frozenset[datetime.date]:
-    try:
-        found = holidays.country_holidays(country, subdiv=region or None, years=year)
-    except (NotImplementedError, KeyError):  # a country or region the library does not know
-        return frozenset()
-    return frozenset(found)
-
-
-def public_holiday(practice, day: datetime.date) -> bool:
-    return day in _public_holidays(practice.country, practice.holiday_region, day.year)
 
 
 @dataclass(frozen=True)

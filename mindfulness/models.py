@@ -119,8 +119,12 @@ class ExerciseRefMixin(models.Model):
 
 
 class ExerciseLogQuerySet(ClientOwnedQuerySet):
+    def times_tried(self):
+        """One row per exercise and how often it was done: what the client's therapist may know."""
+        return self.values("builtin_slug", "custom__title").annotate(times=Count("id")).order_by()
+
     def what_helps(self):
-        """One row per exercise: times tried and the average change in the client's own ratings."""
+        """One row per exercise: times tried and the average change in the client's own ratings (for her alone)."""
         return (
             self.values("builtin_slug", "custom__uuid", "custom__title")
             .annotate(

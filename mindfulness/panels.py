@@ -2,7 +2,7 @@ from django.template.loader import render_to_string
 
 from audit.services import audit_read
 from mindfulness.models import Recommendation
-from mindfulness.summary import what_helps_rows
+from mindfulness.selectors import tried_since
 from practice.access import may_write_record
 
 ORDER = 40
@@ -14,8 +14,9 @@ def client_home(request, client) -> str:
 
 
 def client_record(request, client) -> str:
-    """For the client's therapist: what they suggested, and what the client finds helps."""
-    rows, _last = what_helps_rows(client)
+    """For the client's therapist: what they suggested, and which practices the client used and how often.
+    Never her before/after ratings: she gave them as "only for you" (mindfulness/selectors.py)."""
+    rows = tried_since(client)
     suggested = Recommendation.objects.titles_for_client(client)
     if rows:
         audit_read(request, client, client=client, object_type="mindfulness.practicelog")

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.people import refer
 from audit.services import audit_read
 from core.links import url_maker
 from money.access import (
@@ -217,7 +218,7 @@ def client_billing_save(request, client_uuid):
         BillingForm,
         initial={"mode": billing.mode, "billing_name": billing.billing_name, "address": billing.address},
         save=client_billing_update,
-        saved="Saved. Their next invoices will use this.",
+        saved=f"Saved. {refer(client, 'Their')} next invoices will use this.",
         template="money/staff/billing_form.html",
     )
 

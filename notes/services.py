@@ -8,7 +8,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from audit.services import audit_change
 from core.crypto import sealed
-from notes.models import SECTION_NAMES, Amendment, NoteTemplate, SessionNote
+from notes.models import SECTION_NAMES, SECTIONS, Amendment, NoteTemplate, SessionNote
 
 
 class NoteLocked(Exception):
@@ -74,13 +74,70 @@ def _raise_why(note):
     raise NoteStale
 
 
+def template_prompts(therapist) -> frozenset[str]:
+    """Every prompt line of ``therapist``'s templates and of the starting one ("Feelings named:"), as written."""
+    lines = set()
+    rows = [DEFAULT_TEMPLATE, *NoteTemplate.objects.for_therapist(therapist).values(*SECTION_NAMES)]
+    for row in rows:
+        for name in SECTION_NAMES:
+            lines.update(line.strip() for line in (row.get(name) or "").splitlines() if line.strip())
+    return frozenset(lines)
+
+
+def without_empty_prompts(text: str, prompts: frozenset[str]) -> tuple[str, list[str]]:
+    """``text`` without the template prompts left with nothing written under them, and those prompts.
+
+    A prompt counts as answered when something follows it on its own line ("Agreed: a call on Friday") or
+    on the lines below, up to the next prompt. Everything the therapist wrote is kept as it was.
+    """
+    lines = text.splitlines()
+    kept, dropped = [], []
+    for index, line in enumerate(lines):
+        if line.strip() in prompts:
+            following = []
+            for after in lines[index + 1 :]:
+                if after.strip() in prompts:
+                    break
+                following.append(after)
+            if not any(after.strip() for after in following):
+                dropped.append(line.strip())
+                continue
+        kept.append(line)
+    if not dropped:
+        return text, []
+    cleaned = "\n".join(kept).strip("\n")
+    return ("" if not cleaned.strip() else cleaned), dropped
+
+
+def note_as_signed(note, prompts: frozenset[str]) -> tuple[dict, list[tuple[str, str]]]:
+    """What signing would lock in: each section's text without empty prompts, and the prompts left out
+    (heading, prompt)."""
+    texts, dropped = {}, []
+    for name, heading, _prompt in SECTIONS:
+        texts[name], gone = without_empty_prompts(getattr(note, name), prompts)
+        dropped.extend((heading, prompt) for prompt in gone)
+    return texts, dropped
+
+
 @transaction.atomic
-def note_sign(*, note, by, request=None) -> SessionNote:
+def note_sign(*, note, by, revision: int | None = None, request=None) -> SessionNote:
+    """Sign and lock ``note``. Template prompts left empty are not locked in (``without_empty_prompts``).
+    Raises NoteLocked if it was signed already, NoteStale when ``revision`` (what the author confirmed)
+    is behind."""
     now = timezone.now()
-    if SessionNote.objects.filter(pk=note.pk, signed_at__isnull=True).update(signed_at=now) == 0:
-        raise NoteLocked
+    rows = SessionNote.objects.filter(pk=note.pk, signed_at__isnull=True)
+    if revision is not None:
+        rows = rows.filter(revision=revision)
+    texts, dropped = note_as_signed(note, template_prompts(note.author))
+    changed = {name: value for name, value in texts.items() if getattr(note, name) != value}
+    # The text and the signature in one conditional update: no save can slip in between them.
+    sealed_text = {name: sealed(note, name, value) for name, value in changed.items()}
+    if rows.update(**sealed_text, signed_at=now) == 0:
+        _raise_why(note)
+    for name, value in changed.items():
+        setattr(note, name, value)
     note.signed_at = now
-    _audit(AuditEvent.Action.SIGN, note, by=by, request=request, client=note.client)
+    _audit(AuditEvent.Action.SIGN, note, by=by, request=request, client=note.client, fields=changed)
     return note
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("sessions/<uuid:appointment_uuid>/", views.start, name="start"),
     path("<uuid:note_uuid>/", views.detail, name="detail"),
     path("<uuid:note_uuid>/write/", views.edit, name="edit"),
+    path("<uuid:note_uuid>/sign/", views.sign, name="sign"),
     path("<uuid:note_uuid>/amend/", views.amend, name="amend"),
     path("clients/<uuid:client_uuid>/", views.for_client, name="for_client"),
     path("templates/", views.templates, name="templates"),

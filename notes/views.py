@@ -72,9 +72,8 @@ def edit(request, note_uuid):
             status = "stale"
         else:
             if request.POST.get("action") == "sign":
-                services.note_sign(note=note, by=request.staff, request=request)
-                messages.success(request, "Signed and locked. Any later change will be a dated amendment.")
-                return redirect("notes:detail", note_uuid=note.uuid)
+                # Saved; signing is the next page's confirmed step (it cannot be undone).
+                return redirect("notes:sign", note_uuid=note.uuid)
             status = "saved"
         if request.htmx:
             return render(request, "notes/edit.html#status", {"note": note, "status": status})
@@ -86,6 +85,45 @@ def edit(request, note_uuid):
     else:
         audit_read(request, note, client=note.client)
     return render(request, "notes/edit.html", {"note": note, "form": form, "status": status})
+
+
+@staff_required
+def sign(request, note_uuid):
+    """ "Sign and lock", confirmed: the note as it will be locked (empty template prompts left out), what
+    cannot be undone, and one button. Works without JavaScript."""
+    note = get_rw_note_for_author(request.user, note_uuid)
+    if note.is_signed:
+        return redirect("notes:detail", note_uuid=note.uuid)
+    changed_since = False
+    if request.method == "POST":
+        revision = request.POST.get("revision", "")
+        try:
+            services.note_sign(
+                note=note, by=request.staff, revision=int(revision) if revision.isdigit() else -1, request=request
+            )
+        except services.NoteLocked:
+            messages.info(request, "This note was signed in another window, so it is locked now.")
+            return redirect("notes:detail", note_uuid=note.uuid)
+        except services.NoteStale:
+            changed_since = True
+            note.refresh_from_db()
+        else:
+            messages.success(request, "Signed and locked. Any later change will be a dated amendment.")
+            return redirect("notes:detail", note_uuid=note.uuid)
+    else:
+        audit_read(request, note, client=note.client)
+    texts, dropped = services.note_as_signed(note, services.template_prompts(note.author))
+    return render(
+        request,
+        "notes/sign.html",
+        {
+            "note": note,
+            "sections": [(heading, texts[name]) for name, heading, _p in SECTIONS if texts[name].strip()],
+            "dropped": dropped,
+            "changed_since": changed_since,
+        },
+        status=409 if changed_since else 200,
+    )
 
 
 @staff_required

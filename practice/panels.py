@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from practice.checklist import owner_checklist_panel, owner_checklist_reminder
 from practice.models import EmergencyAccess
 
 ORDER = 1  # at the very top: someone else has opened one of your clients' records
@@ -58,5 +59,5 @@ def owner_emergency_panel(request, staff) -> str:
     return _panel(request, staff, as_owner=True)
 
 
-THERAPIST_HOME = [therapist_emergency_panel]
-OWNER_HOME = [owner_emergency_panel]
+THERAPIST_HOME = [therapist_emergency_panel, owner_checklist_reminder]
+OWNER_HOME = [owner_emergency_panel, owner_checklist_panel]

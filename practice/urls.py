@@ -1,6 +1,6 @@
 from django.urls import path
 
-from practice import views, views_audit, views_crisis, views_emails
+from practice import views, views_audit, views_crisis, views_emails, views_first_run
 
 app_name = "practice"
 urlpatterns = [
@@ -20,6 +20,10 @@ urlpatterns = [
         name="emergency_access_notice_read",
     ),
     path("owner/audit/", views_audit.audit_log, name="audit_log"),
+    # A practice's first steps (practice/views_first_run.py).
+    path("first-run/", views_first_run.first_run, name="first_run"),
+    path("start/<uuid:user_uuid>/<str:token>/", views_first_run.owner_welcome, name="owner_welcome"),
+    path("owner/crisis-contacts/", views_first_run.crisis_confirm, name="crisis_confirm"),
     path("emails/", views_emails.email_list, name="emails"),
     path("emails/<uuid:email_uuid>/again/", views_emails.email_retry, name="email_retry"),
     path("emails/<uuid:email_uuid>/put-away/", views_emails.email_put_away, name="email_put_away"),

@@ -15,6 +15,7 @@ from datetime import datetime
 from django.db.models import Count, Max, Min, Q
 from django.http import Http404
 
+from accounts.people import subject
 from audit.models import AuditEvent
 from onboarding.models import Intake
 from practice.access import get_client_for_clinician
@@ -102,7 +103,7 @@ def private_words(kind: str):
         return SourceDetails(
             heading=f"The {kind}",
             message=_label(alert, f"Words in a {kind} suggested the client may be at risk")
-            + f". The {kind} is private to {name}: you see that an alert was raised, not what they wrote.",
+            + f". The {kind} is private to {name}: you see that an alert was raised, not what {subject(alert.client)} wrote.",
         )
 
     return details

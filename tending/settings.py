@@ -377,6 +377,7 @@ TENDING_SCHEDULE = [
     ("selfcare_reminders", 5 * 60),
     ("bookings_reminders", 15 * 60),  # appointment reminders and check-in nudges
     ("bookings_purge", 24 * 60 * 60),  # consultation requests that came to nothing, after 90 days
+    ("bookings_waiting", 60 * 60),  # consultation requests without a time, waiting two working days
     ("measures_due", 15 * 60),  # questionnaires due "before each session"
     ("money_invoices", 60 * 60),  # an invoice after each session; on the 1st, last month's statements
     ("messaging_emails", 5 * 60),  # message emails held for a therapist's working hours, or for the hour

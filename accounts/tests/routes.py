@@ -38,7 +38,7 @@ ROUTES = [
     Route("accounts:invite_therapist", OWNER, methods=("GET", "POST"), post_data={"email": "new@example.test"}),
     Route("accounts:invite_administrator", OWNER, methods=("GET", "POST"), post_data={"email": "office@example.test"}),
     # Everyone signed in has their own account settings.
-    Route("accounts:settings", SIGNED_IN),
+    Route("accounts:settings", SIGNED_IN, methods=("GET", "POST"), post_data={"pronouns": "she"}),
     # Each therapist and owner sees the invitations they may manage (Zed those of his own practice).
     Route("accounts:invitations", STAFF),
     Route(

@@ -10,7 +10,6 @@ from bookings.manage_links import manage_signature
 from bookings.models import Appointment, Availability, BookingSettings, Consultation, Kind, WorkingHours
 from bookings.services_sessions import feed_token_rotate
 from bookings.slots import free_slots
-from bookings.views_availability import HoursFormSet
 from tending.testing.matrix import (
     CLIENT,
     CLIENT_OBJECT,
@@ -101,8 +100,11 @@ def _another_consultation_time(w, prepared):
 
 def _availability(w, _):
     rules = AvailabilityForm(instance=Availability.for_therapist(w.therapist), prefix="rules")
-    hours = HoursFormSet(queryset=WorkingHours.objects.filter(therapist=w.therapist), prefix="hours")
-    return {**form_data(rules, hours), "rules-buffer_minutes": "5"}
+    return {**form_data(rules), "rules-buffer_minutes": "5"}
+
+
+def _hours_of_ana(w):
+    return WorkingHours.objects.create(therapist=w.therapist, weekday=6, start_time="20:00", end_time="21:00")
 
 
 def _practice_rules(w, _):
@@ -183,6 +185,20 @@ ROUTES = [
     Route("bookings:session_ics", CLIENT_OBJECT, setup=_session_of_client_a, kwargs=appointment_a, not_a_page=True),
     Route("bookings:agenda", THERAPIST),
     Route("bookings:availability", THERAPIST, methods=("GET", "POST"), post_data=_availability),
+    Route(
+        "bookings:hours_add",
+        THERAPIST,
+        kwargs=lambda w, _: {"weekday": 6},
+        methods=("POST",),
+        post_data={"day6-start_time": "06:00", "day6-end_time": "07:00"},
+    ),
+    Route(
+        "bookings:hours_remove",
+        THERAPIST,
+        setup=_hours_of_ana,
+        methods=("POST",),
+        post_data=lambda w, hours: {"hours": str(hours.pk)},
+    ),
     Route("bookings:days_off", THERAPIST, methods=("GET", "POST"), post_data={"date": "2031-01-02"}),
     Route("bookings:feed", THERAPIST, methods=("GET", "POST"), post_data={"action": "rotate"}),
     Route(
@@ -250,3 +266,8 @@ ROUTES = [
         methods=("POST",),
     ),
 ]
+
+# A free consultation asked for without a time (issue 20): its routes live beside their tests.
+from bookings.tests.routes_front_door import ROUTES as _FRONT_DOOR_ROUTES  # noqa: E402  (it imports this module)
+
+ROUTES += _FRONT_DOOR_ROUTES

@@ -273,11 +273,12 @@ class ConsultationPageTests(TendingTestCase):
         self.book_whole_days(TODAY + timedelta(days=20), 12)
         DayOff.objects.create(therapist=self.w.therapist, date=TODAY + timedelta(days=12))
         therapists = _consulting_therapists(self.w.practice)
-        merged: dict = {}
-        for therapist in therapists:
-            for slot in free_slots(therapist, Kind.CONSULTATION):
-                merged.setdefault(slot.start, slot)
-        every = [merged[start] for start in sorted(merged)]
+        # Whoever is first free: each therapist's times, one list in time order (issue 20).
+        order = {t.id: i for i, t in enumerate(therapists)}
+        every = sorted(
+            (slot for therapist in therapists for slot in free_slots(therapist, Kind.CONSULTATION)),
+            key=lambda slot: (slot.start, order[slot.therapist_id]),
+        )
         factory = RequestFactory()
         for zone_name in ("Europe/London", "Asia/Tokyo", "America/Los_Angeles", "Pacific/Auckland"):
             for offset in [None, *range(-1, 46)]:

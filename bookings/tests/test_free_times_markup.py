@@ -68,16 +68,20 @@ class FreeTimesMarkupTests(TendingTestCase):
                 html,
             )
 
-    def test_the_zone_picker_offers_every_zone_and_selects_only_the_visitors(self):
+    def test_the_zone_picker_suggests_every_zone_once_the_practices_first_and_shows_the_visitors(self):
         url = reverse("bookings:consult_slots", kwargs={"slug": "willow"})
         for zone_name in ("Asia/Tokyo", "America/Argentina/Buenos_Aires", "Asia/Tokyo"):
             with self.subTest(zone=zone_name):
                 html = self.client.get(url, {"tz": zone_name}).content.decode()
-                picker = html[html.index('<select name="tz"') : html.index("</select>", html.index('name="tz"'))]
-                options = re.findall(r'<option value="([^"]+)"( selected)?>([^<]+)</option>', picker)
-                self.assertEqual([(value, label) for value, _selected, label in options], zone_choices())
-                self.assertEqual([value for value, selected, _label in options if selected], [zone_name])
-                self.assertIn(f">{zone_name.replace('_', ' ')}</option>", picker)
+                self.assertIn(f'<input type="text" name="tz" id="id_tz" list="tz-zones" value="{zone_name}"', html)
+                picker = html[html.index('<datalist id="tz-zones">') : html.index("</datalist>")]
+                options = re.findall(r'<option value="([^"]+)" label="([^"]+)"></option>', picker)
+                values = [value for value, _label in options]
+                self.assertEqual(sorted(values), [value for value, _label in zone_choices()])
+                self.assertEqual(values[0], "Europe/London")  # the practice's own zone leads
+                # The zone the times are shown in comes next (then the one remembered, then common ones).
+                self.assertEqual(values[1], zone_name)
+                self.assertIn(("America/New_York", "America/New York"), options)
 
     def test_the_sessions_page_links_each_time_to_booking_it(self):
         html = self.as_("client_a").get(reverse("bookings:mine")).content.decode()
@@ -136,12 +140,15 @@ class GroupByDayTests(TendingTestCase):
         self.assertEqual(
             days,
             [
-                ("20310505", "Monday 5 May", [(slots[0].key, "21:30", f"/to/{slots[0].key}/")]),
+                ("20310505", "Monday 5 May", [(slots[0].key, "21:30", f"/to/{slots[0].key}/", "")]),
                 (
                     "20310506",
                     "Tuesday 6 May",
-                    [(slots[1].key, "02:30", f"/to/{slots[1].key}/"), (slots[2].key, "21:30", f"/to/{slots[2].key}/")],
+                    [
+                        (slots[1].key, "02:30", f"/to/{slots[1].key}/", ""),
+                        (slots[2].key, "21:30", f"/to/{slots[2].key}/", ""),
+                    ],
                 ),
             ],
         )
-        self.assertEqual(group_by_day(slots[:1], "Europe/London")[0].times, [(slots[0].key, "10:30", "")])
+        self.assertEqual(group_by_day(slots[:1], "Europe/London")[0].times, [(slots[0].key, "10:30", "", "")])

@@ -80,7 +80,8 @@ class ClientSessionTests(TendingTestCase):
         appointment = session_book(client=self.w.client_a, start=slots[30].start, mode="online", by="client")
         target = slots[40]
         self.as_("client_a").post(
-            reverse("bookings:session_move", kwargs={"appointment_uuid": appointment.uuid}), {"slot": target.key}
+            reverse("bookings:session_move", kwargs={"appointment_uuid": appointment.uuid}),
+            {"slot": target.key, "confirm": "yes"},  # after the confirmation page (test_client_changes_told.py)
         )
         appointment.refresh_from_db()
         self.assertEqual(appointment.start, target.start)

@@ -3,79 +3,22 @@
 import pytest
 from django.urls import reverse
 
-from bookings.models import Availability, BookingSettings, DayOff, WorkingHours
+from bookings.models import BookingSettings, WorkingHours
 from practice.models import Practice
 from tending.testing.factories import PracticeFactory, StaffFactory, UserFactory
 from tending.testing.personas import TendingTestCase
 
 
-def hours_form(**rows):
-    data = {
-        "rules-accepts_bookings": "on",
-        "rules-offers_consultation": "on",
-        "rules-consultation_minutes": "20",
-        "rules-offers_session": "on",
-        "rules-session_minutes": "50",
-        "rules-offers_in_person": "on",
-        "rules-offers_online": "on",
-        "rules-buffer_minutes": "10",
-        "rules-minimum_notice_hours": "24",
-        "rules-horizon_days": "42",
-        "hours-TOTAL_FORMS": "2",
-        "hours-INITIAL_FORMS": "0",
-        "hours-MIN_NUM_FORMS": "0",
-        "hours-MAX_NUM_FORMS": "1000",
-    }
-    data.update(rows)
-    return data
-
-
 class AvailabilityPageTests(TendingTestCase):
-    def test_a_therapist_sets_several_ranges_on_one_day(self):
-        response = self.as_("therapist").post(
-            reverse("bookings:availability"),
-            hours_form(
-                **{
-                    "hours-0-weekday": "0",
-                    "hours-0-start_time": "09:00",
-                    "hours-0-end_time": "12:00",
-                    "hours-1-weekday": "0",
-                    "hours-1-start_time": "13:00",
-                    "hours-1-end_time": "17:00",
-                    "rules-buffer_minutes": "15",
-                }
-            ),
-        )
-        self.assertRedirects(response, reverse("bookings:availability"))
-        ranges = list(WorkingHours.objects.filter(therapist=self.w.therapist).values_list("start_time", "end_time"))
-        self.assertEqual([(a.hour, b.hour) for a, b in ranges], [(9, 12), (13, 17)])
-        self.assertEqual(Availability.objects.get(therapist=self.w.therapist).buffer_minutes, 15)
-        self.assertFalse(WorkingHours.objects.filter(therapist=self.w.colleague).exists())
+    """The weekly grid and days off are tested in test_availability_grid.py; here, the page opens for its
+    therapist with the hours of theirs and no one else's."""
 
-    def test_an_end_before_the_start_is_explained_and_the_values_kept(self):
-        response = self.as_("therapist").post(
-            reverse("bookings:availability"),
-            hours_form(**{"hours-0-weekday": "2", "hours-0-start_time": "15:00", "hours-0-end_time": "09:00"}),
-        )
-        self.assertContains(response, "Please choose an end time after the start time", status_code=400)
-        self.assertContains(response, 'value="15:00"', status_code=400)
-        self.assertFalse(WorkingHours.objects.exists())
-
-    def test_out_of_range_lengths_are_refused_kindly(self):
-        response = self.as_("therapist").post(
-            reverse("bookings:availability"), hours_form(**{"rules-session_minutes": "5000"})
-        )
-        self.assertContains(response, "Please choose between 20 and 180", status_code=400)
-
-    def test_days_off_are_added_and_removed(self):
-        http = self.as_("therapist")
-        http.post(reverse("bookings:days_off"), {"date": "2031-08-01", "note": "Holiday"})
-        day = DayOff.objects.get(therapist=self.w.therapist)
-        # A colleague cannot remove it.
-        self.as_("colleague").post(reverse("bookings:days_off"), {"remove": str(day.pk)})
-        self.assertTrue(DayOff.objects.filter(pk=day.pk).exists())
-        http.post(reverse("bookings:days_off"), {"remove": str(day.pk)})
-        self.assertFalse(DayOff.objects.filter(pk=day.pk).exists())
+    def test_a_therapist_sees_their_own_hours_only(self):
+        WorkingHours.objects.create(therapist=self.w.therapist, weekday=0, start_time="09:00", end_time="12:00")
+        WorkingHours.objects.create(therapist=self.w.colleague, weekday=0, start_time="14:00", end_time="15:00")
+        response = self.as_("therapist").get(reverse("bookings:availability"))
+        self.assertContains(response, "09:00 to 12:00")
+        self.assertNotContains(response, "14:00 to 15:00")
 
 
 class PracticeRulesTests(TendingTestCase):

@@ -67,7 +67,10 @@ def test_a_therapist_works_from_the_caseload_builds_a_formulation_and_signs_a_no
     page.get_by_label("Severity (0 to 10)").fill("12")
     page.get_by_label("Early shame").check()
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("Ensure this value is less than or equal to 10.")).to_be_visible()
+    # The error summary at the top says so first (and links to the field).
+    expect(
+        page.locator("[data-error-summary]").get_by_text("Ensure this value is less than or equal to 10.")
+    ).to_be_visible()
     expect(page.get_by_label("Severity (0 to 10)")).to_have_value("12")
     page.get_by_label("Severity (0 to 10)").fill("5")
     page.get_by_role("button", name="Save").click()
@@ -97,6 +100,9 @@ def test_a_therapist_works_from_the_caseload_builds_a_formulation_and_signs_a_no
     page.get_by_label("Risk").fill("No thoughts of harm.")
     expect(page.get_by_role("status")).to_contain_text("Draft saved at")
     page.get_by_role("button", name="Sign and lock").click()
+    # It asks first, and says signing cannot be undone.
+    expect(page.get_by_text("Signing cannot be undone")).to_be_visible()
+    page.get_by_role("button", name="Yes, sign and lock").click()
     expect(page.get_by_text("Signed and locked.")).to_be_visible()
     check(page)
 

@@ -214,7 +214,8 @@ class SinceWeLastMetTests(TendingTestCase):
         self.assertContains(page, "before: 18, a reliable improvement")
         self.assertContains(page, "Shared 8 Jun")
         self.assertNotContains(page, "Private words")
-        self.assertContains(page, "1 time; calm 4.0 on average")
+        self.assertContains(page, "Soothing-rhythm breathing: 1 time")
+        self.assertNotContains(page, "calm 4.0")  # her ratings were "only for you"
         self.assertContains(page, "A walk by the river: 1 time")
         self.assertContains(page, "Still open.")
 

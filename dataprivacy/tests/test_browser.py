@@ -35,7 +35,8 @@ def test_a_client_downloads_their_data_then_asks_to_be_erased_and_the_owner_comp
 
     # Asking without ticking the box is explained kindly; ticking it sends the request.
     page.get_by_role("button", name="Ask for my data to be deleted").click()
-    assert page.get_by_text("There is no rush").is_visible()
+    # The error summary says so first (and links to the box), as well as the words beside the box.
+    assert page.locator("[data-error-summary]").get_by_text("There is no rush").is_visible()
     page.get_by_label("I understand").check()
     page.get_by_role("button", name="Ask for my data to be deleted").click()
     assert page.get_by_role("button", name="Withdraw my request").is_visible()

@@ -309,4 +309,7 @@ class PdfTests(TestCase):
         html = journey_html(cara, sections)
         self.assertGreaterEqual(html.count("<svg"), 3)  # mood, peace, kindness, and each questionnaire
         self.assertIn("Seeing the sea again", html)
+        # Questionnaires by their own names, in the charts' titles and in the table, never their codes.
+        self.assertIn("<td>PHQ-9</td>", html)
+        self.assertNotRegex(html, r">\s*(phq9|gad7)\b")
         self.assertGreaterEqual(len(journey_document(cara, sections).pages), 2)

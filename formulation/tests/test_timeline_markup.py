@@ -53,8 +53,10 @@ def test_each_bar_is_written_with_its_place_state_and_title():
     assert lane.bars == expected
     (x,) = chart.sessions
     assert chart.session_marks == f'<line x1="{x}" x2="{x}" y1="4" y2="20" class="tl-session"/>'
-    assert chart.tick_labels == "".join(f"<span>{label}</span>" for _x, label in chart.ticks)
-    assert chart.tick_lines.count('class="tl-tick"') == len(chart.ticks) > 0
+    assert chart.tick_marks.count('class="tl-tick"') == len(chart.ticks) > 0
+    assert [f'class="tl-tick-label">{label}</text>' in chart.tick_marks for _x, label in chart.ticks] == [True] * len(
+        chart.ticks
+    )
 
 
 def test_words_in_a_bar_are_escaped():

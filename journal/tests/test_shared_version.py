@@ -57,7 +57,7 @@ class SharedVersionTests(TendingTestCase):
         page = self.as_("client_a").get(detail)
         entry.refresh_from_db()
         self.assertContains(page, f"sees the version you shared on {entry.shared_at:%-d %B}")
-        self.assertContains(page, "Share again to show them this version.")
+        self.assertContains(page, "Share again to show this version instead.")
         self.assertContains(page, reverse("journal:share", kwargs={"entry_uuid": entry.uuid}))
 
     def test_stopping_sharing_forgets_the_shared_copy(self):

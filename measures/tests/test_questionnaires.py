@@ -72,6 +72,15 @@ class SendAndFillTests(TendingTestCase):
         self.assertContains(response, 'value="2" id="id_item_1_2" required checked')
         self.assertFalse(MeasureResponse.objects.exists())
 
+    def test_one_question_left_is_named_in_the_singular(self):
+        measure_request = self.send("gad7")
+        url = reverse("measures:fill", kwargs={"request_uuid": measure_request.uuid})
+        answers = {f"item_{n}": "1" for n in range(1, 7)}
+        response = self.as_("client_a").post(url, answers)
+        self.assertContains(response, "One question still needs an answer. It&#x27;s marked below")
+        self.assertNotContains(response, "A few questions")
+        self.assertContains(response, "This one still needs an answer.", count=1)
+
     def test_a_complete_form_is_stored_raw_with_its_version_and_derived_scores(self):
         measure_request = self.send("phq15")
         data = {f"item_{n}": "1" for n in range(1, 16)}

@@ -53,6 +53,15 @@ ROUTES = [
     ),
     Route("notes:detail", THERAPIST_OF_CLIENT, setup=_signed, kwargs=note),
     Route(
+        "notes:sign",
+        THERAPIST_OF_CLIENT,
+        write_form=True,
+        setup=_draft,
+        kwargs=note,
+        methods=("GET", "POST"),
+        post_data=lambda w, made: {"revision": str(made.revision)},
+    ),
+    Route(
         "notes:edit",
         THERAPIST_OF_CLIENT,
         write_form=True,

@@ -81,8 +81,11 @@ class SessionNoteTests(TendingTestCase):
     def test_signing_locks_the_note_and_an_amendment_keeps_the_original(self):
         note = self.start_note()
         response = self.ana.post(self.edit_url(note), {"revision": 0, "mind": SECRET, "action": "sign"})
+        # "Sign and lock" saves, then asks for confirmation (test_sign_and_lock.py).
+        sign = reverse("notes:sign", kwargs={"note_uuid": note.uuid})
+        self.assertRedirects(response, sign)
         detail = reverse("notes:detail", kwargs={"note_uuid": note.uuid})
-        self.assertRedirects(response, detail)
+        self.assertRedirects(self.ana.post(sign, {"revision": 1}), detail)
         note.refresh_from_db()
         self.assertIsNotNone(note.signed_at)
         # A late save of the draft form changes nothing.
@@ -132,6 +135,7 @@ class SessionNoteTests(TendingTestCase):
     def test_an_owner_with_emergency_access_reads_signed_notes_and_it_is_recorded(self):
         note = self.start_note()
         self.ana.post(self.edit_url(note), {"revision": 0, "mind": SECRET, "action": "sign"})
+        self.ana.post(reverse("notes:sign", kwargs={"note_uuid": note.uuid}), {"revision": 1})
         EmergencyAccess.objects.create(
             owner=self.w.owner,
             client=self.w.client_a,

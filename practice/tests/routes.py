@@ -7,6 +7,7 @@ from practice.forms import PracticeSettingsForm
 from practice.services import emergency_access_grant
 from tending.testing.matrix import (
     CLIENT,
+    NOT_FOUND,
     OWNER,
     OWNER_OF_CLIENT,
     PUBLIC,
@@ -83,4 +84,16 @@ ROUTES = [
         expect={"owner": 200},
         post_writes=("audit_auditevent",),  # "mark as read" is an ACKNOWLEDGE row in the audit log
     ),
+    # A practice's first steps (practice/views_first_run.py). The first-run page is gone once any
+    # practice exists, as in the persona world; its own tests (test_first_run.py) start from none.
+    Route("practice:first_run", PUBLIC, ok_status=NOT_FOUND, not_a_page=True),
+    # The owner's welcome link with a token that is not theirs: "this link cannot be used", for anyone.
+    Route(
+        "practice:owner_welcome",
+        PUBLIC,
+        kwargs=lambda w, _: {"user_uuid": w.owner.user.uuid, "token": "abc-0123456789abcdef"},
+        ok_status=410,
+        not_a_page=True,
+    ),
+    Route("practice:crisis_confirm", OWNER, methods=("GET", "POST")),
 ]

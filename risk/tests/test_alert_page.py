@@ -48,7 +48,7 @@ class AnswerTests(AlertPageTestCase):
         response, alert = self.phq9_alert()
         page = self.as_("therapist").get(alert_url(alert))
         self.assertContains(page, "Thoughts that you would be better off dead or of hurting yourself in some way")
-        self.assertContains(page, "<dt>Their answer</dt><dd>Several days</dd>", html=True)
+        self.assertContains(page, "<dt>Cara Client's answer</dt><dd>Several days</dd>", html=True)
         self.assertContains(page, "<dt>Total</dt><dd>11 of 27</dd>", html=True)
         self.assertContains(page, "<dt>Band</dt><dd>Moderate</dd>", html=True)
         self.assertContains(page, "Wednesday 18 November 2026, 09:30")
@@ -68,7 +68,7 @@ class AnswerTests(AlertPageTestCase):
                 alert = risk_alert_raise(client=self.w.client_a, source="phq9_item9", source_id=source_id)
                 page = self.as_("therapist").get(alert_url(alert))
                 self.assertContains(page, UNAVAILABLE)
-                self.assertNotContains(page, "Their answer")
+                self.assertNotContains(page, "answer</dt>")
 
     def test_another_clients_response_is_never_shown_on_this_clients_alert(self):
         theirs = measure_response_record(client=self.w.client_b, instrument="phq9", answers=ANSWERS)
@@ -107,7 +107,9 @@ class JournalAlertTests(AlertPageTestCase):
                 risk_alert_escalate(alert=alert)
             with self.subTest(persona=persona):
                 page = self.as_(persona).get(alert_url(alert))
-                self.assertContains(page, "Words in a journal entry Cara Client wrote suggested they may be at risk.")
+                self.assertContains(
+                    page, "Words in a journal entry Cara Client wrote suggested Cara Client may be at risk."
+                )
                 self.assertContains(page, "The entry is private to Cara Client")
                 self.assertNotContains(page, SECRET)
                 self.assertNotContains(page, reverse("journal:shared", kwargs={"client_uuid": self.w.client_a.uuid}))

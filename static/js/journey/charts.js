@@ -39,8 +39,8 @@
       ctx.strokeStyle = "#4a5a60";
       ctx.setLineDash([4, 4]);
       ctx.lineWidth = 1;
-      marks.forEach(function (index) {
-        var px = x.getPixelForValue(index);
+      marks.forEach(function (day) {
+        var px = x.getPixelForValue(day);
         ctx.beginPath();
         ctx.moveTo(px, area.top);
         ctx.lineTo(px, area.bottom);
@@ -53,19 +53,22 @@
   charts.forEach(function (spec) {
     var canvas = document.getElementById("chart-" + spec.id);
     if (!canvas) { return; }
-    var single = spec.labels.length === 1;
+    // x is a day number (days since 1 January 1970): points sit by date, so two forms on one day
+    // share a place and the gaps between them are the gaps in time. The ticks are the server's.
+    var tickLabels = {};
+    spec.axis.ticks.forEach(function (tick) { tickLabels[tick.x] = tick.label; });
+    var most = Math.max.apply(null, spec.datasets.map(function (ds) { return ds.data.length; }));
     canvas.setAttribute("data-drawn", "true");
     new window.Chart(canvas, {
       type: "line",
       data: {
-        labels: spec.labels,
         datasets: spec.datasets.map(function (ds, i) {
           return {
             label: ds.label,
             data: ds.data,
             borderColor: LINES[i % LINES.length],
             backgroundColor: LINES[i % LINES.length],
-            pointRadius: single || spec.labels.length < 40 ? 3 : 0,
+            pointRadius: most < 40 ? 3 : 0,
             pointStyle: ["circle", "rect", "triangle", "rectRot"][i % 4],
             borderWidth: 2,
             borderDash: i === 2 ? [6, 3] : [],
@@ -80,9 +83,26 @@
         animation: reduceMotion ? false : { duration: 300 },
         scales: {
           y: { min: spec.min, max: spec.max, ticks: { color: "#4a5a60" } },
-          x: { ticks: { color: "#4a5a60", maxRotation: 0, autoSkip: true, maxTicksLimit: 6 } }
+          x: {
+            type: "linear",
+            min: spec.axis.min,
+            max: spec.axis.max,
+            afterBuildTicks: function (scale) {
+              scale.ticks = spec.axis.ticks.map(function (tick) { return { value: tick.x }; });
+            },
+            ticks: {
+              color: "#4a5a60", maxRotation: 0, autoSkip: true, maxTicksLimit: 6,
+              callback: function (value) { return tickLabels[value] || ""; }
+            }
+          }
         },
         plugins: {
+          tooltip: {
+            callbacks: {
+              title: function (items) { return items.length ? items[0].raw.when : ""; },
+              label: function (item) { return item.dataset.label + ": " + item.raw.shown; }
+            }
+          },
           legend: { display: spec.datasets.length > 1, labels: { color: "#1f2a2e", usePointStyle: true } },
           tendingBands: { bands: spec.bands },
           tendingSessions: { sessions: spec.sessions }

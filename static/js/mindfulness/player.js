@@ -50,6 +50,22 @@
     status.textContent = "Step " + (i + 1) + " of " + steps.length + ": " + steps[i].textContent;
     remaining = Number(steps[i].getAttribute("data-seconds") || "30") * 1000;
     drawClock();
+    keepInView();
+  }
+
+  // On a phone the step being read (in the status line, as the list is hidden while playing) can sit
+  // below the fold: bring the controls, with it, into view. A page that already shows it stays still.
+  function keepInView() {
+    var box = status.getBoundingClientRect();
+    var height = window.innerHeight || document.documentElement.clientHeight;
+    if (box.top >= 0 && box.bottom <= height) return;
+    controls.scrollIntoView({ block: "nearest" });
+  }
+
+  // Was focus on a control the next state hides (Pause, Next step), or already lost to the page?
+  function focusWillDrop() {
+    var active = document.activeElement;
+    return !active || active === document.body || (controls.contains(active) && active.tagName === "BUTTON");
   }
 
   function drawClock() {
@@ -76,6 +92,7 @@
   }
 
   function finish(message) {
+    var dropping = focusWillDrop();
     running = false;
     clearInterval(timer);
     bell(1);
@@ -88,6 +105,9 @@
     buttons.start.textContent = "Begin again";
     moving();
     player.setAttribute("data-state", "finished");
+    // The focused Pause or Next step has just gone: focus the closing words instead, so a keyboard or
+    // screen-reader user hears them and the next Tab reaches "Note how you feel".
+    if (dropping) status.focus();
   }
 
   buttons.start.addEventListener("click", function () {
