@@ -13,11 +13,12 @@ import zoneinfo
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils.crypto import constant_time_compare
 
 from audit.services import client_ip
+from core.forms import ChoosePasswordForm
 from crisis.contacts import COUNTRY_CHOICES
 from practice.forms import _time_zone_choices
 from practice.models import Practice
@@ -150,34 +151,12 @@ class FirstRunForm(StartPracticeForm):
         return self.cleaned_data["code"]
 
 
-class OwnerWelcomeForm(forms.Form):
+class OwnerWelcomeForm(ChoosePasswordForm):
     name = forms.CharField(label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    password1 = forms.CharField(
-        label="Choose a password",
-        strip=False,
-        max_length=128,
-        help_text="At least 10 characters. A few unrelated words together work well.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    password2 = forms.CharField(
-        label="The same password again",
-        strip=False,
-        max_length=128,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
 
-    def clean(self):
-        cleaned = super().clean()
-        first, second = cleaned.get("password1"), cleaned.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", "The two passwords are not the same. Please type them again.")
-        elif first:
-            try:
-                password_validation.validate_password(first, self.user)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-        return cleaned
+    def password_user(self, cleaned):
+        return self.user
