@@ -278,6 +278,11 @@ class Appointment(UUIDModel):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # The client's own latest change ("moved" / "cancelled"), when, and the time it was before: the
+    # therapist's home lists the last two weeks' ("Sessions your clients changed", bookings/panels.py).
+    client_change = models.CharField(max_length=10, blank=True, default="")
+    client_changed_at = models.DateTimeField(null=True, blank=True)
+    client_changed_from = models.DateTimeField(null=True, blank=True)
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -290,6 +295,12 @@ class Appointment(UUIDModel):
             models.Index(fields=["therapist", "end"]),
             models.Index(fields=["client", "start"]),
             models.Index(fields=["status", "start"]),
+            # The therapist's home: sessions their clients changed lately (partial: almost none are).
+            models.Index(
+                fields=["therapist", "client_changed_at"],
+                condition=Q(client_changed_at__isnull=False),
+                name="bookings_appt_client_changed",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="appointment_end_after_start"),

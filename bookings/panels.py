@@ -1,13 +1,11 @@
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from audit.models import AuditEvent
 from bookings.free_times import client_zone
 from bookings.models import Appointment
-from bookings.services_sessions import CLIENT_CHANGE
 from practice.access import may_write_record
 
 ORDER = 30
@@ -48,44 +46,29 @@ CLIENT_CHANGES_DAYS = 14
 
 
 def client_changes(request, staff) -> str:
-    """Sessions the therapist's clients moved or cancelled themselves in the last two weeks, newest first.
-
-    Read from the audit log, where each such change is written (``services_sessions``). Two queries.
-    """
+    """Sessions the therapist's clients moved or cancelled themselves in the last two weeks, newest first
+    (``services_sessions`` marks each on the appointment). One query."""
     since = timezone.now() - timedelta(days=CLIENT_CHANGES_DAYS)
-    events = list(
-        AuditEvent.objects.for_practice(staff.practice)
-        .filter(object_type=CLIENT_CHANGE, actor_role="client", at__gte=since, detail__by="client")
-        .values("object_id", "at", "detail")[:50]
+    changed = list(
+        Appointment.objects.filter(therapist=staff, client_changed_at__gte=since, client__isnull=False)
+        .select_related("client__user")
+        .order_by("-client_changed_at")[:10]
     )
-    if not events:
+    if not changed:
         return ""
-    appointments = {
-        str(a.uuid): a
-        for a in Appointment.objects.filter(therapist=staff, uuid__in=[e["object_id"] for e in events]).select_related(
-            "client__user"
-        )
-    }
     zone = staff.practice.zone
-    changes = []
-    for event in events:
-        appointment = appointments.get(event["object_id"])
-        if appointment is None or appointment.client is None:
-            continue  # a colleague's client, or a session since handed over
-        was = datetime.fromisoformat(event["detail"].get("was", appointment.start.isoformat())).astimezone(zone)
-        changes.append(
-            {
-                "appointment": appointment,
-                "change": event["detail"].get("change"),
-                "was": was,
-                "now": appointment.start.astimezone(zone),
-                "at": event["at"].astimezone(zone),
-            }
-        )
-    if not changes:
-        return ""
+    changes = [
+        {
+            "appointment": appointment,
+            "change": appointment.client_change,
+            "was": appointment.client_changed_from.astimezone(zone),
+            "now": appointment.start.astimezone(zone),
+            "at": appointment.client_changed_at.astimezone(zone),
+        }
+        for appointment in changed
+    ]
     return render_to_string(
-        "bookings/panels/client_changes.html", {"changes": changes[:10], "days": CLIENT_CHANGES_DAYS}, request=request
+        "bookings/panels/client_changes.html", {"changes": changes, "days": CLIENT_CHANGES_DAYS}, request=request
     )
 
 

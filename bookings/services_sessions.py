@@ -73,8 +73,14 @@ def session_cancel_by_client(*, appointment: Appointment) -> Appointment:
 
 
 def _client_change_record(*, appointment: Appointment, change: str, was: datetime) -> None:
-    # The audit row is also the therapist's "told in the app": their home lists these (bookings/panels.py).
+    # Kept on the appointment for the therapist's "told in the app" (bookings/panels.py), and audited.
     # Times are not clinical; the detail holds the change and the time it was, nothing more.
+    appointment.client_change, appointment.client_changed_at, appointment.client_changed_from = (
+        change,
+        timezone.now(),
+        was,
+    )
+    appointment.save(update_fields=["client_change", "client_changed_at", "client_changed_from"])
     audit_record(
         action=AuditEvent.Action.UPDATE,
         object_type=CLIENT_CHANGE,
