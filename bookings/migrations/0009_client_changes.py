@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from bookings.migrations import _overlap
+
 
 class Migration(migrations.Migration):
 
@@ -30,4 +32,6 @@ class Migration(migrations.Migration):
             model_name='appointment',
             index=models.Index(condition=models.Q(('client_changed_at__isnull', False)), fields=['therapist', 'client_changed_at'], name='bookings_appt_client_changed'),
         ),
+        # Adding a field with a default rebuilds the table on SQLite, which drops the overlap triggers.
+        migrations.RunPython(_overlap.create_sqlite_only, migrations.RunPython.noop, elidable=False),
     ]
