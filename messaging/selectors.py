@@ -1,8 +1,11 @@
 """Reads of conversations: a page of messages (newest last), what is new since a message, and what waits."""
 
+import uuid
+
 from django.db.models import Prefetch
 
 from messaging.models import Attachment, Conversation, Message
+from selfcare.models import Activity
 
 PAGE_SIZE = 30
 
@@ -49,3 +52,19 @@ def waiting_by_client(client_ids) -> dict:
         .order_by()
     )
     return {client_id: (risky, due, last > read) for client_id, risky, due, last, read in rows}
+
+
+def shared_activities(conversation: Conversation, messages) -> dict:
+    """The client's self-care activities the shown messages share, by their uuid as text (one query, none
+    when nothing is shared): each shared item's title without a query per message."""
+    refs = []
+    for message in messages:
+        if message.shared_kind != Message.Shared.SELFCARE:
+            continue
+        try:
+            refs.append(uuid.UUID(message.shared_ref))
+        except ValueError:
+            continue
+    if not refs:
+        return {}
+    return {str(a.uuid): a for a in Activity.objects.filter(client=conversation.client, uuid__in=refs)}

@@ -64,6 +64,10 @@ def client_may_start(conversation: Conversation) -> bool:
     return last is not None and not last.from_client
 
 
+# The practice office's promise (it has no settings of its own): Monday to Friday, two working days.
+OFFICE_REPLY_DAYS = 2
+
+
 def _reply_by_for(conversation: Conversation, sent_at):
     client = conversation.client
     if conversation.kind == Conversation.Kind.CARE:
@@ -71,7 +75,7 @@ def _reply_by_for(conversation: Conversation, sent_at):
         return reply_by(
             practice=client.practice, staff=client.therapist, within_days=promise.reply_within_days, sent_at=sent_at
         )
-    return reply_by(practice=client.practice, staff=None, within_days=2, sent_at=sent_at)
+    return reply_by(practice=client.practice, staff=None, within_days=OFFICE_REPLY_DAYS, sent_at=sent_at)
 
 
 def message_send(

@@ -21,13 +21,19 @@ from crisis.contacts import contacts_for
 from messaging import access, selectors, services
 from messaging.attachments import MAX_FILES, prepare_upload
 from messaging.forms import ChoicesForm, DraftForm, SendForm
-from messaging.models import MAX_ATTACHMENT_BYTES, MAX_MESSAGE_LENGTH, Attachment, Conversation, Message
+from messaging.models import (
+    MAX_ATTACHMENT_BYTES,
+    MAX_MESSAGE_LENGTH,
+    Attachment,
+    Conversation,
+    Message,
+    MessagingSettings,
+)
 from messaging.replies import reply_by
 from mindfulness.content import SELF_COMPASSION_BREAK_SLUG, builtin
 from practice.access import client_required, staff_for
 from practice.models import AwayPeriod
 from risk.detection import Findings
-from selfcare.models import Activity
 
 CARE = Conversation.Kind.CARE
 OFFICE = Conversation.Kind.OFFICE
@@ -45,7 +51,12 @@ def _promise(conversation: Conversation) -> tuple[str, int, int]:
     if conversation.kind == CARE:
         promise = services.settings_for(conversation.client.therapist)
         return promise.promise, promise.reply_within_days, promise.long_message_after
-    return "The practice reads messages on working days and replies within two working days.", 2, 1500
+    office = MessagingSettings()
+    return (
+        "The practice reads messages on working days and replies within two working days.",
+        services.OFFICE_REPLY_DAYS,
+        office.long_message_after,
+    )
 
 
 def _away(conversation: Conversation, within_days: int) -> AwayPeriod | None:
@@ -65,7 +76,7 @@ def _away(conversation: Conversation, within_days: int) -> AwayPeriod | None:
     )
 
 
-def _shared_card(message: Message, client) -> dict | None:
+def _shared_card(message: Message, activities: dict) -> dict | None:
     """A practice or self-care idea the therapist sent: its title and the one link that opens it.
 
     ``practice``: ``shared_ref`` is a built-in exercise's slug (mindfulness.content).
@@ -83,11 +94,7 @@ def _shared_card(message: Message, client) -> dict | None:
             "label": f"Start “{exercise.title}”",
         }
     if message.shared_kind == Message.Shared.SELFCARE:
-        activity = None
-        try:
-            activity = Activity.objects.filter(client=client, uuid=uuid.UUID(message.shared_ref)).first()
-        except ValueError:
-            pass
+        activity = activities.get(message.shared_ref)
         return {
             "title": activity.text if activity else "A self-care idea",
             "url": reverse("selfcare:plan"),
@@ -97,9 +104,10 @@ def _shared_card(message: Message, client) -> dict | None:
 
 
 def _decorate(messages, conversation: Conversation, unread_after: int):
+    activities = selectors.shared_activities(conversation, messages)
     for message in messages:
         message.is_new = not message.from_client and message.pk > unread_after
-        message.card = _shared_card(message, conversation.client) if message.shared_kind else None
+        message.card = _shared_card(message, activities) if message.shared_kind else None
         message.author = "You" if message.from_client else message.sender_staff.display_name
     return messages
 

@@ -114,12 +114,7 @@ def _before(request) -> int | None:
 
 def _decorate(conversation, shown, zone) -> None:
     """What each message shows beside its words: reply-by for one waiting, and the shared item's title."""
-    activities = {}
-    refs = [m.shared_ref for m in shown if m.shared_kind == "selfcare"]
-    if refs:
-        activities = {
-            str(a.uuid): a.text for a in Activity.objects.filter(client=conversation.client, uuid__in=_uuids(refs))
-        }
+    activities = selectors.shared_activities(conversation, shown)
     for message in shown:
         message.waiting = message.from_client and message.answered_at is None and message.reply_by is not None
         message.reply_by_local = timezone.localtime(message.reply_by, zone) if message.reply_by else None
@@ -127,7 +122,8 @@ def _decorate(conversation, shown, zone) -> None:
             exercise = BY_SLUG.get(message.shared_ref)
             message.shared_title = exercise.title if exercise else "A practice"
         elif message.shared_kind == "selfcare":
-            message.shared_title = activities.get(message.shared_ref, "A self-care idea")
+            activity = activities.get(message.shared_ref)
+            message.shared_title = activity.text if activity else "A self-care idea"
 
 
 def _uuids(refs):
