@@ -51,7 +51,7 @@ def waiting_requests(practice):
     return (
         Consultation.objects.filter(practice=practice, asked_without_time=True, outcome=Consultation.Outcome.PENDING)
         .exclude(appointments__isnull=False)
-        .select_related("offered_therapist__user")
+        .select_related("offered_therapist__user", "earlier_therapist__user")
         .order_by("created_at")
     )
 
@@ -150,6 +150,52 @@ def consultation_ask(
             detail={"asked_without_time": True},
         )
     return consultation
+
+
+def consultation_ask_return(*, client) -> tuple[Consultation, bool]:
+    """A former client asks about coming back (ending): a waiting request on the free consultation path.
+
+    Not limited by ``consultations_per_email`` (a returning client is not a new enquiry). Idempotent: while one
+    of theirs is waiting, a second ask changes nothing and returns it with ``False``. The request carries no
+    clinical detail; it names the therapist they saw before, if that therapist still takes clients, so the
+    practice can offer a time with them first. The office sees it in the list of waiting requests and is
+    reminded after two working days, like every request (``requests_remind``). The caller writes the email.
+    """
+    practice = client.practice
+    with transaction.atomic():
+        # Serialise two taps: the client's row is the lock (the practice's other requests are not held).
+        type(client).objects.select_for_update().filter(pk=client.pk).first()
+        waiting = waiting_requests(practice).filter(returning_client=client).first()
+        if waiting is not None:
+            return waiting, False
+        earlier = (
+            StaffMember.objects.therapists()
+            .in_practice(practice)
+            .filter(pk=client.therapist_id)
+            .exclude(availability__accepts_bookings=False)  # no rules yet means the defaults: takes bookings
+            .first()
+            if client.therapist_id
+            else None
+        )
+        consultation = Consultation.objects.create(
+            practice=practice,
+            name=client.display_name,
+            email=client.user.email.strip().lower(),
+            time_zone=practice.time_zone,
+            asked_without_time=True,
+            reach_by="email",
+            returning_client=client,
+            earlier_therapist=earlier,
+        )
+        audit_record(
+            action=AuditEvent.Action.CREATE,
+            object_type="bookings.consultation",
+            object_id=consultation.uuid,
+            practice=practice,
+            client=client,
+            detail={"asked_without_time": True, "returning": True},
+        )
+    return consultation, True
 
 
 # -- Working days and the reminder -------------------------------------------------------------------

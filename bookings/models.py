@@ -207,6 +207,13 @@ class Consultation(UUIDModel):
     )
     offered_mode = models.CharField(max_length=10, blank=True, default="")
     offered_at = models.DateTimeField(null=True, blank=True)
+    # A former client asking to come back (ending): who they are, and the therapist they saw before.
+    returning_client = models.ForeignKey(
+        Client, null=True, blank=True, on_delete=models.SET_NULL, related_name="return_requests"
+    )
+    earlier_therapist = models.ForeignKey(
+        "practice.StaffMember", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = ConsultationQuerySet.as_manager()
 

@@ -13,6 +13,7 @@ from bookings.emails import appointment_email_queue, change_email_queue, therapi
 from bookings.models import Appointment, Availability, BookingSettings, Kind
 from bookings.services_appointments import (
     TAKEN,
+    BookingError,
     SlotTaken,
     alternatives,
     appointment_book,
@@ -23,12 +24,19 @@ from bookings.services_appointments import (
 )
 from bookings.slots import slot_is_free
 
+ENDED = (
+    "Care with this client has ended, so no new sessions are booked. If they would like to come back, set their "
+    "care to active first (Care status on their record)."
+)
+
 # The audit log's name for a session a client moved or cancelled themselves (the therapist's home lists them).
 CLIENT_CHANGE = "bookings.appointment"
 
 
 def session_book(*, client, start: datetime, mode: str, by: str, key: str = "", check_slot: bool = True) -> Appointment:
-    """Book a session for ``client`` with their own therapist."""
+    """Book a session for ``client`` with their own therapist (none once our work together has ended)."""
+    if client.care_has_ended:
+        raise BookingError(ENDED)
     therapist = client.therapist
     if check_slot and not slot_is_free(therapist, Kind.SESSION, start):
         raise SlotTaken(TAKEN, alternatives(therapist, Kind.SESSION, around=start))

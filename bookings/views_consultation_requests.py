@@ -114,9 +114,17 @@ def consult_requests(request):
 def consult_request_offer(request, consultation_uuid):
     practice = request.staff.practice
     consultation = get_waiting_request(practice, consultation_uuid)
-    therapists = StaffMember.objects.filter(pk__in=[t.pk for t in _consulting_therapists(practice)])
+    offering = [t.pk for t in _consulting_therapists(practice)]
+    earlier = consultation.earlier_therapist
+    if earlier is not None and earlier.pk not in offering:
+        # A returning client's earlier therapist first (ending), if still practising with booking rules set.
+        still = StaffMember.objects.therapists().filter(pk=earlier.pk, availability__accepts_bookings=True)
+        offering += list(still.values_list("pk", flat=True))
+    therapists = StaffMember.objects.filter(pk__in=offering, practice=practice)
     form = ConsultationOfferForm(
-        request.POST or None, therapists=therapists.select_related("user", "availability").order_by("user__name")
+        request.POST or None,
+        therapists=therapists.select_related("user", "availability").order_by("user__name"),
+        initial={"therapist": earlier.uuid} if earlier is not None and earlier.pk in offering else None,
     )
     zone = practice.zone
     if request.method == "POST" and form.is_valid():

@@ -90,6 +90,8 @@ class CheckIn(UUIDModel):
     fulfilment = scale_field()
     self_kindness = scale_field()
     note = EncryptedTextField(context="checkins.checkin.note", null=True, blank=True)
+    # Written after our work together ended: the client's alone, never shown to the practice (ending).
+    after_ending = models.BooleanField(default=False)
 
     objects = CheckInQuerySet.as_manager()
 

@@ -1,4 +1,7 @@
-"""Reading check-ins: each scale's averages over time, for the journey and for the therapist."""
+"""Reading check-ins: each scale's averages over time, for the journey and for the therapist.
+
+A check-in made after our work together ended (``after_ending``) is the client's alone: staff reads
+(``scale_trends``, ``with_notes``, ``scale_averages(for_staff_view=True)``) leave it out (issue 21)."""
 
 from datetime import date, datetime, timedelta
 
@@ -9,8 +12,13 @@ from django.utils import timezone
 from checkins.models import SCALES, SHORT_LABELS, CheckIn
 
 
+def for_staff(client):
+    """The client's check-ins a member of the practice may read: none made after the ending."""
+    return CheckIn.objects.for_client(client).filter(after_ending=False)
+
+
 def scale_trends(client, since: datetime | None, until: datetime) -> dict:
-    """Average of each 0-10 scale from ``since`` (or four weeks) to ``until``, beside the same length of
+    """For the therapist (none made after the ending): average of each 0-10 scale from ``since`` (or four weeks) to ``until``, beside the same length of
     time before. One query.
 
     ``{"count": check-ins in the stretch, "rows": [{"label", "now", "then"}]}``, a row for each scale
@@ -26,9 +34,7 @@ def scale_trends(client, since: datetime | None, until: datetime) -> dict:
     for name in SHORT_LABELS:
         aggregates[f"{name}_now"] = Avg(name, filter=now_q)
         aggregates[f"{name}_then"] = Avg(name, filter=then_q)
-    result = (
-        CheckIn.objects.for_client(client).filter(local_date__gt=before, local_date__lte=end).aggregate(**aggregates)
-    )
+    result = for_staff(client).filter(local_date__gt=before, local_date__lte=end).aggregate(**aggregates)
     rows = []
     for name, label in SHORT_LABELS.items():
         now_value, then_value = result[f"{name}_now"], result[f"{name}_then"]
@@ -44,13 +50,13 @@ def scale_trends(client, since: datetime | None, until: datetime) -> dict:
 _PERIOD_START = {"day": F("local_date"), "week": TruncWeek("local_date"), "month": TruncMonth("local_date")}
 
 
-def scale_averages(client, *, start: date | None = None, per: str = "day") -> list[dict]:
+def scale_averages(client, *, start: date | None = None, per: str = "day", for_staff_view: bool = False) -> list[dict]:
     """Each scale's average per day, week or month from ``start`` (or ever), oldest first. One query.
 
     ``[{"b": the period's first day, "n": check-ins in it, "mood": 5.5, ...}]``: averaged in the
-    database, so years of check-ins stay quick.
+    database, so years of check-ins stay quick. ``for_staff_view``: leave out those made after the ending.
     """
-    checkins = CheckIn.objects.for_client(client)
+    checkins = for_staff(client) if for_staff_view else CheckIn.objects.for_client(client)
     if start:
         checkins = checkins.filter(local_date__gte=start)
     return list(
@@ -62,7 +68,6 @@ def scale_averages(client, *, start: date | None = None, per: str = "day") -> li
 
 
 def with_notes(client, *, limit: int) -> list[CheckIn]:
-    """The client's latest check-ins that carry a note, newest first. One query."""
-    return list(
-        CheckIn.objects.for_client(client).filter(note__isnull=False).order_by("-local_date", "-created_at")[:limit]
-    )
+    """For the therapist: the client's latest check-ins that carry a note, newest first, none made after
+    the ending. One query."""
+    return list(for_staff(client).filter(note__isnull=False).order_by("-local_date", "-created_at")[:limit])

@@ -3,6 +3,9 @@
 A check-in with a new or changed note is saved with a pending risk check in the same transaction
 (risk/checks.py): the therapist is told of risk words only with the client's ``checkin_risk_alerts``
 consent, and a failure on the way leaves the check due, never the alert lost.
+
+After the ending (``Client.care_has_ended``) a check-in is marked ``after_ending``: the client's alone,
+left out of every staff read (checkins.selectors), and its note is never checked for the practice.
 """
 
 from django.db import transaction
@@ -31,7 +34,9 @@ def client_today(client: Client):
 def checkin_record(*, client: Client, data: dict, request=None) -> CheckIn:
     """Save a new check-in for today."""
     with transaction.atomic():
-        checkin = CheckIn.objects.create(client=client, local_date=client_today(client), **_clean(data))
+        checkin = CheckIn.objects.create(
+            client=client, local_date=client_today(client), after_ending=client.care_has_ended, **_clean(data)
+        )
         if checkin.note:
             _check_note(checkin)
         audit_change(AuditEvent.Action.CREATE, checkin, client=client, request=request)
@@ -48,7 +53,9 @@ def checkin_update(*, checkin: CheckIn, data: dict, request=None) -> CheckIn:
         for name, value in values.items():
             setattr(checkin, name, value)
         checkin.updated_at = timezone.now()
-        checkin.save(update_fields=[*values, "updated_at"])
+        # Changed after our work together ended: the whole check-in is the client's alone from now on.
+        checkin.after_ending = checkin.after_ending or checkin.client.care_has_ended
+        checkin.save(update_fields=[*values, "updated_at", "after_ending"])
         if checkin.note and note_changed:
             _check_note(checkin)
         audit_change(AuditEvent.Action.UPDATE, checkin, client=checkin.client, request=request, fields=values)

@@ -20,11 +20,13 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import models
+from django.db.models import Q
 
 from bookings.models import Appointment, Consultation, NudgeSent
 from care.models import Handover
 from checkins.models import CheckIn
 from dataprivacy.models import ErasureRequest, HeldBackOpening
+from ending.models import Ending, FollowUp, FollowUpAnswer
 from formulation.models import Cause, CauseStatus, Insight, Symptom, SymptomStatus
 from journal.models import Entry
 from measures.models import MeasureRequest, MeasureResponse, MeasureSchedule
@@ -64,6 +66,9 @@ class Rule:
     name: str = ""  # section name in the export
     only: dict = field(default_factory=dict)  # extra filter for what is exported (shared items)
     fields: tuple[str, ...] = ()  # exported fields (default: all but NEVER_EXPORTED)
+    # Another lookup that also leads to the client (a row belongs to them by either): a consultation
+    # request they were converted from, or their request to come back.
+    or_path: str = ""
 
     @property
     def label(self) -> str:
@@ -87,12 +92,15 @@ RULES = [
         "appointments",
         fields=("uuid", "kind", "mode", "start", "end", "status"),
     ),
+    # The request that brought them here, and any request to come back after their care ended (ending): the
+    # client's own words and details, exported and deleted on erasure (unconverted ones go after 90 days anyway).
     Rule(
         Consultation,
         EXPORT_AND_DELETE,
         "converted_client",
         "consultation_request",
         fields=("uuid", "name", "email", "phone", "note", "time_zone", "created_at"),
+        or_path="returning_client",
     ),
     Rule(CareChange, EXPORT_AND_KEEP, "client", "care_history", fields=("status", "since")),
     Rule(Handover, EXPORT_AND_KEEP, "client", "therapist_changes", fields=("at",)),
@@ -277,6 +285,52 @@ RULES = [
     ),
     # Which practice notices the client has read: theirs alone.
     Rule(NoticeRead, EXPORT_AND_DELETE, "client", "notices_read", fields=("notice", "read_at")),
+    # The ending summary (docs/ending.md): the client's words, their choices of what goes in, and the letter
+    # their therapist wrote to them are theirs: exported, and deleted on erasure. ``staff_copy`` (what the
+    # therapist could see on the day care ended) is a copy of those same words and that letter, so it holds
+    # nothing the client has not got; it is not exported, and it goes with the row on erasure (the practice's
+    # own record of the work, the session notes, is kept as ever).
+    Rule(
+        Ending,
+        EXPORT_AND_DELETE,
+        "client",
+        "ending_summary",
+        fields=(
+            "uuid",
+            "state",
+            "started_at",
+            "planned_on",
+            "ended_on",
+            "started_words",
+            "now_words",
+            "helped_words",
+            "carry_words",
+            "letter",
+            "show_scores",
+            "show_what_helps",
+            "show_practices",
+            "show_selfcare",
+            "show_causes",
+            "show_letter",
+            "follow_up",
+            "follow_up_chosen_at",
+        ),
+    ),
+    # Follow-ups after the ending and what the client answered: theirs alone unless they shared them.
+    Rule(
+        FollowUp,
+        EXPORT_AND_DELETE,
+        "client",
+        "follow_ups",
+        fields=("uuid", "ending", "months", "due_on", "instruments", "invited_at", "answered_at", "shared_at"),
+    ),
+    Rule(
+        FollowUpAnswer,
+        EXPORT_AND_DELETE,
+        "follow_up__client",
+        "follow_up_answers",
+        fields=("uuid", "follow_up", "instrument", "instrument_version", "answers", "completed_at", "total", "band"),
+    ),
     Rule(ErasureRequest, KEEP, "client"),
     # The practice's decision to hold back a line of "Who has opened my record" (serious harm test):
     # exporting it would give away what was held back.
@@ -286,7 +340,10 @@ BY_LABEL = {rule.label: rule for rule in RULES}
 
 
 def rows_for(rule: Rule, client, *, exported: bool = False):
-    queryset = rule.model._default_manager.filter(**{rule.path: client.pk if rule.path == "pk" else client})
+    lookup = Q(**{rule.path: client.pk if rule.path == "pk" else client})
+    if rule.or_path:
+        lookup |= Q(**{rule.or_path: client})
+    queryset = rule.model._default_manager.filter(lookup)
     if exported and rule.only:
         queryset = queryset.filter(**rule.only)
     return queryset.order_by("pk")

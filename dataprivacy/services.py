@@ -8,10 +8,13 @@ import zipfile
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Invitation
@@ -19,11 +22,11 @@ from audit.models import AuditEvent
 from audit.services import audit_change, audit_record
 from bookings.services_front_door import consultations_purge
 from dataprivacy import registry
-from dataprivacy.charts import GEOMETRY, instrument_name, journey_charts
 from dataprivacy.models import ErasureRequest, HeldBackOpening, PrivacySettings
+from measures.charts import GEOMETRY, instrument_name, journey_charts
 from messaging.models import Attachment, Conversation, Message
 from money.models import Charge, Invoice, InvoiceLine, Payment
-from outbox.services import outbox_purge
+from outbox.services import email_queue, outbox_purge
 from practice.models import Client
 
 ERASED_NAME = "Erased client (restricted record)"
@@ -164,7 +167,8 @@ def _retain_until(client, years: int) -> datetime.date:
 def erasure_complete(*, erasure: ErasureRequest, owner, request=None) -> dict:
     """Delete the client's identifiers and everything they wrote; restrict what the practice must keep.
 
-    Runs in one transaction: either all of it happens or none.
+    Runs in one transaction: either all of it happens or none. ``owner`` is None when the retention job
+    closes an ended client's space (``ended_spaces_close``).
     """
     client = erasure.client
     user = client.user
@@ -212,7 +216,7 @@ def erasure_complete(*, erasure: ErasureRequest, owner, request=None) -> dict:
             AuditEvent.Action.DELETE,
             erasure,
             object_type="dataprivacy.erasure",
-            actor=owner.user,
+            actor=owner.user if owner is not None else None,
             client=client,
             request=request,
             detail={"deleted": counts, "retain_until": erasure.retain_until.isoformat()},
@@ -319,6 +323,95 @@ def restricted_records_purge(*, today=None) -> int:
     return count
 
 
+# An ended client keeps their space for as long as the practice keeps their record: the retention period
+# from the day care ended. A month before it closes they are emailed once (with the way to download
+# everything); it closes only once that notice is a month old, by the erasure any client may ask for, whose
+# kept record is then past its retention period too and goes in the same run (``restricted_records_purge``).
+SPACE_CLOSING_NOTICE = datetime.timedelta(days=30)
+SPACE_CLOSING = "dataprivacy.space_closing"
+
+
+def _retention_ends(client, years: int | None = None) -> datetime.date:
+    if years is None:
+        years = PrivacySettings.for_practice(client.practice).retention_years
+    return _years_from(client.care_status_since, years)
+
+
+def _space_closing_noticed_on(client) -> datetime.date | None:
+    at = (
+        AuditEvent.objects.filter(client_id=client.uuid, object_type=SPACE_CLOSING)  # (client_id, at) index
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return timezone.localdate(at) if at is not None else None
+
+
+def space_kept_until(client, *, today=None) -> datetime.date | None:
+    """The day an ended client's space closes: the retention period from the end of care, and never less than
+    a month after they were told (None while their care has not ended, or once their data is erased)."""
+    if not client.care_has_ended or client.care_status_since is None or client.is_erased:
+        return None
+    told = _space_closing_noticed_on(client) or today or timezone.localdate()
+    return max(_retention_ends(client), told + SPACE_CLOSING_NOTICE)
+
+
+def _space_closing_notice(client, closes_on: datetime.date) -> None:
+    """Tell the client, once, that their space closes on ``closes_on`` and how to take a copy first."""
+    with transaction.atomic():
+        message = EmailMessage(
+            subject=f"Your space at {client.practice.name}",
+            body=render_to_string(
+                "dataprivacy/email/space_closing.txt",
+                {
+                    "name": client.display_name,
+                    "practice": client.practice,
+                    "closes_on": closes_on,
+                    "url": settings.SITE_URL + reverse("dataprivacy:mine"),
+                },
+            ),
+            to=[client.user.email],
+        )
+        email_queue(message, kind="Space closing", practice=client.practice, about=("practice.client", client.uuid))
+        audit_record(
+            action=AuditEvent.Action.NOTIFY,
+            object_type=SPACE_CLOSING,
+            object_id=client.uuid,
+            client=client,
+            detail={"closes_on": closes_on.isoformat()},
+        )
+
+
+def ended_spaces_close(*, today=None) -> dict:
+    """Give ended clients a month's notice that their space closes, and close those past it.
+
+    Closing is the erasure (``erasure_complete``, by nobody: the retention period did it); a space is never
+    closed without the notice sent at least ``SPACE_CLOSING_NOTICE`` before. Returns how many of each.
+    """
+    today = today or timezone.localdate()
+    noticed = closed = 0
+    ended = (
+        Client.objects.filter(care_status=Client.CareStatus.ENDED, care_status_since__isnull=False)
+        .exclude(erasure__completed_at__isnull=False)
+        .select_related("practice", "user")
+    )
+    years: dict[int, int] = {}  # each practice's retention period, read once a run
+    for client in ended:
+        if client.practice_id not in years:
+            years[client.practice_id] = PrivacySettings.for_practice(client.practice).retention_years
+        if today < _retention_ends(client, years[client.practice_id]) - SPACE_CLOSING_NOTICE:
+            continue
+        closes_on = space_kept_until(client, today=today)
+        if _space_closing_noticed_on(client) is None:
+            _space_closing_notice(client, closes_on)
+            noticed += 1
+        elif today > closes_on:
+            erasure = ErasureRequest.objects.filter(client=client).first() or erasure_request(client=client)
+            erasure_complete(erasure=erasure, owner=None)
+            closed += 1
+    return {"noticed": noticed, "closed": closed}
+
+
 def invitations_purge(*, now=None) -> int:
     """Invitations never accepted, expired more than a week ago: their names and addresses go."""
     cutoff = (now or timezone.now()) - datetime.timedelta(days=7)
@@ -331,6 +424,8 @@ def retention_run(*, now=None) -> dict:
         # Owned by bookings (90 days); called here too so one job covers every retention rule.
         "consultations": consultations_purge(now=now),
         "invitations": invitations_purge(now=now),
+        # Before the restricted records: a space closed today is past its retention, and goes with them.
+        "ended_spaces": ended_spaces_close(today=timezone.localdate(now)),
         "restricted_records": restricted_records_purge(today=timezone.localdate(now)),
         "emails": outbox_purge(now=now),
     }

@@ -17,6 +17,7 @@ from dataprivacy.services import (
     export_build,
     opening_hold_back,
     opening_show_again,
+    space_kept_until,
 )
 from practice.access import client_required, get_client_for_owner, owner_required
 
@@ -25,9 +26,15 @@ def _pending(client):
     return ErasureRequest.objects.pending().filter(client=client).first()
 
 
+def _mine(request, form, status=200):
+    client = request.client
+    context = {"pending": _pending(client), "form": form, "kept_until": space_kept_until(client)}
+    return render(request, "dataprivacy/mine.html", context, status=status)
+
+
 @client_required
 def mine(request):
-    return render(request, "dataprivacy/mine.html", {"pending": _pending(request.client), "form": ErasureRequestForm()})
+    return _mine(request, ErasureRequestForm())
 
 
 @client_required
@@ -48,7 +55,7 @@ def erase_request(request):
         erasure_request(client=request.client, request=request)
         messages.success(request, "Your request is with the practice. You can change your mind until it is done.")
         return redirect("dataprivacy:mine")
-    return render(request, "dataprivacy/mine.html", {"pending": _pending(request.client), "form": form}, status=200)
+    return _mine(request, form)
 
 
 @client_required

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from accounts.people import possessive, subject
 from journal.models import Entry
+from practice.models import Client
 from risk.context import SourceDetails, as_uuid, unavailable
 from risk.models import RiskAlert
 
@@ -17,8 +18,14 @@ def entry_words(source_id: str):
 
 
 def drafts_unsaved(before):
-    """(client_id, entry uuid) of the drafts last changed before ``before`` and not checked since."""
-    return Entry.objects.drafts_unchecked_since(before).values_list("client_id", "uuid")
+    """(client_id, entry uuid) of the drafts last changed before ``before`` and not checked since.
+
+    Never a client's whose care has ended: their words are theirs alone (issue 21)."""
+    return (
+        Entry.objects.drafts_unchecked_since(before)
+        .exclude(client__care_status=Client.CareStatus.ENDED)
+        .values_list("client_id", "uuid")
+    )
 
 
 def journal_alert_details(alert: RiskAlert, *, may_read_record: bool) -> SourceDetails:

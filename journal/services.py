@@ -53,8 +53,16 @@ def entry_save(*, client, body: str, prompt: str, entry: Entry | None = None, re
     return entry, findings
 
 
+class SharingClosed(ValueError):
+    """Our work together has ended: nothing new is shared with anyone at the practice (issue 21)."""
+
+
 def entry_share(*, entry: Entry, request=None) -> None:
-    """Share the entry as it reads now. Later edits stay private until the client shares again."""
+    """Share the entry as it reads now. Later edits stay private until the client shares again.
+
+    Refused once the client's care has ended: what was shared before stays as it was."""
+    if entry.client.care_has_ended:
+        raise SharingClosed("Our work together has ended, so sharing is turned off.")
     _entry_set_shared(entry=entry, shared=True, request=request)
 
 

@@ -23,6 +23,10 @@ from practice.access import client_required, staff_required
 from risk.detection import Findings, safe_detect
 
 PAGE_SIZE = 20
+SHARING_OFF = (
+    "Our work together has ended, so sharing is turned off: your journal is yours now, "
+    "and nobody at the practice will see what you write."
+)
 
 
 def _support_context(client, findings: Findings) -> dict:
@@ -48,6 +52,7 @@ def entry_list(request):
             "page": page,
             "prompts": [(value, label) for value, label in Prompt.choices],
             "alerts_agreed": _alerts_agreed(request.client),
+            "country": contacts_for(request.client.practice.country),
         },
     )
 
@@ -71,7 +76,10 @@ def _edit(request, entry):
             prompt=form.cleaned_data["prompt"],
             request=request,
         )
-        messages.success(request, "Saved. Only you can read it unless you choose to share it.")
+        if client.care_has_ended:
+            messages.success(request, "Saved. Our work together has ended, so nobody at the practice will see it.")
+        else:
+            messages.success(request, "Saved. Only you can read it unless you choose to share it.")
         url = reverse("journal:detail", kwargs={"entry_uuid": saved.uuid})
         # If detection itself failed we cannot tell, so the contacts are shown to be safe.
         return redirect(url + "?contacts=1" if findings.failed else url)
@@ -85,6 +93,7 @@ def _edit(request, entry):
             "prompt_hint": PROMPT_HINTS[Prompt(prompt)],
             "therapist": client.therapist,
             "alerts_agreed": _alerts_agreed(client),
+            "country": contacts_for(client.practice.country),
         },
     )
 
@@ -140,7 +149,10 @@ def detail(request, entry_uuid):
 def share(request, entry_uuid):
     entry = get_entry_for_client(request.client, entry_uuid)
     therapist = request.client.therapist
-    if entry.is_draft:
+    if request.client.care_has_ended:
+        # Sharing is turned off after the ending (issue 21): refused kindly, nothing is shared.
+        messages.info(request, SHARING_OFF)
+    elif entry.is_draft:
         messages.info(request, "Save the entry first, then you can share it.")
     elif entry.has_unshared_changes:
         entry_share(entry=entry, request=request)

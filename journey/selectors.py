@@ -85,7 +85,8 @@ def _as_date(value) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def build_journey(client, range_key: str, *, now=None) -> Journey:
+def build_journey(client, range_key: str, *, now=None, for_staff: bool = False) -> Journey:
+    """``for_staff``: the therapist's view, without the check-ins made after the ending (issue 21)."""
     range_key = range_key if range_key in RANGES else DEFAULT_RANGE
     now = now or timezone.now()
     zone = client.practice.zone
@@ -97,7 +98,7 @@ def build_journey(client, range_key: str, *, now=None) -> Journey:
 
     # 1. Check-ins, averaged per bucket (one query).
     index_of = {}
-    for row in scale_averages(client, start=start, per=bucket):
+    for row in scale_averages(client, start=start, per=bucket, for_staff_view=for_staff):
         day = _as_date(row["b"])
         index_of[day] = len(journey.checkin_rows)
         journey.checkin_count += row["n"]

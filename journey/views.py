@@ -73,7 +73,7 @@ def _band_legend(instrument_id) -> tuple[str, ...]:
 
 
 def _context(request, client, *, therapist_view: bool) -> dict:
-    journey = build_journey(client, _range(request))
+    journey = build_journey(client, _range(request), for_staff=therapist_view)
     axis = axis_for(journey)
     charts = charts_for(journey, axis)
     # Each chart's accessible name, with its figures rounded as the table shows them.

@@ -10,3 +10,9 @@ class MeasuresConfig(AppConfig):
         from risk.context import register_alert_details
 
         register_alert_details("phq9_item9", phq9_item9_details)
+
+        # Imported once the app registry is ready: receivers import models.
+        from measures import receivers
+        from practice.signals import care_status_changed
+
+        care_status_changed.connect(receivers.care_status_changed, dispatch_uid="measures.care_status_changed")

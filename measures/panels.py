@@ -21,6 +21,8 @@ def record_panel(request, client) -> str:
     context = {
         "client": client,
         "can_write": may_write_record(getattr(request, "staff", None), client),
+        # No questionnaires after the ending (issue 21): the send form gives way to a line saying so.
+        "care_ended": client.care_has_ended,
         "form": SendForm(),
         "schedules": list(MeasureSchedule.objects.active().filter(client=client).order_by("instrument")),
         "pending": list(MeasureRequest.objects.pending().for_client(client).order_by("requested_at")),

@@ -41,10 +41,20 @@ def measure_request_open(*, client: Client, instrument: str, schedule=None, requ
         return MeasureRequest.objects.pending().get(client=client, instrument=instrument)
 
 
+class CareEnded(ValueError):
+    """Our work together with this client has ended: no questionnaire is sent after the ending (issue 21)."""
+
+
 def measure_send(*, client: Client, instrument: str, rhythm: str, sent_by: StaffMember, request=None):
-    """Send a questionnaire now, and on a rhythm unless ``rhythm`` is "once". Returns (schedule, request)."""
+    """Send a questionnaire now, and on a rhythm unless ``rhythm`` is "once". Returns (schedule, request).
+
+    Raises ``CareEnded`` (nothing is stored or sent) for a client whose care has ended."""
     if instrument not in INSTRUMENTS:
         raise ValueError(f"unknown instrument {instrument!r}")
+    if client.care_has_ended:
+        raise CareEnded(
+            f"Our work together with {client.display_name} has ended, so questionnaires are no longer sent."
+        )
     with transaction.atomic():
         schedule = None
         if rhythm != MeasureSchedule.Rhythm.ONCE:
@@ -79,6 +89,34 @@ def measure_schedule_stop(*, schedule: MeasureSchedule, request=None) -> None:
         audit_change(
             AuditEvent.Action.UPDATE, schedule, client=schedule.client, request=request, detail={"active": False}
         )
+
+
+def measures_stop_for_ended_care(*, client: Client) -> tuple[int, int]:
+    """When care ends: every active rhythm stops and every waiting questionnaire is withdrawn, in the
+    transaction that ends care (measures.receivers). Returns (schedules stopped, requests withdrawn)."""
+    now = timezone.now()
+    with transaction.atomic():
+        schedules = list(MeasureSchedule.objects.active().filter(client=client))
+        waiting = list(MeasureRequest.objects.pending().for_client(client))
+        MeasureSchedule.objects.filter(pk__in=[s.pk for s in schedules]).update(active=False)
+        MeasureRequest.objects.filter(pk__in=[r.pk for r in waiting]).update(withdrawn_at=now)
+        for schedule in schedules:
+            audit_change(
+                AuditEvent.Action.UPDATE,
+                schedule,
+                client=client,
+                actor=None,
+                detail={"active": False, "reason": "care_ended"},
+            )
+        for waiting_request in waiting:
+            audit_change(
+                AuditEvent.Action.UPDATE,
+                waiting_request,
+                client=client,
+                actor=None,
+                detail={"withdrawn": True, "reason": "care_ended"},
+            )
+    return len(schedules), len(waiting)
 
 
 def _email_client(client: Client) -> None:
@@ -179,7 +217,10 @@ def measure_requests_open_due(*, now=None, client: Client | None = None) -> int:
     worker (scheduled after each completed form) and by the clock's ``measures_due`` job.
     """
     now = now or timezone.now()
-    schedules = MeasureSchedule.objects.active().select_related("client")
+    # A client whose care has ended is never sent one (issue 21); a paused client's rhythms carry on.
+    schedules = (
+        MeasureSchedule.objects.active().exclude(client__care_status=Client.CareStatus.ENDED).select_related("client")
+    )
     if client is not None:
         schedules = schedules.filter(client=client)
     schedules = list(schedules)

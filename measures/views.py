@@ -9,7 +9,7 @@ from measures.access import get_open_request_for_client, get_response_for_clinic
 from measures.forms import QuestionnaireForm, SendForm
 from measures.models import MeasureRequest
 from measures.scoring import ScoringError, score
-from measures.services import measure_response_record, measure_schedule_stop, measure_send
+from measures.services import CareEnded, measure_response_record, measure_schedule_stop, measure_send
 from practice.access import client_required, get_rw_client_for_clinician, staff_required
 from risk.support import safety_plan_url
 
@@ -51,7 +51,10 @@ def fill(request, request_uuid):
         else:
             if response.risk_flag:
                 return redirect("measures:support")
-            messages.success(request, "Thank you. Your answers are saved, and your therapist can see them.")
+            if request.client.care_has_ended:
+                messages.success(request, "Thank you. Your answers are saved, for you to keep.")
+            else:
+                messages.success(request, "Thank you. Your answers are saved, and your therapist can see them.")
             return redirect("journey:mine")
     return render(
         request, "measures/fill.html", {"form": form, "instrument": instrument, "measure_request": measure_request}
@@ -80,14 +83,26 @@ def support(request):
 def send(request, client_uuid):
     client = get_rw_client_for_clinician(request.user, client_uuid)
     form = SendForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        measure_send(
-            client=client,
-            instrument=form.cleaned_data["instrument"],
-            rhythm=form.cleaned_data["rhythm"],
-            sent_by=request.staff,
-            request=request,
+    if client.care_has_ended:
+        # No questionnaires after the ending (issue 21): said kindly, nothing sent, whatever was posted.
+        status = 400 if request.method == "POST" else 200
+        return render(
+            request, "measures/send.html", {"form": None, "client": client, "care_ended": True}, status=status
         )
+    if request.method == "POST" and form.is_valid():
+        try:
+            measure_send(
+                client=client,
+                instrument=form.cleaned_data["instrument"],
+                rhythm=form.cleaned_data["rhythm"],
+                sent_by=request.staff,
+                request=request,
+            )
+        except CareEnded:
+            # Care ended between loading the client and sending: the same kind page.
+            return render(
+                request, "measures/send.html", {"form": None, "client": client, "care_ended": True}, status=400
+            )
         messages.success(
             request,
             f"Sent to {client.display_name}. {refer(client, 'They')} can fill it in whenever suits {object_(client)}.",

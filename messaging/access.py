@@ -1,6 +1,7 @@
 """Who may read and write a conversation, and open an attachment. Everyone else gets 404.
 
-- The client: their own conversations (writing to their therapist stops once care has ended).
+- The client: their own conversations (writing to their therapist stops once care has ended, and so does
+  the therapist's writing to them: the care conversation is closed, to read only).
 - The care conversation (``care``): the client's record rule, ``practice.access.clinical_access``: their
   own therapist reads and writes; an owner holding an emergency access grant reads only; an erased
   client's conversation opens for nobody. A therapist reads what was sent from ``staff_sees_from`` on
@@ -55,9 +56,14 @@ def conversation_for_staff(user, client_uuid, kind: str = Conversation.Kind.CARE
     return conversation, can_write
 
 
+def care_closed(conversation: Conversation) -> bool:
+    """Our work together has ended: the care conversation stays to read, and nobody writes in it (ending)."""
+    return conversation.kind == Conversation.Kind.CARE and conversation.client.care_has_ended
+
+
 def get_rw_conversation_for_staff(user, client_uuid, kind: str = Conversation.Kind.CARE) -> Conversation:
     conversation, can_write = conversation_for_staff(user, client_uuid, kind)
-    if not can_write:
+    if not can_write or care_closed(conversation):
         raise Http404
     return conversation
 

@@ -163,7 +163,9 @@ def _after_send(conversation: Conversation, message: Message, now) -> None:
         conversation.client_draft = None
         if conversation.reply_by is None or message.reply_by < conversation.reply_by:
             conversation.reply_by = message.reply_by
-        conversation.risk_waiting = conversation.risk_waiting or message.risk_found
+        # After the ending nobody is alerted (the client was shown the crisis contacts instead).
+        risky = message.risk_found and not conversation.client.care_has_ended
+        conversation.risk_waiting = conversation.risk_waiting or risky
         fields += ["client_read_up_to", "client_draft", "reply_by", "risk_waiting"]
     else:
         # An answer: every client message waiting in this conversation has had one.

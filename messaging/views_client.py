@@ -37,6 +37,9 @@ from risk.detection import Findings
 
 CARE = Conversation.Kind.CARE
 OFFICE = Conversation.Kind.OFFICE
+CARE_ENDED_REFUSAL = (
+    "Our work together has ended, so this message was not sent: nobody at the practice would read it here."
+)
 
 
 def _who(conversation: Conversation) -> str:
@@ -148,6 +151,9 @@ def _page(request, kind, *, form=None, status=200, problem="", findings=None):
         "may_write": may_write,
         "may_start": may_start,
         "care_ended": not may_write,
+        # Our work together has ended (issue 21): the care conversation is for reading; the office one is
+        # for practical matters only, and says so.
+        "after_ending": client.care_has_ended,
         "promise": promise,
         "away": _away(conversation, within_days) if may_write else None,
         "long_after": long_after,
@@ -199,7 +205,10 @@ def send(request, kind):
         return redirect(_page_url(kind))
     form = SendForm(request.POST)
     if not may_write:
-        raise Http404
+        # Only the care conversation of a client whose care has ended: refused kindly, nothing is sent.
+        # Nothing is lost: the words are shown back to keep (a journal entry, if they wish).
+        kept = SendForm(initial={"body": request.POST.get("body", "")})
+        return _page(request, kind, form=kept, status=403, problem=CARE_ENDED_REFUSAL)
     if not form.is_valid():
         # Only the hidden key can be wrong (a hand-made form): a fresh one, the words kept.
         form = SendForm(initial={"body": request.POST.get("body", "")})

@@ -22,7 +22,7 @@ from audit.models import AuditEvent
 from audit.services import audit_change, audit_record
 from core.links import url_maker
 from messaging import selectors
-from messaging.access import conversation_for_staff, get_rw_conversation_for_staff
+from messaging.access import care_closed, conversation_for_staff, get_rw_conversation_for_staff
 from messaging.attachments import prepare_upload
 from messaging.forms_staff import SettingsForm, ShareForm, StaffMessageForm, WhoStartsForm
 from messaging.models import Conversation, MessagingSettings
@@ -156,6 +156,7 @@ def _page(request, conversation, can_write, kind, *, form=None, share_form=None,
         # Only the newest page listens for new messages (an earlier page is for reading back).
         "polls": _before(request) is None,
         "can_write": can_write,
+        "closed": care_closed(conversation),
         "form": form or StaffMessageForm(),
         "error": error,
         "zone": zone,

@@ -152,6 +152,8 @@ class ExerciseLog(ExerciseRefMixin):
     kindness_before = models.PositiveSmallIntegerField(null=True, blank=True, validators=RATING)
     kindness_after = models.PositiveSmallIntegerField(null=True, blank=True, validators=RATING)
     word = EncryptedTextField(context="mindfulness.practicelog.word", blank=True, null=True)
+    # Practised after our work together ended: the client's alone, never shown to the practice (ending).
+    after_ending = models.BooleanField(default=False)
 
     objects = ExerciseLogQuerySet.as_manager()
 

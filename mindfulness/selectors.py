@@ -14,7 +14,8 @@ from mindfulness.models import ExerciseLog
 def tried_since(client, since: datetime | None = None) -> list[dict]:
     """Each exercise the client did after ``since`` (or ever) and how often: most often first, then by
     title. One query, and no rating leaves it."""
-    logs = ExerciseLog.objects.for_client(client)
+    # Never those practised after our work together ended: the client's alone (issue 21).
+    logs = ExerciseLog.objects.for_client(client).filter(after_ending=False)
     if since:
         logs = logs.filter(practised_at__gt=since)
     rows = []

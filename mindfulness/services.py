@@ -30,9 +30,12 @@ def exercise_log_record(
     word: str = "",
     practised_at=None,
 ) -> ExerciseLog:
-    """One row, one INSERT: how the client felt before and after, in their own numbers."""
+    """One row, one INSERT: how the client felt before and after, in their own numbers.
+
+    After the ending the row is marked ``after_ending``: the client's alone, never in a staff read."""
     return ExerciseLog.objects.create(
         client=client,
+        after_ending=client.care_has_ended,
         length=length,
         calm_before=calm_before,
         calm_after=calm_after,

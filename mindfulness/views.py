@@ -193,7 +193,9 @@ def recommend(request, client_uuid):
     client = get_rw_client_for_clinician(request.user, client_uuid)
     own = list(CustomExercise.objects.by_author(request.staff).live())
     form = RecommendForm(request.POST or None, own_exercises=own)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and client.care_has_ended:
+        form.add_error(None, "Your work together has ended, so nothing new is suggested to them now.")
+    elif request.method == "POST" and form.is_valid():
         exercise = exercise_for_key(request.staff.id, form.cleaned_data["practice"])
         if exercise is None:
             form.add_error("practice", "Please choose a practice from the list.")

@@ -236,6 +236,11 @@ class Client(UUIDModel):
         return self.preferred_name or self.user.name or self.user.email
 
     @property
+    def care_has_ended(self) -> bool:
+        """Our work together has ended: nothing the client writes from now on reaches the practice (ending)."""
+        return self.care_status == self.CareStatus.ENDED
+
+    @property
     def is_erased(self) -> bool:
         """Their erasure is done: what the practice keeps is restricted (dataprivacy)."""
         return hasattr(self, "erasure") and self.erasure.completed_at is not None

@@ -59,9 +59,14 @@ def backoff(attempts: int) -> timedelta:
     return BACKOFF[min(max(attempts, 1), len(BACKOFF)) - 1]
 
 
-def risk_check_request(*, client: Client, source: str, source_id, found: bool = False, now=None) -> RiskCheck:
+def risk_check_request(*, client: Client, source: str, source_id, found: bool = False, now=None) -> RiskCheck | None:
     """Ask for the words of ``source_id`` to be checked. Call it inside the transaction that saves them,
-    so the words are never saved without their check. ``found``: the saving request already saw risk words."""
+    so the words are never saved without their check. ``found``: the saving request already saw risk words.
+
+    None, and no row, once the client's care has ended: nothing written after the ending reaches anyone
+    at the practice (issue 21); the saving page shows the crisis contacts itself."""
+    if client.care_has_ended:
+        return None
     now = now or timezone.now()
     check = RiskCheck.objects.create(
         client=client,
@@ -94,11 +99,22 @@ def risk_checks_run(now=None) -> int:
 def risk_checks_for_unsaved(*, now=None) -> int:
     """A check for each draft kept unsaved for ``UNSAVED_AFTER`` and not checked since it last changed."""
     now = now or timezone.now()
-    rows = [
-        RiskCheck(client_id=client_id, source=source, source_id=str(source_id), created_at=now, next_attempt_at=now)
+    found = [
+        (source, client_id, source_id)
         for source, text_source in _SOURCES.items()
         if text_source.unsaved is not None
         for client_id, source_id in text_source.unsaved(now - UNSAVED_AFTER)
+    ]
+    # Words kept unsaved by a client whose care has ended are theirs alone (issue 21): no check, no alert.
+    ended = set(
+        Client.objects.filter(
+            pk__in={client_id for _source, client_id, _id in found}, care_status=Client.CareStatus.ENDED
+        ).values_list("pk", flat=True)
+    )
+    rows = [
+        RiskCheck(client_id=client_id, source=source, source_id=str(source_id), created_at=now, next_attempt_at=now)
+        for source, client_id, source_id in found
+        if client_id not in ended
     ]
     RiskCheck.objects.bulk_create(rows)
     return len(rows)

@@ -111,10 +111,16 @@ def _schedule_escalation(alert: RiskAlert) -> None:
     transaction.on_commit(lambda: risk_escalate_due_task.using(run_after=run_after).enqueue())
 
 
-def risk_alert_raise(*, client: Client, source: str, source_id: str = "", request=None) -> RiskAlert:
-    """Raise an alert for ``client``'s therapist; escalate at once if they are away."""
+def risk_alert_raise(*, client: Client, source: str, source_id: str = "", request=None) -> RiskAlert | None:
+    """Raise an alert for ``client``'s therapist; escalate at once if they are away.
+
+    None, and nothing written, once the client's care has ended: no alert goes to anyone after the ending
+    (issue 21). The client's own page still shows the crisis contacts at once (each domain's support note).
+    """
     if source not in SOURCES:
         raise RiskAlertError(f"unknown risk source {source!r}")
+    if client.care_has_ended:
+        return None
     now = timezone.now()
     with transaction.atomic():
         therapist = client.therapist

@@ -1,5 +1,10 @@
 """Who may see a safety plan: the client, their own therapist (who also writes it with them in session),
-or an owner with emergency access (who reads it, and never writes a version)."""
+or an owner with emergency access (who reads it, and never writes a version).
+
+Once our work together has ended the plan is the client's alone to change: the former therapist reads the
+version that stood when care ended (``version_for_staff``) and writes no new one."""
+
+from django.http import Http404
 
 from practice.access import clinical_access, get_rw_client_for_clinician
 from practice.models import Client
@@ -13,9 +18,23 @@ def plan_for(client) -> SafetyPlan | None:
 
 def get_client_for_plan(user, client_uuid) -> tuple[Client, bool]:
     """The client whose plan ``user`` may read, and whether they may write a version of it; or Http404."""
-    return clinical_access(user, client_uuid)
+    client, can_write = clinical_access(user, client_uuid)
+    return client, can_write and not client.care_has_ended
 
 
 def get_rw_client_for_plan(user, client_uuid) -> Client:
-    """The client whose plan ``user`` may write in session (their own therapist only), or Http404."""
-    return get_rw_client_for_clinician(user, client_uuid)
+    """The client whose plan ``user`` may write in session (their own therapist only, while in care), or Http404."""
+    client = get_rw_client_for_clinician(user, client_uuid)
+    if client.care_has_ended:
+        raise Http404
+    return client
+
+
+def version_for_staff(plan: SafetyPlan, client: Client):
+    """The version the practice reads: the newest, or after the ending the one that stood when care ended."""
+    versions = plan.versions.order_by("-number").select_related("written_by")
+    if client.care_has_ended:
+        ended = client.care_changes.filter(status=Client.CareStatus.ENDED).order_by("-changed_at").first()
+        if ended is not None:
+            versions = versions.filter(created_at__lte=ended.changed_at)
+    return versions.first()

@@ -5,15 +5,18 @@ from audit.services import audit_read
 from crisis.contacts import contacts_for
 from practice.access import client_required, staff_required
 from practice.models import Client
-from safetyplan.access import get_client_for_plan, get_rw_client_for_plan, plan_for
+from safetyplan.access import get_client_for_plan, get_rw_client_for_plan, plan_for, version_for_staff
 from safetyplan.forms import SafetyPlanForm
 from safetyplan.models import SafetyPlanVersion
 from safetyplan.services import safety_plan_save
 
 
-def _plan_context(request, client) -> dict:
+def _plan_context(request, client, *, as_staff: bool = False) -> dict:
     plan = plan_for(client)
-    version = plan.current() if plan is not None else None
+    if plan is None:
+        version = None
+    else:
+        version = version_for_staff(plan, client) if as_staff else plan.current()
     if version is not None:
         audit_read(request, plan, client=client, detail={"version": version.number})
     return {
@@ -49,7 +52,7 @@ def edit(request):
 @staff_required
 def client_plan(request, client_uuid):
     client, can_write = get_client_for_plan(request.user, client_uuid)
-    context = _plan_context(request, client)
+    context = _plan_context(request, client, as_staff=True)
     context["is_own"] = False
     context["can_write"] = can_write
     return render(request, "safetyplan/plan.html", context)

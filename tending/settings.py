@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "safetyplan",
     "money",
     "messaging",
+    "ending",
     "dataprivacy",
     "backups",
     "tending",  # the project's own commands, which use every app (seed_demo)
@@ -382,6 +383,7 @@ TENDING_SCHEDULE = [
     ("money_invoices", 60 * 60),  # an invoice after each session; on the 1st, last month's statements
     ("messaging_emails", 5 * 60),  # message emails held for a therapist's working hours, or for the hour
     ("formulation_watch", 24 * 60 * 60),
+    ("ending_follow_ups", 60 * 60),  # one invitation when a chosen follow-up falls due; never a reminder
     ("dataprivacy_retention", 24 * 60 * 60),
     ("audit_verify --checkpoint", 5 * 60),  # verify from the last checkpoint, then write a new one
     ("audit_verify --full", 24 * 60 * 60),  # the whole of every chain, from its first row

@@ -34,6 +34,7 @@ urlpatterns = [
     path("safety-plan/", include("safetyplan.urls")),
     path("money/", include("money.urls")),
     path("messages/", include("messaging.urls")),
+    path("ending/", include("ending.urls")),
     path("my-data/", include("dataprivacy.urls")),
 ]
 

@@ -306,7 +306,7 @@ class CareTests(TendingTestCase):
             [("paused", datetime(2031, 5, 5).date()), ("ended", datetime(2031, 5, 6).date())],
         )
         page = self.as_("client_a").get(reverse("bookings:mine"))
-        self.assertContains(page, "come to a close")
+        self.assertContains(page, "Our work together has ended")
         self.assertNotContains(page, "Book a session when you're ready")
 
     def test_a_bad_date_keeps_the_choice_and_explains(self):

@@ -125,7 +125,7 @@ class SessionsPageTests(TendingTestCase):
         self.w.client_a.care_status = "ended"
         self.w.client_a.save(update_fields=["care_status"])
         response = self.as_("client_a").get(reverse("bookings:mine"))
-        self.assertContains(response, "has come to a close")
+        self.assertContains(response, "Our work together has ended")
         self.assertNotContains(response, 'class="slot"')
 
     def test_booking_a_session_reads_the_therapist_once(self):

@@ -1,6 +1,6 @@
 import datetime
 
-from dataprivacy.charts import MAX_DAILY_POINTS, journey_charts, weekly_means
+from measures.charts import MAX_DAILY_POINTS, journey_charts, weekly_means
 
 
 def test_weekly_means_group_days_by_their_monday():

@@ -16,7 +16,6 @@ from accounts.services import invitation_create
 from audit.models import AuditEvent
 from core.crypto import EncryptedTextField
 from dataprivacy import registry
-from dataprivacy.charts import GEOMETRY, journey_charts
 from dataprivacy.models import ErasureRequest
 from dataprivacy.services import (
     erasure_complete,
@@ -27,6 +26,7 @@ from dataprivacy.services import (
     retention_run,
 )
 from dataprivacy.tasks import retention_daily
+from measures.charts import GEOMETRY, journey_charts
 from practice.models import Client, StaffMember
 
 CANARY = "canary-7f3e-forget-me"
@@ -264,7 +264,9 @@ class RetentionTests(TestCase):
     def test_the_retention_job_runs_on_the_worker(self):
         result = retention_daily.enqueue()
         self.assertEqual(result.status, "SUCCESSFUL")
-        self.assertEqual(set(result.return_value), {"consultations", "invitations", "restricted_records", "emails"})
+        self.assertEqual(
+            set(result.return_value), {"consultations", "invitations", "ended_spaces", "restricted_records", "emails"}
+        )
 
 
 class PdfTests(TestCase):

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from bookings.models import Appointment
 from checkins.models import CheckIn
-from dataprivacy.charts import PAD, WIDTH, journey_charts
 from journey.charts import Axis, day_number, number
+from measures.charts import PAD, WIDTH, journey_charts
 from measures.models import MeasureResponse
 from measures.scoring import score
 from tending.testing.factories import session_for

@@ -219,7 +219,8 @@ def test_after_care_has_ended_the_conversation_is_read_only(http, cara):
     Client.objects.filter(pk=cara.pk).update(care_status=Client.CareStatus.ENDED)
     html = http.get(MINE).content.decode()
     assert "Take care" in html and 'id="message-body"' not in html and "has ended" in html
-    assert http.post(SEND, {"body": "Hello", "key": key()}).status_code == 404
+    # Refused kindly (issue 21): the page again, saying nobody at the practice would read it; nothing sent.
+    assert http.post(SEND, {"body": "Hello", "key": key()}).status_code == 403
 
 
 def test_time_away_is_said_honestly(http, cara):

@@ -54,13 +54,18 @@ EMERGENCY = "emergency"
 # administrator: not a therapist, not an owner. She runs bookings and money (OFFICE, OFFICE_OF_CLIENT,
 # OFFICE_OF_STAFF, BILLING_OF_CLIENT, STAFF) and gets 404 on every clinical page and every owner-only one.
 ADMINISTRATOR = "administrator"
+#
+# "ended" (tending.testing.personas.add_ended_persona) is Fern, Ana's client whose care has ended: a client
+# everywhere (she keeps her own space: every CLIENT page opens, showing her own data), never anything of
+# client A's, and refused what an ended client may no longer do (``ENDED_REFUSED``: booking a new session).
+ENDED = "ended"
 _WILLOW_THERAPISTS = {"therapist", "colleague", "former", "cover"}
 _WILLOW_OWNERS = {"owner", EMERGENCY}
 _WILLOW_OFFICE = _WILLOW_OWNERS | {ADMINISTRATOR}
 _ALLOWED = {
-    PUBLIC: {"anonymous", "client_a", "client_b", "outsider"} | _WILLOW_OFFICE | _WILLOW_THERAPISTS,
-    SIGNED_IN: {"client_a", "client_b", "outsider"} | _WILLOW_OFFICE | _WILLOW_THERAPISTS,
-    CLIENT: {"client_a", "client_b"},
+    PUBLIC: {"anonymous", "client_a", "client_b", ENDED, "outsider"} | _WILLOW_OFFICE | _WILLOW_THERAPISTS,
+    SIGNED_IN: {"client_a", "client_b", ENDED, "outsider"} | _WILLOW_OFFICE | _WILLOW_THERAPISTS,
+    CLIENT: {"client_a", "client_b", ENDED},
     CLIENT_OBJECT: {"client_a"},
     THERAPIST: {"outsider"} | _WILLOW_THERAPISTS,
     THERAPIST_OF_CLIENT: {"therapist"},
@@ -81,6 +86,29 @@ _READERS = {THERAPIST_OF_CLIENT: {EMERGENCY}}
 # Personas who get what "owner" gets wherever a route's ``expect`` names the owner and not them.
 _LIKE_OWNER = {EMERGENCY}
 SIGNED_OUT = {"deactivated"}
+# What a client whose care has ended may no longer do, by route name: the status the ended persona gets
+# (GET and POST) where her kind would let her in. Kept here, beside the persona, so one list says what
+# ending care takes away; a route's own ``expect`` still wins.
+ENDED_REFUSED = {
+    "bookings:book_session": NOT_FOUND,  # no new sessions: "Ask about coming back" instead (bookings:mine)
+    # Her conversation with her therapist is kept to read; nobody would read a new message, so sending is
+    # refused kindly (the page again, saying so: messaging.views_client.send) and no draft is kept.
+    "messaging:send": 403,
+    "messaging:draft": NOT_FOUND,
+}
+# Client A's care has ended (tending/tests/test_ended_client.py, the former therapist's view): what changes
+# for whom, by route name, where it differs from ``Route.expected``. Her own pages stay hers; Ana, her
+# therapist on record, still reads the record the practice keeps (retention), and sends nothing new.
+AFTER_ENDING = {
+    # Her sessions after the ending were cancelled with it (bookings, on care_status_changed): a cancelled
+    # session can be neither moved nor cancelled again, so both send her back to the session's page.
+    "bookings:session_move": {"client_a": 302},
+    "bookings:session_cancel": {"client_a": 302},
+    # A questionnaire waiting for her is withdrawn when care ends (no questionnaires after the ending).
+    "measures:fill": {"client_a": NOT_FOUND},
+    # Her safety plan is hers alone to change now: Ana reads the version that stood at the ending.
+    "safetyplan:client_edit": {"therapist": NOT_FOUND},
+}
 # Who makes a route's write in the allowed-writes test, unless the route names ``writer``.
 _WRITER = {
     PUBLIC: "anonymous",
@@ -143,16 +171,22 @@ class Route:
     post_skip: str = ""
 
     def _expect(self) -> dict:
-        """``expect``, with the owner's expectation given to those who are owners too (``_LIKE_OWNER``)."""
-        if "owner" not in self.expect:
-            return self.expect
-        return {**{persona: self.expect["owner"] for persona in _LIKE_OWNER}, **self.expect}
+        """``expect``, with the owner's expectation given to those who are owners too (``_LIKE_OWNER``), and
+        client B's to the ended client (another client of Ana's, whose care has ended)."""
+        expect = self.expect
+        if "owner" in expect:
+            expect = {**{persona: expect["owner"] for persona in _LIKE_OWNER}, **expect}
+        if "client_b" in expect and ENDED not in expect and self.name not in ENDED_REFUSED:
+            expect = {ENDED: expect["client_b"], **expect}
+        return expect
 
     def allowed(self, method: str = "GET") -> set[str]:
         """Who may use the route with ``method``: its kind's personas (and on GET, unless the page is only
         a write form, its readers), and any ``expect`` lets in."""
         granted = {persona for persona, status in self._expect().items() if status == self.ok_status}
         base = _ALLOWED.get(self.kind, set())
+        if ENDED in base and self.name in ENDED_REFUSED and ENDED not in self._expect():
+            base = base - {ENDED}
         if method == "GET" and not self.write_form:
             base = base | _READERS.get(self.kind, set())
         return base | granted | (SIGNED_OUT if ANON in base else set())
@@ -163,9 +197,21 @@ class Route:
         expect = self._expect()
         if persona in expect:
             return expect[persona]
+        if persona == ENDED and self.name in ENDED_REFUSED:
+            return ENDED_REFUSED[self.name]
         if persona in self.allowed(method):
             return self.ok_status
         return LOGIN if persona == ANON else NOT_FOUND
+
+    def expected_after_ending(self, persona: str, method: str = "GET") -> int | str:
+        """What ``persona`` gets once client A's care has ended (``AFTER_ENDING``, else as before): on
+        her own pages (CLIENT) client A then gets what the ended client gets."""
+        after = AFTER_ENDING.get(self.name, {})
+        if persona in after:
+            return after[persona]
+        if persona == "client_a" and self.kind == CLIENT:
+            return self.expected(ENDED, method)
+        return self.expected(persona, method)
 
     def post_writer(self) -> str:
         """Who makes this route's allowed write."""

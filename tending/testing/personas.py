@@ -21,6 +21,10 @@ emergency    Eve, a second owner of Willow (not a therapist) holding an active e
 and, where a test adds her with ``add_administrator_persona``:
 administrator  Sam Admin, Willow's practice administrator (neither owner nor therapist): bookings and
                money for the whole practice, and no clinical page at all
+
+and, where a test adds her with ``add_ended_persona``:
+ended        Fern, Ana's client whose care has ended (an ending summary prepared together, then care
+             ended a month ago): she keeps her own space, books no new session, sees nobody else's
 """
 
 from dataclasses import dataclass
@@ -31,7 +35,10 @@ from django.test import TestCase
 
 from bookings.models import Appointment
 from care.services import away_period_save, client_hand_over, staff_deactivate
+from ending.models import Ending
+from messaging.services import conversation_for
 from notes import services as notes
+from practice.care_status import care_status_change
 from practice.services import emergency_access_grant
 from tending.testing.factories import PASSWORD, ClientFactory, PracticeFactory, StaffFactory, UserFactory
 
@@ -60,6 +67,7 @@ PERSONAS = ("anonymous", "client_a", "client_b", "therapist", "colleague", "outs
 CARE_PERSONAS = ("former", "cover", "deactivated")
 EMERGENCY_PERSONAS = ("emergency",)
 ADMINISTRATOR_PERSONAS = ("administrator",)
+ENDED_PERSONAS = ("ended",)
 
 
 def build_world() -> World:
@@ -148,6 +156,42 @@ def add_administrator_persona(w: World) -> World:
     return w
 
 
+def end_care(client, *, by, days_ago: int = 30, follow_up: bool = True) -> Ending:
+    """End ``client``'s care ``days_ago`` days ago the way the ending page does: an ending summary prepared
+    together (the client's words, the therapist's letter, the follow-up chosen), then care ended, which marks
+    it ended with the copy the therapist keeps and plans the follow-ups (ending.receivers)."""
+    ended_on = by.today() - timedelta(days=days_ago)
+    words = {
+        "started_words": "I could not sleep and the worry was loud.",
+        "now_words": "I sleep most nights, and I know what to do when it gets loud.",
+        "helped_words": "Breathing on the train, and being kinder to myself.",
+        "carry_words": "The soothing rhythm, and my safety plan.",
+        "letter": "It has been a privilege to work with you.",
+        "follow_up": follow_up,
+    }
+    preparing = Ending.objects.filter(client=client, state=Ending.State.PREPARING).first()
+    if preparing is None:
+        preparing = Ending.objects.create(client=client, therapist=by, started_by=by, planned_on=ended_on, **words)
+    else:
+        for name, value in words.items():
+            setattr(preparing, name, value)
+        preparing.save()
+    care_status_change(client=client, status=client.CareStatus.ENDED, since=ended_on, staff=by)
+    client.refresh_from_db()
+    preparing.refresh_from_db()
+    return preparing
+
+
+def add_ended_persona(w: World) -> World:
+    """Fern, Ana's client, whose care ended a month ago (Ana stays her therapist on record)."""
+    w.ended = ClientFactory(
+        practice=w.practice, therapist=w.therapist, user=UserFactory(email="fern@willow.test", name="Fern Ended")
+    )
+    conversation_for(client=w.ended)  # she wrote to Ana while in care: the conversation is hers to reread
+    w.ended_ending = end_care(w.ended, by=w.therapist)
+    return w
+
+
 class TendingTestCase(TestCase):
     """Base test case: ``self.w`` is the persona world; ``self.as_(persona)`` gives a signed-in test client."""
 
@@ -167,6 +211,7 @@ __all__ = [
     "ADMINISTRATOR_PERSONAS",
     "CARE_PERSONAS",
     "EMERGENCY_PERSONAS",
+    "ENDED_PERSONAS",
     "PASSWORD",
     "PERSONAS",
     "TendingTestCase",
@@ -174,5 +219,7 @@ __all__ = [
     "add_administrator_persona",
     "add_care_personas",
     "add_emergency_persona",
+    "add_ended_persona",
     "build_world",
+    "end_care",
 ]

@@ -22,6 +22,7 @@ HAZARDS = (
     "A client's therapist changes and a risk signal goes to the wrong person",
     "A background job silently stops",
     "Someone inside the practice reads or changes a record unseen",
+    "A former client expects to be heard after the ending",
 )
 
 

@@ -35,15 +35,17 @@ from tending.testing.personas import (
     ADMINISTRATOR_PERSONAS,
     CARE_PERSONAS,
     EMERGENCY_PERSONAS,
+    ENDED_PERSONAS,
     PERSONAS,
     TendingTestCase,
     add_administrator_persona,
     add_care_personas,
     add_emergency_persona,
+    add_ended_persona,
 )
 from tending.testing.urls import is_third_party, walk_urls
 
-EVERYONE = PERSONAS + CARE_PERSONAS + EMERGENCY_PERSONAS + ADMINISTRATOR_PERSONAS
+EVERYONE = PERSONAS + CARE_PERSONAS + EMERGENCY_PERSONAS + ADMINISTRATOR_PERSONAS + ENDED_PERSONAS
 
 # The apps whose every page is about a client's care: the administrator opens none of them.
 CLINICAL_APPS = (
@@ -100,6 +102,7 @@ class UrlMatrixTests(MatrixTestCase):
         add_care_personas(cls.w)
         add_emergency_persona(cls.w)
         add_administrator_persona(cls.w)
+        add_ended_persona(cls.w)
         cls.routes = all_routes()
         cls.prepared = {route.name: route.setup(cls.w) if route.setup else None for route in cls.routes}
 
@@ -284,6 +287,7 @@ class ErasedClientMatrixTests(MatrixTestCase):
         add_care_personas(cls.w)
         add_emergency_persona(cls.w)
         add_administrator_persona(cls.w)
+        add_ended_persona(cls.w)
         routes = all_routes()
         prepared = {route.name: route.setup(cls.w) if route.setup else None for route in routes}
         cls.about_a = [

@@ -12,10 +12,13 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from journal.models import PROMPT_HINTS
 from mindfulness.content import all_client_text
 from selfcare.models import AREA_HINTS
+from tending.testing.matrix import CLIENT, ENDED, all_routes
+from tending.testing.personas import TendingTestCase, add_ended_persona
 
 ROOT = Path(__file__).resolve().parents[2]
 SKIP_DIRS = {".venv", "node_modules", ".git", "var", "bench", "static"}
@@ -29,6 +32,8 @@ BANNED = {
     "no risk": r"\bno\s+risk\b",
     "low risk": r"\blow\s+risk\b",
     "you are safe": r"\byou\s+are\s+safe\b|\byou['’]re\s+safe\b",
+    # Ending is "our work together has ended" on a client's page, never a discharge (issue 21).
+    "discharge": r"\bdischarg(?:e|ed|es|ing)\b",
 }
 
 # Pages only a therapist or owner ever sees.
@@ -96,6 +101,12 @@ def test_the_check_reads_the_pages_clients_actually_see():
         "mindfulness/templates/mindfulness/player.html",
         "selfcare/templates/selfcare/plan.html",
         "selfcare/templates/selfcare/email/reminder.txt",
+        # The ending, as the client sees it (issue 21): never "discharge".
+        "ending/templates/ending/summary.html",
+        "ending/templates/ending/summary_pdf.html",
+        "ending/templates/ending/come_back.html",
+        "bookings/templates/bookings/client/mine.html",
+        "dataprivacy/templates/dataprivacy/journey_pdf.html",
     ):
         assert page in names, page
 
@@ -124,6 +135,9 @@ def test_client_words_written_in_python_are_gentle_too():
         "Low risk",
         "You are safe now",
         "You’re safe",
+        "You have been discharged",
+        "Discharge summary",
+        "DISCHARGE",
     ],
 )
 def test_the_check_catches_each_word(sentence):
@@ -133,3 +147,32 @@ def test_the_check_catches_each_word(sentence):
 def test_the_check_ignores_django_comments_and_allows_gentle_words():
     assert problems_in("{# we never say missed #}Welcome back, whenever you come.") == []
     assert problems_in("Missing you is allowed; misses and failures are not words we use here") == []
+
+
+class EndedClientPagesTests(TendingTestCase):
+    """The pages an ended client actually sees, rendered with her data, are gentle too: every page of her
+    space (the route lists' client pages, her ending pages among them) is scanned as Fern sees it."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        add_ended_persona(cls.w)
+        cls.routes = all_routes()
+        cls.prepared = {route.name: route.setup(cls.w) if route.setup else None for route in cls.routes}
+
+    def test_the_ended_clients_pages_never_blame_or_say_discharge(self):
+        fern = self.as_(ENDED)
+        scanned = []
+        for route in self.routes:
+            if route.kind != CLIENT or "GET" not in route.methods or route.not_a_page:
+                continue
+            kwargs = route.kwargs(self.w, self.prepared[route.name]) if route.kwargs else {}
+            response = fern.get(reverse(route.name, kwargs=kwargs) + (f"?{route.query}" if route.query else ""))
+            if response.status_code != 200:
+                continue
+            scanned.append(route.name)
+            with self.subTest(route=route.name):
+                self.assertEqual(problems_in(response.content.decode()), [], route.name)
+        self.assertIn("ending:mine", scanned)
+        self.assertIn("bookings:mine", scanned)
+        self.assertGreater(len(scanned), 25)

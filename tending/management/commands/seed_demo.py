@@ -37,6 +37,8 @@ class DemoPractice:
     password: str
     # Sam Carter runs the practice's bookings and money, and sees no clinical record.
     administrator: StaffMember | None = None
+    # Fran Hughes, Ben's client whose care has ended (ending/demo.py): she keeps her space.
+    fran: Client | None = None
 
 
 def _user(email: str, name: str, password: str) -> User:
@@ -106,6 +108,7 @@ def build_demo(password: str) -> DemoPractice:
         eli=client("eli@demo.tending.test", "Eli Walsh", ben),
         password=password,
         administrator=administrator,
+        fran=client("fran@demo.tending.test", "Fran Hughes", ben),
     )
 
 
@@ -145,6 +148,7 @@ class Command(BaseCommand):
             ("Client (Ana's)", demo.cara.user.email),
             ("Client (Ana's)", demo.dev.user.email),
             ("Client (Ben's)", demo.eli.user.email),
+            ("Client (ended)", demo.fran.user.email),
         ]
         for role, email in rows:
             self.stdout.write(f"  {role:<16} {email}")

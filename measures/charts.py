@@ -1,6 +1,7 @@
-"""Coordinates for the journey PDF's SVG line charts (WeasyPrint draws SVG; a PDF runs no JavaScript).
+"""Coordinates for SVG line charts drawn by templates (WeasyPrint draws SVG; a PDF runs no JavaScript).
 
-The template draws them, so every label is escaped there."""
+The journey PDF (dataprivacy) and the ending summary (ending, on its page and in its PDF) use them. The
+template draws them, so every label is escaped there."""
 
 import datetime
 from collections import defaultdict
@@ -21,7 +22,7 @@ GEOMETRY = {
 }
 
 
-def _line(points: list[tuple[str, float]], *, low: float, high: float, title: str) -> dict:
+def line_chart(points: list[tuple[str, float]], *, low: float, high: float, title: str) -> dict:
     # A point has its place by its date; one whose date cannot be read has none.
     points = [(label, value) for label, value in points if _day(label) is not None]
     if not points:
@@ -74,10 +75,12 @@ def journey_charts(sections: dict) -> list[dict]:
         points = [(r["local_date"], r[scale]) for r in checkins if r.get(scale) is not None]
         if len(points) > MAX_DAILY_POINTS:
             charts.append(
-                _line(weekly_means(points), low=0, high=10, title=f"{title}, weekly average of check-ins (0 to 10)")
+                line_chart(
+                    weekly_means(points), low=0, high=10, title=f"{title}, weekly average of check-ins (0 to 10)"
+                )
             )
         else:
-            charts.append(_line(points, low=0, high=10, title=f"{title} in daily check-ins (0 to 10)"))
+            charts.append(line_chart(points, low=0, high=10, title=f"{title} in daily check-ins (0 to 10)"))
     answers = sorted(sections.get("questionnaire_answers", []), key=lambda r: r.get("completed_at") or "")
     for instrument in sorted({r.get("instrument") for r in answers if r.get("instrument")}):
         points = [
@@ -87,7 +90,7 @@ def journey_charts(sections: dict) -> list[dict]:
         ]
         if points:
             charts.append(
-                _line(points, low=0, high=max(v for _, v in points), title=f"{instrument_name(instrument)} totals")
+                line_chart(points, low=0, high=max(v for _, v in points), title=f"{instrument_name(instrument)} totals")
             )
     return [chart for chart in charts if chart["count"]]
 

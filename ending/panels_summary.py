@@ -1,0 +1,40 @@
+"""The ending summary on the home pages: a card in the client's space, and "Ending" on the client's record."""
+
+from django.template.loader import render_to_string
+
+from ending.forms import StartForm
+from ending.models import Ending
+from ending.selectors import ending_for
+from practice.access import has_emergency_access, may_write_record
+
+
+def client_home(request, client) -> str:
+    """A gentle card while the ending is being prepared; after it, what stays the client's."""
+    ending = ending_for(client)
+    if ending is None:
+        return ""
+    ended = ending.state == Ending.State.ENDED
+    if ended and not client.care_has_ended:
+        return ""  # care went on after an earlier ending: that summary is still on the ending page
+    return render_to_string(
+        "ending/summary_panel_client.html",
+        {"ended": ended, "therapist": ending.therapist.display_name},
+        request=request,
+    )
+
+
+def client_record(request, client) -> str:
+    """ "Ending" on the client's record: start preparing (their therapist), or the way to the ending page."""
+    staff = getattr(request, "staff", None)
+    if staff is None:
+        return ""
+    can_write = may_write_record(staff, client)
+    if not can_write and not has_emergency_access(staff, client):
+        return ""
+    ending = ending_for(client)
+    if ending is None and not can_write:
+        return ""
+    context = {"client": client, "ending": ending, "can_write": can_write, "care_ended": client.care_has_ended}
+    if can_write and (ending is None or ending.state == Ending.State.ENDED) and not client.care_has_ended:
+        context["start_form"] = StartForm(today=staff.today())
+    return render_to_string("ending/staff/panel_record.html", context, request=request)
