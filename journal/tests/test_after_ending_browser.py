@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from journal.models import Entry
 from mindfulness.content import EXERCISES
+from mindfulness.models import ExerciseLog
 from practice.care_status import care_status_change
 from risk.models import RiskAlert, RiskCheck
 from tending.testing.browser import assert_accessible, assert_no_horizontal_scroll, login
@@ -51,10 +52,22 @@ def test_an_ended_client_is_told_plainly_on_each_page_with_help_one_tap_away(pag
     assert Entry.objects.get().shared_at is None
     assert not RiskCheck.objects.exists() and not RiskAlert.objects.exists()
 
+    # A practice, played through and noted: the player is hers as before; the note stays with her.
     exercise = EXERCISES[0]
-    page.goto(live_server.url + reverse("mindfulness:after", kwargs={"slug": exercise.slug}))
+    page.goto(live_server.url + reverse("mindfulness:play", kwargs={"slug": exercise.slug}))
+    scan(page)
+    page.get_by_role("button", name="Begin").click()
+    expect(page.locator("[data-player]")).to_have_attribute("data-state", "running")
+    page.get_by_role("button", name="Finish now").click()
+    expect(page.locator("[data-player]")).to_have_attribute("data-state", "finished")
+    page.get_by_role("link", name="Note how you feel, if you like").click()
     expect(page.locator("[data-after-ending]")).to_contain_text("nobody at the practice will see this")
     scan(page)
+    page.get_by_label("Calm before (0 to 10)").select_option("3")
+    page.get_by_label("Calm now (0 to 10)").select_option("6")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("What helps me")
+    assert ExerciseLog.objects.get(client=cara).after_ending
 
     page.goto(live_server.url + reverse("checkins:today"))
     expect(page.locator("[data-nobody-at-the-practice]")).to_contain_text("nobody at the practice will see them")

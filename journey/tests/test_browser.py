@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from measures.instruments import INSTRUMENTS
 from measures.models import MeasureResponse
@@ -46,16 +47,16 @@ def test_a_client_checks_in_fills_in_every_questionnaire_and_sees_their_journey(
     ).check()
     page.get_by_role("button", name="Save my check-in").click()
     page.wait_for_url(re.compile(r"/me/$"))
-    assert page.get_by_text("Thank you for checking in.").is_visible()
+    expect(page.get_by_text("Thank you for checking in.")).to_be_visible()
 
     for instrument_id, instrument in INSTRUMENTS.items():
         page.goto(live_server.url + "/measures/")
         page.get_by_role("link", name=instrument.title).click()
         check_page(page)
-        assert page.get_by_text("Why we ask").is_visible()
+        expect(page.get_by_text("Why we ask")).to_be_visible()
         # Submitting with nothing answered keeps the form and says so, kindly.
         page.get_by_role("button", name="Save my answers").click()
-        assert page.get_by_text("A few questions still need an answer.").is_visible()
+        expect(page.get_by_text("A few questions still need an answer.")).to_be_visible()
         for number in range(1, instrument.n_items + 1):
             group = page.locator("fieldset.question").nth(number - 1)
             group.get_by_role("radio", name=PICK[instrument_id], exact=True).check()
@@ -64,8 +65,8 @@ def test_a_client_checks_in_fills_in_every_questionnaire_and_sees_their_journey(
             # Question 9 was answered "Several days": warm words and crisis contacts at once.
             page.wait_for_url(re.compile(r"/measures/support/$"))
             check_page(page)
-            assert page.get_by_role("link", name=re.compile("Samaritans")).is_visible()
-            assert page.get_by_role("link", name="Open my safety plan").is_visible()
+            expect(page.get_by_role("link", name=re.compile("Samaritans"))).to_be_visible()
+            expect(page.get_by_role("link", name="Open my safety plan")).to_be_visible()
             assert RiskAlert.objects.filter(client=world.client_a, source="phq9_item9").count() == 1
         else:
             page.wait_for_url(re.compile(r"/journey/$"))
@@ -75,7 +76,7 @@ def test_a_client_checks_in_fills_in_every_questionnaire_and_sees_their_journey(
     check_page(page)
     assert page.locator("canvas[data-drawn=true]").count() >= 9  # four check-in charts, five questionnaires
     page.get_by_text("Mind as a table").click()
-    assert page.get_by_role("table").first.is_visible()
+    expect(page.get_by_role("table").first).to_be_visible()
 
 
 def test_the_therapist_sees_the_journey_with_outcomes(page, live_server):
@@ -89,8 +90,8 @@ def test_the_therapist_sees_the_journey_with_outcomes(page, live_server):
     page.goto(live_server.url + f"/therapist/clients/{world.client_a.uuid}/")
     page.get_by_role("link", name="Open Cara Client's journey").click()
     check_page(page)
-    assert page.get_by_text("Reliable improvement").is_visible()
+    expect(page.get_by_text("Reliable improvement")).to_be_visible()
     assert page.get_by_role("definition").filter(has_text="Recovered").count() == 1
     page.get_by_text("PHQ-9, ").first.click()
-    assert page.get_by_role("cell", name="Little interest or pleasure in doing things").is_visible()
+    expect(page.get_by_role("cell", name="Little interest or pleasure in doing things")).to_be_visible()
     assert mail.outbox == [] or all("PHQ" not in m.body for m in mail.outbox)
