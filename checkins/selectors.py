@@ -18,8 +18,8 @@ def for_staff(client):
 
 
 def scale_trends(client, since: datetime | None, until: datetime) -> dict:
-    """For the therapist (none made after the ending): average of each 0-10 scale from ``since`` (or four weeks) to ``until``, beside the same length of
-    time before. One query.
+    """For the therapist (none made after the ending): average of each 0-10 scale from ``since`` (or four
+    weeks) to ``until``, beside the same length of time before. One query.
 
     ``{"count": check-ins in the stretch, "rows": [{"label", "now", "then"}]}``, a row for each scale
     the client answered in the stretch.

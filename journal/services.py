@@ -10,6 +10,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from audit.services import audit_change, audit_record
 from journal.models import Entry
+from practice.care_status import CareHasEnded
 from risk.checks import risk_check_request
 from risk.detection import Findings, safe_detect
 from risk.models import RiskAlert
@@ -53,7 +54,7 @@ def entry_save(*, client, body: str, prompt: str, entry: Entry | None = None, re
     return entry, findings
 
 
-class SharingClosed(ValueError):
+class SharingClosed(CareHasEnded):
     """Our work together has ended: nothing new is shared with anyone at the practice (issue 21)."""
 
 

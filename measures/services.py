@@ -18,6 +18,7 @@ from measures.scoring import ScoringError, score
 from measures.selectors import last_session_starts, next_session_starts
 from measures.signals import response_completed
 from outbox.services import email_queue
+from practice.care_status import CareHasEnded
 from practice.models import Client, StaffMember
 from risk.services import risk_alert_raise
 
@@ -41,7 +42,7 @@ def measure_request_open(*, client: Client, instrument: str, schedule=None, requ
         return MeasureRequest.objects.pending().get(client=client, instrument=instrument)
 
 
-class CareEnded(ValueError):
+class CareEnded(CareHasEnded):
     """Our work together with this client has ended: no questionnaire is sent after the ending (issue 21)."""
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from audit.services import audit_change, audit_record
 from mindfulness.models import CustomExercise, ExerciseLog, Recommendation
+from practice.care_status import CareHasEnded
 
 
 def _ref(exercise) -> dict:
@@ -97,7 +98,11 @@ def custom_exercise_archive(*, exercise: CustomExercise, request=None) -> None:
 
 
 def recommendation_create(*, therapist, client, exercise, note: str = "", request=None) -> Recommendation:
-    """Suggest an exercise to a client. Suggesting the same one again replaces the earlier note."""
+    """Suggest an exercise to a client. Suggesting the same one again replaces the earlier note.
+
+    Raises ``CareHasEnded`` (nothing stored) once our work together has ended: nothing new is suggested."""
+    if client.care_has_ended:
+        raise CareHasEnded("Your work together has ended, so nothing new is suggested to them now.")
     with transaction.atomic():
         ref = _ref(exercise)
         Recommendation.objects.active().filter(client=client, **ref).update(withdrawn_at=timezone.now())

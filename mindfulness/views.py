@@ -26,6 +26,7 @@ from mindfulness.services import (
 )
 from mindfulness.summary import what_helps_rows
 from practice.access import client_required, get_rw_client_for_clinician, staff_required, therapist_required
+from practice.care_status import CareHasEnded
 
 # A gap after which "what helps me" says welcome back (never "you missed").
 WELCOME_BACK_DAYS = 14
@@ -193,22 +194,26 @@ def recommend(request, client_uuid):
     client = get_rw_client_for_clinician(request.user, client_uuid)
     own = list(CustomExercise.objects.by_author(request.staff).live())
     form = RecommendForm(request.POST or None, own_exercises=own)
-    if request.method == "POST" and client.care_has_ended:
-        form.add_error(None, "Your work together has ended, so nothing new is suggested to them now.")
-    elif request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         exercise = exercise_for_key(request.staff.id, form.cleaned_data["practice"])
         if exercise is None:
             form.add_error("practice", "Please choose a practice from the list.")
         else:
-            recommendation_create(
-                therapist=request.staff,
-                client=client,
-                exercise=exercise,
-                note=form.cleaned_data["note"],
-                request=request,
-            )
-            messages.success(request, f"{client.display_name} will see “{exercise.title}” first in their practices.")
-            return redirect("mindfulness:recommend", client_uuid=client.uuid)
+            try:
+                recommendation_create(
+                    therapist=request.staff,
+                    client=client,
+                    exercise=exercise,
+                    note=form.cleaned_data["note"],
+                    request=request,
+                )
+            except CareHasEnded as refused:
+                form.add_error(None, str(refused))
+            else:
+                messages.success(
+                    request, f"{client.display_name} will see “{exercise.title}” first in their practices."
+                )
+                return redirect("mindfulness:recommend", client_uuid=client.uuid)
     recommendations = list(Recommendation.objects.for_client(client))
     audit_read(request, client, client=client, object_type="mindfulness.recommendations")
     return render(

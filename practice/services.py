@@ -20,7 +20,7 @@ def practice_update(*, practice: Practice, changed: dict, actor, request=None) -
         for field, value in changed.items():
             setattr(practice, field, value)
         if {"country", "extra_crisis_line", "extra_crisis_number"} & changed.keys():
-            practice.crisis_contacts_confirmed_on = timezone.localdate()
+            practice.crisis_contacts_confirmed_on = timezone.localdate(timezone=practice.zone)
             changed = {**changed, "crisis_contacts_confirmed_on": None}
         practice.save(update_fields=list(changed))
         audit_record(

@@ -7,6 +7,7 @@ version that stood when care ended (``version_for_staff``) and writes no new one
 from django.http import Http404
 
 from practice.access import clinical_access, get_rw_client_for_clinician
+from practice.care_status import care_ended_at
 from practice.models import Client
 from safetyplan.models import SafetyPlan
 
@@ -33,8 +34,7 @@ def get_rw_client_for_plan(user, client_uuid) -> Client:
 def version_for_staff(plan: SafetyPlan, client: Client):
     """The version the practice reads: the newest, or after the ending the one that stood when care ended."""
     versions = plan.versions.order_by("-number").select_related("written_by")
-    if client.care_has_ended:
-        ended = client.care_changes.filter(status=Client.CareStatus.ENDED).order_by("-changed_at").first()
-        if ended is not None:
-            versions = versions.filter(created_at__lte=ended.changed_at)
+    ended_at = care_ended_at(client)
+    if ended_at is not None:
+        versions = versions.filter(created_at__lte=ended_at)
     return versions.first()

@@ -1,24 +1,11 @@
 """Reading a client's self-care for their therapist."""
 
-from datetime import datetime, time
+from datetime import datetime
 
 from django.db.models import Count
 
-from practice.models import CareChange, Client
+from practice.care_status import care_ended_at
 from selfcare.models import Tick
-
-
-def care_ended_at(client) -> datetime | None:
-    """When the client's care ended (None while it has not): what they do from then on is theirs alone."""
-    if not client.care_has_ended:
-        return None
-    changed = (
-        CareChange.objects.filter(client=client, status=Client.CareStatus.ENDED)
-        .order_by("-changed_at")
-        .values_list("changed_at", flat=True)
-        .first()
-    )
-    return changed or datetime.combine(client.care_status_since, time.min, tzinfo=client.practice.zone)
 
 
 def done_since(client, since: datetime | None) -> list[dict]:

@@ -120,4 +120,6 @@ class ClientChangesTests(TendingTestCase):
         self.assertContains(home, "Sessions your clients changed")
         with time_machine.travel(timezone.now() + timedelta(days=15), tick=False):
             home = self.as_("therapist").get(reverse("caseload:home"))
+        # Signed in afresh inside the travel, so this is her home page, not a sign-in page.
+        self.assertEqual(home.status_code, 200)
         self.assertNotContains(home, "Sessions your clients changed")

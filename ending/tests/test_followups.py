@@ -285,7 +285,8 @@ class AnsweringTests(TendingTestCase):
         page = self.http.post(self.url, data)
         self.assertEqual(page.status_code, 400)
         self.assertContains(page, "One question still needs an answer", status_code=400)
-        self.assertContains(page, 'name="item_1" value="2" id="id_item_1_2" checked', status_code=400)
+        # The items are measures' own markup (measures/_items.html): the answer given is kept, checked.
+        self.assertContains(page, 'name="item_1" value="2" id="id_item_1_2" required checked', status_code=400)
         self.assertFalse(FollowUpAnswer.objects.exists())
 
     def test_the_same_form_sent_twice_is_kept_once(self):
