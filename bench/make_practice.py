@@ -13,7 +13,7 @@ long it took, as JSON on the last line.
 
 Everyone signs in with ``bench.common.PASSWORD``; staff have TOTP with the secret in
 ``var/bench/secrets.json``. Client emails are ``c<practice>-<n>@bench.tending.test``, therapists'
-``t<practice>-<n>@…``, owners' ``owner<practice>@…``.
+``t<practice>-<n>@…``, owners' ``owner<practice>@…``, administrators' ``admin<practice>@…``.
 
 The page benchmarks (caseload.py, journey.py, h5_pages.py) time their pages on a practice made here,
 through ``make`` (a fresh database, then ``build``) and ``longest_staying_client``.
@@ -36,7 +36,16 @@ What the history looks like (per client, seeded, so a rerun with the same seed i
 - messages between sessions, about ``--messages-per-year`` (100) a client a year over their care span:
   short threads, both sides, answers within a couple of working days, a few with the practice office,
   a shared practice now and then, a small attachment rarely, and recent ones still waiting or unread
-  (``message_history``).
+  (``message_history``);
+- an ending for every client whose care ended (as ``ending_mark_ended`` makes one), a third with the
+  client's words and the therapist's letter, half with follow-ups at three and six months (most of
+  those past due answered, some shared), and a few being prepared for long-staying active clients
+  (``endings``);
+- a practice administrator (``admin<practice>@…``, TOTP like all staff) for the office's pages.
+
+On SQLite the build runs with build-only pragmas (``SQLITE_BUILD_PRAGMAS``: no fsync, no journal, a
+large page cache) and leaves the database in WAL as the app opens it. A line on
+stderr after each practice says how many rows and seconds so far (for ``--scale 10``).
 """
 
 import argparse
@@ -174,7 +183,13 @@ def build(args, *, migrate: bool = True, everyone_stays: bool = False) -> dict:
     first_day = today - timedelta(days=round(365.25 * args.years))
     audit_rows: list[tuple] = []
 
+    began = time.monotonic()
     for p in range(1, args.scale + 1):
+        if p > 1:  # progress, for the long builds (--scale 10): each practice's rows and seconds so far
+            print(
+                f"practice {p - 1}: {sum(writer.made.values()):,} rows in {time.monotonic() - began:.1f} s",
+                file=sys.stderr,
+            )
         rng = random.Random(f"{args.seed}-{p}")
         practice = Practice.objects.create(
             name=f"Synthetic Practice {p}",
@@ -194,20 +209,25 @@ def build(args, *, migrate: bool = True, everyone_stays: bool = False) -> dict:
             person(f"t{p}-{n}@bench.tending.test", f"Therapist {p}-{n}") for n in range(1, args.therapists + 1)
         ]
         client_users = [person(f"c{p}-{n}@bench.tending.test", f"Client {p}-{n}") for n in range(1, args.clients + 1)]
-        writer.save_now(staff_users + client_users)
+        # The practice administrator (issue 18's office: the calendar, clients' bookings, the office inbox,
+        # money), written after the practice's other people (the first practice's keep the ids they had before).
+        admin_user = person(f"admin{p}@bench.tending.test", f"Administrator {p}")
+        writer.save_now(staff_users + client_users + [admin_user])
         # bulk_create sets primary keys on PostgreSQL and SQLite alike; read them back to be sure.
         by_email = dict(User.objects.filter(email__endswith="@bench.tending.test").values_list("email", "pk"))
-        for user in staff_users + client_users:
+        everyone = [*staff_users, *client_users, admin_user]
+        for user in everyone:
             user.pk = by_email[user.email]
+        writer.save_now([EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in everyone])
         writer.save_now(
-            [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in staff_users + client_users]
+            [Authenticator(user=u, type=Authenticator.Type.TOTP, data=totp_data) for u in [*staff_users, admin_user]]
         )
-        writer.save_now([Authenticator(user=u, type=Authenticator.Type.TOTP, data=totp_data) for u in staff_users])
         owner = StaffMember(practice=practice, user=staff_users[0], is_owner=True, is_therapist=False)
         therapists = [StaffMember(practice=practice, user=u, is_therapist=True) for u in staff_users[1:]]
-        writer.save_now([owner, *therapists])
+        administrator = StaffMember(practice=practice, user=admin_user, is_administrator=True, is_therapist=False)
+        writer.save_now([owner, *therapists, administrator])
         staff_ids = dict(StaffMember.objects.filter(practice=practice).values_list("user_id", "pk"))
-        for member in [owner, *therapists]:
+        for member in [owner, *therapists, administrator]:
             member.pk = staff_ids[member.user_id]
 
         spans = []
@@ -253,6 +273,7 @@ def build(args, *, migrate: bool = True, everyone_stays: bool = False) -> dict:
                 today,
                 getattr(args, "messages_per_year", 100),
             )
+            endings(writer, random.Random(f"{args.seed}-{p}-endings"), clients, spans, today)
     write_audit(writer, audit_rows)
     writer.flush()
     return dict(sorted(writer.made.items()))
@@ -1042,6 +1063,122 @@ def message_history(writer, rng, practice, owner, clients, spans, today, per_yea
         writer.save_now(files)
 
 
+def endings(writer, rng, clients, spans, today):
+    """Every client whose care ended has an ended ending (as ``ending_mark_ended`` makes one for each), a
+    third of them with the client's words and the therapist's letter, and about half with the follow-ups
+    at three and six months (those past due answered by most); a few active clients have one being
+    prepared. Rows have seeded uuids, so a rerun with the same seed seals the same rows."""
+    # Django is set up at run time (bench.common.setup_django), so models are imported once it is.
+    from ending.followups import DEFAULT_INSTRUMENTS, FOLLOW_UP_MONTHS
+    from ending.models import Ending, FollowUp, FollowUpAnswer
+    from measures.instruments import INSTRUMENTS
+    from measures.scoring import score
+
+    made: dict[type, list] = {Ending: [], FollowUp: [], FollowUpAnswer: []}
+
+    def seeded_uuid():
+        return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+    def words(ending):
+        for name, low, high in (("started_words", 12, 30), ("now_words", 10, 25), ("helped_words", 8, 20)):
+            setattr(ending, name, text(rng, low, high))
+        ending.carry_words = text(rng, 6, 15)
+        ending.letter = "Dear friend,\n\n" + text(rng, 40, 90) + "\n\nWith warm wishes"
+
+    def answered(follow_up, at):
+        for instrument in DEFAULT_INSTRUMENTS:
+            items = 9 if instrument == "phq9" else 7
+            vector = [min(3, max(0, round(rng.gauss(0.8, 0.7)))) for _ in range(items)]
+            if instrument == "phq9":
+                vector[8] = 0  # the follow-ups raise no alert in the synthetic past
+            result = score(instrument, vector)
+            made[FollowUpAnswer].append(
+                FollowUpAnswer(
+                    uuid=seeded_uuid(),
+                    follow_up=follow_up,
+                    instrument=instrument,
+                    instrument_version=INSTRUMENTS[instrument].version,
+                    answers=vector,
+                    completed_at=at,
+                    total=result["total"],
+                    band=result["band"],
+                    risk_flag=False,
+                )
+            )
+
+    for client, (start, end) in zip(clients, spans, strict=True):
+        if client.care_status == "ended":
+            ended_at = local_dt(end, 18)
+            ending = Ending(
+                uuid=seeded_uuid(),
+                client=client,
+                therapist_id=client.therapist_id,
+                started_by_id=client.therapist_id,
+                state=Ending.State.ENDED,
+                started_at=ended_at - timedelta(days=rng.randint(14, 42)),
+                planned_on=end,
+                ended_on=end,
+                ended_at=ended_at,
+                follow_up=rng.random() < 0.5,
+            )
+            if rng.random() < 0.33:
+                words(ending)
+                ending.client_updated_at = ending.letter_updated_at = ended_at - timedelta(days=2)
+            if ending.follow_up:
+                ending.follow_up_chosen_at = ended_at - timedelta(days=3)
+            ending.staff_copy = {
+                **{name: getattr(ending, name) for name in ("started_words", "now_words", "helped_words")},
+                "carry_words": ending.carry_words,
+                **dict.fromkeys(CHOICES_SHOWN, True),
+                "follow_up": ending.follow_up,
+                "letter": ending.letter,
+                "taken_at": ended_at.isoformat(),
+            }
+            made[Ending].append(ending)
+            if not ending.follow_up:
+                continue
+            for months in FOLLOW_UP_MONTHS:
+                due_on = end + timedelta(days=round(months * 30.44))
+                follow_up = FollowUp(
+                    uuid=seeded_uuid(),
+                    ending=ending,
+                    client=client,
+                    months=months,
+                    due_on=due_on,
+                    instruments=list(DEFAULT_INSTRUMENTS),
+                )
+                if due_on <= today:
+                    follow_up.invited_at = local_dt(due_on, 9)
+                    if rng.random() < 0.7:
+                        follow_up.answered_at = local_dt(min(today, due_on + timedelta(days=rng.randint(0, 6))), 20)
+                        if rng.random() < 0.4:
+                            follow_up.shared_at = follow_up.answered_at
+                made[FollowUp].append(follow_up)
+                if follow_up.answered_at:
+                    answered(follow_up, follow_up.answered_at)
+        elif client.care_status == "active" and (today - start).days > 180 and rng.random() < 0.05:
+            started_at = local_dt(today - timedelta(days=rng.randint(3, 28)), 15)
+            ending = Ending(
+                uuid=seeded_uuid(),
+                client=client,
+                therapist_id=client.therapist_id,
+                started_by_id=client.therapist_id,
+                started_at=started_at,
+                planned_on=today + timedelta(days=rng.randint(14, 42)),
+            )
+            if rng.random() < 0.5:
+                words(ending)
+                ending.client_updated_at = started_at + timedelta(days=2)
+            made[Ending].append(ending)
+    # Endings before their follow-ups, follow-ups before their answers (each takes the primary key of the
+    # row it refers to once that is written), whatever the batch size.
+    for model in (Ending, FollowUp, FollowUpAnswer):
+        writer.save_now(made[model])
+
+
+CHOICES_SHOWN = ("show_scores", "show_what_helps", "show_practices", "show_selfcare", "show_causes", "show_letter")
+
+
 def sample_days(rng, start, end, *, every: float, jitter: bool = True):
     """Days between start and end, about ``every`` days apart."""
     day = start + timedelta(days=rng.randint(0, max(0, int(every))))
@@ -1090,6 +1227,37 @@ def write_audit(writer, rows):
     writer.flush(AuditEvent)
 
 
+# For the bench build only, never the app's settings (tending/env.py keeps WAL and synchronous=FULL): the
+# build is one long transaction a practice that nobody else reads while it runs, so a crash mid-build means
+# building again (--reset), not a lost write. No fsync; no journal at all, rather than every page written
+# twice (to the WAL, then checkpointed) or the original of every index page a later practice touches held in
+# memory (a rollback journal in memory grows towards the size of the earlier practices' indexes at --scale 10);
+# the build never rolls back. And a 1 GB page cache, so the indexes stay in SQLite's memory rather than being
+# read back through the OS for each insert.
+SQLITE_BUILD_PRAGMAS = (
+    "PRAGMA journal_mode=OFF",
+    "PRAGMA synchronous=OFF",
+    "PRAGMA cache_size=-1048576",
+    "PRAGMA temp_store=MEMORY",
+)
+
+
+def build_sqlite(args) -> dict:
+    """``build`` on SQLite with the build-only pragmas; the database is left in WAL, as the app opens it."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    with connection.cursor() as cursor:
+        for pragma in SQLITE_BUILD_PRAGMAS:
+            cursor.execute(pragma)
+    try:
+        return build(args, migrate=False, everyone_stays=args.everyone_stays)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA journal_mode=WAL")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--therapists", type=int, default=20)
@@ -1114,7 +1282,10 @@ def main(argv=None):
         ensure_postgres_database(url, reset=False)
     setup_django(url)
     began = time.monotonic()
-    made = build(args, everyone_stays=args.everyone_stays)
+    if is_postgres(url):
+        made = build(args, everyone_stays=args.everyone_stays)
+    else:
+        made = build_sqlite(args)
     if is_postgres(url):
         # Planner statistics, as autovacuum would have gathered on a live database (it may be off here).
         with connection.cursor() as cursor:

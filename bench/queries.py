@@ -4,8 +4,9 @@
 
 A page's query count must not grow with the data (docs/benchmarks.md): run this on a small and a
 large synthetic practice and compare. It signs in (``force_login``) as the first active client of
-the first synthetic practice and that client's therapist, opens every GET page of bench/load.py's
-mix in-process, and prints the count and the time of each, as JSON.
+the first synthetic practice and that client's therapist, a client whose care ended (ending pages),
+the owner and the administrator, opens every GET page of bench/load.py's mix in-process (a page
+whose person the practice lacks is left out), and prints the count and the time of each, as JSON.
 """
 
 import argparse
@@ -21,16 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import database_url, setup_django  # noqa: E402
-
-WRITES = {
-    "checkin_save",
-    "practice_log",
-    "journal_save",
-    "book_session",
-    "consult_book",
-    "note_write",
-    "message_send",
-}
+from bench.load import MIX, SATURATE_ONLY, WRITES, Person, steps_for  # noqa: E402
 
 
 def profile(http, path: str, repeat: int) -> None:
@@ -63,7 +55,7 @@ def main(argv=None):
     from django.test import Client as HttpClient
     from django.test.utils import CaptureQueriesContext
 
-    from bench.load import MIX, SATURATE_ONLY, Person, steps_for
+    from ending.models import Ending
     from messaging.models import Conversation
     from notes.models import SessionNote
     from practice.models import Client, Practice, StaffMember
@@ -82,8 +74,41 @@ def main(argv=None):
     # Messages (issue 19): the client's page polls after the newest message it shows, and the therapist
     # opens their conversation with this client (five years of messages: the longest there is).
     newest = Conversation.objects.care().filter(client=client).values_list("last_message_id", flat=True).first()
+    # Ending (issue 20): the therapist opens the ending of one of their clients who has one, and a client
+    # whose care ended (this therapist's, if they have one) opens their own.
+    endings = Ending.objects.filter(client__practice=practice, state=Ending.State.ENDED).select_related("client__user")
+    ended = endings.filter(therapist=therapist).order_by("pk").first() or endings.order_by("pk").first()
+    # Money (issue 17): the client's own invoices, or (when this client was never billed) another client's
+    # with the most, measured as that client; the therapist opens an invoice of one of their clients.
+    from money.models import Invoice
+
+    def invoices_of(who):
+        return [str(u) for u in Invoice.objects.filter(client=who).order_by("-pk").values_list("uuid", flat=True)[:5]]
+
+    billed = client
+    if not invoices_of(client):
+        billed = (
+            Client.objects.filter(practice=practice, care_status="active", invoices__isnull=False)
+            .select_related("user")
+            .order_by("pk")
+            .first()
+            or client
+        )
+    therapist_invoices = [
+        str(u)
+        for u in Invoice.objects.filter(client__therapist=therapist).order_by("-pk").values_list("uuid", flat=True)[:5]
+    ]
+    from journal.models import Entry
+
+    entries = [str(u) for u in Entry.objects.filter(client=client).order_by("-pk").values_list("uuid", flat=True)[:1]]
+    signed = [
+        str(u)
+        for u in SessionNote.objects.filter(author=therapist, client=client, signed_at__isnull=False)
+        .order_by("-pk")
+        .values_list("uuid", flat=True)[:1]
+    ]
     people = {
-        "client": (Person(client.user.email, "client", newest_message=newest or 0), client.user),
+        "client": (Person(client.user.email, "client", newest_message=newest or 0, entries=entries), client.user),
         "therapist": (
             Person(
                 therapist.user.email,
@@ -91,15 +116,36 @@ def main(argv=None):
                 clients=[str(client.uuid)],
                 drafts=drafts,
                 conversations=[str(client.uuid)],
+                newest_by_client={str(client.uuid): newest or 0},
+                endings=[str(ended.client.uuid)] if ended else [],
+                documents=therapist_invoices,
+                entries=signed,
             ),
             therapist.user,
         ),
         "visitor": (Person("", "visitor"), None),
     }
-    # The office's reports (issue 18) are the owner's.
+    if ended is not None:
+        people["ended_client"] = (Person(ended.client.user.email, "ended_client"), ended.client.user)
+    # The office's reports (issue 18) and the record openings of this client are the owner's.
     owner = StaffMember.objects.filter(practice=practice, is_owner=True).select_related("user").first()
     if owner is not None:
-        people["owner"] = (Person(owner.user.email, "owner"), owner.user)
+        people["owner"] = (Person(owner.user.email, "owner", clients=[str(client.uuid)]), owner.user)
+    # The office (issue 18): the administrator's calendar, clients and inbox, and this client's office
+    # conversation if they have one (else the practice's first).
+    administrator = (
+        StaffMember.objects.filter(practice=practice, is_administrator=True, is_active=True)
+        .select_related("user")
+        .first()
+    )
+    if administrator is not None:
+        office = Conversation.objects.office().filter(client__practice=practice)
+        talked = office.filter(client=client).first() or office.order_by("pk").first()
+        conversations = [str(talked.client.uuid)] if talked else []
+        people["administrator"] = (
+            Person(administrator.user.email, "administrator", conversations=conversations),
+            administrator.user,
+        )
     rng = random.Random(1)
     rows = {}
     for role, action in [(role, action) for _weight, role, action in MIX] + SATURATE_ONLY:
@@ -108,6 +154,8 @@ def main(argv=None):
         if role not in people:
             continue
         person, user = people[role]
+        if action == "my_document":
+            person, user = Person(billed.user.email, "client", documents=invoices_of(billed)), billed.user
         http = HttpClient(HTTP_X_FORWARDED_PROTO="https")
         if user is not None:
             http.force_login(user)

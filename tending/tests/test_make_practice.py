@@ -89,3 +89,30 @@ class MakePracticeTests(TestCase):
     def test_it_refuses_to_fill_a_database_that_already_has_a_synthetic_practice(self):
         with self.assertRaises(SystemExit):
             build(tiny(clients=2), migrate=False)
+
+
+class MakePracticeEndingsTests(TestCase):
+    """Long enough for some clients' care to have ended (the tiny practice above is too short for that)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        build(tiny(clients=16, years=2, seed="1", messages_per_year=0), migrate=False)
+
+    def test_every_client_whose_care_ended_has_an_ending_and_the_office_has_its_administrator(self):
+        from allauth.mfa.models import Authenticator
+
+        from ending.models import Ending, FollowUp
+
+        ended = set(Client.objects.filter(care_status="ended").values_list("pk", flat=True))
+        self.assertTrue(ended)
+        endings = Ending.objects.filter(state=Ending.State.ENDED)
+        self.assertEqual(sorted(endings.values_list("client_id", flat=True)), sorted(ended))
+        for ending in endings:
+            self.assertEqual(ending.ended_on, ending.client.care_status_since)
+            self.assertEqual(ending.staff_copy["letter"], ending.letter)  # sealed, and opens with its row
+        for follow_up in FollowUp.objects.select_related("ending"):
+            self.assertTrue(follow_up.ending.follow_up)
+            self.assertEqual(follow_up.client_id, follow_up.ending.client_id)
+        administrator = StaffMember.objects.get(practice__slug="bench-1", is_administrator=True)
+        self.assertFalse(administrator.is_therapist)
+        self.assertTrue(Authenticator.objects.filter(user=administrator.user, type=Authenticator.Type.TOTP).exists())
