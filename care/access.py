@@ -12,7 +12,10 @@ def get_away_period_for_staff(user, period_uuid) -> AwayPeriod:
     if staff is None:
         raise Http404
     try:
-        period = AwayPeriod.objects.select_related("staff__user", "staff__practice").get(uuid=period_uuid)
+        # Within the person's practice: the lookup names the tenant (docs/scale.md, sharding by practice).
+        period = AwayPeriod.objects.select_related("staff__user", "staff__practice").get(
+            uuid=period_uuid, staff__practice_id=staff.practice_id
+        )
     except (AwayPeriod.DoesNotExist, ValueError):
         raise Http404 from None
     if period.staff_id == staff.id or (staff.is_owner and period.staff.practice_id == staff.practice_id):

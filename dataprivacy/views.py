@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.replica import reading_from_replica
 from dataprivacy.access import get_erasure_for_owner
 from dataprivacy.forms import ErasureCompleteForm, ErasureRequestForm, HoldBackForm, RetentionForm
 from dataprivacy.models import ErasureRequest, HeldBackOpening, PrivacySettings
@@ -39,6 +40,7 @@ def mine(request):
 
 @client_required
 @require_POST
+@reading_from_replica()  # a caught-up replica, else the primary (core/replica.py)
 def export(request):
     data = export_build(client=request.client, request=request)
     response = HttpResponse(data, content_type="application/zip")

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.replica import reading_from_replica
 from ending import services
 from ending.followups import follow_ups_for_client
 from ending.forms import FollowUpChoiceForm, WordsForm
@@ -87,6 +88,7 @@ def summary_follow_up(request):
 
 
 @client_required
+@reading_from_replica()  # a caught-up replica, else the primary (core/replica.py)
 def summary_download(request):
     ending = _own_ending(request)
     response = HttpResponse(summary_pdf(ending), content_type="application/pdf")

@@ -10,12 +10,18 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from formulation.models import Cause, Insight, Symptom
-from practice.access import clinical_access
+from practice.access import clinical_access, staff_for
 
 
 def _get(model, user, object_uuid, *related):
+    staff = staff_for(user)
+    if staff is None:
+        raise Http404
     try:
-        obj = model.objects.select_related("client", *related).get(uuid=object_uuid)
+        # Within the reader's practice: the lookup names the tenant (docs/scale.md, sharding by practice).
+        obj = model.objects.select_related("client", *related).get(
+            uuid=object_uuid, client__practice_id=staff.practice_id
+        )
     except (model.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None
     # Raises Http404 unless this person may read the client's clinical record.

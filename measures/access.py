@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from measures.models import MeasureRequest, MeasureResponse, MeasureSchedule
-from practice.access import clinical_access, get_rw_client_for_clinician
+from practice.access import clinical_access, get_rw_client_for_clinician, staff_for
 
 
 def get_open_request_for_client(client, request_uuid) -> MeasureRequest:
@@ -21,8 +21,14 @@ def get_open_request_for_client(client, request_uuid) -> MeasureRequest:
 
 def get_response_for_clinician(user, response_uuid) -> tuple[MeasureResponse, bool]:
     """A completed questionnaire of a client whose record ``user`` may read, and whether they may write it."""
+    staff = staff_for(user)
+    if staff is None:
+        raise Http404
     try:
-        response = MeasureResponse.objects.select_related("client").get(uuid=response_uuid)
+        # Within the reader's practice: the lookup names the tenant (docs/scale.md, sharding by practice).
+        response = MeasureResponse.objects.select_related("client").get(
+            uuid=response_uuid, client__practice_id=staff.practice_id
+        )
     except (MeasureResponse.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None
     response.client, can_write = clinical_access(user, response.client.uuid)  # Http404 for anyone else

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.replica import reading_from_replica
 from money.exports import PAYMENT_COLUMNS, XERO_COLUMNS, payment_rows, to_csv, xero_invoice_rows
 from money.models import BillingSettings, Supplier
 from money.reports import Period, PeriodError, period_from, practice_report
@@ -22,6 +23,7 @@ from practice.access import office_required
 
 
 @office_required
+@reading_from_replica()  # a caught-up replica, else the primary (core/replica.py)
 def reports(request):
     staff = request.staff
     practice = staff.practice
@@ -103,10 +105,12 @@ def _export(request, *, what: str, header: list[str], rows_for):
 
 
 @office_required
+@reading_from_replica()  # a caught-up replica, else the primary (core/replica.py)
 def export_invoices(request):
     return _export(request, what="xero-invoices", header=XERO_COLUMNS, rows_for=xero_invoice_rows)
 
 
 @office_required
+@reading_from_replica()  # a caught-up replica, else the primary (core/replica.py)
 def export_payments(request):
     return _export(request, what="payments", header=PAYMENT_COLUMNS, rows_for=payment_rows)

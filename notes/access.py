@@ -31,9 +31,10 @@ def get_appointment_for_note(user, appointment_uuid) -> Appointment:
     return appointment
 
 
-def _note(note_uuid) -> SessionNote:
+def _note(note_uuid, staff) -> SessionNote:
     try:
-        note = SessionNote.objects.with_appointment().get(uuid=note_uuid)
+        # Within the reader's practice: the lookup names the tenant (docs/scale.md, sharding by practice).
+        note = SessionNote.objects.with_appointment().get(uuid=note_uuid, client__practice_id=staff.practice_id)
     except (SessionNote.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None
     if note.client.is_erased:
@@ -52,7 +53,7 @@ def get_note_for_reader(user, note_uuid) -> tuple[SessionNote, bool]:
     staff = staff_for(user)
     if staff is None:
         raise Http404
-    note = _note(note_uuid)
+    note = _note(note_uuid, staff)
     if note.holder_id == staff.id:
         return note, note.author_id == staff.id
     _client, own_therapist = clinical_access(user, note.client.uuid)
@@ -74,7 +75,7 @@ def get_note_written_by(user, note_uuid) -> SessionNote:
     staff = staff_for(user)
     if staff is None:
         raise Http404
-    note = _note(note_uuid)
+    note = _note(note_uuid, staff)
     if note.author_id != staff.id:
         raise Http404
     return note

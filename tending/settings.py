@@ -133,6 +133,8 @@ MIDDLEWARE = [
     "accounts.middleware.StaffMfaMiddleware",
     "core.middleware.PrivateCacheMiddleware",
     "safetyplan.middleware.ClearOfflineCopyOnSignInOut",
+    # Last, so it wraps the view alone: a page's audited reads are one row, written once the page exists.
+    "audit.middleware.AuditReadsMiddleware",
 ]
 
 # How many proxies of ours sit in front of gunicorn (1 behind nginx); 0 trusts no X-Forwarded-For.
@@ -175,16 +177,42 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Tests use a file, not SQLite's shared in-memory database, so that races are tested with
     # the same WAL locking as production. One file per test process keeps parallel runs apart.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+# A PostgreSQL streaming replica (docs/deploy.md): only blocks that opt in read from it (core/replica.py),
+# and only once it has replayed the primary's position at the start of the block.
+_replica_url = env_str("DATABASE_REPLICA_URL", "")
+if _replica_url:
+    if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL")
+    DATABASES["replica"] = parse_database_url(_replica_url)
+    # A replica that does not answer costs a request 2 s at most, then the primary serves it.
+    DATABASES["replica"]["OPTIONS"].setdefault("connect_timeout", "2")
+    # Tests read the test database through the replica (the replica copies the whole cluster).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+# How long a block waits for a replica that is behind before reading from the primary.
+TENDING_REPLICA_WAIT_MS = env_int("TENDING_REPLICA_WAIT_MS", 200, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A shared cache so allauth's login throttling holds across gunicorn workers
-# and app servers (a per-process LocMemCache would give each worker its own count).
-CACHES = {
-    "default": {
-        "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
-        "LOCATION": env_str("CACHE_LOCATION", "tending_cache"),
+# A shared cache so allauth's login throttling and the booking rate limit hold across gunicorn workers
+# and app servers (a per-process LocMemCache would give each worker its own count). The database cache
+# by default; Redis when REDIS_URL is set (redis://host:6379/0), with a key prefix so several
+# installations can share one Redis.
+_redis_url = env_str("REDIS_URL", "")
+if _redis_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "tending"),
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+            "LOCATION": env_str("CACHE_LOCATION", "tending_cache"),
+        }
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -229,7 +257,9 @@ TENDING_STAFF_MFA_REQUIRED = env_bool("TENDING_STAFF_MFA_REQUIRED", PRODUCTION)
 
 # Sessions: idle limits by role, an absolute limit, and an idle clock that is
 # refreshed at most once a minute so a page view is not a database write.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# With Redis, sessions are read through the cache but written to the database too (cached_db), so a Redis
+# restart signs nobody out; without it, the database alone.
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if _redis_url else "db")
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = False
@@ -383,6 +413,7 @@ TENDING_SCHEDULE = [
     ("money_invoices", 60 * 60),  # an invoice after each session; on the 1st, last month's statements
     ("messaging_emails", 5 * 60),  # message emails held for a therapist's working hours, or for the hour
     ("formulation_watch", 24 * 60 * 60),
+    ("caseload_refresh", 15 * 60),  # caseload facts that change with time alone, and change marks nobody viewed
     ("ending_follow_ups", 60 * 60),  # one invitation when a chosen follow-up falls due; never a reminder
     ("dataprivacy_retention", 24 * 60 * 60),
     ("audit_verify --checkpoint", 5 * 60),  # verify from the last checkpoint, then write a new one
