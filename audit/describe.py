@@ -1,6 +1,7 @@
 """Audit rows in plain words: "Ana (therapist) read Cara's session note", not model names and ids."""
 
 from audit.models import AuditEvent
+from audit.reads import objects_read
 
 A = AuditEvent.Action
 
@@ -91,6 +92,23 @@ def thing(object_type: str, detail: dict | None = None) -> str:
     return words
 
 
+def things(event) -> str:
+    """What a row says was read or changed: one thing, or every thing a page read ("record, intake form and
+    mindfulness log"; a page's reads are one row, audit/reads.py), each kind named once."""
+    detail = event.detail if isinstance(event.detail, dict) else {}
+    if event.action != A.READ or not isinstance(detail.get("read"), list):
+        return thing(event.object_type, detail)
+    words: list[str] = []
+    for object_type, object_id in objects_read(event):
+        word = thing(object_type, {"list": True} if object_id == "list" else None)
+        word = "record" if word == "record (emergency access)" else word
+        if word not in words:
+            words.append(word)
+    if not words:
+        return thing(event.object_type, detail)
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
 def who(event, names: dict) -> str:
     name = names.get(event.actor_id)
     role = ROLES.get(event.actor_role, event.actor_role)
@@ -110,7 +128,7 @@ def sentence(event, names: dict) -> str:
     if event.action == A.INVITE:
         client = names.get(event.client_id)
         return f"{subject} {verb}" + (f" to {client}" if client else "")
-    what = thing(event.object_type, event.detail)
+    what = things(event)
     if event.client_id:
         client = names.get(event.client_id)
         whose = f"{client}’s" if client else "a former client’s"

@@ -24,6 +24,14 @@ class AuditEventQuerySet(models.QuerySet):
     def for_client(self, client):
         return self.filter(client_id=client.uuid)
 
+    def reads_of(self, object_type: str):
+        """Reads that name ``object_type``: as the row's own object or among a page's reads (``detail["read"]``,
+        audit/reads.py). For questions like "who read client X's intake?"; a text match on the list, so it may
+        also find a page that only mentions the kind in a read's own detail: ``reads.objects_read`` is exact."""
+        return self.filter(action="read").filter(
+            models.Q(object_type=object_type) | models.Q(detail__read__icontains=f'"{object_type}"')
+        )
+
 
 class AuditEvent(models.Model):
     """One append-only line of who read or changed which clinical object, when and from where.

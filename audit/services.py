@@ -1,6 +1,7 @@
 """Writing the audit log. A person reading or changing a piece of a client's record is recorded by
-``audit_read`` or ``audit_change``; other events (sign-ins, notifications, escalations, exports, a
-practice's own settings) by ``audit_record``, which every row goes through.
+``audit_read`` or ``audit_change`` (inside a request a page's reads are one row: audit/reads.py); other
+events (sign-ins, notifications, escalations, exports, a practice's own settings) by ``audit_record``,
+which every row goes through.
 
 Each practice has its own chain (and events of no practice share the SYSTEM
 chain): every row carries its chain, its place in it and an HMAC-SHA256 over the
@@ -15,6 +16,7 @@ from django.db import connection, transaction
 
 from audit import keys
 from audit.models import AuditChain, AuditEvent, chain_name
+from audit.reads import page_reads
 from audit.verify import GENESIS, verify_chains
 from tending.logs import redact_path
 
@@ -124,12 +126,24 @@ def audit_record(
     return append(event)
 
 
-def audit_read(request, obj, *, client, object_type: str | None = None, detail: dict | None = None) -> AuditEvent:
-    """Record that the request's user read ``obj``, a piece of ``client``'s clinical record."""
+def audit_read(
+    request, obj, *, client, object_type: str | None = None, detail: dict | None = None
+) -> AuditEvent | None:
+    """Record that the request's user read ``obj``, a piece of ``client``'s clinical record.
+
+    Inside a request the read joins the page's one row, written when the page is made
+    (audit/reads.py, audit/middleware.py) and None is returned; outside one it is written now.
+    """
+    object_type = object_type or obj._meta.label_lower
+    object_id = getattr(obj, "uuid", None) or obj.pk
+    page = page_reads(request)
+    if page is not None:
+        page.add(object_type=object_type, object_id=object_id, client=client, detail=detail)
+        return None
     return audit_record(
         action=AuditEvent.Action.READ,
-        object_type=object_type or obj._meta.label_lower,
-        object_id=getattr(obj, "uuid", None) or obj.pk,
+        object_type=object_type,
+        object_id=object_id,
         request=request,
         client=client,
         detail=detail,
@@ -172,20 +186,22 @@ def audit_verify() -> tuple[int, list[int]]:
     return report.checked, report.broken_ids
 
 
-def audit_list_read(request, object_type: str, objects) -> AuditEvent:
+def audit_list_read(request, object_type: str, objects) -> AuditEvent | None:
     """Record that the request's user read a list of records of several clients at once (a bulk read).
 
     One row for the page, naming the records and their clients (UUIDs only), so a
-    regulator's question "who saw this client's alerts?" finds list views too.
+    regulator's question "who saw this client's alerts?" finds list views too. Inside a request
+    the page's lists share that one row (audit/reads.py) and None is returned.
     """
+    detail = {
+        "list": True,
+        "ids": [str(getattr(obj, "uuid", obj.pk)) for obj in objects],
+        "clients": sorted({str(obj.client.uuid) for obj in objects if getattr(obj, "client", None)}),
+    }
+    page = page_reads(request)
+    if page is not None:
+        page.add_list(object_type=object_type, detail=detail)
+        return None
     return audit_record(
-        action=AuditEvent.Action.READ,
-        object_type=object_type,
-        object_id="list",
-        request=request,
-        detail={
-            "list": True,
-            "ids": [str(getattr(obj, "uuid", obj.pk)) for obj in objects],
-            "clients": sorted({str(obj.client.uuid) for obj in objects if getattr(obj, "client", None)}),
-        },
+        action=AuditEvent.Action.READ, object_type=object_type, object_id="list", request=request, detail=detail
     )

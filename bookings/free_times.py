@@ -5,7 +5,7 @@ times are free is ``slots.py``'s answer.
 """
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import unquote
@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.html import format_html_join
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from bookings.forms import valid_zone, zone_choices
 
@@ -59,6 +60,47 @@ class FreeDay(NamedTuple):
     label: str  # "Monday 23 November": the heading, and each time's visually-hidden " on ..."
     times: list[tuple[str, str, str, str]]
 
+    @property
+    def links(self) -> SafeString:
+        """Each time's ``<li>`` link, as ``_days.html`` wrote it (``_linked_times``)."""
+        return _linked_times(self.label, tuple(self.times))
+
+
+@lru_cache(maxsize=32)
+def _linked_times(label: str, times: tuple[tuple[str, str, str, str], ...]) -> SafeString:
+    """One day's linked times, made in Python and kept for the next visitor who sees that day.
+
+    "Whoever is first free" with twenty therapists is well over a thousand links a page, and the
+    template language costs microseconds per variable. Keyed by the day's label and times
+    themselves (slot key, text, link, name), so a booking or a change of hours is a new key:
+    nothing is ever stale. Each name, link head and tail, and clock text is escaped once.
+    """
+    safe_label = escape(label)
+    names: dict[str, SafeString] = {"": escape("")}  # each name's markup, made once
+    escaped: dict[str, SafeString] = {}
+
+    def once(text: str) -> SafeString:
+        found = escaped.get(text)
+        if found is None:
+            found = escaped[text] = escape(text)
+        return found
+
+    def items():
+        for key, text, link, who in times:
+            if who not in names:
+                names[who] = format_html('<span class="slot__who"> with {}</span>', who)
+            # A link is "head, key, tail": only the key (letters and digits) differs from time to time.
+            head, found, tail = link.partition(key)
+            if not found:
+                head, tail = link, ""
+            yield once(head), found, once(tail), once(text), safe_label, names[who]
+
+    return format_html_join(
+        "",
+        '\n    <li><a class="slot" href="{}{}{}">{}<span class="visually-hidden"> on {}</span>{}</a></li>\n    ',
+        items(),
+    )
+
 
 def group_by_day(
     slots,
@@ -69,16 +111,26 @@ def group_by_day(
 ) -> list[FreeDay]:
     """``slots`` (in time order) by the visitor's day, each with ``link(slot key)`` if given.
 
-    With ``who`` (slot -> ``(name, link)``), each time names the therapist it is with and links
-    to booking with them: "whoever is first free" is one list, not several grids interleaved.
+    With ``who`` (``(therapist id, slot key) -> (name, link)``), each time names the therapist it
+    is with and links to booking with them: "whoever is first free" is one list, not several grids
+    interleaved. A start shared by several therapists is converted and formatted once.
     """
     zone = ZoneInfo(zone_name)
     days: dict[date, list] = {}
+    made: dict[datetime, tuple[str, str, list]] = {}  # start -> (key, "08:30", its day's list)
     for slot in slots:
-        local = slot.start.astimezone(zone)
-        key = slot.key
-        name, href = who(slot) if who else ("", link(key) if link else "")
-        days.setdefault(local.date(), []).append((key, f"{local.hour:02d}:{local.minute:02d}", href, name))
+        start = slot.start
+        known = made.get(start)
+        if known is None:
+            local = start.astimezone(zone)
+            known = made[start] = (
+                slot.key,
+                f"{local.hour:02d}:{local.minute:02d}",
+                days.setdefault(local.date(), []),
+            )
+        key, clock, times = known
+        name, href = who(slot.therapist_id, key) if who else ("", link(key) if link else "")
+        times.append((key, clock, href, name))
     return [
         FreeDay(day.strftime("%Y%m%d"), dateformat.format(day, "l j F"), times) for day, times in sorted(days.items())
     ]
@@ -166,6 +218,21 @@ def zone_options(*first: str) -> str:
     )
 
 
+def day_start(day: date, zone: ZoneInfo) -> datetime:
+    """The first instant of ``day`` in ``zone``, in UTC: slots are compared with it rather than each
+    converted to the visitor's date (only the times shown are converted, by ``group_by_day``)."""
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+
+
+def on_days(slots, zone: ZoneInfo, first: date, until: date | None) -> list:
+    """Those of ``slots`` on the days ``first`` to ``until`` (excluded; None: no end) in ``zone``."""
+    low = day_start(first, zone)
+    if until is None:
+        return [slot for slot in slots if slot.start >= low]
+    high = day_start(until, zone)
+    return [slot for slot in slots if low <= slot.start < high]
+
+
 def _asked_from(request, today: date) -> date | None:
     """The ``?from=`` date the visitor asked for, if it is a date and not in the past."""
     try:
@@ -199,15 +266,18 @@ def week_of_times(times, request, zone_name: str, *, exact_earlier: bool = True)
     of the horizon) is asked only for a fortnight from the shown week's start, and for the rest of
     the horizon only when that cannot answer (nothing free in it, or nothing after the shown week).
     With ``exact_earlier`` the search starts today, so "Earlier dates" is exact; without it, it
-    starts a week before the shown week and, further out, "Earlier dates" pages back a week,
-    which may have no free times.
+    starts today when the shown week is within a week of today and at the shown week otherwise,
+    where "Earlier dates" pages back a week, which may have no free times.
     """
     zone = ZoneInfo(zone_name)
     today = timezone.now().astimezone(zone).date()
     asked = _asked_from(request, today)
     start = asked or today
     near = start + timedelta(days=2 * DAYS_SHOWN)
-    slots = times(today if exact_earlier else max(today, start - timedelta(days=DAYS_SHOWN)), near)
+    week_before = start - timedelta(days=DAYS_SHOWN)
+    # Without exact_earlier, the days before the shown week matter only within a week of today:
+    # further out, "Earlier dates" pages back a week whatever is free there, so they are not searched.
+    slots = times(today if exact_earlier or week_before <= today else start, near)
     complete = False
 
     def local(slot) -> date:
@@ -218,19 +288,22 @@ def week_of_times(times, request, zone_name: str, *, exact_earlier: bool = True)
         complete = True
     first = asked or (local(slots[0]) if slots else today)
     last = first + timedelta(days=DAYS_SHOWN)
-    later = next((local(s) for s in slots if local(s) >= last), None)
+    # The visitor's days as UTC instants: each slot is compared, and only the first after the
+    # shown week (for "Later dates") and the shown ones (by group_by_day) are converted.
+    low, high = day_start(first, zone), day_start(last, zone)
+    later = next((local(s) for s in slots if s.start >= high), None)
     if later is None and not complete:
         slots += times(near, None)
-        later = next((local(s) for s in slots if local(s) >= last), None)
-    shown = [s for s in slots if first <= local(s) < last]
+        later = next((local(s) for s in slots if s.start >= high), None)
+    shown = [s for s in slots if low <= s.start < high]
     back = first - timedelta(days=DAYS_SHOWN)
     if exact_earlier:
-        earlier = back if first > today and slots and local(slots[0]) < first else None
+        earlier = back if first > today and slots and slots[0].start < low else None
     else:
         # Without ?from= the shown week starts at the first free day: nothing is free before it.
         earlier = (
             back
-            if asked is not None and first > today and (back > today or any(local(s) < first for s in slots))
+            if asked is not None and first > today and (back > today or any(s.start < low for s in slots))
             else None
         )
     return shown, earlier, later

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from bookings.free_times import client_zone
 from bookings.models import Appointment
+from core.panels import shared
 from practice.access import may_write_record
 
 ORDER = 30
@@ -21,12 +22,27 @@ def next_session(request, client) -> str:
     )
 
 
+RECORD_UPCOMING = 5  # the coming appointments the client's record lists
+
+
+def upcoming_for_record(request, client) -> list[Appointment]:
+    """The client's next appointments (not cancelled, soonest first), read once for all the record's panels
+    (``core.panels.shared``): the sessions list shows them, the notes panel finds the next session in them."""
+    return shared(
+        request,
+        ("bookings.upcoming", client.pk),
+        lambda: list(
+            Appointment.objects.for_client(client)
+            .active()
+            .upcoming()
+            .select_related("therapist__user")[:RECORD_UPCOMING]
+        ),
+    )
+
+
 def client_sessions(request, client) -> str:
     zone = client.practice.zone
-    upcoming = [
-        (a, a.start.astimezone(zone))
-        for a in Appointment.objects.for_client(client).active().upcoming().select_related("therapist__user")[:5]
-    ]
+    upcoming = [(a, a.start.astimezone(zone)) for a in upcoming_for_record(request, client)]
     return render_to_string(
         "bookings/panels/client_record.html",
         {

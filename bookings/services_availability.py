@@ -1,7 +1,8 @@
 """Writes for a therapist's availability: the ranges of their weekly hours and their days off.
 
-Free times are worked out from these rows on every request (``slots.py``; nothing is cached), so a change
-reaches the public booking page at once: ``reach_message`` says so, in the therapist's own rules.
+Free times are worked out from these rows on every request (``slots.py`` keeps only what follows from a
+row's contents, such as a weekday's wall-clock starts, keyed by those contents), so a change reaches the
+public booking page at once: ``reach_message`` says so, in the therapist's own rules.
 """
 
 from datetime import date, time, timedelta

@@ -23,6 +23,7 @@ from bookings.services_appointments import (
     refused,
 )
 from bookings.slots import slot_is_free
+from practice.attention import client_changed
 
 ENDED = (
     "Care with this client has ended, so no new sessions are booked. If they would like to come back, set their "
@@ -110,12 +111,14 @@ def client_may_change(appointment: Appointment, *, now=None) -> bool:
 
 def sessions_cancel_from(*, client, since) -> int:
     """Cancel ``client``'s appointments from the day ``since`` on, telling no one: their care has ended."""
-    return (
+    cancelled = (
         Appointment.objects.for_client(client)
         .active()
         .filter(start__date__gte=since)
         .update(status=Appointment.Status.CANCELLED, cancelled_at=timezone.now())
     )
+    client_changed(client.pk, reason="sessions cancelled")
+    return cancelled
 
 
 def feed_token_rotate(*, therapist) -> str:

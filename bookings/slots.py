@@ -2,8 +2,13 @@
 
 Working hours are wall-clock times in the practice's time zone, so a 09:00 start
 stays 09:00 for the practice across daylight-saving changes (and moves by an
-hour in UTC). A wall-clock time that does not exist on a spring-forward night
-is skipped; an ambiguous one on the autumn night takes its first occurrence.
+hour in UTC). The candidate starts are stepped on the wall clock too: a
+weekday's starts (minutes after local midnight) are worked out once per set of
+hours, length and step (``_wall_starts``), and a day's starts are turned into
+UTC once per day and zone (``_day_starts``), with plain arithmetic on a day
+without a clock change. A wall-clock time that does not exist on a
+spring-forward night is skipped; an ambiguous one on the autumn night is
+offered once, at its first occurrence.
 
 ``free_slots_by_therapist`` is the core: any number of therapists of one
 practice in at most four queries (rules, working hours, days off, booked time),
@@ -13,8 +18,11 @@ over only the practice-local days asked for. ``free_slots`` and
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from itertools import accumulate
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from django.db.models import F
 from django.utils import timezone
@@ -26,15 +34,17 @@ from practice.models import AwayPeriod
 LONGEST_BLOCK = timedelta(hours=12)
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
+    """One bookable start. A tuple, not a dataclass: a fortnight for twenty therapists makes thousands."""
+
     therapist_id: int
     start: datetime  # aware, UTC
     end: datetime
 
     @property
     def key(self) -> str:
-        return self.start.strftime("%Y%m%dT%H%MZ")
+        start = self.start
+        return f"{start.year:04d}{start.month:02d}{start.day:02d}T{start.hour:02d}{start.minute:02d}Z"
 
 
 def parse_key(key: str) -> datetime | None:
@@ -51,6 +61,47 @@ def _local_to_utc(day: date, clock, zone) -> datetime | None:
     if as_utc.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
         return None
     return as_utc
+
+
+@lru_cache(maxsize=1024)
+def _wall_starts(blocks: tuple[tuple[time, time], ...], length: int, step: int) -> tuple[int, ...]:
+    """The candidate starts of one weekday, in minutes after local midnight, for its working ``blocks``.
+
+    Stepped on the wall clock from each block's start while the whole session fits before its end, so
+    09:00, 09:30, … stay on that grid on a clock-change day. Keyed by the rules themselves, so a change
+    to the hours is a new key, never a stale answer.
+    """
+    found = []
+    for start_time, end_time in blocks:
+        start = start_time.hour * 60 + start_time.minute
+        finish = end_time.hour * 60 + end_time.minute
+        while start + length <= finish:
+            found.append(start)
+            start += step
+    return tuple(sorted(set(found)))
+
+
+@lru_cache(maxsize=4096)
+def _day_starts(day: date, minutes: tuple[int, ...], zone: ZoneInfo) -> tuple[datetime, ...]:
+    """``minutes`` after local midnight on ``day``, as UTC instants, in time order.
+
+    On a day without a clock change one offset serves every start (plain arithmetic); on the
+    change days each wall-clock time is converted alone: one in the spring-forward gap never
+    happens and is left out, and an ambiguous one on the autumn night is offered once (its first
+    occurrence). Cached by day, starts and zone: what a day's wall clock means never changes.
+    """
+    midnight = datetime.combine(day, time.min)
+    first = midnight.replace(tzinfo=zone).utcoffset()
+    last = datetime.combine(day, time.max).replace(tzinfo=zone, fold=1).utcoffset()
+    if first == last and midnight.replace(tzinfo=zone, fold=1).utcoffset() == first:
+        base = (midnight - first).replace(tzinfo=UTC)
+        return tuple(base + timedelta(minutes=m) for m in minutes)
+    found = []
+    for m in minutes:
+        as_utc = _local_to_utc(day, (midnight + timedelta(minutes=m)).time(), zone)
+        if as_utc is not None:
+            found.append(as_utc)
+    return tuple(sorted(set(found)))
 
 
 def rules_for(therapists) -> dict[int, Availability]:
@@ -214,25 +265,41 @@ def free_slots_by_therapist(
     for therapist_id, start, blocked_until in booked.order_by().values_list("therapist_id", "start", "blocked_until"):
         spans[therapist_id].append((start, blocked_until))
 
+    length_of = {therapist_id: int(plan.length.total_seconds()) // 60 for therapist_id, plan in plans.items()}
     for therapist_id, plan in plans.items():
         busy = _Booked(spans[therapist_id])
-        weekly = hours_by_day[therapist_id]
+        weekly = {
+            weekday: _wall_starts(tuple(sorted(blocks)), length_of[therapist_id], int(plan.step.total_seconds()) // 60)
+            for weekday, blocks in hours_by_day[therapist_id].items()
+        }
         slots = found[therapist_id]
+        length, step, earliest, horizon = plan.length, plan.step, plan.earliest, plan.horizon
         day = plan.first_day
         while day <= plan.last_day:
-            if (therapist_id, day) not in off:
-                for start_time, end_time in weekly.get(day.weekday(), []):
-                    start = _local_to_utc(day, start_time, zone)
-                    finish = _local_to_utc(day, end_time, zone)
-                    if start is None or finish is None:
-                        continue
-                    while start + plan.length <= finish:
-                        if plan.earliest <= start <= plan.horizon and not busy.meets(start, start + plan.step):
-                            slots.append(Slot(therapist_id, start, start + plan.length))
-                        start += plan.step
+            minutes = weekly.get(day.weekday())
+            if minutes and (therapist_id, day) not in off:
+                starts = _day_starts(day, minutes, zone)
+                if (
+                    starts
+                    and earliest <= starts[0]
+                    and starts[-1] <= horizon
+                    and not busy.meets(starts[0], starts[-1] + step)
+                ):
+                    # Nothing booked meets the day, and it is inside notice and horizon: every start, made once.
+                    slots.extend(_whole_day(therapist_id, starts, length))
+                else:
+                    for start in starts:
+                        if earliest <= start <= horizon and not busy.meets(start, start + step):
+                            slots.append(Slot(therapist_id, start, start + length))
             day += timedelta(days=1)
-        slots.sort(key=lambda slot: slot.start)
+        # Days in order, and each day's starts in order (``_wall_starts``, ``_day_starts``): already sorted.
     return found
+
+
+@lru_cache(maxsize=2048)
+def _whole_day(therapist_id: int, starts: tuple[datetime, ...], length: timedelta) -> tuple[Slot, ...]:
+    """Every start of a free day as slots, kept for the next request (slots are immutable tuples)."""
+    return tuple(Slot(therapist_id, start, start + length) for start in starts)
 
 
 def free_slots(

@@ -22,6 +22,7 @@ from bookings.forms import ConsultationForm, valid_zone
 from bookings.free_times import (
     cookie_zone,
     group_by_day,
+    on_days,
     remember_zone,
     slot_link,
     visitor_zone,
@@ -114,11 +115,7 @@ def _consultation_times(therapists, zone, first: date, until: date | None) -> li
         (slot for therapist in therapists for slot in found[therapist.id]),
         key=lambda slot: (slot.start, order[slot.therapist_id]),
     )
-    return [
-        slot
-        for slot in merged
-        if first <= slot.start.astimezone(zone).date() and (until is None or slot.start.astimezone(zone).date() < until)
-    ]
+    return on_days(merged, zone, first, until)
 
 
 def consult_window(therapists, request, zone_name: str):
@@ -154,9 +151,9 @@ def consult_slots(request, slug):
             for t in therapists
         }
 
-        def who(slot):
-            name, to = links[slot.therapist_id]
-            return name, to(slot.key)
+        def who(therapist_id, key):
+            name, to = links[therapist_id]
+            return name, to(key)
 
         link = None
     response = render(

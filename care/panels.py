@@ -63,7 +63,9 @@ def staff_care_panel(request, staff) -> str:
 def record_care_panel(request, client) -> str:
     """On the client's record: whose care they were in before, and whether the notes came too."""
     handovers = list(
-        Handover.objects.filter(client=client).select_related("from_therapist__user", "to_therapist__user")[:10]
+        Handover.objects.filter(client=client)
+        .select_related("from_therapist__user", "to_therapist__user")
+        .defer("reason")[:10]  # the sealed reason is not shown here
     )
     if not handovers:
         return ""

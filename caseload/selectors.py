@@ -7,18 +7,15 @@ about many clients at once and puts the answers together.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from bookings.models import Appointment
+from caseload.facts import FACT_FIELDS, facts_for
 from core.links import url_maker
 from formulation.models import Insight
-from formulation.selectors import waiting_counts_by_client
-from journal.selectors import unread_shared_counts
-from measures.selectors import clients_with_reliable_deterioration, returned_counts
-from messaging.selectors import waiting_by_client
 from notes.selectors import with_note_state
-from practice.models import Client
+from practice.models import Client, ClientChange
 from risk.selectors import open_counts_by_client
 
 # Clients with no session booked and none for this long are shown as resting.
@@ -97,6 +94,30 @@ def session_bounds(client_ids, *, now: datetime) -> tuple[dict, dict, dict]:
     return last, upcoming, contact
 
 
+# What the caseload's appointment rows show (caseload/_appointment.html): building whole appointments, clients,
+# accounts and consultations was a third of the caseload's own time (bench/queries.py --profile caseload).
+APPOINTMENT_SHOWN = (
+    "uuid",
+    "start",
+    "kind",
+    "status",
+    "client__uuid",
+    "client__preferred_name",
+    "client__user__name",
+    "client__user__email",
+    "consultation__name",
+)
+CLIENT_SHOWN = (
+    "uuid",
+    "therapist_id",
+    "preferred_name",
+    "care_status",
+    "created_at",
+    "user__name",
+    "user__email",
+)
+
+
 def _appointments_between(staff, start: datetime, end: datetime) -> list:
     """The therapist's appointments in [start, end), with client and note state. One query."""
     found = (
@@ -106,6 +127,7 @@ def _appointments_between(staff, start: datetime, end: datetime) -> list:
         # No appointment lasts half a day: this lower bound lets the (therapist, start) index do the work.
         .filter(start__gte=start - timedelta(hours=12))
         .select_related("client__user", "consultation")
+        .only(*APPOINTMENT_SHOWN)
     )
     return list(with_note_state(found).order_by("start"))
 
@@ -116,6 +138,7 @@ def _requested_after(staff, after: datetime) -> list:
         Appointment.objects.for_therapist(staff)
         .filter(status=Appointment.Status.REQUESTED, start__gte=after)
         .select_related("client__user", "consultation")
+        .only(*APPOINTMENT_SHOWN)
     )
     return list(with_note_state(found).order_by("start")[:20])
 
@@ -152,63 +175,65 @@ def _message_reason(waiting, url: str, zone) -> Reason:
 
 
 def caseload_for(staff, *, now: datetime | None = None) -> Caseload:
+    """The therapist's home: who needs attention, who is resting, today's and this week's appointments.
+
+    "Who needs attention" reads each client's stored facts (``caseload.facts``), refreshing only those that
+    may be wrong; open risk alerts are read live, so a stale fact can never hide one. Five queries when no
+    facts need refreshing, a fixed number more when some do.
+    """
     now = now or timezone.now()
     zone = staff.practice.zone
     clients = list(
         Client.objects.for_therapist(staff)
         .exclude(care_status=Client.CareStatus.ENDED)
-        .select_related("user")
+        .select_related("user", "attention_facts")
+        .only(*CLIENT_SHOWN, *(f"attention_facts__{name}" for name in FACT_FIELDS))
+        .annotate(changed=Exists(ClientChange.objects.filter(client=OuterRef("pk"))))
         .order_by("preferred_name", "user__name", "id")
     )
-    ids = [c.pk for c in clients]
-    last_session, next_session, _contact = session_bounds(ids, now=now)
+    facts = facts_for(clients, changed={c.pk for c in clients if c.changed}, now=now)
     alerts = open_counts_by_client(staff)
-    worse = {c.pk for c in clients_with_reliable_deterioration(clients)}
-    returned = returned_counts(ids, last_session, now=now)
-    unread = unread_shared_counts(staff, ids, now=now)
-    insight_counts = waiting_counts_by_client(staff)
-    messages_waiting = waiting_by_client(ids)
     message_url = url_maker("messaging:conversation", "client_uuid")
 
     attention = []
     resting = []
     for client in clients:
         item = Attention(client)
+        known = facts[client.pk]
         if alerts.get(client.pk):
             item.reasons.append(
                 Reason("alert", _plural(alerts[client.pk], "risk alert", "risk alerts") + " to acknowledge")
             )
-        if client.pk in messages_waiting:
-            item.reasons.append(_message_reason(messages_waiting[client.pk], message_url(client.uuid), zone))
-        if client.pk in worse:
+        if known.message_waiting:
+            waiting = (known.message_risk, known.message_reply_by, known.message_unread)
+            item.reasons.append(_message_reason(waiting, message_url(client.uuid), zone))
+        if known.deterioration:
             item.reasons.append(Reason("deterioration", "Questionnaires show reliable deterioration"))
-        if insight_counts.get(client.pk):
+        if known.insights_waiting:
             item.reasons.append(
-                Reason(
-                    "insight", _plural(insight_counts[client.pk], "suggestion", "suggestions") + " in the formulation"
-                )
+                Reason("insight", _plural(known.insights_waiting, "suggestion", "suggestions") + " in the formulation")
             )
-        if unread.get(client.pk):
+        if known.journal_unread:
             item.reasons.append(
                 Reason(
                     "journal",
-                    _plural(unread[client.pk], "shared journal entry", "shared journal entries") + " not yet read",
+                    _plural(known.journal_unread, "shared journal entry", "shared journal entries") + " not yet read",
                 )
             )
-        if returned.get(client.pk):
+        if known.measures_returned:
             item.reasons.append(
                 Reason(
                     "measures",
-                    _plural(returned[client.pk], "questionnaire", "questionnaires")
+                    _plural(known.measures_returned, "questionnaire", "questionnaires")
                     + " returned since your last session",
                 )
             )
         if item.reasons:
             attention.append(item)
-        last = last_session.get(client.pk)
+        last = known.last_session
         if (
             client.care_status == Client.CareStatus.ACTIVE
-            and next_session.get(client.pk) is None
+            and known.next_session is None
             and (last or client.created_at) < now - RESTING_AFTER
         ):
             resting.append((client, last))

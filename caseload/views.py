@@ -1,13 +1,14 @@
 from datetime import timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import render
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_read, audit_record
 from caseload.access import get_appointment_of_client
+from caseload.facts import facts_for
 from caseload.forms import ClientSearchForm
 from caseload.selectors import caseload_for, session_bounds
 from checkins.selectors import scale_trends
@@ -17,7 +18,7 @@ from journal.selectors import shared_since
 from measures.selectors import since_with_change
 from mindfulness.selectors import tried_since
 from practice.access import clinical_access, staff_required, therapist_required
-from practice.models import Client
+from practice.models import Client, ClientChange
 from risk.selectors import alerts_since
 from selfcare.selectors import done_since
 
@@ -52,7 +53,11 @@ def home(request):
 @therapist_required
 def clients(request):
     form = ClientSearchForm(request.GET or None)
-    found = Client.objects.for_therapist(request.staff).select_related("user")
+    found = (
+        Client.objects.for_therapist(request.staff)
+        .select_related("user", "attention_facts")
+        .annotate(changed=Exists(ClientChange.objects.filter(client=OuterRef("pk"))))
+    )
     status = ""
     if form.is_valid():
         query = form.cleaned_data["q"].strip()
@@ -67,8 +72,9 @@ def clients(request):
         found = found.filter(care_status=status)
     page = Paginator(found.order_by("preferred_name", "user__name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    last, upcoming, contact = session_bounds([c.pk for c in rows], now=timezone.now())
-    table = [(c, contact.get(c.pk), upcoming.get(c.pk)) for c in rows]
+    # Last contact and next session from the stored facts, refreshing only those that may be wrong.
+    facts = facts_for(rows, changed={c.pk for c in rows if c.changed}, now=timezone.now())
+    table = [(c, facts[c.pk].last_contact, facts[c.pk].next_session) for c in rows]
     query_string = request.GET.copy()
     query_string.pop("page", None)
     return render(

@@ -14,6 +14,10 @@ An app adds ``<app>/panels.py`` defining any of these lists of callables:
 Each returns rendered HTML (``render_to_string(..., request=request)``) or "" to
 show nothing, and should use a fixed number of queries. ``ORDER`` (lower
 first, default 100) places the app's panels among the others.
+
+Panels of one page that need the same rows (the client's coming appointments, whether an owner holds
+emergency access) read them once through ``shared(request, key, compute)``: the first asks the
+database, the others get the same answer for the rest of the request.
 """
 
 import importlib
@@ -48,6 +52,19 @@ def _registry() -> dict[str, list]:
             for position, func in enumerate(getattr(module, kind, [])):
                 found[kind].append((order, config.name, position, func))
     return {kind: [entry[-1] for entry in sorted(entries, key=lambda e: e[:3])] for kind, entries in found.items()}
+
+
+def shared(request, key, compute):
+    """``compute()``, worked out once per request for ``key`` and shared by every panel that asks.
+
+    ``key`` names what is read and for whom (say ``("bookings.upcoming", client.pk)``), so two panels
+    asking the same question of the same client get the same answer, and a different client never does.
+    The memo lives on the request: it goes with it, and nothing is shared between requests or people.
+    """
+    memo = request.__dict__.setdefault("_panels_shared", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def render_panels(kind: str, request, subject) -> str:

@@ -8,7 +8,12 @@ What is listed (rows with this client's ``client_id`` and a person other than th
 - an owner's emergency access, with the owner's reads while it lasted, once it has ended: while it is
   open nothing about it shows, so the list never tells a client in crisis that someone is looking now.
 
-Never listed: rows of messages (``object_type`` "messages.*"), so a read can never act as a "seen" mark;
+A page's reads are one audit row (audit/reads.py), so "3 times" counts pages opened, not the panels on them;
+a row naming several things was a read of the record and counts once.
+
+Never listed: rows of messages (``object_type`` "messages.*", and never a row whose list of things read
+names one: the audit log keeps message reads apart, this is the second lock), so a read can never act as
+a "seen" mark;
 rows of money ("money.*": invoices and payments are not the clinical record, and "the owner read your
 record" would be untrue of an owner checking what is waiting to be paid);
 rows without a person (the system's own jobs); anything an owner held back (``HeldBackOpening``).
@@ -84,6 +89,7 @@ def record_openings(client, *, for_owner: bool = False) -> list[Opening]:
         AuditEvent.objects.filter(client_id=client.uuid, actor_id__isnull=False)
         .exclude(actor_id=own_user)
         .exclude(object_type__startswith="messages.")
+        .exclude(Q(detail__has_key="read") & Q(detail__read__icontains='"messages.'))
         .exclude(object_type__startswith="money.")
     )
     # Reads by a grant's owner while it lasted belong to that grant's line, not to the everyday ones.

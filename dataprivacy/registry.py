@@ -405,6 +405,12 @@ def collect(client) -> dict[str, list[dict]]:
     return sections
 
 
+# Not the client's data but working state derived from it: the caseload's stored facts (counts and dates
+# computed from classified rows, rebuilt at will) and the marks that say they may have changed (no content).
+# Both go with the client's row.
+DERIVED = ("caseload.clientfacts", "practice.clientchange")
+
+
 def client_models() -> list:
     """Every model that leads to a Client through foreign keys (what the classification must cover)."""
     found = {Client}
@@ -412,7 +418,7 @@ def client_models() -> list:
     while changed:
         changed = False
         for model in apps.get_models():
-            if model in found or model._meta.app_label in ("audit",):
+            if model in found or model._meta.app_label in ("audit",) or model._meta.label_lower in DERIVED:
                 continue
             for f in model._meta.concrete_fields:
                 if isinstance(f, models.ForeignKey) and f.related_model in found and f.related_model is not None:

@@ -2,6 +2,7 @@
 
 from django.template.loader import render_to_string
 
+from core.panels import shared
 from ending.forms import StartForm
 from ending.models import Ending
 from ending.selectors import ending_for
@@ -29,7 +30,10 @@ def client_record(request, client) -> str:
     if staff is None:
         return ""
     can_write = may_write_record(staff, client)
-    if not can_write and not has_emergency_access(staff, client):
+    # Asked once for the record's panels (the notes panel asks too).
+    if not can_write and not shared(
+        request, ("practice.emergency", client.pk), lambda: has_emergency_access(staff, client)
+    ):
         return ""
     ending = ending_for(client)
     if ending is None and not can_write:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from audit.services import audit_change, audit_record
 from journal.models import Entry
+from practice.attention import client_changed
 from practice.care_status import CareHasEnded
 from risk.checks import risk_check_request
 from risk.detection import Findings, safe_detect
@@ -102,6 +103,7 @@ def shared_entries_read(*, client, entries, request) -> None:
         client=client,
         detail={"entries": [str(e.uuid) for e in entries]},
     )
+    client_changed(client.pk, reason="journal read")
 
 
 def entries_read_in(object_id: str, detail: dict | None) -> set[str]:

@@ -8,6 +8,7 @@ accessible names are all decided here, so the words say exactly what is drawn.
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from checkins.models import SCALES
 from journey.selectors import CHECKIN_CHARTS, MEASURE_ORDER
@@ -30,6 +31,12 @@ def number(value: float, instrument_id: str | None = None) -> str:
     return f"{round(float(value), places):g}"
 
 
+@lru_cache(maxsize=4096)
+def _day_words(day: dt.date, with_year: bool) -> str:
+    # Each point is named twice (its accessible name and its tooltip), on every page: worth remembering.
+    return f"{day.day} {day:%B %Y}" if with_year else f"{day.day} {day:%B}"
+
+
 def _month_start(day: dt.date, months_on: int = 0) -> dt.date:
     index = day.year * 12 + day.month - 1 + months_on
     return dt.date(index // 12, index % 12 + 1, 1)
@@ -46,7 +53,7 @@ class Axis:
 
     def when(self, day: dt.date) -> str:
         """A day in words: "3 March", with its year when the axis crosses a new year."""
-        return f"{day.day} {day:%B %Y}" if self.spans_years else f"{day.day} {day:%B}"
+        return _day_words(day, self.start.year != self.end.year)
 
     @property
     def span(self) -> str:

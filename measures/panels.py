@@ -26,7 +26,10 @@ def record_panel(request, client) -> str:
         "form": SendForm(),
         "schedules": list(MeasureSchedule.objects.active().filter(client=client).order_by("instrument")),
         "pending": list(MeasureRequest.objects.pending().for_client(client).order_by("requested_at")),
-        "recent": list(MeasureResponse.objects.for_client(client).order_by("-completed_at")[:RECENT]),
+        # Totals and flags only: the sealed answers are not shown here, so not read (nor decrypted).
+        "recent": list(
+            MeasureResponse.objects.for_client(client).defer("answers", "difficulty").order_by("-completed_at")[:RECENT]
+        ),
     }
     return render_to_string("measures/panel_record.html", context, request=request)
 

@@ -51,7 +51,9 @@ def conversation_for_staff(user, client_uuid, kind: str = Conversation.Kind.CARE
         client, can_write = clinical_access(user, client_uuid)
     else:
         client, can_write = get_client_for_office(user, client_uuid), True
-    conversation = conversation_for(client=client, kind=kind)
+    # The client's sealed draft is theirs alone: never read (nor decrypted) for the practice.
+    found = Conversation.objects.filter(client=client, kind=kind).defer("client_draft").first()
+    conversation = found or conversation_for(client=client, kind=kind)
     conversation.client = client
     return conversation, can_write
 
@@ -89,6 +91,48 @@ def get_attachment_for_user(user, attachment_uuid) -> Attachment:
     if seen.pk != conversation.pk or not visible_to_staff(seen, message):
         raise Http404
     return attachment
+
+
+def nothing_new_for_client(client, kind: str, after_id: int) -> bool:
+    """Whether the client's own conversation of ``kind`` has no message after ``after_id``: one indexed query
+    (the one conversation per client and kind), so an open page's poll costs almost nothing.
+
+    False also when the full answer is needed (no conversation yet, an erased client): the caller then goes
+    through ``conversation_of_client`` and its 404s as before.
+    """
+    kind = _kind(kind)
+    row = (
+        Conversation.objects.filter(client=client, kind=kind)
+        .values_list("last_message_id", "client__erasure__completed_at")
+        .first()
+    )
+    if row is None or row[1] is not None or row[0] > after_id:
+        return False
+    return kind == Conversation.Kind.CARE or office_open(client.practice)
+
+
+def nothing_new_for_staff(staff, client_uuid, kind: str, after_id: int) -> bool:
+    """Whether a conversation that ``staff`` plainly may read has no message after ``after_id``: one indexed
+    query for the open page's poll.
+
+    Only the plain cases answer here (the client's own therapist for ``care``; an owner or the administrator
+    for ``office``; never an erased client); anything else is False and goes through
+    ``conversation_for_staff``, whose rules and 404s stay the only word on who may read. Nothing is read, so
+    nothing is audited and no read mark moves.
+    """
+    kind = _kind(kind)
+    if staff is None:
+        return False
+    row = (
+        Conversation.objects.filter(kind=kind, client__uuid=client_uuid, client__practice_id=staff.practice_id)
+        .values_list("last_message_id", "client__therapist_id", "client__erasure__completed_at")
+        .first()
+    )
+    if row is None or row[2] is not None or row[0] > after_id:
+        return False
+    if kind == Conversation.Kind.CARE:
+        return staff.is_active and staff.is_therapist and row[1] == staff.pk
+    return staff.is_active and staff.runs_office
 
 
 def visible_to_staff(conversation: Conversation, message) -> bool:

@@ -15,7 +15,8 @@ def client_record(request, client) -> str:
     the soonest reply-by date. Two queries."""
     if not may_write_record(staff_for(request.user), client):
         return ""
-    conversation = Conversation.objects.care().filter(client=client).first()
+    # The client's sealed draft is never shown to staff: not read.
+    conversation = Conversation.objects.care().filter(client=client).defer("client_draft").first()
     unread = 0
     if conversation is not None and conversation.last_message_id > conversation.staff_read_up_to:
         found = Message.objects.from_client().filter(conversation=conversation, pk__gt=conversation.staff_read_up_to)

@@ -2,8 +2,6 @@
 
 import uuid
 
-from django.db.models import Prefetch
-
 from messaging.models import Attachment, Conversation, Message
 from selfcare.models import Activity
 
@@ -14,26 +12,39 @@ def _visible(conversation: Conversation, *, to_staff: bool):
     messages = Message.objects.filter(conversation=conversation)
     if to_staff and conversation.staff_sees_from is not None:
         messages = messages.filter(sent_at__gte=conversation.staff_sees_from)
-    return messages.select_related("sender_staff__user").prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.without_data().order_by("id"))
-    )
+    return messages.select_related("sender_staff__user")
+
+
+def _with_files(messages: list[Message]) -> list[Message]:
+    """Each message's attachments (their bytes not read) as ``message.files``: one query for the lot, none
+    when there are no messages. Done by hand rather than ``prefetch_related``, which builds a queryset per
+    message (thirty a page) for the 0.3% of messages that carry a file."""
+    if not messages:
+        return messages
+    files = {}
+    for attachment in Attachment.objects.without_data().filter(message__in=messages).order_by("id"):
+        files.setdefault(attachment.message_id, []).append(attachment)
+    for message in messages:
+        message.files = files.get(message.pk, [])
+    return messages
 
 
 def messages_page(
     conversation: Conversation, *, to_staff: bool, before_id: int | None = None, size: int = PAGE_SIZE
 ) -> tuple[list[Message], bool]:
-    """Up to ``size`` messages before ``before_id`` (the newest when None), oldest first, and whether
-    there are earlier ones. Two queries (the messages, their attachments) whatever the conversation's length."""
+    """Up to ``size`` messages before ``before_id`` (the newest when None), oldest first, with their ``files``,
+    and whether there are earlier ones. Two queries (the messages, their attachments) whatever the
+    conversation's length."""
     found = _visible(conversation, to_staff=to_staff)
     if before_id is not None:
         found = found.filter(pk__lt=before_id)
     newest_first = list(found.order_by("-id")[: size + 1])
-    return newest_first[:size][::-1], len(newest_first) > size
+    return _with_files(newest_first[:size][::-1]), len(newest_first) > size
 
 
 def messages_after(conversation: Conversation, *, to_staff: bool, after_id: int, size: int = 100) -> list[Message]:
     """Messages sent after ``after_id``, oldest first (what the page's polling adds)."""
-    return list(_visible(conversation, to_staff=to_staff).filter(pk__gt=after_id).order_by("id")[:size])
+    return _with_files(list(_visible(conversation, to_staff=to_staff).filter(pk__gt=after_id).order_by("id")[:size]))
 
 
 def waiting_by_client(client_ids) -> dict:

@@ -19,6 +19,7 @@ from audit.services import audit_record
 from messaging import notifications
 from messaging.models import MAX_MESSAGE_LENGTH, Attachment, Conversation, Message, MessagingSettings
 from messaging.replies import reply_by
+from practice.attention import client_changed
 from risk.checks import risk_check_request
 from risk.detection import Findings, safe_detect
 from risk.models import RiskAlert
@@ -216,3 +217,4 @@ def read_by_staff(*, conversation: Conversation, messages, request, move_mark: b
     if move_mark and newest > conversation.staff_read_up_to:
         Conversation.objects.filter(pk=conversation.pk, staff_read_up_to__lt=newest).update(staff_read_up_to=newest)
         conversation.staff_read_up_to = newest
+        client_changed(conversation.client_id, reason="messages read")

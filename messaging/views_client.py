@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.models import AuditEvent
 from audit.services import audit_record
 from crisis.contacts import contacts_for
-from messaging import access, selectors, services
+from messaging import access, selectors, services, words
 from messaging.attachments import MAX_FILES, prepare_upload
 from messaging.forms import ChoicesForm, DraftForm, SendForm
 from messaging.models import (
@@ -68,15 +68,19 @@ def _away(conversation: Conversation, within_days: int) -> AwayPeriod | None:
         return None
     therapist = conversation.client.therapist
     practice = conversation.client.practice
-    today = therapist.today()
+    today = timezone.localdate(timezone=practice.zone)
+    # The first time away that has not ended: one query, and nearly always the whole answer (none, or away
+    # now). Only one that starts later needs the reply-by date (three more queries) to know if it matters.
+    first = AwayPeriod.objects.filter(staff=therapist, ends_on__gte=today).order_by("starts_on", "pk").first()
+    if first is None or first.starts_on <= today:
+        return first
     if conversation.reply_by is not None:
         horizon = timezone.localdate(conversation.reply_by, timezone=practice.zone)
     else:
+        therapist.practice = practice  # the client's practice is the therapist's: not read again
         due = reply_by(practice=practice, staff=therapist, within_days=within_days, sent_at=timezone.now())
         horizon = timezone.localdate(due, timezone=practice.zone)
-    return (
-        AwayPeriod.objects.filter(staff=therapist).overlapping(today, max(today, horizon)).order_by("starts_on").first()
-    )
+    return first if first.starts_on <= horizon else None
 
 
 def _shared_card(message: Message, activities: dict) -> dict | None:
@@ -107,11 +111,16 @@ def _shared_card(message: Message, activities: dict) -> dict | None:
 
 
 def _decorate(messages, conversation: Conversation, unread_after: int):
+    """What each message shows, made once here (its words as HTML, its time, its files) rather than by
+    filters in the template included once per message."""
     activities = selectors.shared_activities(conversation, messages)
+    zone = conversation.client.practice.zone
     for message in messages:
         message.is_new = not message.from_client and message.pk > unread_after
         message.card = _shared_card(message, activities) if message.shared_kind else None
         message.author = "You" if message.from_client else message.sender_staff.display_name
+        message.body_html = words.body_html(message.body) if message.body else ""
+        words.sent(message, zone, "l j F, H:i")
     return messages
 
 
@@ -241,16 +250,21 @@ def send(request, kind):
 @client_required
 @require_GET
 def poll(request, kind):
-    """htmx, every 10 seconds: the messages after ``after``, appended to the page and announced briefly."""
-    conversation, _ = access.conversation_of_client(request.user, kind)
+    """htmx, every 10 seconds: the messages after ``after``, appended to the page and announced briefly.
+
+    Nothing new (nearly every poll): 204 from one indexed query; htmx swaps nothing and the poller keeps
+    asking with the same ``after``.
+    """
     after = request.GET.get("after", "")
     if not after.isdigit():
         return HttpResponse(status=400)
     after_id = int(after)
+    if access.nothing_new_for_client(request.client, kind, after_id):
+        return HttpResponse(status=204)
+    conversation, _ = access.conversation_of_client(request.user, kind)
     found = selectors.messages_after(conversation, to_staff=False, after_id=after_id)
     if not found:
-        # Nothing new: the poller as it was (an empty answer would do too, but this keeps one shape).
-        return render(request, "messaging/client/_poller.html", {"kind": conversation.kind, "newest_id": after_id})
+        return HttpResponse(status=204)
     unread_after = conversation.client_read_up_to
     services.read_by_client(conversation=conversation)
     from_practice = [m for m in found if not m.from_client]

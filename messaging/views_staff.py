@@ -12,7 +12,7 @@ from django.contrib import messages as flash
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.models import AuditEvent
 from audit.services import audit_change, audit_record
 from core.links import url_maker
-from messaging import selectors
-from messaging.access import care_closed, conversation_for_staff, get_rw_conversation_for_staff
+from messaging import selectors, words
+from messaging.access import care_closed, conversation_for_staff, get_rw_conversation_for_staff, nothing_new_for_staff
 from messaging.attachments import prepare_upload
 from messaging.forms_staff import SettingsForm, ShareForm, StaffMessageForm, WhoStartsForm
 from messaging.models import Conversation, MessagingSettings
@@ -116,6 +116,10 @@ def _decorate(conversation, shown, zone) -> None:
     """What each message shows beside its words: reply-by for one waiting, and the shared item's title."""
     activities = selectors.shared_activities(conversation, shown)
     for message in shown:
+        # Made once here, not by filters in the template included once per message.
+        message.body_html = words.body_html(message.body, paragraphs=False) if message.body else ""
+        message.author = conversation.client.display_name if message.from_client else message.sender_staff.display_name
+        words.sent(message, None, "j M Y, H:i")
         message.waiting = message.from_client and message.answered_at is None and message.reply_by is not None
         message.reply_by_local = timezone.localtime(message.reply_by, zone) if message.reply_by else None
         if message.shared_kind == "practice":
@@ -259,13 +263,11 @@ def _read(request, conversation, shown, can_write) -> None:
 
 
 def _poll(request, conversation, kind, can_write):
-    try:
-        after = int(request.GET.get("after", "0"))
-    except ValueError:
-        after = 0
+    after = _after(request)
     new = selectors.messages_after(conversation, to_staff=True, after_id=after)
-    if new:
-        _read(request, conversation, new, can_write)
+    if not new:
+        return HttpResponse(status=204)
+    _read(request, conversation, new, can_write)
     _decorate(conversation, new, conversation.client.practice.zone)
     names = _names(kind)
     return render(
@@ -281,9 +283,19 @@ def _poll(request, conversation, kind, can_write):
     )
 
 
+def _after(request) -> int:
+    try:
+        return int(request.GET.get("after", "0"))
+    except ValueError:
+        return 0
+
+
 @staff_required
 @require_GET
 def staff_poll(request, client_uuid):
+    # Nothing new (nearly every poll): 204 from one indexed query; htmx swaps nothing and asks again.
+    if nothing_new_for_staff(request.staff, client_uuid, CARE, _after(request)):
+        return HttpResponse(status=204)
     found, can_write = conversation_for_staff(request.user, client_uuid, CARE)
     return _poll(request, found, CARE, can_write)
 
@@ -291,6 +303,8 @@ def staff_poll(request, client_uuid):
 @office_required
 @require_GET
 def office_poll(request, client_uuid):
+    if nothing_new_for_staff(request.staff, client_uuid, OFFICE, _after(request)):
+        return HttpResponse(status=204)
     found, can_write = conversation_for_staff(request.user, client_uuid, OFFICE)
     return _poll(request, found, OFFICE, can_write)
 

@@ -51,16 +51,19 @@ def _receipt_context(payment: Payment) -> dict:
     }
 
 
-def document_context(document: Invoice | Payment) -> dict:
-    """What the document templates need: the document, its words, and the practice's locale for money."""
+def document_context(document: Invoice | Payment, *, settings: BillingSettings | None = None) -> dict:
+    """What the document templates need: the document, its words, and the practice's locale for money
+    (from ``settings`` when the page has read them already)."""
     if isinstance(document, Invoice):
         context = _invoice_context(document)
         context["document_template"] = "money/document/invoice.html"
     else:
         context = _receipt_context(document)
         context["document_template"] = "money/document/receipt.html"
-    context["locale"] = BillingSettings.for_practice(document.practice).locale
-    context["practice"] = document.practice
+    if settings is None or settings.practice_id != document.practice_id:
+        settings = BillingSettings.for_practice(document.practice)
+    context["locale"] = settings.locale
+    context["practice"] = settings.practice
     return context
 
 

@@ -145,11 +145,19 @@ def practice_report(practice, period: Period, today: date) -> Report:
     report = Report(period=period, today=today)
     payments = Payment.objects.filter(practice=practice, received_on__range=(period.first, period.last)).order_by()
 
-    # Takings by month.
-    by_month = {
-        row["month"]: row
-        for row in payments.annotate(month=TruncMonth("received_on")).values("month").annotate(**_sums())
-    }
+    # Takings by month and by method, from one grouped query (a year: at most twelve rows a method).
+    grouped = list(
+        payments.annotate(month=TruncMonth("received_on"))
+        .values("month", "method")
+        .annotate(payments=Count("pk", filter=_PAID), refunds=Count("pk", filter=_REFUND), **_sums())
+        .order_by()
+    )
+    by_month, by_method = {}, {}
+    for row in grouped:
+        for key, into in ((row["month"], by_month), (row["method"], by_method)):
+            found = into.setdefault(key, {"payments": 0, "refunds": 0, "received": 0, "refunded": 0})
+            for name in found:
+                found[name] += row[name]
     for first in period.months():
         row = by_month.get(first, {"received": 0, "refunded": 0})
         report.months.append(
@@ -163,15 +171,12 @@ def practice_report(practice, period: Period, today: date) -> Report:
         )
 
     # By method, with the period's totals and the refunds from the same rows.
-    for row in (
-        payments.values("method")
-        .annotate(payments=Count("pk", filter=_PAID), refunds=Count("pk", filter=_REFUND), **_sums())
-        .order_by("method")
-    ):
+    for method, row in sorted(by_method.items()):
         report.methods.append(
             {
+                "method": method,
                 **row,
-                "label": Payment.Method(row["method"]).label if row["method"] in Payment.Method.values else "Other",
+                "label": Payment.Method(method).label if method in Payment.Method.values else "Other",
                 "takings": row["received"] - row["refunded"],
             }
         )

@@ -17,15 +17,17 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditEvent
 from audit.services import audit_change, audit_record
+from core.links import url_maker
 from money.access import client_for_money, get_invoice_for_client, get_payment_for_client
 from money.formatting import money
 from money.forms_superbills import mine_superbills
-from money.ledger import account
+from money.ledger import totals
 from money.links import document_uuid
 from money.models import BillingSettings, Invoice, Payment
 from money.online import pay_offer
 from money.paging import page_of
 from money.pdf import document_context, document_filename, document_pdf
+from money.selectors import LIST_DEFERRED
 from money.services import client_billing
 from practice.access import client_required
 
@@ -51,8 +53,11 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _rows(documents, found, locale) -> list[dict]:
-    """Each of ``documents`` (invoices and credit notes), with where it stands in plain words."""
+def _rows(documents, locale) -> list[dict]:
+    """Each of ``documents`` (invoices and credit notes), with where it stands in plain words, from what each
+    invoice still waits for (``Invoice.waiting``, kept by money.ledger.settle): less than its total means part
+    of it was paid or credited."""
+    document_url = url_maker("money:mine_document", "invoice_uuid")  # one reverse(), not one a row
     rows = []
     for document in documents:
         if document.is_void:
@@ -60,28 +65,49 @@ def _rows(documents, found, locale) -> list[dict]:
         elif document.is_credit_note:
             state = f"Credits invoice {document.credits.reference}"
         else:
-            current = found.state_of(document)
-            if current is None or current.is_paid:
+            if document.waiting <= 0:
                 state = "Paid"
             else:
-                waiting = money(current.waiting, document.currency, locale)
-                if current.paid or current.credited:
+                waiting = money(document.waiting, document.currency, locale)
+                if document.waiting < document.total:
                     state = f"Part paid: {waiting} waiting to be paid"
                 elif document.due_on:
                     state = f"Waiting to be paid, by {date_format(document.due_on, 'j M Y')}"
                 else:
                     state = "Waiting to be paid"
-        rows.append({"document": document, "state": state})
+        rows.append({"document": document, "state": state, "url": document_url(document.uuid)})
     return rows
 
 
 def _mine_context(request, client, preferences=None) -> dict:
     settings = BillingSettings.for_practice(client.practice)
-    found = account(client)
-    # The account read every document and payment once (oldest first); a page shows a dozen of each.
-    documents = page_of(found.documents_newest_first(), request, "page")
-    payments = page_of(list(reversed(found.payments)), request, "receipts")
-    waiting = [s.invoice for s in found.invoices if not s.is_paid]
+    # A dozen documents and payments a page, read as they are stored (``Invoice.waiting`` is kept by the
+    # ledger's services), the balance summed in the database: the page costs the same after years.
+    found = totals(client)
+    documents = page_of(
+        Invoice.objects.for_client(client)
+        .select_related("credits")
+        .defer(*LIST_DEFERRED, "credits__billed_address", "credits__supplier_details")
+        .order_by("-issued_at", "-number"),
+        request,
+        "page",
+        count=found.documents,
+    )
+    payments = page_of(
+        Payment.objects.for_client(client).order_by("-received_on", "-recorded_at"),
+        request,
+        "receipts",
+        count=found.payments,
+    )
+    # What waits, oldest first (with the suppliers' payment instructions each carries).
+    waiting = list(
+        Invoice.objects.for_client(client)
+        .invoices()
+        .issued()
+        .filter(waiting__gt=0)
+        .defer("billed_address")
+        .order_by("issued_at", "number")
+    )
     instructions = []
     for invoice in waiting:
         text = (invoice.supplier_details or {}).get("payment_instructions", "").strip()
@@ -92,10 +118,10 @@ def _mine_context(request, client, preferences=None) -> dict:
     billing = client.billing if hasattr(client, "billing") else None
     return {
         "client": client,
-        "account": found,
+        "account": {"waiting": sum(invoice.waiting for invoice in waiting), "credit": max(-found.balance, 0)},
         "currency": settings.currency,
         "locale": settings.locale,
-        "documents": _rows(documents, found, settings.locale),
+        "documents": _rows(documents, settings.locale),
         "documents_page": documents,
         "payments": payments,
         "waiting": waiting,

@@ -308,6 +308,7 @@ def issue(request, client_uuid):
 
 
 def _invoice_page(request, invoice, staff, *, void_form=None, status=200):
+    # The client's practice (read with the invoice) is the invoice's: its settings are read once, here.
     settings = _settings(invoice.client.practice)
     standing = standing_of(invoice)
     state, notes, payments = standing.state, standing.credit_notes, standing.payments
@@ -326,7 +327,7 @@ def _invoice_page(request, invoice, staff, *, void_form=None, status=200):
         request,
         "money/staff/invoice.html",
         {
-            **document_context(invoice),
+            **document_context(invoice, settings=settings),
             "client": invoice.client,
             "state": state,
             "credit_notes": notes,

@@ -5,7 +5,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from bookings.models import Appointment
+from bookings.models import Kind as AppointmentKind
+from bookings.panels import RECORD_UPCOMING, upcoming_for_record
 from core.links import url_maker
+from core.panels import shared
 from notes.models import SessionNote
 from practice.access import has_emergency_access, may_write_record
 from practice.models import Client
@@ -21,7 +24,7 @@ def record_panel(request, client) -> str:
     if staff is None:
         return ""
     if not may_write_record(staff, client):
-        if not has_emergency_access(staff, client):
+        if not shared(request, ("practice.emergency", client.pk), lambda: has_emergency_access(staff, client)):
             return ""
         return render_to_string("notes/panel_record_reader.html", {"client": client}, request=request)
     sessions = list(
@@ -33,17 +36,35 @@ def record_panel(request, client) -> str:
         .annotate(note_uuid=F("note__uuid"), note_signed_at=F("note__signed_at"), note_author=F("note__author_id"))
         .order_by("-start")[:SHOWN]
     )
-    upcoming = (
-        Appointment.objects.for_client(client)
-        .sessions()
-        .active()
-        .filter(therapist=staff, start__gt=timezone.now())
-        .order_by("start")
-        .first()
-    )
+    upcoming = _next_session(request, client, staff)
     _link(sessions, staff)
     return render_to_string(
         "notes/panel_record.html", {"client": client, "sessions": sessions, "upcoming": upcoming}, request=request
+    )
+
+
+def _next_session(request, client, staff):
+    """The client's next session with ``staff``: found among the coming appointments the sessions panel
+    already read (``bookings.panels.upcoming_for_record``), asked of the database only when those were all
+    something else and there may be more."""
+    now = timezone.now()
+    coming = upcoming_for_record(request, client)
+    for appointment in coming:
+        if (
+            appointment.kind == AppointmentKind.SESSION
+            and appointment.therapist_id == staff.id
+            and appointment.start > now
+        ):
+            return appointment
+    if len(coming) < RECORD_UPCOMING:
+        return None  # that was every coming appointment
+    return (
+        Appointment.objects.for_client(client)
+        .sessions()
+        .active()
+        .filter(therapist=staff, start__gt=now)
+        .order_by("start")
+        .first()
     )
 
 

@@ -2,9 +2,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_read
+from core.links import url_maker
 from notes import services
 from notes.access import (
     get_appointment_for_note,
@@ -15,7 +17,8 @@ from notes.access import (
     get_template_for_therapist,
 )
 from notes.forms import AmendmentForm, NoteForm, StartForm, TemplateForm
-from notes.models import SECTION_NAMES, SECTIONS, NoteTemplate, SessionNote
+from notes.models import SECTIONS, NoteTemplate, SessionNote
+from notes.selectors import listed
 from practice.access import staff_required, therapist_required
 
 NOTES_PER_PAGE = 25
@@ -202,13 +205,21 @@ def for_client(request, client_uuid):
     """A client's notes: those the signed-in therapist keeps (their own, and any that came with the client
     at a handover), or (emergency access) every signed note."""
     client, found, in_care = get_notes_for_reader(request.user, client_uuid)
-    found = found.with_appointment().defer(*SECTION_NAMES)
     # Newest first, a page at a time: years of weekly notes stay one quick page (docs/benchmarks.md).
-    page = Paginator(found.order_by("-appointment__start", "-id"), NOTES_PER_PAGE).get_page(request.GET.get("page"))
+    found = listed(found.order_by("-appointment__start", "-id"))
+    page = Paginator(found, NOTES_PER_PAGE).get_page(request.GET.get("page"))
     audit_read(request, client, client=client, object_type="notes.sessionnote_list")
+    link = url_maker("notes:detail", "note_uuid")
+    notes = list(page.object_list)
+    for row in notes:
+        row["url"] = link(row["uuid"])
+        local = timezone.localtime(row["start"])
+        row["day"] = f"{local:%A} {local.day} {local:%B %Y}"  # as the date filter's "l j F Y", without it per row
+        row["by_someone_else"] = row["author_id"] != request.staff.id
+        row["author"] = row["author_name"] or row["author_email"]  # as StaffMember.display_name
     context = {
         "client": client,
-        "notes": page.object_list,
+        "notes": notes,
         "page": page,
         "in_care": in_care,  # false for a former client: their page is no longer this person's to open
     }

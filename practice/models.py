@@ -264,6 +264,21 @@ class CareChange(models.Model):
         return f"{self.status} since {self.since}"
 
 
+class ClientChange(models.Model):
+    """A mark that something the caseload shows about a client may have changed (``practice.attention``).
+
+    Insert-only: each change adds a row and the caseload deletes exactly the rows it read once it has
+    refreshed that client's facts, so a change made during a refresh keeps its own mark.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=40)
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.reason} at {self.at:%Y-%m-%d %H:%M}"
+
+
 class EmergencyAccessQuerySet(models.QuerySet):
     def active(self, now=None):
         return self.filter(expires_at__gt=now or timezone.now())

@@ -6,20 +6,39 @@ from practice.access import staff_for
 from risk.models import RiskAlert
 
 ORDER = 0  # first: nothing on the page matters more
+LINE_SHOWN = (
+    "uuid",
+    "source",
+    "raised_at",
+    "escalated_at",
+    "therapist_id",
+    "client__preferred_name",
+    "client__user__name",
+    "client__user__email",
+)
 
 
 def open_alerts_panel(request, staff) -> str:
     staff = staff or staff_for(request.user)
     if staff is None:
         return ""
-    alerts = list(RiskAlert.objects.with_people().for_staff(staff).open()[:20])
+    # Only what each line shows (risk/_alert_line.html): never the sealed note, nor the practice, therapist and
+    # acknowledger that with_people() joins (about a third of the therapist's home's panels, bench/queries.py).
+    alerts = list(
+        RiskAlert.objects.for_staff(staff)
+        .open()
+        .select_related("client__user")
+        .only(*LINE_SHOWN)
+        .order_by("-raised_at")[:20]
+    )
     if not alerts:
         return ""
     return render_to_string("risk/panel_open.html", {"alerts": alerts}, request=request)
 
 
 def client_alerts_panel(request, client) -> str:
-    alerts = list(RiskAlert.objects.filter(client=client).select_related("acknowledged_by")[:5])
+    # The sealed note is not shown here (the alert's own page shows it), so it is not read.
+    alerts = list(RiskAlert.objects.filter(client=client).select_related("acknowledged_by").defer("note")[:5])
     if not alerts:
         return ""
     return render_to_string("risk/panel_client.html", {"alerts": alerts, "client": client}, request=request)

@@ -62,13 +62,15 @@ def _reference_slots(therapist, kind: str, now: datetime) -> list[tuple]:
     day = earliest.astimezone(LONDON).date()
     while day <= horizon.astimezone(LONDON).date():
         for hours in WorkingHours.objects.filter(therapist=therapist, weekday=day.weekday()):
-            start = _local_to_utc(day, hours.start_time, LONDON)
-            finish = _local_to_utc(day, hours.end_time, LONDON)
-            while start and finish and start + length <= finish:
-                free = not any(s < start + step and b > start for s, b in spans)
+            # Stepped on the wall clock (09:00 stays 09:00 on a clock-change day); a time in the
+            # spring-forward gap never happens, an ambiguous one counts once (its first occurrence).
+            clock = datetime.combine(day, hours.start_time)
+            while clock + length <= datetime.combine(day, hours.end_time):
+                start = _local_to_utc(day, clock.time(), LONDON)
+                free = start is not None and not any(s < start + step and b > start for s, b in spans)
                 if free and earliest <= start <= horizon and day not in off:
                     found.append((therapist.id, start, start + length))
-                start += step
+                clock += step
         day += timedelta(days=1)
     return sorted(found, key=lambda slot: slot[1])
 

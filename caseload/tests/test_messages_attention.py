@@ -57,15 +57,24 @@ def test_the_page_shows_the_link_and_never_the_words():
 
 
 def test_the_caseload_costs_the_same_however_many_clients_write():
+    """Compared in the same state: right after the writes (the writers' stored facts are refreshed first),
+    and on the next view (read as stored)."""
     w = build_world()
     write(w.client_a)
     caseload_for(w.therapist)
+    write(w.client_a)
+    with CaptureQueriesContext(connection) as few_refreshing:
+        caseload_for(w.therapist)
     with CaptureQueriesContext(connection) as few:
         caseload_for(w.therapist)
     for _ in range(6):
         client = ClientFactory(therapist=w.therapist)
         for _ in range(3):
             write(client)
+    with CaptureQueriesContext(connection) as many_refreshing:
+        found = caseload_for(w.therapist)
+    assert len(found.attention) == 7
+    assert len(many_refreshing) == len(few_refreshing)
     with CaptureQueriesContext(connection) as many:
         found = caseload_for(w.therapist)
     assert len(found.attention) == 7

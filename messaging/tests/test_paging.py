@@ -124,7 +124,7 @@ def test_the_clients_page_older_pages_and_polling_cost_the_same_with_300_message
         counts[conversation.messages.count()] = (
             _queries(browser, page),
             _queries(browser, f"{page}?before={older_than}"),
-            _queries(browser, f"{poll}?after={newest}"),  # nothing new: the common case
+            _queries(browser, f"{poll}?after={newest}", status=204),  # nothing new: the common case
         )
     assert counts[FEW] == counts[MANY], counts
 
@@ -149,3 +149,25 @@ def test_the_inbox_costs_the_same_with_ten_conversations_as_with_one():
                 Conversation.objects.filter(pk=conversation.pk).update(reply_by=None)
         counts[how_many] = _queries(_browser(therapist.user), reverse("messaging:inbox"))
     assert counts[1] == counts[10], counts
+
+
+def test_a_poll_with_nothing_new_is_one_query_beyond_signing_in_on_both_sides(short_and_long):
+    """An open conversation polls every few seconds: with nothing new it answers 204 from one indexed query
+    (beyond the session and the signed-in person every page reads), never reading a message or writing an
+    audit row, however long the conversation."""
+    therapist = short_and_long[0].client.therapist
+    ana = _browser(therapist.user)
+    for conversation in short_and_long:
+        newest = conversation.last_message_id
+        client = _browser(conversation.client.user)
+        signed_in = _queries(client, reverse("messaging:choices", kwargs={"kind": "care"}), status=405)
+        poll = reverse("messaging:poll", kwargs={"kind": "care"})
+        assert _queries(client, f"{poll}?after={newest}", status=204) == signed_in + 1
+        # A page that answers before reading anything (GET where only POST is allowed): signing in alone.
+        send = reverse("messaging:staff_send", kwargs={"client_uuid": conversation.client.uuid})
+        staff_signed_in = _queries(ana, send, status=405)
+        staff_poll = reverse("messaging:staff_poll", kwargs={"client_uuid": conversation.client.uuid})
+        assert _queries(ana, f"{staff_poll}?after={newest}", status=204) == staff_signed_in + 1
+        # Something new: the messages after the mark, as before.
+        assert ana.get(f"{staff_poll}?after={newest - 1}").status_code == 200
+        assert client.get(f"{poll}?after={newest - 1}").status_code == 200

@@ -144,7 +144,7 @@ class RecommendationTests(TendingTestCase):
         self.assertContains(response, "<li>RAIN for hard feelings: 1 time</li>", html=True)
         self.assertNotContains(response, "+4.0")
         self.assertNotContains(response, "calm")
-        self.assertTrue(AuditEvent.objects.filter(object_type="mindfulness.practicelog", action="read").exists())
+        self.assertTrue(AuditEvent.objects.reads_of("mindfulness.practicelog").exists())
 
     def test_the_clients_page_lists_what_was_suggested_newest_first_in_one_query(self):
         own = CustomExercise.objects.create(author=self.w.therapist, title="Tea & toast", steps_text="One.")

@@ -51,3 +51,28 @@ def test_invoices_and_receipts_come_a_dozen_at_a_time(client, client_with_histor
     receipts = client.get(url, {"receipts": 2}).content.decode()
     assert _references(receipts, "R-") == {f"R-{n:04d}" for n in range(1, MANY - PAGE_SIZE + 1)}
     assert client.get(url, {"page": "not a number"}).status_code == 200
+
+
+def test_my_invoices_costs_the_same_queries_with_one_invoice_or_fifteen(client, client_with_history):
+    """The client's list reads a page of documents and receipts, not their whole account: the same queries
+    whatever the history, and what waits and the balance come from what the ledger stored."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    newcomer = ClientFactory(practice=client_with_history.practice, therapist=client_with_history.therapist)
+    past_session(newcomer, days_ago=3)
+    charges_collect(practice=newcomer.practice)
+    invoice = invoice_issue(client=newcomer, charges=list(Charge.objects.for_client(newcomer)))
+    payment_record(client=newcomer, amount=invoice.total // 2, method="bank", received_on=invoice.tax_point)
+    counts = {}
+    for person in (newcomer, client_with_history):
+        client.force_login(person.user)
+        client.get(reverse("money:mine"))  # warm
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(reverse("money:mine")).content.decode()
+        counts[person.pk] = len(captured)
+        if person is newcomer:
+            assert "Part paid" in html and "waiting to be paid" in html and "How to pay" in html
+        else:
+            assert "There is nothing waiting to be paid." in html and "Paid" in html
+    assert counts[newcomer.pk] == counts[client_with_history.pk], counts

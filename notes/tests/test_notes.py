@@ -157,12 +157,13 @@ class SessionNoteTests(TendingTestCase):
         newest_first = sorted(notes, key=lambda n: n.appointment.start, reverse=True)
         url = reverse("notes:for_client", kwargs={"client_uuid": self.w.client_a.uuid})
         first = self.ana.get(url)
-        self.assertEqual([n.pk for n in first.context["notes"]], [n.pk for n in newest_first[:NOTES_PER_PAGE]])
+        # The list's rows are plain values (notes.selectors.listed), each named by its note's UUID.
+        self.assertEqual([n["uuid"] for n in first.context["notes"]], [n.uuid for n in newest_first[:NOTES_PER_PAGE]])
         self.assertContains(first, f"Notes 1 to {NOTES_PER_PAGE} of 30, newest first.")
         self.assertContains(first, "Older notes")
         self.assertNotContains(first, "Newer notes")
         second = self.ana.get(url + "?page=2")
-        self.assertEqual([n.pk for n in second.context["notes"]], [n.pk for n in newest_first[NOTES_PER_PAGE:]])
+        self.assertEqual([n["uuid"] for n in second.context["notes"]], [n.uuid for n in newest_first[NOTES_PER_PAGE:]])
         self.assertContains(second, "Newer notes")
         # Nonsense in the address shows the first page, never an error.
         self.assertEqual(self.ana.get(url + "?page=banana").status_code, 200)

@@ -68,7 +68,7 @@ class IntakeTests(TendingTestCase):
             reverse("practice:client_detail", kwargs={"client_uuid": self.w.client_a.uuid})
         )
         self.assertContains(record, "To sleep again")
-        self.assertTrue(AuditEvent.objects.filter(action="read", object_type="onboarding.intake").exists())
+        self.assertTrue(AuditEvent.objects.reads_of("onboarding.intake").exists())
 
     def test_a_mistyped_birth_date_keeps_the_answers(self):
         response = self.as_("client_a").post(
