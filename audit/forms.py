@@ -4,14 +4,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from audit.models import AuditEvent
+from core.forms import LongSelect
 
 
 class AuditFilterForm(forms.Form):
     """Filters for the owner's audit page. People and clients are offered by name, sent as UUIDs."""
 
     action = forms.ChoiceField(required=False, label="Kind of entry")
-    person = forms.ChoiceField(required=False, label="Person")
-    client = forms.ChoiceField(required=False, label="Client")
+    # Everyone in the practice: thousands of options, written in one pass.
+    person = forms.ChoiceField(required=False, label="Person", widget=LongSelect)
+    client = forms.ChoiceField(required=False, label="Client", widget=LongSelect)
     since = forms.DateField(
         required=False,
         label="From",

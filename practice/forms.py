@@ -83,3 +83,7 @@ class ProfileForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+
+
+class ClientNameSearchForm(forms.Form):
+    q = forms.CharField(label="Find a client by name or email", required=False, max_length=100)

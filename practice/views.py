@@ -1,4 +1,6 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,7 +18,7 @@ from practice.access import (
     staff_required,
     therapist_required,
 )
-from practice.forms import EmergencyAccessForm, PracticeSettingsForm, ProfileForm
+from practice.forms import ClientNameSearchForm, EmergencyAccessForm, PracticeSettingsForm, ProfileForm
 from practice.models import AwayPeriod, Client, StaffMember
 from practice.services import (
     emergency_access_acknowledge,
@@ -25,6 +27,9 @@ from practice.services import (
     practice_update,
     staff_profile_update,
 )
+
+# Clients on each page of the owner's practice page.
+OWNER_CLIENTS_PAGE = 50
 
 
 def home(request):
@@ -91,13 +96,33 @@ def owner_home(request):
     away = {p.staff_id: p for p in AwayPeriod.objects.filter(staff__practice=practice).covering(today)}
     for member in staff:
         member.away_now = away.get(member.id)
-    clients = Client.objects.in_practice(practice).with_people().order_by("user__name")
+    # Clients a page at a time, found by name: a practice of two thousand is not one list to scroll.
+    search = ClientNameSearchForm(request.GET or None)
+    clients = Client.objects.in_practice(practice).select_related("user", "therapist__user")
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    if query:
+        clients = clients.filter(
+            Q(preferred_name__icontains=query) | Q(user__name__icontains=query) | Q(user__email__icontains=query)
+        )
+    page = Paginator(clients.order_by("user__name", "id"), OWNER_CLIENTS_PAGE).get_page(request.GET.get("page"))
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
     panels = render_panels("OWNER_HOME", request, request.staff)
     people_panels = render_panels("OWNER_PEOPLE", request, request.staff)
     return render(
         request,
         "practice/owner_home.html",
-        {"practice": practice, "staff": staff, "clients": clients, "panels": panels, "people_panels": people_panels},
+        {
+            "practice": practice,
+            "staff": staff,
+            "search": search,
+            "query": query,
+            "page": page,
+            "clients": page.object_list,
+            "query_string": query_string.urlencode(),
+            "panels": panels,
+            "people_panels": people_panels,
+        },
     )
 
 
