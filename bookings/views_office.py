@@ -77,6 +77,9 @@ def calendar(request):
         Appointment.objects.filter(practice=practice)
         .exclude(client__erasure__completed_at__isnull=False)
         .between(start, end)
+        # No appointment lasts half a day: this lower bound lets the (practice, start) index read one
+        # week instead of every appointment the practice ever had before it.
+        .filter(start__gte=start - timedelta(hours=12))
         .with_people()
         .order_by("start", "therapist__user__name")
     )
@@ -92,7 +95,11 @@ def calendar(request):
         for offset in range(length)
     ]
     requests = list(
-        Appointment.objects.filter(practice=practice, status=Appointment.Status.REQUESTED).upcoming().with_people()[:20]
+        Appointment.objects.filter(practice=practice, status=Appointment.Status.REQUESTED)
+        .upcoming()
+        # As above: the index reads from half a day ago on, not the practice's whole past.
+        .filter(start__gte=timezone.now() - timedelta(hours=12))
+        .with_people()[:20]
     )
     return render(
         request,
