@@ -57,7 +57,7 @@ FACT_FIELDS = ["client", *FIELDS]
 BATCH = 400
 
 
-def _bounds(client_ids, *, now: datetime) -> dict:
+def appointment_bounds(client_ids, *, now: datetime) -> dict:
     """Per client: (last session, next session, last contact, next contact) starts. One query."""
     mine = Appointment.objects.active().filter(client_id=OuterRef("pk"))
     sessions = mine.sessions()
@@ -99,7 +99,7 @@ def compute(clients: list[tuple[int, int | None]], *, now: datetime) -> list[Cli
     ids = [pk for pk, _therapist in clients]
     if not ids:
         return []
-    bounds = _bounds(ids, now=now)
+    bounds = appointment_bounds(ids, now=now)
     last_sessions = {pk: b[0] for pk, b in bounds.items() if b[0] is not None}
     waiting = waiting_by_client(ids)
     worse = {c.pk for c in clients_with_reliable_deterioration(Client(pk=pk) for pk in ids)}

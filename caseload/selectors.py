@@ -7,11 +7,11 @@ about many clients at once and puts the answers together.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from bookings.models import Appointment
-from caseload.facts import FACT_FIELDS, facts_for
+from caseload.facts import FACT_FIELDS, appointment_bounds, facts_for
 from core.links import url_maker
 from formulation.models import Insight
 from notes.selectors import with_note_state
@@ -77,19 +77,10 @@ def session_bounds(client_ids, *, now: datetime) -> tuple[dict, dict, dict]:
     """
     if not client_ids:
         return {}, {}, {}
-    mine = Appointment.objects.active().filter(client_id=OuterRef("pk"))
-    sessions = mine.sessions()
-    rows = (
-        Client.objects.filter(pk__in=list(client_ids))
-        .annotate(
-            last_session=Subquery(sessions.filter(start__lte=now).order_by("-start").values("start")[:1]),
-            next_session=Subquery(sessions.filter(start__gt=now).order_by("start").values("start")[:1]),
-            last_contact=Subquery(mine.filter(start__lte=now).order_by("-start").values("start")[:1]),
-        )
-        .values_list("pk", "last_session", "next_session", "last_contact")
-    )
     last, upcoming, contact = {}, {}, {}
-    for pk, last_session, next_session, last_contact in rows:
+    for pk, (last_session, next_session, last_contact, _next_contact) in appointment_bounds(
+        client_ids, now=now
+    ).items():
         last[pk], upcoming[pk], contact[pk] = last_session, next_session, last_contact
     return last, upcoming, contact
 
