@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -60,12 +60,8 @@ def clients(request):
     )
     status = ""
     if form.is_valid():
-        query = form.cleaned_data["q"].strip()
+        found = found.matching(form.cleaned_data["q"])
         status = form.cleaned_data["status"]
-        if query:
-            found = found.filter(
-                Q(preferred_name__icontains=query) | Q(user__name__icontains=query) | Q(user__email__icontains=query)
-            )
     if status == "":
         found = found.exclude(care_status=Client.CareStatus.ENDED)
     elif status != "all":

@@ -208,6 +208,15 @@ class ClientQuerySet(models.QuerySet):
     def with_people(self):
         return self.select_related("user", "therapist__user", "practice")
 
+    def matching(self, query: str):
+        """Clients whose preferred name, name or email holds ``query`` (the search boxes of client lists)."""
+        query = query.strip()
+        if not query:
+            return self
+        return self.filter(
+            Q(preferred_name__icontains=query) | Q(user__name__icontains=query) | Q(user__email__icontains=query)
+        )
+
 
 class Client(UUIDModel):
     class CareStatus(models.TextChoices):

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -100,10 +99,7 @@ def owner_home(request):
     search = ClientNameSearchForm(request.GET or None)
     clients = Client.objects.in_practice(practice).select_related("user", "therapist__user")
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    if query:
-        clients = clients.filter(
-            Q(preferred_name__icontains=query) | Q(user__name__icontains=query) | Q(user__email__icontains=query)
-        )
+    clients = clients.matching(query)
     page = Paginator(clients.order_by("user__name", "id"), OWNER_CLIENTS_PAGE).get_page(request.GET.get("page"))
     query_string = request.GET.copy()
     query_string.pop("page", None)
