@@ -1286,6 +1286,10 @@ def main(argv=None):
         made = build(args, everyone_stays=args.everyone_stays)
     else:
         made = build_sqlite(args)
+    # The caseload's stored facts, as a live practice has them (the clock and every change keep them).
+    from caseload.jobs import rebuild
+
+    made["caseload.ClientFacts"] = rebuild()
     if is_postgres(url):
         # Planner statistics, as autovacuum would have gathered on a live database (it may be off here).
         with connection.cursor() as cursor:

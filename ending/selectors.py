@@ -16,6 +16,7 @@ Each part uses a fixed number of queries, however long the history.
 
 from dataclasses import dataclass, field
 
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from ending.models import Ending
@@ -49,11 +50,18 @@ CHOICES = ("show_scores", "show_what_helps", "show_practices", "show_selfcare", 
 
 def ending_for(client) -> Ending | None:
     """The ending being prepared, else the latest that has ended; None when there is neither."""
-    endings = Ending.objects.for_client(client).select_related("therapist__user")
-    preparing = endings.filter(state=Ending.State.PREPARING).first()
-    if preparing is not None:
-        return preparing
-    return endings.filter(state=Ending.State.ENDED).order_by("-ended_at", "-started_at").first()
+    # One query (the client's home asks on every view): a preparing ending sorts before any that ended.
+    return (
+        Ending.objects.for_client(client)
+        .filter(state__in=[Ending.State.PREPARING, Ending.State.ENDED])
+        .select_related("therapist__user")
+        .order_by(
+            Case(When(state=Ending.State.PREPARING, then=Value(0)), default=Value(1)),
+            F("ended_at").desc(nulls_last=True),
+            "-started_at",
+        )
+        .first()
+    )
 
 
 @dataclass

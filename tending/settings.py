@@ -157,6 +157,8 @@ TEMPLATES = [
                 "practice.context_processors.tending",
                 "risk.context_processors.open_alerts",
             ],
+            # ``{% url %}`` remembering the addresses without arguments (core/templatetags/constant_urls.py).
+            "builtins": ["core.templatetags.constant_urls"],
         },
     },
 ]

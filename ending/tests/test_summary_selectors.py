@@ -113,6 +113,21 @@ class WhichEndingTests(TendingTestCase):
         self.assertEqual(ending_for(client), preparing)
         self.assertEqual(Ending.objects.for_client(client).open().count(), 1)
 
+    def test_in_one_query_a_preparing_ending_comes_before_any_ended_one_else_the_latest_ended(self):
+        client = self.w.client_a
+        now = timezone.now()
+        older = ending_start(client=client, staff=self.w.therapist)
+        Ending.objects.filter(pk=older.pk).update(state=Ending.State.ENDED, ended_at=now - timedelta(days=300))
+        newer = ending_start(client=client, staff=self.w.therapist)
+        Ending.objects.filter(pk=newer.pk).update(state=Ending.State.ENDED, ended_at=now - timedelta(days=30))
+        with self.assertNumQueries(1):
+            self.assertEqual(ending_for(client), newer)
+        # A preparing ending started before both ended ones still comes first.
+        preparing = ending_start(client=client, staff=self.w.therapist)
+        Ending.objects.filter(pk=preparing.pk).update(started_at=now - timedelta(days=400))
+        with self.assertNumQueries(1):
+            self.assertEqual(ending_for(client), preparing)
+
     def test_the_therapist_sees_the_words_live_while_preparing(self):
         ending = ending_start(client=self.w.client_a, staff=self.w.therapist)
         words_save(ending=ending, words={"now_words": "Steadier"}, choices={"show_scores": True})

@@ -2,11 +2,13 @@
 
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from onboarding.consents import has_consent
 from onboarding.models import Acceptance, ConsentChoice, Intake, PracticeDocument
 from onboarding.services import WORDING, consent_record, document_publish
+from onboarding.views import steps_for
 from tending.testing.personas import TendingTestCase
 
 
@@ -107,3 +109,45 @@ class ConsentTests(TendingTestCase):
         consent_record(client=self.w.client_a, kind="email_reminders", granted=True)
         consent_record(client=self.w.client_a, kind="email_reminders", granted=True)
         self.assertEqual(ConsentChoice.objects.filter(client=self.w.client_a).count(), 1)
+
+
+class HomePanelTests(TendingTestCase):
+    """The client's home asks "is everything settled?" in at most two queries; it must agree with the welcome
+    page's steps."""
+
+    def agreed(self) -> bool:
+        return steps_for(self.w.client_a)["agreed"]
+
+    def settled_by_steps(self) -> bool:
+        steps = steps_for(self.w.client_a)
+        return steps["agreed"] and steps["intake_done"] and steps["choices_done"]
+
+    def assert_panel(self, shown: bool):
+        from onboarding.panels import _settled
+
+        self.assertEqual(_settled(self.w.client_a), self.settled_by_steps())
+        with self.assertNumQueries(2 if self.settled_by_steps() or self.agreed() else 1):
+            _settled(self.w.client_a)
+        home = self.as_("client_a").get(reverse("practice:client_home"))
+        (self.assertContains if shown else self.assertNotContains)(home, "Getting started")
+
+    def test_the_panel_shows_until_every_step_is_done_and_goes_when_a_new_version_needs_agreeing(self):
+        client = self.w.client_a
+        self.assert_panel(shown=True)  # nothing published yet: the welcome is not settled
+        agreement = document_publish(practice=self.w.practice, kind="agreement", body="v1", staff=self.w.owner)
+        privacy = document_publish(practice=self.w.practice, kind="privacy", body="p1", staff=self.w.owner)
+        Acceptance.objects.create(client=client, document=agreement)
+        Acceptance.objects.create(client=client, document=privacy)
+        self.assert_panel(shown=True)  # agreed, but no intake or choices
+        Intake.objects.update_or_create(client=client, defaults={"completed_at": timezone.now()})
+        self.assert_panel(shown=True)
+        consent_record(client=client, kind="email_reminders", granted=False)
+        self.assert_panel(shown=False)  # everything done
+        document_publish(practice=self.w.practice, kind="agreement", body="v2", staff=self.w.owner)
+        self.assert_panel(shown=True)  # a new version waits for agreement
+        # Another client's acceptance of the new version counts for nothing.
+        newest = PracticeDocument.objects.current(self.w.practice, "agreement")
+        Acceptance.objects.create(client=self.w.client_b, document=newest)
+        self.assert_panel(shown=True)
+        Acceptance.objects.create(client=client, document=newest)
+        self.assert_panel(shown=False)

@@ -6,7 +6,7 @@ owner-only power. The matrix (tending/tests/test_url_matrix.py) checks each URL;
 behind it, her home and navigation, inviting one, and that no clinical word reaches her pages.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from io import StringIO
 
 from django.core.management import call_command
@@ -33,7 +33,9 @@ from tending.testing.personas import TendingTestCase, add_administrator_persona
 
 
 def _appointment(w, *, therapist, client=None, days=5, hour=10, consultation=None):
-    start = (timezone.now() + timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
+    # At ``hour`` on the practice's own calendar, ``days`` from today there, whatever the season.
+    zone = therapist.practice.zone
+    start = datetime.combine(timezone.localdate(timezone=zone) + timedelta(days=days), time(hour), tzinfo=zone)
     return Appointment.objects.create(
         practice=therapist.practice,
         therapist=therapist,
@@ -225,6 +227,23 @@ class FrontDeskTests(AdministratorTestCase):
         self.assertContains(page, "Waiting to be confirmed")
         self.assertContains(page, "Rae Visitor")
         self.assertNotContains(page, "zqc")
+
+    def test_the_calendar_opens_on_today_and_shows_a_day_or_a_week_on_request(self):
+        _appointment(self.w, therapist=self.w.therapist, client=self.w.client_a, days=0, hour=9)
+        tomorrow = _appointment(self.w, therapist=self.w.colleague, client=self.w.client_c, days=1, hour=9)
+        office = self.as_("administrator")
+        page = office.get(reverse("bookings:office"))
+        self.assertContains(page, "Cara Client")
+        self.assertNotContains(page, "Eli Client")  # tomorrow: not on today's page
+        self.assertContains(page, "Week view")
+        day = tomorrow.start.astimezone(self.w.practice.zone).date()
+        week = office.get(reverse("bookings:office"), {"view": "week", "date": day.isoformat()})
+        self.assertContains(week, "Eli Client")
+        self.assertContains(week, "Week of")
+        self.assertContains(week, "Day view")
+        only_tomorrow = office.get(reverse("bookings:office"), {"view": "day", "date": day.isoformat()})
+        self.assertContains(only_tomorrow, "Eli Client")
+        self.assertNotContains(only_tomorrow, "Cara Client")
 
     def test_she_books_a_client_in_with_their_therapist_and_it_is_audited(self):
         response = self.as_("administrator").post(
