@@ -305,6 +305,13 @@ class Appointment(UUIDModel):
             # The office's calendar: every therapist's week of one practice (a 2,000-client practice's
             # five years of appointments were read to find one week without it).
             models.Index(fields=["practice", "start"], name="bookings_appt_practice_start"),
+            # The office's "Waiting to be confirmed": a practice's requests (partial: few appointments are,
+            # and without it the office read every booked week ahead to find them).
+            models.Index(
+                fields=["practice", "start"],
+                condition=Q(status="requested"),
+                name="bookings_appt_requested",
+            ),
             # The therapist's home: sessions their clients changed lately (partial: almost none are).
             models.Index(
                 fields=["therapist", "client_changed_at"],

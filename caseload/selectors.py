@@ -165,7 +165,7 @@ def _message_reason(waiting, url: str, zone) -> Reason:
     return Reason("message", "Unread messages", url)
 
 
-def caseload_for(staff, *, now: datetime | None = None) -> Caseload:
+def caseload_for(staff, *, now: datetime | None = None, request=None) -> Caseload:
     """The therapist's home: who needs attention, who is resting, today's and this week's appointments.
 
     "Who needs attention" reads each client's stored facts (``caseload.facts``), refreshing only those that
@@ -183,7 +183,7 @@ def caseload_for(staff, *, now: datetime | None = None) -> Caseload:
         .order_by("preferred_name", "user__name", "id")
     )
     facts = facts_for(clients, changed={c.pk for c in clients if c.changed}, now=now)
-    alerts = open_counts_by_client(staff)
+    alerts = open_counts_by_client(staff, request=request)  # the navigation's count reads the same
     message_url = url_maker("messaging:conversation", "client_uuid")
 
     attention = []

@@ -28,7 +28,7 @@ PAGE_SIZE = 50
 @therapist_required
 def home(request):
     staff = request.staff
-    caseload = caseload_for(staff)
+    caseload = caseload_for(staff, request=request)
     if caseload.insights:
         # The suggestions name hypotheses and symptoms: one audited read for all of them on this page.
         audit_record(

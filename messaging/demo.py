@@ -195,8 +195,9 @@ def _conversation(client, kind, staff, lines, now) -> None:
     from_staff = [m for m in messages if m.sender_staff_id is not None]
     conversation.last_message_id, conversation.last_message_at = last.pk, last.sent_at
     conversation.reply_by = min((m.reply_by for m in waiting), default=None)
-    # The client has read everything but a reply that came in the last couple of days.
-    fresh_reply = not last.from_client and now - last.sent_at < datetime.timedelta(days=3)
+    # The client has read everything but a reply that came in the last two days, counted in calendar days
+    # (counted in hours, a reply of three days ago was "fresh" before its hour of the day and not after).
+    fresh_reply = not last.from_client and lines[-1][0] <= 2
     conversation.client_read_up_to = from_client[-1].pk if fresh_reply and from_client else last.pk
     conversation.client_read_at = (from_client[-1] if fresh_reply and from_client else last).sent_at
     # The practice has read everything up to its own last message (a waiting message stays unread).

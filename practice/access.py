@@ -111,7 +111,8 @@ def clinical_access(user, client_uuid) -> tuple[Client, bool]:
     if staff is None:
         raise Http404
     try:
-        client = Client.objects.with_people().get(uuid=client_uuid, practice=staff.practice)
+        # With the erasure row (if any) in the same query: every clinical page asks ``is_erased`` next.
+        client = Client.objects.with_people().select_related("erasure").get(uuid=client_uuid, practice=staff.practice)
     except (Client.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None
     if client.is_erased:

@@ -4,13 +4,19 @@ from datetime import datetime
 
 from django.db.models import Count
 
+from core.panels import shared
 from risk.models import RiskAlert
 
 
-def open_counts_by_client(staff) -> dict:
-    """{client_id: open alerts} of the alerts this staff member must see. One query."""
-    rows = RiskAlert.objects.for_staff(staff).open().values("client_id").annotate(n=Count("id")).order_by()
-    return {row["client_id"]: row["n"] for row in rows}
+def open_counts_by_client(staff, *, request=None) -> dict:
+    """{client_id: open alerts} of the alerts this staff member must see. One query, once per request when
+    ``request`` is given: the caseload lists them per client and the navigation's count is their sum."""
+
+    def read() -> dict:
+        rows = RiskAlert.objects.for_staff(staff).open().values("client_id").annotate(n=Count("id")).order_by()
+        return {row["client_id"]: row["n"] for row in rows}
+
+    return read() if request is None else shared(request, ("risk.open_counts_by_client", staff.pk), read)
 
 
 def alerts_since(client, since: datetime | None, *, limit: int = 20) -> list[RiskAlert]:

@@ -96,7 +96,13 @@ def parse_database_url(url: str) -> dict:
         name = unquote(parsed.path.lstrip("/"))
         if not name:
             raise ImproperlyConfigured(f"DATABASE_URL {url!r} names no database")
-        options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+        options: dict = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+        # psycopg's own types for the two options that take a switch and a number (``?prepare_threshold=0``).
+        if "server_side_binding" in options:
+            options["server_side_binding"] = options["server_side_binding"].lower() in {"1", "true", "yes", "on"}
+        if "prepare_threshold" in options:
+            threshold = options["prepare_threshold"]
+            options["prepare_threshold"] = None if threshold.lower() in {"", "none"} else int(threshold)
         # Every query a page makes is a small indexed lookup. When the planner misjudges one as
         # large (n_distinct of a client column is hard to sample at millions of rows), a parallel
         # plan costs 20-40 ms of worker start-up: the caseload's two lookups took 50 and 36 ms with

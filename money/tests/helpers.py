@@ -1,6 +1,6 @@
 """Shared set-up for money tests: a practice that bills, and sessions that have taken place."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -22,6 +22,12 @@ def billing_practice(practice, *, fee=7000, **settings) -> BillingSettings:
 
 
 def past_session(client, *, days_ago=3, hour=10, **fields):
-    """A session of ``client`` that ended ``days_ago`` days before now."""
-    start = (timezone.now() - timedelta(days=days_ago)).replace(hour=hour, minute=0, second=0, microsecond=0)
+    """A session of ``client`` at ``hour`` o'clock ``days_ago`` days before today, on the practice's calendar.
+
+    On the practice's own calendar, not UTC's: a US practice's evening is already tomorrow in UTC, and a
+    session placed by UTC date would land a day off the dates its invoice and superbill print.
+    """
+    zone = client.practice.zone
+    day = timezone.localdate(timezone=zone) - timedelta(days=days_ago)
+    start = datetime.combine(day, time(hour), tzinfo=zone)
     return session_for(client, start, **fields)

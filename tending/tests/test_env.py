@@ -31,6 +31,14 @@ def test_postgres_pages_run_without_parallel_workers_unless_the_url_says_otherwi
     assert own["OPTIONS"]["options"] == "-c statement_timeout=5000"
 
 
+def test_prepared_statements_are_off_unless_the_url_turns_them_on_with_psycopgs_own_types():
+    assert "server_side_binding" not in parse_database_url("postgres://h/tending")["OPTIONS"]
+    on = parse_database_url("postgres://h/tending?server_side_binding=true&prepare_threshold=5")["OPTIONS"]
+    assert on["server_side_binding"] is True and on["prepare_threshold"] == 5
+    off = parse_database_url("postgres://h/tending?server_side_binding=no&prepare_threshold=none")["OPTIONS"]
+    assert off["server_side_binding"] is False and off["prepare_threshold"] is None
+
+
 @pytest.mark.django_db
 def test_the_connection_really_runs_without_parallel_workers():
     if connection.vendor != "postgresql":
