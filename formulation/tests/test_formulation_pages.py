@@ -72,7 +72,7 @@ class FormulationPageTests(TendingTestCase):
         self.build_history(symptoms=3, entries=5)
         http = self.as_("therapist")
         http.get(self.detail_url())
-        # session, user with their staff record and practice, client, its erasure check; the audited read (savepoint, last hash, insert,
+        # session, user with their staff record and practice, client with its erasure row; the audited read (savepoint, last hash, insert,
         # release; PostgreSQL adds its advisory lock); symptoms + history; causes + history + links;
         # waiting insights; session dates; measure scores.
         with self.assertNumQueries(self.pinned_count()):
@@ -80,7 +80,7 @@ class FormulationPageTests(TendingTestCase):
 
     def pinned_count(self):
         # ... and the count of open alerts in the navigation.
-        return 17 if connection.vendor == "sqlite" else 18
+        return 16 if connection.vendor == "sqlite" else 17
 
     def test_a_therapist_adds_a_symptom_and_links_it_to_a_cause(self):
         http = self.as_("therapist")

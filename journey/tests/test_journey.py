@@ -23,9 +23,9 @@ NOW = dt.datetime(2026, 11, 18, 12, 0, tzinfo=dt.UTC)
 # session, user (with their client, practice and therapist: accounts.backends), the client again
 # for the page, check-ins, sessions, questionnaires, first/latest totals, counts.
 JOURNEY_QUERIES = 8
-# (The access check also asks whether the client was erased: dataprivacy, one query; the navigation
+# (The access check reads whether the client was erased with the client, in the same query; the navigation
 # counts the therapist's open alerts: one more.)
-THERAPIST_JOURNEY_QUERIES = 16
+THERAPIST_JOURNEY_QUERIES = 15
 
 
 def history(client, days: int, *, start_phq=14, end_phq=4, session_hour=10):
