@@ -3,7 +3,7 @@ from django.template.loader import render_to_string
 
 from audit.services import audit_read
 from onboarding.models import Acceptance, ConsentChoice, Intake, PracticeDocument
-from practice.models import Client
+from onboarding.views import intake_and_choices_done
 
 ORDER = 20
 
@@ -16,19 +16,9 @@ def welcome_steps(request, client) -> str:
 
 
 def _settled(client) -> bool:
-    """Every welcome step done (as ``onboarding.views.steps_for`` lists them), in two small queries: the client's
-    home asks on every view. (One query with nested subqueries cost more to build than these two to run.)"""
-    if not _agreed(client):
-        return False
-    intake_done, choices_made = (
-        Client.objects.filter(pk=client.pk)
-        .values_list(
-            Exists(Intake.objects.filter(client_id=OuterRef("pk"), completed_at__isnull=False)),
-            Exists(ConsentChoice.objects.filter(client_id=OuterRef("pk"))),
-        )
-        .get()
-    )
-    return intake_done and choices_made
+    """Every welcome step done (``onboarding.views.steps_for``), in at most two small queries: the client's home
+    asks on every view. (One query with nested subqueries cost more to build than these two to run.)"""
+    return _agreed(client) and all(intake_and_choices_done(client))
 
 
 def _agreed(client) -> bool:

@@ -1,11 +1,9 @@
 """Shared set-up for money tests: a practice that bills, and sessions that have taken place."""
 
-from datetime import date, datetime, time, timedelta
-
-from django.utils import timezone
+from datetime import date
 
 from money.models import BillingSettings, Fee
-from tending.testing.factories import session_for
+from tending.testing.factories import on_practice_calendar, session_for
 
 LONG_AGO = date(2020, 1, 1)
 
@@ -22,12 +20,7 @@ def billing_practice(practice, *, fee=7000, **settings) -> BillingSettings:
 
 
 def past_session(client, *, days_ago=3, hour=10, **fields):
-    """A session of ``client`` at ``hour`` o'clock ``days_ago`` days before today, on the practice's calendar.
-
-    On the practice's own calendar, not UTC's: a US practice's evening is already tomorrow in UTC, and a
-    session placed by UTC date would land a day off the dates its invoice and superbill print.
-    """
-    zone = client.practice.zone
-    day = timezone.localdate(timezone=zone) - timedelta(days=days_ago)
-    start = datetime.combine(day, time(hour), tzinfo=zone)
+    """A session of ``client`` at ``hour`` o'clock ``days_ago`` days before today, on the practice's calendar
+    (so the dates its invoice and superbill print are the ones the test expects at any hour)."""
+    start = on_practice_calendar(client.practice, days=-days_ago, hour=hour)
     return session_for(client, start, **fields)

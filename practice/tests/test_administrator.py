@@ -6,7 +6,7 @@ owner-only power. The matrix (tending/tests/test_url_matrix.py) checks each URL;
 behind it, her home and navigation, inviting one, and that no clinical word reaches her pages.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from io import StringIO
 
 from django.core.management import call_command
@@ -28,14 +28,12 @@ from money.selectors import clients_in_view
 from outbox.models import Email
 from practice.access import clinical_access, get_client_for_office, get_staff_for_office
 from practice.models import Client, StaffMember
-from tending.testing.factories import ClientFactory
+from tending.testing.factories import ClientFactory, on_practice_calendar
 from tending.testing.personas import TendingTestCase, add_administrator_persona
 
 
 def _appointment(w, *, therapist, client=None, days=5, hour=10, consultation=None):
-    # At ``hour`` on the practice's own calendar, ``days`` from today there, whatever the season.
-    zone = therapist.practice.zone
-    start = datetime.combine(timezone.localdate(timezone=zone) + timedelta(days=days), time(hour), tzinfo=zone)
+    start = on_practice_calendar(therapist.practice, days=days, hour=hour)
     return Appointment.objects.create(
         practice=therapist.practice,
         therapist=therapist,

@@ -1,7 +1,8 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from accounts.models import User
 from bookings.models import Appointment
@@ -54,6 +55,17 @@ class ClientFactory(factory.django.DjangoModelFactory):
     practice = factory.SelfAttribute("therapist.practice")
     therapist = factory.SubFactory(StaffFactory)
     user = factory.SubFactory(UserFactory)
+
+
+def on_practice_calendar(practice, *, days: int, hour: int) -> datetime:
+    """``hour`` o'clock, ``days`` from today (negative: before it), on the practice's own calendar.
+
+    Not by UTC's date nor "now plus so many days": a New York practice's evening is already tomorrow in UTC,
+    and a moment built that way lands a day off the dates the practice's pages print at some hours of the day
+    (docs/testing.md).
+    """
+    zone = practice.zone
+    return datetime.combine(timezone.localdate(timezone=zone) + timedelta(days=days), time(hour), tzinfo=zone)
 
 
 def session_for(client, start, **fields) -> Appointment:
