@@ -3,7 +3,7 @@ from django.template.loader import render_to_string
 
 from audit.services import audit_read
 from onboarding.models import Acceptance, ConsentChoice, Intake, PracticeDocument
-from onboarding.views import intake_and_choices_done
+from onboarding.selectors import intake_and_choices_done
 
 ORDER = 20
 

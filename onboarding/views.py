@@ -1,14 +1,13 @@
 from django.contrib import messages
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from onboarding.consents import current_choice
 from onboarding.forms import AcceptForm, ChoicesForm, DocumentForm, IntakeForm, PhoneForm
-from onboarding.models import Acceptance, ConsentChoice, ConsentKind, Intake, PracticeDocument
+from onboarding.models import Acceptance, ConsentKind, Intake, PracticeDocument
+from onboarding.selectors import intake_and_choices_done
 from onboarding.services import consent_record, document_publish, documents_accept, intake_phone_save, intake_save
 from practice.access import client_required, owner_required
-from practice.models import Client
 
 
 def current_documents(practice) -> list[PracticeDocument]:
@@ -18,18 +17,6 @@ def current_documents(practice) -> list[PracticeDocument]:
         if document is not None:
             found.append(document)
     return found
-
-
-def intake_and_choices_done(client) -> tuple[bool, bool]:
-    """Has the client completed the intake, and made their consent choices? One query (the client's home asks too)."""
-    return (
-        Client.objects.filter(pk=client.pk)
-        .values_list(
-            Exists(Intake.objects.filter(client_id=OuterRef("pk"), completed_at__isnull=False)),
-            Exists(ConsentChoice.objects.filter(client_id=OuterRef("pk"))),
-        )
-        .get()
-    )
 
 
 def steps_for(client) -> dict:
