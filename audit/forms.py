@@ -4,16 +4,28 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from audit.models import AuditEvent
-from core.forms import LongSelect
+
+# How many clients a name search narrows the log to; a shorter name than this many letters is asked again.
+NAME_MATCHES = 20
 
 
 class AuditFilterForm(forms.Form):
-    """Filters for the owner's audit page. People and clients are offered by name, sent as UUIDs."""
+    """Filters for the owner's audit page.
+
+    The practice's staff are offered by name (a few dozen at most). Clients are found by typing part of a
+    name: a practice of two thousand clients is not a list to scroll, and writing one out made this the
+    slowest page of the practice (docs/benchmarks.md). A link may also name one client by UUID (``client``).
+    """
 
     action = forms.ChoiceField(required=False, label="Kind of entry")
-    # Everyone in the practice: thousands of options, written in one pass.
-    person = forms.ChoiceField(required=False, label="Person", widget=LongSelect)
-    client = forms.ChoiceField(required=False, label="Client", widget=LongSelect)
+    person = forms.ChoiceField(required=False, label="Member of staff")
+    name = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Client’s name",
+        help_text="Part of a name or email address is enough.",
+    )
+    client = forms.UUIDField(required=False, widget=forms.HiddenInput)
     since = forms.DateField(
         required=False,
         label="From",
@@ -27,13 +39,13 @@ class AuditFilterForm(forms.Form):
         error_messages={"invalid": "Please give a date like 2026-11-30."},
     )
 
-    def __init__(self, *args, people: list[tuple[str, str]], clients: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, people: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", "Everything"), *AuditEvent.Action.choices]
         self.fields["person"].choices = [("", "Anyone"), *people]
-        self.fields["client"].choices = [("", "Any client"), *clients]
         for field in self.fields.values():
             field.error_messages["invalid_choice"] = "Please choose from the list."
+        self.fields["client"].error_messages["invalid"] = "That link names no client: please search by name."
 
     def clean(self):
         cleaned = super().clean()

@@ -89,6 +89,8 @@ class AuditEvent(models.Model):
             models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq_unique"),
         ]
         indexes = [
+            # The owner's audit page, a page at a time newest first, for one practice among many.
+            models.Index(fields=["practice_id", "id"], name="audit_practice_id"),
             models.Index(fields=["client_id", "at"]),
             # One person's events of one kind over a period: the caseload's "shared entries not yet read"
             # asks for a therapist's journal reads of the last 90 days (bench: 8 ms to well under 1 ms).

@@ -2,8 +2,6 @@
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 
 
 class ChoosePasswordForm(forms.Form):
@@ -41,23 +39,3 @@ class ChoosePasswordForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
-
-
-class LongSelect(forms.Select):
-    """A ``<select>`` for thousands of options (every client of a practice), written in one pass.
-
-    Django's ``Select`` renders each option through a template (tens of microseconds each); two
-    thousand clients made the owner's audit filters the slowest page of the practice. The markup
-    is the same as ``Select``'s: the attributes ``BoundField`` adds (id, aria-describedby,
-    aria-invalid, required) and each option escaped, the chosen one ``selected``.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = {str(v) for v in self.format_value(value)}
-        final = self.build_attrs(self.attrs, attrs)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((option, " selected" if str(option) in chosen else "", label) for option, label in self.choices),
-        )
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)

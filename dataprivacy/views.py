@@ -150,13 +150,18 @@ def owner_openings(request, client_uuid):
                 messages.info(request, "That line is no longer on the list, so there was nothing to hold back.")
             return redirect("dataprivacy:owner_openings", client_uuid=client.uuid)
     page = Paginator(record_openings(client, for_owner=True), PAGE_SIZE).get_page(request.GET.get("page"))
-    for n, opening in enumerate(page.object_list):
-        if failed is not None and failed.data.get("key") == opening.key:
-            opening.form = failed
-        else:
-            opening.form = HoldBackForm(initial={"key": opening.key}, auto_id=f"id_{n}_%s")
+    # One line's form at a time: the one whose "Hold this back…" link was followed (``?hold=<key>``), or the
+    # one just refused. Holding back is rare and deliberate; a form on every line made the page ten times the
+    # work of any other owner page (docs/benchmarks.md).
+    chosen = failed.data.get("key") if failed is not None else request.GET.get("hold")
+    for opening in page.object_list:
+        opening.form = None
+        if opening.key == chosen and not opening.held_back:
+            opening.form = failed or HoldBackForm(initial={"key": opening.key}, auto_id="id_held_%s")
+    here = request.GET.copy()
+    here.pop("hold", None)
     return render(
         request,
         "dataprivacy/owner_openings.html",
-        {"client": client, "page": page, "practice": client.practice, "failed": failed},
+        {"client": client, "page": page, "practice": client.practice, "failed": failed, "here": here.urlencode()},
     )

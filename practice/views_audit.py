@@ -3,41 +3,77 @@
 import csv
 import uuid
 
-from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from audit.describe import sentence
-from audit.forms import AuditFilterForm
+from audit.forms import NAME_MATCHES, AuditFilterForm
 from audit.models import AuditEvent
 from audit.services import audit_record
 from practice.access import owner_required
 from practice.models import Client, EmergencyAccess, StaffMember
 
 PAGE_SIZE = 50
-# Never matches: keeps the reasons' query on every page, so the page's query count is fixed.
+# Never matches: keeps the names' and the reasons' queries on every page, so the page's query count is fixed.
 _NO_GRANT = uuid.UUID(int=0)
 
 
-def _people(practice) -> tuple[dict, list, list]:
-    """Names by user UUID for everyone in the practice, and the choices for the filters (two queries)."""
+def _staff(practice) -> list[tuple[str, str]]:
+    """The practice's staff, former members too, as the person filter's choices (one query)."""
+    found = StaffMember.objects.in_practice(practice).values_list("user__uuid", "user__name", "user__email")
+    return sorted(((str(uuid_), name or email) for uuid_, name, email in found), key=lambda p: p[1].lower())
+
+
+def _client_label(preferred: str, name: str, email: str) -> str:
+    return preferred or name or email
+
+
+def _names(practice, events=None) -> dict:
+    """Names by UUID (a person's user, a client) for the rows of ``events``, or for everyone in the practice
+    (the CSV). Two queries: the page names only the people on it, however large the practice."""
+    staff = StaffMember.objects.in_practice(practice)
+    clients = Client.objects.in_practice(practice)
+    if events is not None:
+        # Never empty, so that each query runs on every page and the page's query count stays fixed.
+        actors = {e.actor_id for e in events if e.actor_id} or {_NO_GRANT}
+        about = {e.client_id for e in events if e.client_id} or {_NO_GRANT}
+        staff = staff.filter(user__uuid__in=actors)
+        clients = clients.filter(Q(uuid__in=about) | Q(user__uuid__in=actors))
     names: dict = {}
-    people, clients = [], []
-    for uuid_, name, email in StaffMember.objects.in_practice(practice).values_list(
-        "user__uuid", "user__name", "user__email"
-    ):
+    for uuid_, name, email in staff.values_list("user__uuid", "user__name", "user__email"):
         names[uuid_] = name or email
-        people.append((str(uuid_), f"{name or email} (staff)"))
-    for client_uuid, user_uuid, preferred, name, email in Client.objects.in_practice(practice).values_list(
+    for client_uuid, user_uuid, *label in clients.values_list(
         "uuid", "user__uuid", "preferred_name", "user__name", "user__email"
     ):
-        label = preferred or name or email
-        names[user_uuid] = label
-        names[client_uuid] = label
-        people.append((str(user_uuid), label))
-        clients.append((str(client_uuid), label))
-    return names, sorted(people, key=lambda p: p[1].lower()), sorted(clients, key=lambda c: c[1].lower())
+        names[user_uuid] = names[client_uuid] = _client_label(*label)
+    return names
+
+
+def _clients_named(practice, form) -> list[tuple[uuid.UUID, str]] | None:
+    """The clients the filters name: those whose name or email holds what was typed (up to ``NAME_MATCHES``,
+    and one more to tell that there are more), else the one a link names by UUID; None when the filters name
+    no client. One query when they do."""
+    data = form.cleaned_data
+    typed = data.get("name", "").strip()
+    if not typed and not data.get("client"):
+        return None
+    clients = Client.objects.in_practice(practice)
+    clients = clients.matching(typed) if typed else clients.filter(uuid=data["client"])
+    found = clients.order_by("user__name", "id").values_list("uuid", "preferred_name", "user__name", "user__email")
+    return [(uuid_, _client_label(*label)) for uuid_, *label in found[: NAME_MATCHES + 1]]
+
+
+def _about(clients, typed: str) -> str:
+    """The line that says which clients the log is narrowed to."""
+    if not clients:
+        return f"No client’s name or email holds “{typed}”." if typed else "That link names no client of the practice."
+    labels = [label for _uuid, label in clients[:NAME_MATCHES]]
+    if len(clients) > NAME_MATCHES:
+        return f"Entries about the first {NAME_MATCHES} clients whose name holds “{typed}”: type more of the name to narrow it."
+    return "Entries about " + (labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}") + "."
 
 
 def _grant_of(event) -> uuid.UUID | None:
@@ -56,13 +92,19 @@ def _reasons(practice, events) -> dict:
     return {grant.uuid: grant.reason for grant in found}
 
 
-def _describe(events, names, reasons) -> None:
+def _describe(events, names, reasons, zone) -> None:
+    """Each row's sentence, reason and time in the practice's zone, worked out once per row (the template
+    showed the time four times: a page of fifty formatted two hundred dates)."""
     for event in events:
         event.sentence = sentence(event, names)
         event.reason = reasons.get(_grant_of(event), "")
+        local = timezone.localtime(event.at, zone)
+        event.iso = local.isoformat(timespec="seconds")
+        event.day = date_format(local, "j M Y")
+        event.time = local.strftime("%H:%M")
 
 
-def _filtered(practice, form):
+def _filtered(practice, form, clients):
     events = AuditEvent.objects.for_practice(practice).order_by("-id")
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -70,14 +112,45 @@ def _filtered(practice, form):
             events = events.filter(action=data["action"])
         if data["person"]:
             events = events.filter(actor_id=data["person"])
-        if data["client"]:
-            events = events.filter(client_id=data["client"])
+        if clients is not None:
+            events = events.filter(client_id__in=[uuid_ for uuid_, _label in clients[:NAME_MATCHES]])
         start, end = form.date_range(practice.zone)
         if start:
             events = events.filter(at__gte=start)
         if end:
             events = events.filter(at__lt=end)
     return events
+
+
+def _entry_id(value) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _page(events, request) -> tuple[list, int | None, int | None]:
+    """``PAGE_SIZE`` entries, newest first, by the entry they start after (``before``: older ones; ``after``:
+    newer ones; neither: the newest), and the ids the "older" and "newer" links start from (None: none).
+
+    Read by id, never counted: a practice's log holds millions of entries, and numbered pages would count
+    them all on every view (docs/benchmarks.md). One query, read through the index on (practice, id): one
+    page and one entry more, however many practices share the table.
+    """
+    before, after = _entry_id(request.GET.get("before")), _entry_id(request.GET.get("after"))
+    if after is not None and before is None:
+        rows = list(events.filter(id__gt=after).order_by("id")[: PAGE_SIZE + 1])
+        more = len(rows) > PAGE_SIZE
+        rows = rows[:PAGE_SIZE][::-1]
+        return rows, (rows[-1].id if rows else after + 1), (rows[0].id if more else None)
+    if before is not None:
+        events = events.filter(id__lt=before)
+    rows = list(events[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    older = rows[-1].id if more else None
+    newer = rows[0].id if before is not None and rows else (before - 1 if before is not None else None)
+    return rows, older, newer
 
 
 @owner_required
@@ -87,20 +160,28 @@ def audit_log(request):
     ``?export=csv`` downloads every filtered entry (for a regulator); the download is itself audited.
     """
     practice = request.staff.practice
-    names, people, clients = _people(practice)
-    form = AuditFilterForm(request.GET or None, people=people, clients=clients)
-    events = _filtered(practice, form)
+    form = AuditFilterForm(request.GET or None, people=_staff(practice))
+    clients = _clients_named(practice, form) if form.is_bound and form.is_valid() else None
+    events = _filtered(practice, form, clients)
     if request.GET.get("export") == "csv" and (not form.is_bound or form.is_valid()):
-        return _csv(request, practice, form, events, names)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    _describe(page.object_list, names, _reasons(practice, page.object_list))
+        return _csv(request, practice, form, events, _names(practice))
+    rows, older, newer = _page(events, request)
+    _describe(rows, _names(practice, rows), _reasons(practice, rows), practice.zone)
     query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("export", None)
+    for key in ("before", "after", "export"):
+        query.pop(key, None)
     return render(
         request,
         "audit/log.html",
-        {"form": form, "page": page, "events": page.object_list, "query": query.urlencode(), "zone": practice.zone},
+        {
+            "form": form,
+            "events": rows,
+            "older": older,
+            "newer": newer,
+            "about": _about(clients, form.cleaned_data.get("name", "").strip()) if clients is not None else "",
+            "query": query.urlencode(),
+            "zone": practice.zone,
+        },
     )
 
 

@@ -9,9 +9,15 @@ from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
+from audit.forms import NAME_MATCHES
 from audit.models import AuditEvent
 from audit.services import audit_record
+from tending.testing.factories import ClientFactory, UserFactory
 from tending.testing.personas import TendingTestCase
+
+
+def _label(client):
+    return client.preferred_name or client.user.name
 
 
 def _tamper(event_id, column="object_id", value="tampered"):
@@ -123,17 +129,67 @@ class AuditPageTests(TendingTestCase):
         page = self.as_("owner").get(reverse("practice:audit_log"), {"since": "2026-03-05", "until": "2026-03-01"})
         self.assertContains(page, "please swap them")
 
-    def test_the_log_is_paginated_with_a_fixed_number_of_queries(self):
+    def test_the_log_is_read_a_page_at_a_time_with_a_fixed_number_of_queries(self):
         for n in range(120):
             audit_record(action="read", object_type="test.thing", object_id=n, client=self.w.client_a)
         http = self.as_("owner")
         http.get(reverse("practice:audit_log"))
-        # Session, user, staff names, client names, count, page, emergency reasons, and open alerts in the navigation.
+        # Session, user, staff for the filter, the page, the names on it (staff, clients), emergency reasons, and
+        # open alerts in the navigation. Never a count of the whole log.
         with self.assertNumQueries(8):
             first = http.get(reverse("practice:audit_log"), {"action": "read"})
-        self.assertEqual(len(first.context["events"]), 50)
-        self.assertContains(first, "page 1 of 3")
-        self.assertContains(first, "action=read&amp;page=2")
-        last = http.get(reverse("practice:audit_log"), {"action": "read", "page": "3"})
-        self.assertEqual(len(last.context["events"]), 20)
-        self.assertEqual(http.get(reverse("practice:audit_log"), {"page": "nonsense"}).status_code, 200)
+        self.assertEqual([e.object_id for e in first.context["events"]], [str(n) for n in range(119, 69, -1)])
+        older = first.context["older"]
+        self.assertContains(first, f"action=read&amp;before={older}")
+        self.assertIsNone(first.context["newer"])
+        with self.assertNumQueries(8):
+            second = http.get(reverse("practice:audit_log"), {"action": "read", "before": older})
+        self.assertEqual([e.object_id for e in second.context["events"]], [str(n) for n in range(69, 19, -1)])
+        last = http.get(reverse("practice:audit_log"), {"action": "read", "before": second.context["older"]})
+        self.assertEqual([e.object_id for e in last.context["events"]], [str(n) for n in range(19, -1, -1)])
+        self.assertIsNone(last.context["older"])
+        # Back towards the newest: the fifty entries just newer than the oldest page, newest first.
+        back = http.get(reverse("practice:audit_log"), {"action": "read", "after": last.context["newer"]})
+        self.assertEqual([e.object_id for e in back.context["events"]], [str(n) for n in range(69, 19, -1)])
+        self.assertContains(back, "Newer entries")
+        newest = http.get(reverse("practice:audit_log"), {"action": "read", "after": back.context["newer"]})
+        self.assertEqual([e.object_id for e in newest.context["events"]], [str(n) for n in range(119, 69, -1)])
+        self.assertIsNone(newest.context["newer"])
+        for nonsense in ({"before": "nonsense"}, {"after": "-"}, {"page": "3"}):
+            page = http.get(reverse("practice:audit_log"), nonsense)
+            self.assertEqual(page.status_code, 200)
+            self.assertEqual(len(page.context["events"]), 50)
+
+    def test_a_client_is_found_by_part_of_their_name(self):
+        self._events()
+        owner = self.as_("owner")
+        page = owner.get(reverse("practice:audit_log"), {"name": "ara Cli"})
+        self.assertEqual({e.client_id for e in page.context["events"]}, {self.w.client_a.uuid})
+        self.assertContains(page, f"Entries about {_label(self.w.client_a)}.")
+        page = owner.get(reverse("practice:audit_log"), {"name": "nobody-has-this-name"})
+        self.assertEqual(list(page.context["events"]), [])
+        self.assertContains(page, "No client’s name or email holds “nobody-has-this-name”.")
+        # What is typed wins over the client a link named.
+        page = owner.get(reverse("practice:audit_log"), {"client": str(self.w.client_a.uuid), "name": "dev@willow"})
+        self.assertEqual({e.client_id for e in page.context["events"]}, {self.w.client_b.uuid})
+
+    def test_another_practices_client_is_never_found_by_name_or_link(self):
+        self._events()
+        owner = self.as_("owner")
+        page = owner.get(reverse("practice:audit_log"), {"name": "Sam Stranger"})
+        self.assertEqual(list(page.context["events"]), [])
+        self.assertNotContains(page, "Sam Stranger</")
+        page = owner.get(reverse("practice:audit_log"), {"client": str(self.w.stranger.uuid)})
+        self.assertEqual(list(page.context["events"]), [])
+        self.assertContains(page, "That link names no client of the practice.")
+        page = owner.get(reverse("practice:audit_log"), {"client": "not-a-uuid"})
+        self.assertEqual(page.status_code, 200)
+        self.assertContains(page, "That link names no client: please search by name.")
+
+    def test_a_name_many_clients_share_narrows_the_log_to_the_first_few_and_says_so(self):
+        for n in range(NAME_MATCHES + 1):
+            ClientFactory(
+                therapist=self.w.therapist, user=UserFactory(email=f"ash{n}@willow.test", name=f"Ash Person {n:02d}")
+            )
+        page = self.as_("owner").get(reverse("practice:audit_log"), {"name": "Ash Person"})
+        self.assertContains(page, f"Entries about the first {NAME_MATCHES} clients whose name holds “Ash Person”")

@@ -1,6 +1,7 @@
 """'Who has opened my record': the client's list, and the owner holding a line back."""
 
 from datetime import timedelta
+from urllib.parse import quote
 
 import time_machine
 from django.urls import reverse
@@ -148,10 +149,24 @@ class HoldingBackTests(OpeningsTestCase):
             self.assertNotIn("Serious harm", str(event.detail))
             self.assertEqual(event.client_id, self.w.client_a.uuid)
 
+    def test_the_owner_opens_one_lines_form_from_its_link(self):
+        olive = self.as_("owner")
+        page = olive.get(self.owner_page())
+        link = f"?hold={quote(self.export.key)}#hold"
+        self.assertContains(page, link.replace("&", "&amp;"))
+        self.assertNotContains(page, 'name="reason"')
+        page = olive.get(self.owner_page(), {"hold": self.export.key})
+        self.assertContains(page, 'name="reason"', count=1)
+        self.assertContains(page, f'name="key" value="{self.export.key}"')
+        # A key that is not on the page (or nonsense) opens no form and costs nothing more.
+        page = olive.get(self.owner_page(), {"hold": "export:999999"})
+        self.assertNotContains(page, 'name="reason"')
+
     def test_holding_back_without_a_reason_gets_a_kind_message(self):
         response = self.as_("owner").post(self.owner_page(), {"op": "hold", "key": self.export.key, "reason": "  "})
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Please write a short reason")
+        self.assertContains(response, 'name="reason"', count=1)  # the refused line's form, open again
         self.assertFalse(HeldBackOpening.objects.exists())
 
     def test_a_line_not_on_the_list_cannot_be_held_back(self):
