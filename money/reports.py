@@ -21,7 +21,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
 from money.models import Invoice, Payment
-from practice.models import StaffMember
+from practice.models import Client, StaffMember
 
 MONTH_NAMES = ("January February March April May June July August September October November December").split()
 # The oldest and newest years the chooser accepts: enough for six years of kept records either side.
@@ -237,7 +237,7 @@ def practice_report(practice, period: Period, today: date) -> Report:
         Invoice.objects.invoices()
         .issued()
         .filter(practice=practice, waiting__gt=0)
-        .exclude(client__erasure__completed_at__isnull=False)
+        .exclude(client__in=Client.objects.erased())
         .order_by()
         .aggregate(
             **{f"{key}_count": Count("pk", filter=q) for key, q in bands.items()},

@@ -199,6 +199,13 @@ class ClientQuerySet(models.QuerySet):
         # Erased clients' kept records are restricted: out of every caseload and list (dataprivacy).
         return self.exclude(erasure__completed_at__isnull=False)
 
+    def erased(self):
+        """Clients whose erasure is complete. A practice-wide read of another table leaves them out with
+        ``.exclude(client__in=Client.objects.erased())``: a small subquery, where excluding through the relation
+        joins every client of the practice to the rows (on PostgreSQL 2.7 ms against 0.7 ms for the office's
+        invoices waiting to be paid, docs/benchmarks.md)."""
+        return self.filter(erasure__completed_at__isnull=False)
+
     def for_therapist(self, staff):
         return self.filter(therapist=staff).not_erased()
 

@@ -16,7 +16,9 @@ from dataprivacy.services import (
     retention_run,
 )
 from money.models import AgreedFee, Charge, ClientBilling, Invoice, InvoiceLine, Payment
-from money.services import credit_note_issue, invoices_issue_due, payment_record
+from money.reports import Period, practice_report
+from money.selectors import waiting_totals
+from money.services import charges_collect, credit_note_issue, invoices_issue_due, payment_record
 from money.tests.helpers import billing_practice, past_session
 from practice.models import Client
 from tending.testing.factories import ClientFactory, StaffFactory
@@ -185,3 +187,18 @@ def test_every_money_change_is_audited_against_the_client(billed):
         assert (obj._meta.label_lower, str(obj.uuid)) in audited
     # What was billed stays out of the log: references only.
     assert "Cara" not in str([event.detail for event in events])
+
+
+def test_an_erased_clients_documents_leave_the_offices_waiting_totals_and_the_reports(billed):
+    client, invoice, payment, note, owner = billed
+    past_session(client, days_ago=2)
+    assert charges_collect(practice=client.practice) == 1  # a session not yet invoiced
+    today = timezone.localdate(timezone=client.practice.zone)
+    period = Period.month(today.year, today.month)
+    totals = waiting_totals(owner)
+    assert (totals["unpaid"], totals["charges"]) == (1, 1)
+    assert practice_report(client.practice, period, today).waiting_count == 1
+    erasure_complete(erasure=erasure_request(client=client), owner=owner)
+    totals = waiting_totals(owner)
+    assert (totals["unpaid"], totals["unpaid_total"], totals["charges"]) == (0, 0, 0)
+    assert practice_report(client.practice, period, today).waiting_count == 0
