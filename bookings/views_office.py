@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditEvent
@@ -33,6 +34,7 @@ from bookings.services_appointments import (
 from bookings.services_sessions import session_book
 from bookings.slots import free_slots
 from bookings.views_calendar import _parse_day
+from core.links import url_maker
 from core.panels import render_panels
 from practice.access import get_client_for_office, office_required
 from practice.models import Client
@@ -58,6 +60,36 @@ def _audit(request, appointment, what: str) -> None:
         client=appointment.client,
         practice=appointment.practice,
         detail={"by": "office", "what": what, "therapist": str(appointment.therapist.uuid)},
+    )
+
+
+# A day's list is written here, once per day, rather than item by item in the template: a twenty-therapist
+# practice's day is over a hundred appointments, and their links, times and names looked up and filtered one by
+# one were most of the page's time (docs/benchmarks.md).
+_AGENDA_ITEM = (
+    '<li class="agenda-item agenda-item--{}"><a href="{}">{}–{} {}: {}</a> '
+    '<span class="small">with {}, {}</span> <span class="badge">{}</span></li>'
+)
+
+
+def _agenda_items(entries, link) -> str:
+    return format_html_join(
+        "",
+        _AGENDA_ITEM,
+        (
+            (
+                a.status,
+                link(a.uuid),
+                f"{start:%H:%M}",
+                f"{end:%H:%M}",
+                a.get_kind_display(),
+                a.person_name(),
+                a.therapist.display_name,
+                a.get_mode_display().lower(),
+                a.get_status_display(),
+            )
+            for a, start, end in entries
+        ),
     )
 
 
@@ -93,7 +125,8 @@ def calendar(request):
         local_start = a.start.astimezone(zone)
         if local_start.date() in by_day:
             by_day[local_start.date()].append((a, local_start, a.end.astimezone(zone)))
-    days = list(by_day.items())
+    link = url_maker("bookings:office_appointment", "appointment_uuid")
+    days = [(day, _agenda_items(entries, link)) for day, entries in by_day.items()]
     requests = list(
         Appointment.objects.filter(practice=practice, status=Appointment.Status.REQUESTED)
         .upcoming()

@@ -227,11 +227,18 @@ class FrontDeskTests(AdministratorTestCase):
         self.assertNotContains(page, "zqc")
 
     def test_the_calendar_opens_on_today_and_shows_a_day_or_a_week_on_request(self):
-        _appointment(self.w, therapist=self.w.therapist, client=self.w.client_a, days=0, hour=9)
+        today = _appointment(self.w, therapist=self.w.therapist, client=self.w.client_a, days=0, hour=9)
         tomorrow = _appointment(self.w, therapist=self.w.colleague, client=self.w.client_c, days=1, hour=9)
         office = self.as_("administrator")
         page = office.get(reverse("bookings:office"))
-        self.assertContains(page, "Cara Client")
+        start, end = (moment.astimezone(self.w.practice.zone) for moment in (today.start, today.end))
+        link = reverse("bookings:office_appointment", kwargs={"appointment_uuid": today.uuid})
+        self.assertContains(
+            page,
+            f'<a href="{link}">{start:%H:%M}–{end:%H:%M} {today.get_kind_display()}: Cara Client</a> '
+            f'<span class="small">with {self.w.therapist.display_name}, {today.get_mode_display().lower()}</span>',
+            html=False,
+        )
         self.assertNotContains(page, "Eli Client")  # tomorrow: not on today's page
         self.assertContains(page, "Week view")
         day = tomorrow.start.astimezone(self.w.practice.zone).date()
