@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from audit.models import AuditEvent
 
-# How many clients a name search narrows the log to; a shorter name than this many letters is asked again.
+# How many clients a name search narrows the log to; when more match, the page asks for more of the name.
 NAME_MATCHES = 20
 
 

@@ -151,8 +151,8 @@ def owner_openings(request, client_uuid):
             return redirect("dataprivacy:owner_openings", client_uuid=client.uuid)
     page = Paginator(record_openings(client, for_owner=True), PAGE_SIZE).get_page(request.GET.get("page"))
     # One line's form at a time: the one whose "Hold this back…" link was followed (``?hold=<key>``), or the
-    # one just refused. Holding back is rare and deliberate; a form on every line made the page ten times the
-    # work of any other owner page (docs/benchmarks.md).
+    # one just refused. Holding back is rare and deliberate; a form on every line made this the slowest of the
+    # owner's pages (46 ms in process, 17 ms with one form: docs/benchmarks.md).
     chosen = failed.data.get("key") if failed is not None else request.GET.get("hold")
     for opening in page.object_list:
         opening.form = None

@@ -123,10 +123,12 @@ def _filtered(practice, form, clients):
 
 
 def _entry_id(value) -> int | None:
+    """An entry's id from the address, or None for anything that is not one (a database id is below 2**63)."""
     try:
-        return int(value) if value is not None else None
+        number = int(value) if value is not None else None
     except ValueError:
         return None
+    return number if number is not None and 0 <= number < 2**63 - 1 else None
 
 
 def _page(events, request) -> tuple[list, int | None, int | None]:

@@ -155,7 +155,7 @@ class AuditPageTests(TendingTestCase):
         newest = http.get(reverse("practice:audit_log"), {"action": "read", "after": back.context["newer"]})
         self.assertEqual([e.object_id for e in newest.context["events"]], [str(n) for n in range(119, 69, -1)])
         self.assertIsNone(newest.context["newer"])
-        for nonsense in ({"before": "nonsense"}, {"after": "-"}, {"page": "3"}):
+        for nonsense in ({"before": "nonsense"}, {"after": "-"}, {"page": "3"}, {"before": "9" * 30}, {"after": "-5"}):
             page = http.get(reverse("practice:audit_log"), nonsense)
             self.assertEqual(page.status_code, 200)
             self.assertEqual(len(page.context["events"]), 50)
