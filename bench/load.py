@@ -909,14 +909,23 @@ def open_loop_worker(index, port, people, slug, rate, duration, start_at, thread
     queue.put((index, results))
 
 
+def _measured_by(action, pool, slug):
+    """The people of ``pool`` whose requests for ``action`` are that page, or all of them when none are.
+
+    Each thread keeps one person, and a person without what a page shows asks for another page instead (a
+    client with no journal entry reads their journal, a therapist without a signed note the notes list, someone
+    without a document their list). Those threads would leave the page a fraction of the window and its req/s,
+    and so its share of the floor, too low: until 4 December the journal entry and the signed note were
+    measured that way, the documents not."""
+    rng = random.Random(0)
+    own = [p for p in pool if any(step.page == action for step in steps_for(action, p, slug, rng))]
+    return own or pool
+
+
 def closed_loop_worker(index, port, people, slug, action, connections, duration, start_at, seed, queue):
     """``connections`` threads, each sending its next request as soon as the last one answered."""
     role = next(r for r, a in [(r, a) for _, r, a in MIX] + SATURATE_ONLY if a == action)
-    pool_people = [p for p in people if p.role == role] or [Person("", "visitor")]
-    if action in ("my_document", "invoice_page"):
-        # A document page is measured as people who have documents open them (each thread keeps one person, so
-        # those without would measure their list instead and leave the page a fraction of the window).
-        pool_people = [p for p in pool_people if p.documents] or pool_people
+    pool_people = _measured_by(action, [p for p in people if p.role == role] or [Person("", "visitor")], slug)
     results = []
     lock = threading.Lock()
 
