@@ -14,7 +14,7 @@ ORDER = 30
 
 def next_session(request, client) -> str:
     zone = ZoneInfo(client_zone(request, client))
-    upcoming = Appointment.objects.for_client(client).active().upcoming().select_related("therapist__user").first()
+    upcoming = Appointment.objects.for_client(client).active().upcoming().first()
     return render_to_string(
         "bookings/panels/client_home.html",
         {"upcoming": upcoming, "local": upcoming.start.astimezone(zone) if upcoming else None, "client": client},
