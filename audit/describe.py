@@ -92,6 +92,11 @@ def thing(object_type: str, detail: dict | None = None) -> str:
     return words
 
 
+def spoken_list(words: list[str]) -> str:
+    """["record", "intake form", "journal"] → "record, intake form and journal"."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
 def things(event) -> str:
     """What a row says was read or changed: one thing, or every thing a page read ("record, intake form and
     mindfulness log"; a page's reads are one row, audit/reads.py), each kind named once."""
@@ -106,7 +111,7 @@ def things(event) -> str:
             words.append(word)
     if not words:
         return thing(event.object_type, detail)
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+    return spoken_list(words)
 
 
 def who(event, names: dict) -> str:

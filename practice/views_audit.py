@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from audit.describe import sentence
+from audit.describe import sentence, spoken_list
 from audit.forms import NAME_MATCHES, AuditFilterForm
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -73,7 +73,7 @@ def _about(clients, typed: str) -> str:
     labels = [label for _uuid, label in clients[:NAME_MATCHES]]
     if len(clients) > NAME_MATCHES:
         return f"Entries about the first {NAME_MATCHES} clients whose name holds “{typed}”: type more of the name to narrow it."
-    return "Entries about " + (labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}") + "."
+    return f"Entries about {spoken_list(labels)}."
 
 
 def _grant_of(event) -> uuid.UUID | None:
@@ -151,8 +151,10 @@ def _page(events, request) -> tuple[list, int | None, int | None]:
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     older = rows[-1].id if more else None
-    newer = rows[0].id if before is not None and rows else (before - 1 if before is not None else None)
-    return rows, older, newer
+    if before is None:
+        return rows, older, None  # the newest page
+    # Newer than the first shown; on an empty page, from the entry the page began at.
+    return rows, older, rows[0].id if rows else before - 1
 
 
 @owner_required
