@@ -2,10 +2,36 @@
 
 import uuid
 
+from django.core.paginator import Page, Paginator
+from django.db.models import F
+
 from messaging.models import Attachment, Conversation, Message
 from selfcare.models import Activity
 
 PAGE_SIZE = 30
+# Conversations on a page of an inbox.
+INBOX_PAGE = 50
+# A risky message waiting first, then the soonest reply-by, then the newest.
+INBOX_ORDER = (
+    F("risk_waiting").desc(),
+    F("reply_by").asc(nulls_last=True),
+    F("last_message_at").desc(nulls_last=True),
+    "-id",
+)
+
+
+def inbox_page(conversations, number) -> Page:
+    """Page ``number`` of ``conversations`` that have a message, in ``INBOX_ORDER``, each with its client.
+
+    The page's conversations are chosen in a subquery of their own rows and only those are joined to their
+    clients: joining a client and a person to each of the office's 731 conversations before sorting them
+    cost 7.4 ms on PostgreSQL (docs/benchmarks.md).
+    """
+    ordered = conversations.filter(last_message_id__gt=0).order_by(*INBOX_ORDER).values_list("pk", flat=True)
+    page = Paginator(ordered, INBOX_PAGE).get_page(number)
+    chosen = Conversation.objects.filter(pk__in=page.object_list)  # the page's slice, as a subquery
+    page.object_list = list(chosen.select_related("client__user").order_by(*INBOX_ORDER))
+    return page
 
 
 def _visible(conversation: Conversation, *, to_staff: bool):

@@ -9,13 +9,12 @@ holding an emergency access grant reads one without writing; everyone else gets 
 import uuid
 
 from django.contrib import messages as flash
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.models import AuditEvent
@@ -32,7 +31,6 @@ from practice.access import office_required, staff_required, therapist_required
 from practice.models import Client
 from selfcare.models import Activity
 
-INBOX_PAGE = 50
 MAX_FILES = 5
 CARE, OFFICE = Conversation.Kind.CARE, Conversation.Kind.OFFICE
 
@@ -54,27 +52,35 @@ def _names(kind: str) -> dict:
     }
 
 
-def _inbox_rows(conversations, kind: str):
+_INBOX_ROW = '<tr{}><td><a href="{}">{}</a>{}</td><td>{}</td><td>{}</td></tr>'
+_BADGE = ' <span class="{}">{}</span>'
+
+
+def _inbox_rows(conversations, kind: str) -> str:
+    """The inbox's rows, written once here rather than by a template per row: fifty rows of links, badges and
+    two dates cost the template more than the page's queries (docs/benchmarks.md)."""
     page_url = url_maker(_names(kind)["page"], "client_uuid")
-    rows = []
-    for conversation in conversations:
-        conversation.unread = conversation.last_message_id > conversation.staff_read_up_to
-        rows.append((conversation, page_url(conversation.client.uuid)))
-    return rows
 
+    def cells(conversation):
+        unread = conversation.last_message_id > conversation.staff_read_up_to
+        badges = [("badge", "Unread")] if unread else []
+        if conversation.risk_waiting:
+            badges.append(("badge badge-attention", "May need your attention"))
+        last, due = conversation.last_message_at, conversation.reply_by
+        return (
+            format_html(' class="{}"', "unread") if unread else "",
+            page_url(conversation.client.uuid),
+            conversation.client.display_name,
+            format_html_join("", _BADGE, badges),
+            dateformat.format(timezone.localtime(last), "j M Y, H:i") if last else "",
+            dateformat.format(timezone.localtime(due), "l j F") if due else "Nothing waiting",
+        )
 
-# A risky message waiting first, then the soonest reply-by, then the newest.
-_INBOX_ORDER = (
-    F("risk_waiting").desc(),
-    F("reply_by").asc(nulls_last=True),
-    F("last_message_at").desc(nulls_last=True),
-    "-id",
-)
+    return format_html_join("", _INBOX_ROW, (cells(conversation) for conversation in conversations))
 
 
 def _inbox(request, conversations, kind: str, template: str, extra: dict):
-    conversations = conversations.filter(last_message_id__gt=0).select_related("client__user").order_by(*_INBOX_ORDER)
-    page = Paginator(conversations, INBOX_PAGE).get_page(request.GET.get("page"))
+    page = selectors.inbox_page(conversations, request.GET.get("page"))
     zone = request.staff.practice.zone
     return render(
         request,
@@ -93,7 +99,7 @@ def _inbox(request, conversations, kind: str, template: str, extra: dict):
 @require_GET
 def inbox(request):
     staff = request.staff
-    mine = Conversation.objects.care().filter(client__in=Client.objects.for_therapist(staff))
+    mine = Conversation.objects.care().filter(client__therapist=staff).exclude(client__in=Client.objects.erased())
     return _inbox(request, mine, CARE, "messaging/staff/inbox.html", {"promise": settings_for(staff)})
 
 
@@ -101,7 +107,8 @@ def inbox(request):
 @require_GET
 def office_inbox(request):
     staff = request.staff
-    theirs = Conversation.objects.office().filter(client__in=Client.objects.in_practice(staff.practice).not_erased())
+    theirs = Conversation.objects.office().filter(client__practice=staff.practice)
+    theirs = theirs.exclude(client__in=Client.objects.erased())
     return _inbox(request, theirs, OFFICE, "messaging/staff/office_inbox.html", {})
 
 
