@@ -4,6 +4,7 @@ import uuid
 
 from django import forms
 
+from core.forms import QuickSelect
 from messaging.models import MAX_MESSAGE_LENGTH, Conversation, MessagingSettings, Notice
 from mindfulness.content import EXERCISES
 
@@ -41,7 +42,7 @@ class ShareForm(forms.Form):
     """A practice (a built-in mindfulness exercise, by its slug) or a self-care activity of the client's own
     plan (``activity:<uuid>``), with an optional line of the therapist's."""
 
-    item = forms.ChoiceField(label="What to send")
+    item = forms.ChoiceField(label="What to send", widget=QuickSelect)
     note = forms.CharField(label="A few words with it (optional)", required=False, max_length=500)
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 

@@ -12,6 +12,7 @@ from django.contrib import messages as flash
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
@@ -137,6 +138,59 @@ def _decorate(conversation, shown, zone) -> None:
             message.shared_title = activity.text if activity else "A self-care idea"
 
 
+_MESSAGE = (
+    '<li class="message message-{}" id="message-{}">\n'
+    '  <p class="message-meta">\n    <strong>{}</strong>,\n    <time datetime="{}">{}</time>\n  </p>\n'
+    "  {}{}{}{}{}\n</li>"
+)
+
+
+def _messages_html(messages, kind: str) -> str:
+    """The messages as the conversation shows them, written once here rather than by a template included per
+    message: thirty messages cost the page's template more than all its queries (docs/benchmarks.md)."""
+    file_url = url_maker("messaging:attachment", "attachment_uuid")
+    risk_url = reverse("risk:list")
+
+    def parts(message):
+        files = format_html_join(
+            "\n",
+            '    <li><a href="{}">{}</a> ({}, {})</li>',
+            (
+                (file_url(file.uuid), file.filename, file.get_kind_display(), filesizeformat(file.size))
+                for file in message.files
+            ),
+        )
+        shared = "A practice" if message.shared_kind == "practice" else "A self-care idea"
+        return (
+            "theirs" if message.from_client else "ours",
+            message.pk,
+            message.author,
+            message.sent_iso,
+            message.sent_label,
+            format_html('<div class="message-body">{}</div>', message.body_html) if message.body_html else "",
+            format_html('<p class="message-shared">{}: {}</p>', shared, message.shared_title)
+            if message.shared_kind
+            else "",
+            format_html('<ul class="message-files">\n{}\n  </ul>', files) if message.files else "",
+            format_html(
+                '<p class="message-risk">This message has words that may mean {} is struggling. '
+                '<a href="{}">Risk alerts</a></p>',
+                message.author,
+                risk_url,
+            )
+            if message.risk_found and kind == CARE
+            else "",
+            format_html(
+                '<p class="message-reply-by">Please reply by {}.</p>',
+                dateformat.format(message.reply_by_local, "l j F"),
+            )
+            if message.waiting
+            else "",
+        )
+
+    return format_html_join("\n", _MESSAGE, (parts(message) for message in messages))
+
+
 def _uuids(refs):
     found = []
     for ref in refs:
@@ -161,6 +215,7 @@ def _page(request, conversation, can_write, kind, *, form=None, share_form=None,
         "kind": kind,
         "names": names,
         "shown": shown,
+        "shown_html": _messages_html(shown, kind),
         "earlier": earlier,
         "earliest_id": shown[0].pk if shown else None,
         "after_id": max((m.pk for m in shown), default=0),
@@ -281,7 +336,7 @@ def _poll(request, conversation, kind, can_write):
         request,
         "messaging/staff/_poll.html",
         {
-            "new": new,
+            "new_html": _messages_html(new, kind),
             "after_id": max((m.pk for m in new), default=after),
             "poll_url": reverse(names["poll"], kwargs={"client_uuid": conversation.client.uuid}),
             "kind": kind,

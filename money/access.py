@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from money.models import AgreedFee, Charge, Invoice, Payment
-from practice.access import client_for, staff_for
+from practice.access import client_for, client_in_practice, staff_for
 from practice.models import Client, StaffMember
 
 
@@ -38,10 +38,7 @@ def owner_for_money(user) -> StaffMember:
 def get_client_for_billing(user, client_uuid) -> tuple[Client, StaffMember]:
     """A client whose billing ``user`` manages, and the staff member they are."""
     staff = staff_for_money(user)
-    try:
-        client = Client.objects.with_people().select_related("erasure").get(uuid=client_uuid, practice=staff.practice)
-    except (Client.DoesNotExist, ValidationError, ValueError):
-        raise Http404 from None
+    client = client_in_practice(staff, client_uuid)
     if not may_manage_billing(staff, client):
         raise Http404
     return client, staff
@@ -50,18 +47,21 @@ def get_client_for_billing(user, client_uuid) -> tuple[Client, StaffMember]:
 def _get_for_staff(model, user, uuid, related=()):
     staff = staff_for_money(user)
     try:
-        found = model.objects.select_related("client__user", "client__practice", "client__erasure", *related).get(
+        found = model.objects.select_related("client__user", "client__erasure", *related).get(
             uuid=uuid, client__practice=staff.practice
         )
     except (model.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None
+    found.client.practice = staff.practice  # as client_in_practice: read with the signed-in person
     if not may_manage_billing(staff, found.client):
         raise Http404
     return found, staff
 
 
 def get_invoice_for_staff(user, invoice_uuid) -> tuple[Invoice, StaffMember]:
-    return _get_for_staff(Invoice, user, invoice_uuid, ("supplier", "credits"))
+    # Neither the supplier (the invoice keeps its own copy of what it shows) nor, for a credit note, the
+    # invoice it credits is joined: most pages are of invoices, which need neither.
+    return _get_for_staff(Invoice, user, invoice_uuid)
 
 
 def get_payment_for_staff(user, payment_uuid) -> tuple[Payment, StaffMember]:

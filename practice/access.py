@@ -95,6 +95,23 @@ def may_write_record(staff: StaffMember | None, client: Client) -> bool:
     return staff is not None and staff.is_active and staff.is_therapist and client.therapist_id == staff.id
 
 
+def client_in_practice(staff: StaffMember, client_uuid) -> Client:
+    """The client ``client_uuid`` of ``staff``'s practice with their person and erasure row, or Http404.
+
+    Their practice is ``staff``'s, and their own therapist is often ``staff``: both are already read with the
+    signed-in person, so they are set here rather than joined again (on PostgreSQL the query took 2.9 ms with
+    them joined, 1.3 ms without, docs/benchmarks.md). Another therapist is read if a page asks for them.
+    """
+    try:
+        client = Client.objects.select_related("user", "erasure").get(uuid=client_uuid, practice=staff.practice)
+    except (Client.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+    client.practice = staff.practice
+    if client.therapist_id == staff.pk:
+        client.therapist = staff
+    return client
+
+
 def clinical_access(user, client_uuid) -> tuple[Client, bool]:
     """The one rule for a client's clinical record: the client, and whether ``user`` may change it.
 
@@ -110,11 +127,8 @@ def clinical_access(user, client_uuid) -> tuple[Client, bool]:
     staff = staff_for(user)
     if staff is None:
         raise Http404
-    try:
-        # With the erasure row (if any) in the same query: every clinical page asks ``is_erased`` next.
-        client = Client.objects.with_people().select_related("erasure").get(uuid=client_uuid, practice=staff.practice)
-    except (Client.DoesNotExist, ValidationError, ValueError):
-        raise Http404 from None
+    # With the erasure row (if any) in the same query: every clinical page asks ``is_erased`` next.
+    client = client_in_practice(staff, client_uuid)
     if client.is_erased:
         raise Http404  # an erased client's kept record is restricted (dataprivacy)
     if may_write_record(staff, client):

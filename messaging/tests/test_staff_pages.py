@@ -357,3 +357,33 @@ def test_a_wrong_file_is_refused_kindly_and_keeps_the_words(w):
     assert response.status_code == 400
     assert "Here is the plan" in response.content.decode()
     assert not Message.objects.exists()
+
+
+def test_each_message_is_written_with_its_author_time_words_and_what_it_carries(w):
+    pdf = SimpleUploadedFile("sheet <1>.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf")
+    ana = browser(w.therapist)
+    sent = {"body": "Here is the sheet.", "idempotency_key": str(uuid.uuid4()), "files": [pdf]}
+    assert ana.post(page("staff_send", w.client_a), sent).status_code == 302
+    risky = client_says(w.client_a, "Some days I want to die.\nSee www.example.com")
+    due = timezone.now() + timedelta(days=2)
+    Message.objects.filter(pk=risky.pk).update(reply_by=due, shared_kind="practice", shared_ref="no-such-practice")
+    body = ana.get(page("conversation", w.client_a)).content.decode()
+    at = timezone.localtime(risky.sent_at, w.client_a.practice.zone)
+    reply_by = timezone.localtime(due, w.client_a.practice.zone)
+    assert (
+        f'<li class="message message-theirs" id="message-{risky.pk}">\n'
+        f'  <p class="message-meta">\n    <strong>{w.client_a.display_name}</strong>,\n'
+        f'    <time datetime="{at.isoformat()}">{at:%-d %b %Y, %H:%M}</time>\n  </p>\n'
+        '  <div class="message-body">Some days I want to die.<br>See '
+        '<a href="http://www.example.com" rel="nofollow">www.example.com</a></div>'
+        '<p class="message-shared">A practice: A practice</p>'
+        f'<p class="message-risk">This message has words that may mean {w.client_a.display_name} is struggling. '
+        f'<a href="{reverse("risk:list")}">Risk alerts</a></p>'
+        f'<p class="message-reply-by">Please reply by {reply_by:%A %-d %B}.</p>\n</li>'
+    ) in body
+    attachment = Attachment.objects.without_data().get()
+    link = reverse("messaging:attachment", kwargs={"attachment_uuid": attachment.uuid})
+    assert (
+        f'<ul class="message-files">\n    <li><a href="{link}">{attachment.filename}</a> (PDF, 45\xa0bytes)</li>\n  </ul>'
+        in body
+    )
