@@ -86,6 +86,32 @@ def test_an_owner_sees_the_whole_practice(w):
     assert owner.get(reverse("money:client", kwargs={"client_uuid": w.client_c.uuid})).status_code == 200
 
 
+def test_the_overviews_rows_name_the_client_the_date_and_the_amount(w):
+    invoice = invoice_of(w.client_a)
+    charge = charge_of(w.client_a)
+    payment = payment_record(
+        client=w.client_a, amount=3000, method=Payment.Method.CASH, received_on=today(), invoice=invoice
+    )
+    page = browser(w.therapist).get(reverse("money:overview")).content.decode()
+    cara = reverse("money:client", kwargs={"client_uuid": w.client_a.uuid})
+    assert (
+        f'<tr><td><a href="{cara}">Cara Client</a></td><td>{charge.day:%-d %b %Y}</td>'
+        '<td>Session</td><td class="amount">£70.00</td></tr>'
+    ) in page
+    invoice.refresh_from_db()
+    assert (
+        f'<tr><td><a href="{reverse("money:invoice", kwargs={"invoice_uuid": invoice.uuid})}">{invoice.reference}</a>'
+        f'</td><td><a href="{cara}">Cara Client</a></td><td>{invoice.tax_point:%-d %b %Y}</td>'
+        f"<td>{(timezone.localdate(timezone=w.practice.zone) - invoice.tax_point).days}</td>"
+        '<td class="amount">£40.00</td></tr>'
+    ) in page
+    assert (
+        f'<tr><td><a href="{reverse("money:receipt", kwargs={"payment_uuid": payment.uuid})}">'
+        f'{payment.receipt_reference}</a></td><td><a href="{cara}">Cara Client</a></td>'
+        f'<td>{payment.received_on:%-d %b %Y}</td><td>Cash</td><td class="amount">£30.00</td></tr>'
+    ) in page
+
+
 def test_clients_and_other_practices_are_refused(w):
     invoice = invoice_of(w.client_a)
     cara, zed = browser(w.client_a), browser(w.outsider)
