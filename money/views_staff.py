@@ -200,6 +200,7 @@ def _client_page(request, client, staff):
         count=found.documents,
     )
     rows = []
+    document_url = url_maker("money:invoice", "invoice_uuid")
     for document in documents:
         if document.is_void:
             label = "Void"
@@ -211,13 +212,20 @@ def _client_page(request, client, staff):
             label = "Waiting to be paid"
         else:
             label = "Paid"
-        rows.append({"document": document, "label": label})
+        rows.append({"document": document, "label": label, "url": document_url(document.uuid)})
     owed = found.balance
     charges = list(
         Charge.objects.for_client(client)
         .filter(status__in=[Charge.Status.WAITING, Charge.Status.WAIVED])
         .order_by("day", "created_at")
     )
+    payments = page_of(
+        Payment.objects.for_client(client).order_by("-received_on", "-recorded_at"),
+        request,
+        "receipts",
+        count=found.payments,
+    )
+    receipt_url = url_maker("money:receipt", "payment_uuid")
     return render(
         request,
         "money/staff/client.html",
@@ -229,12 +237,8 @@ def _client_page(request, client, staff):
             "waived": [c for c in charges if c.status == Charge.Status.WAIVED],
             "documents": rows,
             "documents_page": documents,
-            "payments": page_of(
-                Payment.objects.for_client(client).order_by("-received_on", "-recorded_at"),
-                request,
-                "receipts",
-                count=found.payments,
-            ),
+            "payments": payments,
+            "payment_rows": [(payment, receipt_url(payment.uuid)) for payment in payments],
             "owed": max(owed, 0),
             "credit": max(-owed, 0),
             "today": _today(client.practice),
