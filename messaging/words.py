@@ -8,8 +8,7 @@ practice's side) and ``{{ sent_at|date:… }}``: ``messaging/tests/test_words.py
 import re
 
 from django.template.defaultfilters import linebreaks_filter, linebreaksbr, urlize
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils import dateformat, timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
@@ -36,4 +35,5 @@ def sent(message, zone, label_format: str) -> None:
     time zone, as a template's ``date`` filter)."""
     local = timezone.localtime(message.sent_at, zone)
     message.sent_iso = local.isoformat()
-    message.sent_label = date_format(local, label_format)
+    # What ``date_format`` gives for a format that is not a setting's name, without looking for one.
+    message.sent_label = dateformat.format(local, label_format)
