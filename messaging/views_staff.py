@@ -58,8 +58,8 @@ _BADGE = ' <span class="{}">{}</span>'
 
 
 def _inbox_rows(conversations, kind: str) -> str:
-    """The inbox's rows, written once here rather than by a template per row: fifty rows of links, badges and
-    two dates cost the template more than the page's queries (docs/benchmarks.md)."""
+    """The inbox's rows (fifty a page, each a link, badges and two dates), written once here rather than by a
+    template per row, as the office calendar's."""
     page_url = url_maker(_names(kind)["page"], "client_uuid")
 
     def cells(conversation):
@@ -147,7 +147,7 @@ _MESSAGE = (
 
 def _messages_html(messages, kind: str) -> str:
     """The messages as the conversation shows them, written once here rather than by a template included per
-    message: thirty messages cost the page's template more than all its queries (docs/benchmarks.md)."""
+    message: the thirty includes were most of the page's template work (docs/benchmarks.md, fourth pass)."""
     file_url = url_maker("messaging:attachment", "attachment_uuid")
     risk_url = reverse("risk:list")
 
