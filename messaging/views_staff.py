@@ -82,18 +82,7 @@ def _inbox_rows(conversations, kind: str) -> str:
 
 def _inbox(request, conversations, kind: str, template: str, extra: dict):
     page = selectors.inbox_page(conversations, request.GET.get("page"))
-    zone = request.staff.practice.zone
-    return render(
-        request,
-        template,
-        {
-            "page": page,
-            "rows": _inbox_rows(page, kind),
-            "zone": zone,
-            "today": timezone.localdate(timezone=zone),
-            **extra,
-        },
-    )
+    return render(request, template, {"page": page, "rows": _inbox_rows(page, kind), **extra})
 
 
 @therapist_required

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from money.models import AgreedFee, Charge, Invoice, Payment
-from practice.access import client_for, client_in_practice, staff_for
+from practice.access import client_for, client_in_practice, known_to, staff_for
 from practice.models import Client, StaffMember
 
 
@@ -52,7 +52,7 @@ def _get_for_staff(model, user, uuid, related=()):
         )
     except (model.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None
-    found.client.practice = staff.practice  # as client_in_practice: read with the signed-in person
+    known_to(staff, found.client)
     if not may_manage_billing(staff, found.client):
         raise Http404
     return found, staff

@@ -106,6 +106,12 @@ def client_in_practice(staff: StaffMember, client_uuid) -> Client:
         client = Client.objects.select_related("user", "erasure").get(uuid=client_uuid, practice=staff.practice)
     except (Client.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None
+    return known_to(staff, client)
+
+
+def known_to(staff: StaffMember, client: Client) -> Client:
+    """``client`` (of ``staff``'s practice) with the practice and, when it is ``staff``, the therapist set from
+    the signed-in staff member rather than read again."""
     client.practice = staff.practice
     if client.therapist_id == staff.pk:
         client.therapist = staff
