@@ -1,6 +1,7 @@
 """Sign-in, two-factor set-up and account pages work by keyboard and pass axe on a phone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tending.testing.browser import assert_accessible, assert_no_horizontal_scroll, login
 from tending.testing.factories import PASSWORD
@@ -39,7 +40,7 @@ def test_account_and_two_factor_pages_are_accessible(page, live_server):
     login(page, live_server, world.therapist.user.email)
     for path in ("/accounts/2fa/", "/accounts/password/change/", "/accounts/email/", "/accounts/logout/"):
         page.goto(live_server.url + path)
-        assert page.locator("h1").count() == 1, path
+        expect(page.locator("h1"), path).to_have_count(1)
         assert_accessible(page)
         assert_no_horizontal_scroll(page)
     page.goto(live_server.url + "/accounts/2fa/totp/activate/")
@@ -47,6 +48,6 @@ def test_account_and_two_factor_pages_are_accessible(page, live_server):
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button").last.click()
         page.wait_for_url("**/totp/activate/")
-    assert page.locator("h1").count() == 1
+    expect(page.locator("h1")).to_have_count(1)
     assert_accessible(page)
     assert_no_horizontal_scroll(page)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from checkins.models import CheckIn
 from formulation import services as formulation
@@ -82,7 +83,7 @@ def test_the_clients_journey_places_questionnaires_by_date(page, live_server, wi
     assert page.locator(".chart__span", has_text=caption).first.is_visible()
     name = page.locator("#chart-measure-phq9").get_attribute("aria-label")
     assert "PHQ-9 14 on " in name and ".0" not in name
-    assert page.locator("h1").count() == 1
+    expect(page.locator("h1")).to_have_count(1)
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
 
@@ -112,6 +113,6 @@ def test_the_formulation_timeline_places_scores_and_month_labels_by_date(page, l
     assert labels[0][0] < axis["x"] + axis["width"] * 0.4
     assert labels[-1][1] > axis["x"] + axis["width"] * 0.6
     assert page.get_by_text("PHQ-9 (mood): 4 scores, 14 on").count() == 1
-    assert page.locator("h1").count() == 1
+    expect(page.locator("h1")).to_have_count(1)
     assert_accessible(page)
     assert_no_horizontal_scroll(page)

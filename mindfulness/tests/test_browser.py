@@ -187,7 +187,7 @@ def test_the_therapists_pages_for_practices_and_shared_entries_are_accessible(pa
         f"/therapist/clients/{cara}/",
     ):
         page.goto(live_server.url + url)
-        assert page.locator("h1").count() == 1, url
+        expect(page.locator("h1"), url).to_have_count(1)
         check(page)
     expect(page.locator("main")).to_contain_text("has shared 1 entry with you")
     page.goto(live_server.url + "/practices/manage/new/")

@@ -3,6 +3,7 @@ scroll sideways (the whole-site scan sees it with the route's small set-up only)
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from money.tests.routes_reports import _books
 from money.tests.test_reports import invoice_days_ago, pay
@@ -24,7 +25,7 @@ def test_the_reports_page_with_figures_is_accessible(page, live_server):
     for query in ("", f"?year={today.year}", "?month=2026-13"):
         response = page.goto(live_server.url + reverse("money:reports") + query)
         assert response.status == 200
-        assert page.locator("h1").count() == 1
+        expect(page.locator("h1")).to_have_count(1)
         assert_accessible(page)
         assert_no_horizontal_scroll(page)
     assert page.get_by_text("Here is this month instead.").count() == 1

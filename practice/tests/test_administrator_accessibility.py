@@ -3,6 +3,7 @@ scroll sideways: the scan of tending/tests/test_accessibility.py, for the person
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tending.testing.browser import assert_accessible, assert_no_horizontal_scroll, login
 from tending.testing.matrix import ADMINISTRATOR, OK, all_routes
@@ -24,7 +25,7 @@ def test_every_page_the_administrator_reaches_is_accessible(page, live_server):
         url = reverse(route.name, kwargs=kwargs) + (f"?{route.query}" if route.query else "")
         response = page.goto(live_server.url + url)
         assert response.status == 200, f"{route.name} answered {response.status}"
-        assert page.locator("h1").count() == 1, f"{route.name} should have exactly one <h1>"
+        expect(page.locator("h1"), f"{route.name} should have exactly one <h1>").to_have_count(1)
         assert_accessible(page)
         assert_no_horizontal_scroll(page)
         checked.append(route.name)

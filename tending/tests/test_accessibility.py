@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from bookings.manage_links import manage_signature
 from bookings.models import Appointment, Consultation, Kind
@@ -37,7 +38,7 @@ def test_every_reachable_page_is_accessible(page, live_server, persona):
     for name, url in pages_for(world, prepared, persona):
         response = page.goto(live_server.url + url)
         assert response.status == 200, f"{name} answered {response.status}"
-        assert page.locator("h1").count() == 1, f"{name} should have exactly one <h1>"
+        expect(page.locator("h1"), f"{name} should have exactly one <h1>").to_have_count(1)
         assert_accessible(page)
         assert_no_horizontal_scroll(page)
         checked.append(name)
@@ -47,7 +48,7 @@ def test_every_reachable_page_is_accessible(page, live_server, persona):
 def test_public_pages_in_the_login_flow_are_accessible(page, live_server):
     for url in ("/accounts/login/", "/accounts/password/reset/"):
         page.goto(live_server.url + url)
-        assert page.locator("h1").count() == 1
+        expect(page.locator("h1")).to_have_count(1)
         assert_accessible(page)
         assert_no_horizontal_scroll(page)
 
@@ -71,7 +72,7 @@ def test_pages_shown_after_an_action_are_accessible(page, live_server):
         live_server.url + reverse("bookings:manage", kwargs={"signed": manage_signature(consultation)})
     )
     assert response.status == 410
-    assert page.locator("h1").count() == 1
+    expect(page.locator("h1")).to_have_count(1)
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
 
@@ -80,6 +81,6 @@ def test_pages_shown_after_an_action_are_accessible(page, live_server):
     page.get_by_role("button", name=re.compile("Make a new link|Switch the feed on")).click()
     page.wait_for_load_state("domcontentloaded")
     assert page.get_by_text("this is the only time").count() >= 1
-    assert page.locator("h1").count() == 1
+    expect(page.locator("h1")).to_have_count(1)
     assert_accessible(page)
     assert_no_horizontal_scroll(page)

@@ -2,6 +2,7 @@
 (the accessibility scan's pages, for Fern, the "ended" persona)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tending.testing.browser import assert_accessible, assert_no_horizontal_scroll, login
 from tending.testing.matrix import ENDED, all_routes
@@ -19,7 +20,7 @@ def test_every_page_of_the_ended_clients_space_is_accessible(page, live_server):
     for name, url in pages_for(world, prepared, ENDED):
         response = page.goto(live_server.url + url)
         assert response.status == 200, f"{name} answered {response.status}"
-        assert page.locator("h1").count() == 1, f"{name} should have exactly one <h1>"
+        expect(page.locator("h1"), f"{name} should have exactly one <h1>").to_have_count(1)
         assert_accessible(page)
         assert_no_horizontal_scroll(page)
         checked.append(name)
