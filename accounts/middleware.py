@@ -51,8 +51,17 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
 
+# The idle clock's value (``tending_seen``) when two-factor sign-in was last found set up in this session.
+MFA_CHECKED_AT = "tending_mfa_seen"
+
+
 class StaffMfaMiddleware:
-    """Where the practice requires it, staff set up two-factor sign-in before anything else."""
+    """Where the practice requires it, staff set up two-factor sign-in before anything else.
+
+    The database is asked once each time the idle clock moves (at most once a minute, written with it), not
+    on every page: removing one's authenticator clears the mark at once (accounts.receivers), and in another
+    session of the same person it is noticed within a minute.
+    """
 
     allowed_prefixes = ("/accounts/", "/static/", "/healthz", "/crisis/")
 
@@ -65,7 +74,18 @@ class StaffMfaMiddleware:
             and request.user.is_authenticated
             and not request.path.startswith(self.allowed_prefixes)
             and staff_for(request.user) is not None
+            and not _has_totp(request)
         ):
-            if not Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
-                return redirect("mfa_activate_totp")
+            return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+def _has_totp(request) -> bool:
+    session = request.session
+    seen = session.get("tending_seen")
+    if seen is not None and session.get(MFA_CHECKED_AT) == seen:
+        return True
+    if not Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
+        return False
+    session[MFA_CHECKED_AT] = seen
+    return True

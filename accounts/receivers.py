@@ -1,8 +1,11 @@
-"""Sign-in events into the audit log. allauth and Django do the signing in, so a receiver is the one place to hear it."""
+"""Sign-in events into the audit log, and the staff two-factor mark cleared when an authenticator is removed.
+allauth and Django do the signing in, so a receiver is the one place to hear it."""
 
+from allauth.mfa.signals import authenticator_removed
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from accounts.middleware import MFA_CHECKED_AT
 from audit.models import AuditEvent
 from audit.services import audit_record
 
@@ -30,3 +33,10 @@ def _logged_out(sender, request, user, **kwargs):
 def _login_failed(sender, credentials, request=None, **kwargs):
     # The attempted address is not stored: it may be a typo of someone else's.
     audit_record(action=AuditEvent.Action.LOGIN_FAILED, object_type="accounts.user", request=request)
+
+
+@receiver(authenticator_removed)
+def _authenticator_removed(sender, request, user, **kwargs):
+    # The staff two-factor check (accounts.middleware) asks the database again on this session's next page.
+    if request is not None:
+        request.session.pop(MFA_CHECKED_AT, None)

@@ -91,6 +91,31 @@ class StaffMfaTests(TendingTestCase):
         self.assertEqual(self.as_("therapist").get(reverse("caseload:home")).status_code, 200)
 
     @override_settings(TENDING_STAFF_MFA_REQUIRED=True)
+    def test_two_factor_is_asked_of_the_database_again_when_the_idle_clock_moves(self):
+        totp = Authenticator.objects.create(user=self.w.therapist.user, type=Authenticator.Type.TOTP, data={})
+        http = self.as_("therapist")
+        with time_machine.travel(timezone.now(), tick=False) as traveller:
+            self.assertEqual(http.get(reverse("caseload:home")).status_code, 200)
+            totp.delete()  # in another session of theirs
+            # Within the minute this session keeps what it found...
+            self.assertEqual(http.get(reverse("caseload:home")).status_code, 200)
+            traveller.shift(timedelta(seconds=61))
+            # ...and when its idle clock moves it asks again.
+            response = http.get(reverse("caseload:home"))
+        self.assertRedirects(response, reverse("mfa_activate_totp"), fetch_redirect_response=False)
+
+    @override_settings(TENDING_STAFF_MFA_REQUIRED=True)
+    def test_removing_two_factor_asks_for_it_again_on_the_next_page(self):
+        totp = Authenticator.objects.create(user=self.w.therapist.user, type=Authenticator.Type.TOTP, data={})
+        http = self.as_("therapist")
+        self.assertEqual(http.get(reverse("caseload:home")).status_code, 200)
+        http.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+        http.post(reverse("mfa_deactivate_totp"))
+        self.assertFalse(Authenticator.objects.filter(pk=totp.pk).exists())
+        response = http.get(reverse("caseload:home"))
+        self.assertRedirects(response, reverse("mfa_activate_totp"), fetch_redirect_response=False)
+
+    @override_settings(TENDING_STAFF_MFA_REQUIRED=True)
     def test_the_crisis_page_never_waits_for_two_factor(self):
         self.assertEqual(self.as_("therapist").get(reverse("practice:crisis")).status_code, 200)
 
