@@ -4,17 +4,31 @@ from datetime import datetime
 
 from django.db.models import Count
 
+from core.compiled import CompiledRead
 from core.panels import shared
+from practice.models import Practice, StaffMember
 from risk.models import RiskAlert
 
 
+def _open_by_client(shape, *, staff, practice):
+    is_therapist, is_owner, is_active = shape
+    member = StaffMember(pk=staff, is_therapist=is_therapist, is_owner=is_owner, is_active=is_active)
+    member.practice = Practice(pk=practice)
+    return RiskAlert.objects.for_staff(member).open().values("client_id").annotate(n=Count("id")).order_by()
+
+
+# Read on every staff page (the navigation's count): its SQL is the ORM's, written once per shape (core/compiled.py).
+_OPEN_BY_CLIENT = CompiledRead(RiskAlert, _open_by_client, ("staff", "practice"))
+
+
 def open_counts_by_client(staff, *, request=None) -> dict:
-    """{client_id: open alerts} of the alerts this staff member must see. One query, once per request when
-    ``request`` is given: the caseload lists them per client and the navigation's count is their sum."""
+    """{client_id: open alerts} of the alerts this staff member must see (``RiskAlert.objects.for_staff``). One
+    query, once per request when ``request`` is given: the caseload lists them per client and the navigation's
+    count is their sum."""
 
     def read() -> dict:
-        rows = RiskAlert.objects.for_staff(staff).open().values("client_id").annotate(n=Count("id")).order_by()
-        return {row["client_id"]: row["n"] for row in rows}
+        shape = (staff.is_therapist, staff.is_owner, staff.is_active)
+        return dict(_OPEN_BY_CLIENT.rows(shape, staff=staff.pk, practice=staff.practice_id))
 
     return read() if request is None else shared(request, ("risk.open_counts_by_client", staff.pk), read)
 
