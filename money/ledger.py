@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
 
+from core.compiled import CompiledRead
 from money.models import Invoice, Payment
 
 
@@ -154,19 +155,44 @@ class Totals:
     payments: int  # how many payments and refunds
 
 
+def _document_sums(shape, *, client):
+    # Grouped by the client (one group) so that the sums are a queryset CompiledRead keeps: one row, or none.
+    issued = Q(status=Invoice.Status.ISSUED)
+    return (
+        Invoice.objects.filter(client=client)
+        .order_by()
+        .values("client")
+        .annotate(
+            invoiced=Sum("total", filter=issued & Q(kind=Invoice.Kind.INVOICE), default=0),
+            credited=Sum("total", filter=issued & Q(kind=Invoice.Kind.CREDIT_NOTE), default=0),
+            count=Count("pk"),
+        )
+        .values_list("invoiced", "credited", "count")
+    )
+
+
+def _payment_sums(shape, *, client):
+    return (
+        Payment.objects.filter(client=client)
+        .order_by()
+        .values("client")
+        .annotate(
+            paid=Sum("amount", filter=Q(kind=Payment.Kind.PAYMENT), default=0),
+            refunded=Sum("amount", filter=Q(kind=Payment.Kind.REFUND), default=0),
+            count=Count("pk"),
+        )
+        .values_list("paid", "refunded", "count")
+    )
+
+
+# Read on every money page of a client: built by the ORM once, run with each client's id (core/compiled.py).
+_DOCUMENT_SUMS = CompiledRead(Invoice, _document_sums, {"client": int})
+_PAYMENT_SUMS = CompiledRead(Payment, _payment_sums, {"client": int})
+
+
 def totals(client) -> Totals:
     """``client``'s balance by the rule above, summed in the database, with how many documents and payments
     there are: two queries, whatever the history."""
-    issued = Q(status=Invoice.Status.ISSUED)
-    documents = Invoice.objects.for_client(client).aggregate(
-        invoiced=Sum("total", filter=issued & Q(kind=Invoice.Kind.INVOICE)),
-        credited=Sum("total", filter=issued & Q(kind=Invoice.Kind.CREDIT_NOTE)),
-        count=Count("pk"),
-    )
-    money = Payment.objects.for_client(client).aggregate(
-        paid=Sum("amount", filter=Q(kind=Payment.Kind.PAYMENT)),
-        refunded=Sum("amount", filter=Q(kind=Payment.Kind.REFUND)),
-        count=Count("pk"),
-    )
-    owed = (documents["invoiced"] or 0) - (documents["credited"] or 0) - (money["paid"] or 0) + (money["refunded"] or 0)
-    return Totals(balance=owed, documents=documents["count"], payments=money["count"])
+    [(invoiced, credited, documents)] = _DOCUMENT_SUMS.rows(client=client.pk) or [(0, 0, 0)]
+    [(paid, refunded, payments)] = _PAYMENT_SUMS.rows(client=client.pk) or [(0, 0, 0)]
+    return Totals(balance=invoiced - credited - paid + refunded, documents=documents, payments=payments)

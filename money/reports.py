@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
+from core.compiled import CompiledRead
 from money.models import Invoice, Payment
 from practice.models import Client, StaffMember
 
@@ -140,18 +141,90 @@ def _sums() -> dict:
     return {"received": Sum("amount", filter=_PAID, default=0), "refunded": Sum("amount", filter=_REFUND, default=0)}
 
 
+# The page's four sums are built by the ORM once and run with each request's practice and days (core/compiled.py):
+# building and compiling them cost more than PostgreSQL's work to answer them.
+_PERIOD = {"practice": int, "first": date, "last": date}
+
+
+def _payments(practice, first, last):
+    return Payment.objects.filter(practice=practice, received_on__range=(first, last)).order_by()
+
+
+def _by_month_and_method(shape, *, practice, first, last):
+    return (
+        _payments(practice, first, last)
+        .annotate(month=TruncMonth("received_on"))
+        .values("month", "method")
+        .annotate(payments=Count("pk", filter=_PAID), refunds=Count("pk", filter=_REFUND), **_sums())
+        .values_list("month", "method", "payments", "refunds", "received", "refunded")
+    )
+
+
+def _by_therapist(shape, *, practice, first, last):
+    return (
+        _payments(practice, first, last)
+        .annotate(who=Coalesce("invoice__therapist_id", "client__therapist_id"))
+        .values("who")
+        .annotate(**_sums())
+        .values_list("who", "received", "refunded")
+    )
+
+
+def _issued(shape, *, practice, first, last):
+    # Grouped by the practice (one group) so that the sums are a queryset: one row, or none.
+    invoice, credit_note = Q(kind=Invoice.Kind.INVOICE), Q(kind=Invoice.Kind.CREDIT_NOTE)
+    return (
+        Invoice.objects.filter(practice=practice, status=Invoice.Status.ISSUED, tax_point__range=(first, last))
+        .order_by()
+        .values("practice")
+        .annotate(
+            invoices=Count("pk", filter=invoice),
+            invoiced=Sum("total", filter=invoice, default=0),
+            credit_notes=Count("pk", filter=credit_note),
+            credited=Sum("total", filter=credit_note, default=0),
+        )
+        .values_list("invoices", "invoiced", "credit_notes", "credited")
+    )
+
+
+_BANDS = ("new", "middle", "old")
+
+
+def _waiting_by_age(shape, *, practice, recent, older):
+    bands = {
+        "new": Q(tax_point__gte=recent),
+        "middle": Q(tax_point__lt=recent, tax_point__gte=older),
+        "old": Q(tax_point__lt=older),
+    }
+    return (
+        Invoice.objects.invoices()
+        .issued()
+        .filter(practice=practice, waiting__gt=0)
+        .exclude(client__in=Client.objects.erased())
+        .order_by()
+        .values("practice")
+        .annotate(
+            **{f"{key}_count": Count("pk", filter=bands[key]) for key in _BANDS},
+            **{f"{key}_amount": Sum("waiting", filter=bands[key], default=0) for key in _BANDS},
+        )
+        .values_list(*(f"{key}_count" for key in _BANDS), *(f"{key}_amount" for key in _BANDS))
+    )
+
+
+_BY_MONTH_AND_METHOD = CompiledRead(Payment, _by_month_and_method, _PERIOD)
+_BY_THERAPIST = CompiledRead(Payment, _by_therapist, _PERIOD)
+_ISSUED = CompiledRead(Invoice, _issued, _PERIOD)
+_WAITING_BY_AGE = CompiledRead(Invoice, _waiting_by_age, {"practice": int, "recent": date, "older": date})
+
+
 def practice_report(practice, period: Period, today: date) -> Report:
     """The practice's books for ``period``, and what is waiting as of ``today``: five queries."""
     report = Report(period=period, today=today)
-    payments = Payment.objects.filter(practice=practice, received_on__range=(period.first, period.last)).order_by()
+    span = {"practice": practice.pk, "first": period.first, "last": period.last}
 
     # Takings by month and by method, from one grouped query (a year: at most twelve rows a method).
-    grouped = list(
-        payments.annotate(month=TruncMonth("received_on"))
-        .values("month", "method")
-        .annotate(payments=Count("pk", filter=_PAID), refunds=Count("pk", filter=_REFUND), **_sums())
-        .order_by()
-    )
+    columns = ("month", "method", "payments", "refunds", "received", "refunded")
+    grouped = [dict(zip(columns, row, strict=True)) for row in _BY_MONTH_AND_METHOD.rows(**span)]
     by_month, by_method = {}, {}
     for row in grouped:
         for key, into in ((row["month"], by_month), (row["method"], by_method)):
@@ -188,11 +261,7 @@ def practice_report(practice, period: Period, today: date) -> Report:
 
     # By therapist: the invoice's, else the client's. Names in one more query (a join per row would
     # group by the name too, and two therapists may share one).
-    by_therapist = list(
-        payments.annotate(who=Coalesce("invoice__therapist_id", "client__therapist_id"))
-        .values("who")
-        .annotate(**_sums())
-    )
+    by_therapist = [dict(zip(("who", "received", "refunded"), row, strict=True)) for row in _BY_THERAPIST.rows(**span)]
     names = {
         staff.pk: staff.display_name
         for staff in StaffMember.objects.filter(pk__in=[row["who"] for row in by_therapist]).select_related("user")
@@ -211,42 +280,16 @@ def practice_report(practice, period: Period, today: date) -> Report:
     )
 
     # Invoices and credit notes issued in the period (void ones count for nothing).
-    issued = (
-        Invoice.objects.filter(
-            practice=practice, status=Invoice.Status.ISSUED, tax_point__range=(period.first, period.last)
-        )
-        .order_by()
-        .aggregate(
-            invoices=Count("pk", filter=Q(kind=Invoice.Kind.INVOICE)),
-            invoiced=Sum("total", filter=Q(kind=Invoice.Kind.INVOICE), default=0),
-            credit_notes=Count("pk", filter=Q(kind=Invoice.Kind.CREDIT_NOTE)),
-            credited=Sum("total", filter=Q(kind=Invoice.Kind.CREDIT_NOTE), default=0),
-        )
-    )
-    for name, value in issued.items():
-        setattr(report, name, value)
+    [issued] = _ISSUED.rows(**span) or [(0, 0, 0, 0)]
+    report.invoices, report.invoiced, report.credit_notes, report.credited = issued
 
     # What is waiting to be paid, today, by days since issue: 0–30, 31–60, over 60.
     recent, older = (today - timedelta(days=days) for days in AGE_BANDS)
-    bands = {
-        "new": Q(tax_point__gte=recent),
-        "middle": Q(tax_point__lt=recent, tax_point__gte=older),
-        "old": Q(tax_point__lt=older),
-    }
-    waiting = (
-        Invoice.objects.invoices()
-        .issued()
-        .filter(practice=practice, waiting__gt=0)
-        .exclude(client__in=Client.objects.erased())
-        .order_by()
-        .aggregate(
-            **{f"{key}_count": Count("pk", filter=q) for key, q in bands.items()},
-            **{f"{key}_amount": Sum("waiting", filter=q, default=0) for key, q in bands.items()},
-        )
-    )
+    [ages] = _WAITING_BY_AGE.rows(practice=practice.pk, recent=recent, older=older) or [(0,) * 6]
     labels = {"new": "0 to 30 days", "middle": "31 to 60 days", "old": "Over 60 days"}
-    for key, label in labels.items():
-        report.ages.append({"label": label, "count": waiting[f"{key}_count"], "amount": waiting[f"{key}_amount"]})
+    # The row holds the three bands' counts, then their amounts.
+    for key, count, amount in zip(_BANDS, ages[:3], ages[3:], strict=True):
+        report.ages.append({"label": labels[key], "count": count, "amount": amount})
     report.waiting_count = sum(row["count"] for row in report.ages)
     report.waiting = sum(row["amount"] for row in report.ages)
     return report

@@ -73,10 +73,14 @@ def _staff(shape, staff, practice):
 
 # The overview and the staff's home panels sum what waits on each view: their SQL is written once (core/compiled.py).
 _CHARGES_WAITING = CompiledRead(
-    Charge, lambda shape, **values: _sums(charges_waiting(_staff(shape, **values)), "amount"), ("staff", "practice")
+    Charge,
+    lambda shape, **values: _sums(charges_waiting(_staff(shape, **values)), "amount"),
+    {"staff": int, "practice": int},
 )
 _INVOICES_WAITING = CompiledRead(
-    Invoice, lambda shape, **values: _sums(invoices_waiting(_staff(shape, **values)), "waiting"), ("staff", "practice")
+    Invoice,
+    lambda shape, **values: _sums(invoices_waiting(_staff(shape, **values)), "waiting"),
+    {"staff": int, "practice": int},
 )
 
 

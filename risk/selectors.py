@@ -18,7 +18,7 @@ def _open_by_client(shape, *, staff, practice):
 
 
 # Read on every staff page (the navigation's count): its SQL is the ORM's, written once per shape (core/compiled.py).
-_OPEN_BY_CLIENT = CompiledRead(RiskAlert, _open_by_client, ("staff", "practice"))
+_OPEN_BY_CLIENT = CompiledRead(RiskAlert, _open_by_client, {"staff": int, "practice": int})
 
 
 def open_counts_by_client(staff, *, request=None) -> dict:
