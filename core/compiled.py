@@ -7,21 +7,29 @@ queryset once for each *shape* (the few flags that change the query's structure)
 place of the request's, keeps the SQL, and afterwards only swaps the values in. The SQL is still the ORM's:
 the rule that chooses the rows lives in one place, the model's queryset methods.
 
-Rows come back as tuples of the queryset's columns, converted as the ORM converts them. A read whose query
-would keep a date or time of the moment it was first compiled is refused then: such values must not be baked in.
+``rows()`` gives tuples of the queryset's columns, converted as the ORM converts them; ``objects()`` the model
+instances iterating the queryset would give (with what it selects related, defers and annotates), made as Django's
+``ModelIterable`` makes them. A read whose query would keep a date or time of the moment it was first compiled is
+refused then: such values must not be baked in. A shape may hold a page's bounds (LIMIT and OFFSET are written into
+the SQL): each read keeps at most ``MAX_SHAPES``.
 """
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, time
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable, _get_from_db, get_related_populators
 
 _DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Stand-ins, one per value the query takes. Keys: whole numbers no key here reaches, inside every integer column's
 # range (Django compiles a lookup with a value out of its column's range as matching nothing). Days: in the year 1001.
 _STAND_IN = 2_147_000_000
+# Shapes kept by one read.
+MAX_SHAPES = 64
 
 
 def _stand_in(kind: type, n: int):
@@ -39,14 +47,18 @@ class CompiledRead:
         self.model = model
         self.build = build
         self.values = values
-        self._sql: dict[tuple, tuple[str, list, list]] = {}
+        self._sql: dict[tuple, _Compiled] = {}
 
-    def _compile(self, alias: str, shape: tuple) -> tuple[str, list, list]:
+    def _compile(self, alias: str, shape: tuple) -> "_Compiled":
         ops = connections[alias].ops
         stand_ins = {name: _stand_in(kind, n) for n, (name, kind) in enumerate(self.values.items())}
         queryset = self.build(shape, **stand_ins)
         compiler = queryset.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            # A shape that can match nothing whatever the values (an empty page): no query at all, as Django does.
+            return _Compiled("", [], [], None)
         # The stand-ins as the database is sent them (SQLite is sent days as text).
         by_value = {
             value if isinstance(value, int) else ops.adapt_datefield_value(value): name
@@ -66,28 +78,64 @@ class CompiledRead:
             raise ValueError(f"{self.model.__name__}: a date or time in the query would be kept; pass it as a value")
         # What the ORM does to each column's value as it reads it (an aggregate's whole number, a date on SQLite).
         converters = compiler.get_converters([column[0] for column in compiler.select])
-        return sql, slots, list(converters.items())
+        return _Compiled(sql, slots, list(converters.items()), _instances(queryset, compiler, alias))
+
+    def _compiled(self, alias: str, shape: tuple) -> "_Compiled":
+        key = (alias, connections[alias].vendor, shape)
+        found = self._sql.get(key)
+        if found is None:
+            found = self._compile(alias, shape)
+            # A shape may hold a page number: past this many, the rarer ones are compiled each time they are asked.
+            if len(self._sql) < MAX_SHAPES:
+                self._sql[key] = found
+        return found
 
     def rows(self, shape: tuple = (), **values) -> list[tuple]:
         """The rows for these values, as tuples in the order of the queryset's columns."""
         alias = router.db_for_read(self.model)
+        return self._rows(alias, self._compiled(alias, shape), values)
+
+    def objects(self, shape: tuple = (), **values) -> list:
+        """The model instances iterating the queryset would give, with what it selects related and annotates."""
+        alias = router.db_for_read(self.model)
+        compiled = self._compiled(alias, shape)
+        if not compiled.sql:
+            return []
+        if compiled.instances is None:
+            raise ValueError(f"{self.model.__name__}: this read gives values, not instances; use rows()")
+        make, start, end, init_list, populators, annotations = compiled.instances
+        found = []
+        for row in self._rows(alias, compiled, values):
+            instance = make(alias, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, instance)
+            for name, position in annotations:
+                setattr(instance, name, row[position])
+            found.append(instance)
+        return found
+
+    def pages(self, shape: tuple = (), **values) -> "Pages":
+        """What a ``Paginator`` slices: each page read by ``objects()`` with its bounds last in the shape (the build
+        slices its queryset ``[shape[-2]:shape[-1]]``). The paginator must be told the count."""
+        return Pages(self, shape, values)
+
+    def _rows(self, alias: str, compiled: "_Compiled", values: dict) -> list[tuple]:
+        if not compiled.sql:
+            return []
         connection = connections[alias]
-        key = (alias, connection.vendor, shape)
-        if key not in self._sql:
-            self._sql[key] = self._compile(alias, shape)
-        sql, slots, converters = self._sql[key]
         params = [
-            constant if name is None else _sent(connection, self.values[name], values[name]) for name, constant in slots
+            constant if name is None else _sent(connection, self.values[name], values[name])
+            for name, constant in compiled.slots
         ]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
-        if not converters:
+        if not compiled.converters:
             return rows
         converted = []
         for row in rows:
             row = list(row)
-            for position, (functions, expression) in converters:
+            for position, (functions, expression) in compiled.converters:
                 for function in functions:
                     row[position] = function(row[position], expression, connection)
             converted.append(tuple(row))
@@ -100,3 +148,37 @@ def _sent(connection, kind: type, value):
     if type(value) is not date:
         raise TypeError(f"expected a date, not {value!r}")
     return connection.ops.adapt_datefield_value(value)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    slots: list
+    converters: list
+    # For a queryset of model instances: how Django's ModelIterable makes each (django/db/models/query.py).
+    instances: tuple | None
+
+
+def _instances(queryset, compiler, alias: str) -> tuple | None:
+    if queryset._iterable_class is not ModelIterable:
+        return None
+    if queryset._fetch_mode.track_peers or queryset._known_related_objects or queryset._prefetch_related_lookups:
+        raise ValueError(f"{queryset.model.__name__}: fetch modes with peers and prefetches are not kept")
+    select, klass_info = compiler.select, compiler.klass_info
+    fields = klass_info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    init_list = [column[0].target.attname for column in select[start:end]]
+    make = _get_from_db(klass_info["model"], queryset._fetch_mode)
+    populators = get_related_populators(klass_info, select, alias, queryset._fetch_mode)
+    annotations = tuple((compiler.annotation_col_map or {}).items())
+    return make, start, end, init_list, populators, annotations
+
+
+@dataclass(frozen=True)
+class Pages:
+    read: CompiledRead
+    shape: tuple
+    values: dict
+
+    def __getitem__(self, bounds: slice) -> list:
+        return self.read.objects((*self.shape, bounds.start, bounds.stop), **self.values)

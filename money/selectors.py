@@ -4,10 +4,12 @@ Lists are querysets for a page at a time (money/paging.py) and totals are sums i
 the overview and the home panels cost the same however many sessions a practice has had.
 """
 
+from datetime import date
+
 from django.db.models import Count, Sum
 
 from core.compiled import CompiledRead
-from money.models import Charge, Invoice
+from money.models import Charge, Invoice, Payment
 from practice.models import Client, Practice, StaffMember
 
 # What a list of invoices never shows: the sealed address (each would be decrypted) and the supplier's copy.
@@ -15,6 +17,8 @@ LIST_DEFERRED = ("billed_address", "supplier_details")
 # Of each row's client, what a list shows: their name and the link to their page. Reading every column of the
 # client and their account made the ORM's work on the overview's lists about half again (bench/queries.py).
 CLIENT_NAMED = ("client__uuid", "client__preferred_name", "client__user__name", "client__user__email")
+# "Recent payments" on the overview: at most this many.
+RECENT_PAYMENTS = 12
 
 
 def clients_in_view(staff):
@@ -71,22 +75,60 @@ def _staff(shape, staff, practice):
     return member
 
 
-# The overview and the staff's home panels sum what waits on each view: their SQL is written once (core/compiled.py).
+# The overview and the staff's home panels read these on each view: their SQL is written once (core/compiled.py).
+# A staff member's reads take their key and their practice's, and are shaped by whether they run the office.
+_STAFF = {"staff": int, "practice": int}
+
+
+def _in_view(staff: StaffMember) -> dict:
+    return {"staff": staff.pk, "practice": staff.practice_id}
+
+
 _CHARGES_WAITING = CompiledRead(
-    Charge,
-    lambda shape, **values: _sums(charges_waiting(_staff(shape, **values)), "amount"),
-    {"staff": int, "practice": int},
+    Charge, lambda shape, **values: _sums(charges_waiting(_staff(shape, **values)), "amount"), _STAFF
 )
 _INVOICES_WAITING = CompiledRead(
-    Invoice,
-    lambda shape, **values: _sums(invoices_waiting(_staff(shape, **values)), "waiting"),
-    {"staff": int, "practice": int},
+    Invoice, lambda shape, **values: _sums(invoices_waiting(_staff(shape, **values)), "waiting"), _STAFF
 )
+# The lists a page at a time: the page's bounds end the shape.
+_CHARGES_PAGE = CompiledRead(
+    Charge, lambda shape, **values: charges_waiting(_staff(shape[:1], **values))[shape[1] : shape[2]], _STAFF
+)
+_INVOICES_PAGE = CompiledRead(
+    Invoice, lambda shape, **values: invoices_waiting(_staff(shape[:1], **values))[shape[1] : shape[2]], _STAFF
+)
+
+
+def charges_waiting_pages(staff):
+    """``charges_waiting(staff)`` for a paginator (money/paging.py), each page read through CompiledRead."""
+    return _CHARGES_PAGE.pages((staff.runs_office,), **_in_view(staff))
+
+
+def invoices_waiting_pages(staff):
+    """``invoices_waiting(staff)`` for a paginator, each page read through CompiledRead."""
+    return _INVOICES_PAGE.pages((staff.runs_office,), **_in_view(staff))
+
+
+def _recent_payments(shape, *, since, **values):
+    return (
+        in_view(Payment.objects.filter(received_on__gte=since), _staff(shape, **values))
+        .select_related("client__user")
+        .only("uuid", "receipt_reference", "received_on", "method", "kind", "amount", "currency", *CLIENT_NAMED)
+        .order_by("-received_on", "-recorded_at")[:RECENT_PAYMENTS]
+    )
+
+
+_RECENT_PAYMENTS = CompiledRead(Payment, _recent_payments, {**_STAFF, "since": date})
+
+
+def recent_payments(staff, since: date) -> list:
+    """The newest payments (at most ``RECENT_PAYMENTS``) received since ``since`` among ``staff``'s clients."""
+    return _RECENT_PAYMENTS.objects((staff.runs_office,), since=since, **_in_view(staff))
 
 
 def waiting_totals(staff) -> dict:
     """How many charges wait to be invoiced and invoices to be paid, and their amounts: two queries."""
-    shape, values = (staff.runs_office,), {"staff": staff.pk, "practice": staff.practice_id}
-    [(charges, charges_total)] = _CHARGES_WAITING.rows(shape, **values) or [(0, 0)]
-    [(unpaid, unpaid_total)] = _INVOICES_WAITING.rows(shape, **values) or [(0, 0)]
+    shape = (staff.runs_office,)
+    [(charges, charges_total)] = _CHARGES_WAITING.rows(shape, **_in_view(staff)) or [(0, 0)]
+    [(unpaid, unpaid_total)] = _INVOICES_WAITING.rows(shape, **_in_view(staff)) or [(0, 0)]
     return {"charges": charges, "charges_total": charges_total, "unpaid": unpaid, "unpaid_total": unpaid_total}

@@ -29,7 +29,7 @@ from money.ledger import account, standing_of, totals
 from money.models import AgreedFee, BillingSettings, Charge, Invoice, Payment
 from money.paging import page_of
 from money.pdf import document_context, document_filename
-from money.selectors import CLIENT_NAMED, charges_waiting, in_view, invoices_waiting, waiting_totals
+from money.selectors import charges_waiting_pages, invoices_waiting_pages, recent_payments, waiting_totals
 from money.services import (
     MoneyError,
     charge_reinstate,
@@ -46,7 +46,6 @@ from money.services_staff import agreed_fee_add, agreed_fee_end, client_billing_
 from money.superbills import superbills_for_staff
 from practice.access import staff_required
 
-RECENT_PAYMENTS = 12
 # "Recent payments" on the overview: the last month's.
 RECENT_DAYS = timedelta(days=31)
 
@@ -140,14 +139,9 @@ def overview(request):
     settings = _settings(staff.practice)
     today = _today(staff.practice)
     totals = waiting_totals(staff)
-    charges = page_of(charges_waiting(staff), request, "charges", count=totals["charges"])
-    invoices = page_of(invoices_waiting(staff), request, "page", count=totals["unpaid"])
-    recent = list(
-        in_view(Payment.objects.filter(received_on__gte=today - RECENT_DAYS), staff)
-        .select_related("client__user")
-        .only("uuid", "receipt_reference", "received_on", "method", "kind", "amount", "currency", *CLIENT_NAMED)
-        .order_by("-received_on", "-recorded_at")[:RECENT_PAYMENTS]
-    )
+    charges = page_of(charges_waiting_pages(staff), request, "charges", count=totals["charges"])
+    invoices = page_of(invoices_waiting_pages(staff), request, "page", count=totals["unpaid"])
+    recent = recent_payments(staff, today - RECENT_DAYS)
     return render(
         request,
         "money/staff/overview.html",

@@ -2,12 +2,15 @@
 
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.test import TestCase
 from django.utils import timezone
 
 from core.compiled import CompiledRead
 from core.models import ScheduledRun
+from practice.models import Client
+from risk.models import RiskAlert
+from tending.testing.personas import TendingTestCase
 
 
 def _runs_named(shape, *, first, second):
@@ -83,3 +86,66 @@ class CompiledReadTests(TestCase):
                 sorted(read.rows(first=first, last=last)), sorted(build((), first=first, last=last)), (first, last)
             )
         self.assertEqual(len(read.rows(first=date(2026, 3, 1), last=date(2026, 3, 2))), 2)
+
+
+def _clients_of(shape, *, practice):
+    # The shape is how many to read (0: all), or a page's bounds.
+    bounds = slice(*shape[-2:]) if len(shape) != 1 else slice(shape[0] or None)
+    return (
+        Client.objects.filter(practice=practice)
+        .select_related("user", "therapist__user")
+        .only("uuid", "preferred_name", "user__email", "therapist__user__name")
+        .annotate(address=F("user__email"))
+        .order_by("pk")[bounds]
+    )
+
+
+class CompiledObjectsTests(TendingTestCase):
+    def test_instances_are_the_querysets_with_their_related_rows_and_annotations(self):
+        read = CompiledRead(Client, _clients_of, {"practice": int})
+        for practice in (self.w.practice, self.w.other_practice):
+            for first in (0, 1):
+                expected = list(_clients_of((first,), practice=practice.pk))
+                found = read.objects((first,), practice=practice.pk)
+                self.assertEqual(found, expected)
+                self.assertTrue(found)
+                with self.assertNumQueries(0):
+                    for mine, theirs in zip(found, expected, strict=True):
+                        self.assertEqual(mine.user.email, theirs.user.email)
+                        self.assertEqual(mine.therapist.user.name, theirs.therapist.user.name)
+                        self.assertEqual(mine.address, theirs.user.email)
+                        self.assertEqual(mine.get_deferred_fields(), theirs.get_deferred_fields())
+                        self.assertFalse(mine._state.adding)
+
+    def test_sealed_text_is_opened_as_the_orm_opens_it(self):
+        alert = RiskAlert.objects.create(
+            client=self.w.client_a,
+            therapist=self.w.therapist,
+            source="journal_words",
+            escalate_after=timezone.now(),
+            acknowledged_at=timezone.now(),
+            acknowledged_by=self.w.therapist.user,
+            action_taken="other",
+            note="We spoke on the phone.",
+        )
+        read = CompiledRead(
+            RiskAlert, lambda shape, *, client: RiskAlert.objects.filter(client=client), {"client": int}
+        )
+        [found] = read.objects(client=self.w.client_a.pk)
+        self.assertEqual((found.pk, found.note), (alert.pk, "We spoke on the phone."))
+
+    def test_a_read_of_values_gives_no_instances(self):
+        read = CompiledRead(
+            Client,
+            lambda shape, *, practice: Client.objects.filter(practice=practice).values_list("pk"),
+            {"practice": int},
+        )
+        with self.assertRaisesMessage(ValueError, "use rows()"):
+            read.objects(practice=self.w.practice.pk)
+
+    def test_a_shape_that_matches_nothing_asks_nothing(self):
+        read = CompiledRead(Client, _clients_of, {"practice": int})
+        pages = read.pages((), practice=self.w.practice.pk)
+        with self.assertNumQueries(0):
+            self.assertEqual(pages[0:0], [])
+        self.assertEqual(pages[0:2], list(_clients_of((2,), practice=self.w.practice.pk)))
