@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
+from uuid import UUID
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
@@ -27,30 +28,32 @@ from django.db.models.query import ModelIterable, _get_from_db, get_related_popu
 _DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Stand-ins, one per value the query takes. Keys: whole numbers no key here reaches, inside every integer column's
 # range (Django compiles a lookup with a value out of its column's range as matching nothing). Days: in the year 1001.
+# UUIDs: those numbers as UUIDs.
 _STAND_IN = 2_147_000_000
 # Shapes kept by one read.
 MAX_SHAPES = 64
 
 
 def _stand_in(kind: type, n: int):
-    return _STAND_IN + n if kind is int else date(1001, 1, 1 + n)
+    if kind is int:
+        return _STAND_IN + n
+    return date(1001, 1, 1 + n) if kind is date else UUID(int=_STAND_IN + n)
 
 
 def _hashable(param) -> bool:
-    return isinstance(param, int | str | date) and not isinstance(param, bool)
+    return isinstance(param, int | str | date | UUID) and not isinstance(param, bool)
 
 
 class CompiledRead:
     def __init__(self, model: type[Model], build: Callable[..., QuerySet], values: dict[str, type]):
         """``build(shape, **values)`` returns the queryset; ``values`` names each value it takes and its kind,
-        ``int`` (a key or a number) or ``date`` (a day)."""
+        ``int`` (a key or a number), ``date`` (a day) or ``UUID``."""
         self.model = model
         self.build = build
         self.values = values
         self._sql: dict[tuple, _Compiled] = {}
 
     def _compile(self, alias: str, shape: tuple) -> "_Compiled":
-        ops = connections[alias].ops
         stand_ins = {name: _stand_in(kind, n) for n, (name, kind) in enumerate(self.values.items())}
         queryset = self.build(shape, **stand_ins)
         compiler = queryset.query.get_compiler(using=alias)
@@ -59,11 +62,9 @@ class CompiledRead:
         except EmptyResultSet:
             # A shape that can match nothing whatever the values (an empty page): no query at all, as Django does.
             return _Compiled("", [], [], None)
-        # The stand-ins as the database is sent them (SQLite is sent days as text).
-        by_value = {
-            value if isinstance(value, int) else ops.adapt_datefield_value(value): name
-            for name, value in stand_ins.items()
-        }
+        # The stand-ins as the database is sent them (SQLite is sent days and UUIDs as text).
+        connection = connections[alias]
+        by_value = {_sent(connection, self.values[name], value): name for name, value in stand_ins.items()}
         for value in stand_ins.values():
             # A value written into the SQL itself, not passed as a parameter, could not be swapped.
             if str(value) in sql:
@@ -143,11 +144,16 @@ class CompiledRead:
 
 
 def _sent(connection, kind: type, value):
+    """``value`` as the database is sent it: a key as a whole number, a day and a UUID as Django sends them."""
     if kind is int:
         return int(value)
-    if type(value) is not date:
-        raise TypeError(f"expected a date, not {value!r}")
-    return connection.ops.adapt_datefield_value(value)
+    if kind is date:
+        if type(value) is not date:
+            raise TypeError(f"expected a date, not {value!r}")
+        return connection.ops.adapt_datefield_value(value)
+    # A UUID from an address may be malformed: ValueError, as the ORM's lookup would raise (a ValidationError).
+    value = value if isinstance(value, UUID) else UUID(str(value))
+    return value if connection.features.has_native_uuid_field else value.hex
 
 
 @dataclass(frozen=True)

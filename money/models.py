@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bookings.models import Appointment, Mode
+from core.compiled import CompiledRead
 from core.crypto import EncryptedTextField
 from core.mixins import ClientOwnedQuerySet, UUIDModel
 from practice.models import Client, Practice, StaffMember
@@ -85,15 +86,25 @@ class BillingSettings(models.Model):
 
     @classmethod
     def for_practice(cls, practice) -> "BillingSettings":
-        found, _ = cls.objects.get_or_create(
-            practice=practice, defaults={"currency": DEFAULT_CURRENCY.get(practice.country, "GBP")}
-        )
+        # Read on every money page: through CompiledRead (core/compiled.py); made the first time it is asked for.
+        found = _SETTINGS.objects(practice=practice.pk)
+        if found:
+            found = found[0]
+        else:
+            found, _ = cls.objects.get_or_create(
+                practice=practice, defaults={"currency": DEFAULT_CURRENCY.get(practice.country, "GBP")}
+            )
         found.practice = practice
         return found
 
     @property
     def locale(self) -> str:
         return LOCALES.get(self.practice.country, "en_GB")
+
+
+_SETTINGS = CompiledRead(
+    BillingSettings, lambda shape, *, practice: BillingSettings.objects.filter(practice=practice), {"practice": int}
+)
 
 
 class Register(models.TextChoices):

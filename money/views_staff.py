@@ -4,8 +4,6 @@ credit notes and payments. A therapist sees their own clients'; an owner the who
 from datetime import timedelta
 
 from django.contrib import messages
-from django.db.models import F, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import dateformat, timezone
@@ -26,10 +24,19 @@ from money.access import (
 from money.formatting import money
 from money.forms_staff import AgreedFeeForm, BillingForm, CreditNoteForm, PaymentForm, VoidForm, WaiveForm
 from money.ledger import account, standing_of, totals
-from money.models import AgreedFee, BillingSettings, Charge, Invoice, Payment
+from money.models import BillingSettings, Charge, Payment
 from money.paging import page_of
 from money.pdf import document_context, document_filename
-from money.selectors import charges_waiting_pages, invoices_waiting_pages, recent_payments, waiting_totals
+from money.selectors import (
+    charges_waiting_pages,
+    client_agreed_fees,
+    client_charges,
+    client_documents_pages,
+    client_payments_pages,
+    invoices_waiting_pages,
+    recent_payments,
+    waiting_totals,
+)
 from money.services import (
     MoneyError,
     charge_reinstate,
@@ -157,42 +164,13 @@ def overview(request):
     )
 
 
-_credited = Coalesce(
-    Subquery(
-        Invoice.objects.filter(credits=OuterRef("pk"), status=Invoice.Status.ISSUED)
-        .order_by()
-        .values("credits")
-        .annotate(total=Sum("total"))
-        .values("total")
-    ),
-    0,
-)
-
-
-# The columns of a client's list of documents.
-_LISTED = ("uuid", "kind", "status", "reference", "number", "tax_point", "issued_at", "total", "currency", "waiting")
-
-
 def _client_page(request, client, staff):
     settings = _settings(client.practice)
     billing = client_billing(client)
     # A dozen documents and payments a page, read as they are stored (``Invoice.waiting`` is kept by the
     # ledger's services), and the balance summed in the database: the page costs the same after years.
     found = totals(client)
-    documents = page_of(
-        Invoice.objects.for_client(client)
-        # What the list shows, and of the credited invoice only its number: every column of both documents
-        # made the query cost the ORM three times as much to build (bench/queries.py).
-        .only(*_LISTED)
-        .annotate(credits_reference=F("credits__reference"))
-        # A correlated subquery, not a join and GROUP BY: the planner then reads each document's credit notes
-        # through the ``credits`` index even where statistics say nearly every row's ``credits`` is empty.
-        .annotate(credited=_credited)
-        .order_by("-issued_at", "-number"),
-        request,
-        "page",
-        count=found.documents,
-    )
+    documents = page_of(client_documents_pages(client), request, "page", count=found.documents)
     rows = []
     document_url = url_maker("money:invoice", "invoice_uuid")
     for document in documents:
@@ -208,17 +186,8 @@ def _client_page(request, client, staff):
             label = "Paid"
         rows.append({"document": document, "label": label, "url": document_url(document.uuid)})
     owed = found.balance
-    charges = list(
-        Charge.objects.for_client(client)
-        .filter(status__in=[Charge.Status.WAITING, Charge.Status.WAIVED])
-        .order_by("day", "created_at")
-    )
-    payments = page_of(
-        Payment.objects.for_client(client).order_by("-received_on", "-recorded_at"),
-        request,
-        "receipts",
-        count=found.payments,
-    )
+    charges = client_charges(client)
+    payments = page_of(client_payments_pages(client), request, "receipts", count=found.payments)
     receipt_url = url_maker("money:receipt", "payment_uuid")
     return render(
         request,
@@ -226,7 +195,7 @@ def _client_page(request, client, staff):
         {
             "client": client,
             "billing": billing,
-            "agreed_fees": list(AgreedFee.objects.for_client(client)),
+            "agreed_fees": client_agreed_fees(client),
             "waiting": [c for c in charges if c.status == Charge.Status.WAITING],
             "waived": [c for c in charges if c.status == Charge.Status.WAIVED],
             "documents": rows,

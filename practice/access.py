@@ -5,11 +5,13 @@ nothing, not even that the thing exists. Anonymous visitors are sent to sign in.
 """
 
 from functools import wraps
+from uuid import UUID
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
+from core.compiled import CompiledRead
 from practice.models import Client, EmergencyAccess, StaffMember
 
 
@@ -95,6 +97,16 @@ def may_write_record(staff: StaffMember | None, client: Client) -> bool:
     return staff is not None and staff.is_active and staff.is_therapist and client.therapist_id == staff.id
 
 
+# Read on every page about one client: built by the ORM once, run with each address's client (core/compiled.py).
+_CLIENT_IN_PRACTICE = CompiledRead(
+    Client,
+    lambda shape, *, uuid, practice: Client.objects.select_related("user", "erasure").filter(
+        uuid=uuid, practice=practice
+    ),
+    {"uuid": UUID, "practice": int},
+)
+
+
 def client_in_practice(staff: StaffMember, client_uuid) -> Client:
     """The client ``client_uuid`` of ``staff``'s practice with their person and erasure row, or Http404.
 
@@ -103,10 +115,12 @@ def client_in_practice(staff: StaffMember, client_uuid) -> Client:
     them joined, 1.3 ms without, docs/benchmarks.md). Another therapist is read if a page asks for them.
     """
     try:
-        client = Client.objects.select_related("user", "erasure").get(uuid=client_uuid, practice=staff.practice)
-    except (Client.DoesNotExist, ValidationError, ValueError):
+        found = _CLIENT_IN_PRACTICE.objects(uuid=client_uuid, practice=staff.practice_id)
+    except ValueError:
         raise Http404 from None
-    return known_to(staff, client)
+    if not found:
+        raise Http404
+    return known_to(staff, found[0])
 
 
 def known_to(staff: StaffMember, client: Client) -> Client:

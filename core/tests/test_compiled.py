@@ -1,6 +1,7 @@
 """A read written by the ORM once per shape answers exactly as its queryset does, for any values."""
 
 from datetime import date
+from uuid import UUID
 
 from django.db.models import Count, F
 from django.test import TestCase
@@ -149,3 +150,14 @@ class CompiledObjectsTests(TendingTestCase):
         with self.assertNumQueries(0):
             self.assertEqual(pages[0:0], [])
         self.assertEqual(pages[0:2], list(_clients_of((2,), practice=self.w.practice.pk)))
+
+    def test_uuids_are_values_and_a_malformed_one_is_a_value_error(self):
+        read = CompiledRead(
+            Client, lambda shape, *, uuid: Client.objects.filter(uuid=uuid).select_related("user"), {"uuid": UUID}
+        )
+        for client in (self.w.client_a, self.w.stranger):
+            self.assertEqual(read.objects(uuid=client.uuid), [client])
+            self.assertEqual(read.objects(uuid=str(client.uuid)), [client])
+        self.assertEqual(read.objects(uuid=UUID(int=1)), [])
+        with self.assertRaises(ValueError):
+            read.objects(uuid="not-a-uuid")
