@@ -18,6 +18,7 @@ from audit import keys
 from audit.models import AuditChain, AuditEvent, chain_name
 from audit.reads import page_reads
 from audit.verify import GENESIS, verify_chains
+from core.compiled import CompiledRead
 from tending.logs import redact_path
 
 __all__ = ["GENESIS", "audit_change", "audit_read", "audit_record", "audit_verify", "client_ip", "normalise_ip"]
@@ -62,6 +63,14 @@ def _lock_chain(name: str) -> None:
         )
 
 
+# The chain's newest event, read by every audited page: built by the ORM once (core/compiled.py).
+_HEAD = CompiledRead(
+    AuditEvent,
+    lambda shape, *, chain: AuditEvent.objects.filter(chain=chain).order_by("-seq").values_list("seq", "hash")[:1],
+    {"chain": str},
+)
+
+
 def append(event: AuditEvent) -> AuditEvent:
     """Sign ``event`` onto the end of its practice's chain and save it."""
     event.ip = normalise_ip(event.ip)
@@ -70,8 +79,8 @@ def append(event: AuditEvent) -> AuditEvent:
     with transaction.atomic():
         if connection.vendor == "postgresql":
             _lock_chain(event.chain)
-        last = AuditEvent.objects.filter(chain=event.chain).order_by("-seq").values_list("seq", "hash").first()
-        event.seq, event.prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        [(seq, prev_hash)] = _HEAD.rows(chain=event.chain) or [(0, GENESIS)]
+        event.seq, event.prev_hash = seq + 1, prev_hash
         event.hash = event.compute_hash()
         event.save(force_insert=True)
     return event

@@ -17,7 +17,7 @@ the SQL): each read keeps at most ``MAX_SHAPES``.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from uuid import UUID
 
 from django.core.exceptions import EmptyResultSet
@@ -28,7 +28,7 @@ from django.db.models.query import ModelIterable, _get_from_db, get_related_popu
 _DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Stand-ins, one per value the query takes. Keys: whole numbers no key here reaches, inside every integer column's
 # range (Django compiles a lookup with a value out of its column's range as matching nothing). Days: in the year 1001.
-# UUIDs: those numbers as UUIDs.
+# Times: in its first minute. UUIDs: those numbers as UUIDs. Text: "stand-in" and the number.
 _STAND_IN = 2_147_000_000
 # Shapes kept by one read.
 MAX_SHAPES = 64
@@ -37,7 +37,11 @@ MAX_SHAPES = 64
 def _stand_in(kind: type, n: int):
     if kind is int:
         return _STAND_IN + n
-    return date(1001, 1, 1 + n) if kind is date else UUID(int=_STAND_IN + n)
+    if kind is date:
+        return date(1001, 1, 1 + n)
+    if kind is datetime:
+        return datetime(1001, 1, 1, 0, 0, n, tzinfo=UTC)
+    return UUID(int=_STAND_IN + n) if kind is UUID else f"stand-in {_STAND_IN + n}"
 
 
 def _hashable(param) -> bool:
@@ -47,7 +51,7 @@ def _hashable(param) -> bool:
 class CompiledRead:
     def __init__(self, model: type[Model], build: Callable[..., QuerySet], values: dict[str, type]):
         """``build(shape, **values)`` returns the queryset; ``values`` names each value it takes and its kind,
-        ``int`` (a key or a number), ``date`` (a day) or ``UUID``."""
+        ``int`` (a key or a number), ``str``, ``date`` (a day), ``datetime`` (aware) or ``UUID``."""
         self.model = model
         self.build = build
         self.values = values
@@ -73,6 +77,10 @@ class CompiledRead:
         slots = [
             (by_value[param], None) if _hashable(param) and param in by_value else (None, param) for param in params
         ]
+        constants = [str(param) for name, param in slots if name is None]
+        if any(str(value) in constant for value in (*stand_ins.values(), *by_value) for constant in constants):
+            # A value the lookup changed before sending it (``startswith`` adds a wildcard) could not be swapped.
+            raise ValueError(f"{self.model.__name__}: a value is sent changed by its lookup; use the queryset")
         if any(isinstance(param, date | time) or _DATE_TEXT.match(str(param)) for name, param in slots if name is None):
             # A day or time worked out when the query was built (today, a month ago) would be the same on every
             # later request: it must be one of the values.
@@ -144,13 +152,20 @@ class CompiledRead:
 
 
 def _sent(connection, kind: type, value):
-    """``value`` as the database is sent it: a key as a whole number, a day and a UUID as Django sends them."""
+    """``value`` as the database is sent it: a key as a whole number, text as it is, a day, a time and a UUID as
+    Django sends them."""
     if kind is int:
         return int(value)
+    if kind is str:
+        return str(value)
     if kind is date:
         if type(value) is not date:
             raise TypeError(f"expected a date, not {value!r}")
         return connection.ops.adapt_datefield_value(value)
+    if kind is datetime:
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            raise TypeError(f"expected an aware datetime, not {value!r}")
+        return connection.ops.adapt_datetimefield_value(value)
     # A UUID from an address may be malformed: ValueError, as the ORM's lookup would raise (a ValidationError).
     value = value if isinstance(value, UUID) else UUID(str(value))
     return value if connection.features.has_native_uuid_field else value.hex

@@ -1,6 +1,6 @@
 """A read written by the ORM once per shape answers exactly as its queryset does, for any values."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 from django.db.models import Count, F
@@ -161,3 +161,31 @@ class CompiledObjectsTests(TendingTestCase):
         self.assertEqual(read.objects(uuid=UUID(int=1)), [])
         with self.assertRaises(ValueError):
             read.objects(uuid="not-a-uuid")
+
+
+class CompiledTextAndTimeTests(TestCase):
+    def test_text_and_times_are_values(self):
+        for n in range(3):
+            ScheduledRun.objects.create(name=f"job {n}", last_started_at=f"2026-05-0{n + 1}T12:00:00Z")
+
+        def build(shape, *, name, since):
+            return ScheduledRun.objects.filter(name__gte=name, last_started_at__gte=since).values_list("name")
+
+        read = CompiledRead(ScheduledRun, build, {"name": str, "since": datetime})
+        for name, since in [
+            ("job", "2026-05-02T12:00:00Z"),
+            ("job 2", "2026-01-01T00:00:00Z"),
+            ("nobody", "2026-01-01T00:00:00Z"),
+        ]:
+            since = datetime.fromisoformat(since)
+            self.assertEqual(sorted(read.rows(name=name, since=since)), sorted(build((), name=name, since=since)))
+        self.assertEqual(len(read.rows(name="job", since=datetime(2026, 5, 2, 12, tzinfo=UTC))), 2)
+        with self.assertRaises(TypeError):
+            read.rows(name="job", since=datetime(2026, 5, 2, 12))
+
+    def test_a_value_its_lookup_changes_is_refused(self):
+        def build(shape, *, name):
+            return ScheduledRun.objects.filter(name__startswith=name).values_list("name")
+
+        with self.assertRaisesMessage(ValueError, "a value is sent changed by its lookup"):
+            CompiledRead(ScheduledRun, build, {"name": str}).rows(name="job")
