@@ -1,14 +1,18 @@
 """Reads of conversations: a page of messages (newest last), what is new since a message, and what waits."""
 
 import uuid
+from datetime import UTC, datetime
 
 from django.core.paginator import Page, Paginator
 from django.db.models import F
 
+from core.compiled import CompiledRead
 from messaging.models import Attachment, Conversation, Message
 from selfcare.models import Activity
 
 PAGE_SIZE = 30
+# A value for a read whose shape does not use it.
+_NEVER = datetime(2000, 1, 1, tzinfo=UTC)
 # Conversations on a page of an inbox.
 INBOX_PAGE = 50
 # A risky message waiting first, then the soonest reply-by, then the newest.
@@ -41,14 +45,46 @@ def _visible(conversation: Conversation, *, to_staff: bool):
     return messages.select_related("sender_staff__user")
 
 
+def _files_between(shape, *, conversation, first, last):
+    return (
+        Attachment.objects.without_data()
+        .filter(message__conversation=conversation, message_id__gte=first, message_id__lte=last)
+        .order_by("id")
+    )
+
+
+# A page of messages and their files are read on every view of a conversation: built by the ORM once per shape
+# and run with the conversation's values (core/compiled.py).
+_FILES_BETWEEN = CompiledRead(Attachment, _files_between, {"conversation": int, "first": int, "last": int})
+
+
+def _page_before(shape, *, conversation, sees_from, before, size):
+    limited, earlier_only = shape
+    messages = Message.objects.filter(conversation=conversation)
+    if limited:
+        messages = messages.filter(sent_at__gte=sees_from)
+    if earlier_only:
+        messages = messages.filter(pk__lt=before)
+    return messages.select_related("sender_staff__user").order_by("-id")[:size]
+
+
+_PAGE_BEFORE = CompiledRead(
+    Message,
+    lambda shape, **values: _page_before(shape[:2], size=shape[2], **values),
+    {"conversation": int, "sees_from": datetime, "before": int},
+)
+
+
 def _with_files(messages: list[Message]) -> list[Message]:
     """Each message's attachments (their bytes not read) as ``message.files``: one query for the lot, none
     when there are no messages. Done by hand rather than ``prefetch_related``, which builds a queryset per
-    message (thirty a page) for the 0.3% of messages that carry a file."""
+    message (thirty a page) for the 0.3% of messages that carry a file. The messages are one conversation's,
+    so the files are read by the range of their ids (a file of a message between them not shown is left out)."""
     if not messages:
         return messages
     files = {}
-    for attachment in Attachment.objects.without_data().filter(message__in=messages).order_by("id"):
+    ids = [message.pk for message in messages]
+    for attachment in _FILES_BETWEEN.objects(conversation=messages[0].conversation_id, first=min(ids), last=max(ids)):
         files.setdefault(attachment.message_id, []).append(attachment)
     for message in messages:
         message.files = files.get(message.pk, [])
@@ -61,10 +97,13 @@ def messages_page(
     """Up to ``size`` messages before ``before_id`` (the newest when None), oldest first, with their ``files``,
     and whether there are earlier ones. Two queries (the messages, their attachments) whatever the
     conversation's length."""
-    found = _visible(conversation, to_staff=to_staff)
-    if before_id is not None:
-        found = found.filter(pk__lt=before_id)
-    newest_first = list(found.order_by("-id")[: size + 1])
+    limited = to_staff and conversation.staff_sees_from is not None
+    newest_first = _PAGE_BEFORE.objects(
+        (limited, before_id is not None, size + 1),
+        conversation=conversation.pk,
+        sees_from=conversation.staff_sees_from if limited else _NEVER,
+        before=before_id or 0,
+    )
     return _with_files(newest_first[:size][::-1]), len(newest_first) > size
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.models import AuditEvent
 from audit.services import audit_change, audit_record
+from core.compiled import CompiledRead
 from core.links import url_maker
 from messaging import selectors, words
 from messaging.access import care_closed, conversation_for_staff, get_rw_conversation_for_staff, nothing_new_for_staff
@@ -238,7 +239,17 @@ def _page(request, conversation, can_write, kind, *, form=None, share_form=None,
 
 
 def _activities(client):
-    return list(Activity.objects.filter(client=client, is_archived=False).order_by("created_at", "id")[:30])
+    return _ACTIVITIES.objects(client=client.pk)
+
+
+# The client's self-care activities to share (the first thirty), read on every view: built once (core/compiled.py).
+_ACTIVITIES = CompiledRead(
+    Activity,
+    lambda shape, *, client: Activity.objects.filter(client=client, is_archived=False).order_by("created_at", "id")[
+        :30
+    ],
+    {"client": int},
+)
 
 
 @staff_required
