@@ -30,7 +30,6 @@ from messaging.models import Conversation, MessagingSettings
 from messaging.services import MessageError, message_send, read_by_staff, settings_for
 from mindfulness.content import BY_SLUG
 from practice.access import office_required, staff_required, therapist_required
-from practice.models import Client
 from selfcare.models import Activity
 
 MAX_FILES = 5
@@ -81,26 +80,21 @@ def _inbox_rows(conversations, kind: str) -> str:
     return format_html_join("", _INBOX_ROW, (cells(conversation) for conversation in conversations))
 
 
-def _inbox(request, conversations, kind: str, template: str, extra: dict):
-    page = selectors.inbox_page(conversations, request.GET.get("page"))
+def _inbox(request, kind: str, template: str, extra: dict):
+    page = selectors.inbox_page(request.staff, office=kind == OFFICE, number=request.GET.get("page"))
     return render(request, template, {"page": page, "rows": _inbox_rows(page, kind), **extra})
 
 
 @therapist_required
 @require_GET
 def inbox(request):
-    staff = request.staff
-    mine = Conversation.objects.care().filter(client__therapist=staff).exclude(client__in=Client.objects.erased())
-    return _inbox(request, mine, CARE, "messaging/staff/inbox.html", {"promise": settings_for(staff)})
+    return _inbox(request, CARE, "messaging/staff/inbox.html", {"promise": settings_for(request.staff)})
 
 
 @office_required
 @require_GET
 def office_inbox(request):
-    staff = request.staff
-    theirs = Conversation.objects.office().filter(client__practice=staff.practice)
-    theirs = theirs.exclude(client__in=Client.objects.erased())
-    return _inbox(request, theirs, OFFICE, "messaging/staff/office_inbox.html", {})
+    return _inbox(request, OFFICE, "messaging/staff/office_inbox.html", {})
 
 
 def _before(request) -> int | None:
