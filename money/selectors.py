@@ -204,3 +204,37 @@ def client_charges(client) -> list:
 def client_agreed_fees(client) -> list:
     """The fees agreed with ``client``, newest first."""
     return _AGREED_FEES.objects(client=client.pk)
+
+
+# --- a client's own money page ---------------------------------------------------------------------------
+
+_OWN_DOCUMENTS = CompiledRead(
+    Invoice,
+    lambda shape, *, client: Invoice.objects.filter(client=client)
+    .select_related("credits")
+    .defer(*LIST_DEFERRED, "credits__billed_address", "credits__supplier_details")
+    .order_by("-issued_at", "-number")[shape[0] : shape[1]],
+    _CLIENT,
+)
+_OWN_WAITING = CompiledRead(
+    Invoice,
+    lambda shape, *, client: Invoice.objects.filter(client=client)
+    .invoices()
+    .issued()
+    .filter(waiting__gt=0)
+    .defer("billed_address")
+    .order_by("issued_at", "number"),
+    _CLIENT,
+)
+
+
+def own_documents_pages(client):
+    """``client``'s invoices and credit notes for their own page, newest first, each with the invoice it credits,
+    for a paginator."""
+    return _OWN_DOCUMENTS.pages(client=client.pk)
+
+
+def own_waiting(client) -> list:
+    """``client``'s issued invoices with something still to pay, oldest first (with the supplier's details: their
+    payment instructions)."""
+    return _OWN_WAITING.objects(client=client.pk)

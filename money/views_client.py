@@ -27,7 +27,7 @@ from money.models import BillingSettings, Invoice, Payment
 from money.online import pay_offer
 from money.paging import page_of
 from money.pdf import document_context, document_filename, document_pdf
-from money.selectors import LIST_DEFERRED
+from money.selectors import client_payments_pages, own_documents_pages, own_waiting
 from money.services import client_billing
 from practice.access import client_required
 
@@ -84,30 +84,10 @@ def _mine_context(request, client, preferences=None) -> dict:
     # A dozen documents and payments a page, read as they are stored (``Invoice.waiting`` is kept by the
     # ledger's services), the balance summed in the database: the page costs the same after years.
     found = totals(client)
-    documents = page_of(
-        Invoice.objects.for_client(client)
-        .select_related("credits")
-        .defer(*LIST_DEFERRED, "credits__billed_address", "credits__supplier_details")
-        .order_by("-issued_at", "-number"),
-        request,
-        "page",
-        count=found.documents,
-    )
-    payments = page_of(
-        Payment.objects.for_client(client).order_by("-received_on", "-recorded_at"),
-        request,
-        "receipts",
-        count=found.payments,
-    )
+    documents = page_of(own_documents_pages(client), request, "page", count=found.documents)
+    payments = page_of(client_payments_pages(client), request, "receipts", count=found.payments)
     # What waits, oldest first (with the suppliers' payment instructions each carries).
-    waiting = list(
-        Invoice.objects.for_client(client)
-        .invoices()
-        .issued()
-        .filter(waiting__gt=0)
-        .defer("billed_address")
-        .order_by("issued_at", "number")
-    )
+    waiting = own_waiting(client)
     instructions = []
     for invoice in waiting:
         text = (invoice.supplier_details or {}).get("payment_instructions", "").strip()
