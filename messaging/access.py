@@ -22,7 +22,17 @@ from practice.models import Client, StaffMember
 
 def office_open(practice) -> bool:
     """The practice answers questions about money and appointments itself: it has an administrator."""
-    return StaffMember.objects.in_practice(practice).filter(is_administrator=True, is_active=True).exists()
+    return bool(_ADMINISTRATOR.rows(practice=practice.pk))
+
+
+# Asked on every client's messages page: built by the ORM once (core/compiled.py).
+_ADMINISTRATOR = CompiledRead(
+    StaffMember,
+    lambda shape, *, practice: StaffMember.objects.in_practice(practice)
+    .filter(is_administrator=True, is_active=True)
+    .values_list("pk")[:1],
+    {"practice": int},
+)
 
 
 def _kind(kind: str) -> str:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.compiled import CompiledRead
 from messaging import notifications
 from messaging.models import MAX_MESSAGE_LENGTH, Attachment, Conversation, Message, MessagingSettings
 from messaging.replies import reply_by
@@ -39,11 +40,24 @@ class PreparedFile:
     data: bytes
 
 
+# Read on every view of a conversation: built by the ORM once (core/compiled.py).
+_CLIENTS_CONVERSATION = CompiledRead(
+    Conversation,
+    lambda shape, *, client: Conversation.objects.filter(client=client, kind=shape[0]).order_by("pk")[:1],
+    {"client": int},
+)
+_SETTINGS = CompiledRead(
+    MessagingSettings,
+    lambda shape, *, staff: MessagingSettings.objects.filter(staff=staff).order_by("pk")[:1],
+    {"staff": int},
+)
+
+
 def conversation_for(*, client, kind: str = Conversation.Kind.CARE) -> Conversation:
     """The client's conversation of ``kind``, made the first time anyone opens or writes it."""
-    conversation = Conversation.objects.filter(client=client, kind=kind).first()
-    if conversation is not None:
-        return conversation
+    found = _CLIENTS_CONVERSATION.objects((kind,), client=client.pk)
+    if found:
+        return found[0]
     try:
         with transaction.atomic():
             return Conversation.objects.create(client=client, kind=kind)
@@ -53,8 +67,8 @@ def conversation_for(*, client, kind: str = Conversation.Kind.CARE) -> Conversat
 
 def settings_for(staff) -> MessagingSettings:
     """A staff member's promise about messages (the default one until they write their own)."""
-    found = MessagingSettings.objects.filter(staff=staff).first()
-    return found or MessagingSettings(staff=staff)
+    found = _SETTINGS.objects(staff=staff.pk)
+    return found[0] if found else MessagingSettings(staff=staff)
 
 
 def client_may_start(conversation: Conversation) -> bool:
