@@ -5,9 +5,12 @@ every client's billing without emergency access; a therapist sees only their own
 restriction (docs/money.md): no page opens them. Each helper returns the object or raises Http404.
 """
 
+from uuid import UUID
+
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
+from core.compiled import CompiledRead
 from money.models import AgreedFee, Charge, Invoice, Payment
 from practice.access import client_for, client_in_practice, known_to, staff_for
 from practice.models import Client, StaffMember
@@ -44,36 +47,54 @@ def get_client_for_billing(user, client_uuid) -> tuple[Client, StaffMember]:
     return client, staff
 
 
-def _get_for_staff(model, user, uuid, related=()):
+def _for_staff(model, related=()) -> CompiledRead:
+    """A document, payment, charge or fee by its UUID in a practice, with its client, their person and erasure row:
+    read on every view of its page, so built by the ORM once (core/compiled.py)."""
+    return CompiledRead(
+        model,
+        lambda shape, *, uuid, practice: model.objects.select_related("client__user", "client__erasure", *related)
+        .filter(uuid=uuid, client__practice=practice)
+        .order_by()[:1],
+        {"uuid": UUID, "practice": int},
+    )
+
+
+# Neither the supplier (the invoice keeps its own copy of what it shows) nor, for a credit note, the invoice it
+# credits is joined: most pages are of invoices, which need neither.
+_INVOICE = _for_staff(Invoice)
+_PAYMENT = _for_staff(Payment, ("supplier", "invoice"))
+_CHARGE = _for_staff(Charge, ("appointment",))
+_AGREED_FEE = _for_staff(AgreedFee)
+
+
+def _get_for_staff(read: CompiledRead, user, uuid):
     staff = staff_for_money(user)
     try:
-        found = model.objects.select_related("client__user", "client__erasure", *related).get(
-            uuid=uuid, client__practice=staff.practice
-        )
-    except (model.DoesNotExist, ValidationError, ValueError):
+        found = read.objects(uuid=uuid, practice=staff.practice_id)
+    except ValueError:
         raise Http404 from None
-    known_to(staff, found.client)
-    if not may_manage_billing(staff, found.client):
+    if not found:
         raise Http404
-    return found, staff
+    known_to(staff, found[0].client)
+    if not may_manage_billing(staff, found[0].client):
+        raise Http404
+    return found[0], staff
 
 
 def get_invoice_for_staff(user, invoice_uuid) -> tuple[Invoice, StaffMember]:
-    # Neither the supplier (the invoice keeps its own copy of what it shows) nor, for a credit note, the
-    # invoice it credits is joined: most pages are of invoices, which need neither.
-    return _get_for_staff(Invoice, user, invoice_uuid)
+    return _get_for_staff(_INVOICE, user, invoice_uuid)
 
 
 def get_payment_for_staff(user, payment_uuid) -> tuple[Payment, StaffMember]:
-    return _get_for_staff(Payment, user, payment_uuid, ("supplier", "invoice"))
+    return _get_for_staff(_PAYMENT, user, payment_uuid)
 
 
 def get_charge_for_staff(user, charge_uuid) -> tuple[Charge, StaffMember]:
-    return _get_for_staff(Charge, user, charge_uuid, ("appointment",))
+    return _get_for_staff(_CHARGE, user, charge_uuid)
 
 
 def get_agreed_fee_for_staff(user, fee_uuid) -> tuple[AgreedFee, StaffMember]:
-    return _get_for_staff(AgreedFee, user, fee_uuid)
+    return _get_for_staff(_AGREED_FEE, user, fee_uuid)
 
 
 def client_for_money(user) -> Client:
