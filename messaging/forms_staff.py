@@ -4,7 +4,7 @@ import uuid
 
 from django import forms
 
-from core.forms import QuickSelect
+from core.forms import QuickHiddenInput, QuickSelect, QuickTextarea, QuickTextInput
 from messaging.models import MAX_MESSAGE_LENGTH, Conversation, MessagingSettings, Notice
 from mindfulness.content import EXERCISES
 
@@ -14,9 +14,9 @@ class StaffMessageForm(forms.Form):
         label="Your message",
         required=False,
         # Longer text is kept and answered kindly by the service rather than cut off by the browser.
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=QuickTextarea(attrs={"rows": 5}),
     )
-    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    idempotency_key = forms.UUIDField(widget=QuickHiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,8 +43,10 @@ class ShareForm(forms.Form):
     plan (``activity:<uuid>``), with an optional line of the therapist's."""
 
     item = forms.ChoiceField(label="What to send", widget=QuickSelect)
-    note = forms.CharField(label="A few words with it (optional)", required=False, max_length=500)
-    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label="A few words with it (optional)", required=False, max_length=500, widget=QuickTextInput
+    )
+    idempotency_key = forms.UUIDField(widget=QuickHiddenInput)
 
     def __init__(self, *args, activities=(), **kwargs):
         super().__init__(*args, **kwargs)
