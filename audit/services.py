@@ -79,7 +79,7 @@ def append(event: AuditEvent) -> AuditEvent:
     with transaction.atomic():
         if connection.vendor == "postgresql":
             _lock_chain(event.chain)
-        [(seq, prev_hash)] = _HEAD.rows(chain=event.chain) or [(0, GENESIS)]
+        seq, prev_hash = _HEAD.row(chain=event.chain, default=(0, GENESIS))
         event.seq, event.prev_hash = seq + 1, prev_hash
         event.hash = event.compute_hash()
         event.save(force_insert=True)

@@ -104,6 +104,16 @@ class CompiledRead:
         alias = router.db_for_read(self.model)
         return self._rows(alias, self._compiled(alias, shape), values)
 
+    def row(self, shape: tuple = (), *, default: tuple, **values) -> tuple:
+        """The first row, or ``default`` when there is none (a grouped sum over no rows gives no row)."""
+        found = self.rows(shape, **values)
+        return found[0] if found else default
+
+    def first(self, shape: tuple = (), **values):
+        """The first instance ``objects()`` gives, or None."""
+        found = self.objects(shape, **values)
+        return found[0] if found else None
+
     def objects(self, shape: tuple = (), **values) -> list:
         """The model instances iterating the queryset would give, with what it selects related and annotates."""
         alias = router.db_for_read(self.model)

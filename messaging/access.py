@@ -55,17 +55,6 @@ def conversation_of_client(user, kind: str = Conversation.Kind.CARE) -> tuple[Co
     return conversation, may_write
 
 
-# A client's conversation of a kind, read on every view of it: built by the ORM once (core/compiled.py). The client's
-# sealed draft is theirs alone: never read (nor decrypted) for the practice.
-_CONVERSATION = CompiledRead(
-    Conversation,
-    lambda shape, *, client: Conversation.objects.filter(client=client, kind=shape[0])
-    .defer("client_draft")
-    .order_by("pk")[:1],
-    {"client": int},
-)
-
-
 def conversation_for_staff(user, client_uuid, kind: str = Conversation.Kind.CARE) -> tuple[Conversation, bool]:
     """A client's conversation of ``kind`` for a member of the practice, and whether they may write in it."""
     kind = _kind(kind)
@@ -73,8 +62,7 @@ def conversation_for_staff(user, client_uuid, kind: str = Conversation.Kind.CARE
         client, can_write = clinical_access(user, client_uuid)
     else:
         client, can_write = get_client_for_office(user, client_uuid), True
-    found = _CONVERSATION.objects((kind,), client=client.pk)
-    conversation = found[0] if found else conversation_for(client=client, kind=kind)
+    conversation = conversation_for(client=client, kind=kind, for_practice=True)
     conversation.client = client
     return conversation, can_write
 

@@ -60,17 +60,23 @@ def inbox_page(staff, *, office: bool, number) -> Page:
     cost 7.4 ms on PostgreSQL (docs/benchmarks.md).
     """
     values = {"staff": staff.pk, "practice": staff.practice_id}
-    [(count,)] = _INBOX_COUNT.rows((office,), **values) or [(0,)]
+    (count,) = _INBOX_COUNT.row((office,), default=(0,), **values)
     paginator = Paginator(_INBOX_PAGE.pages((office,), **values), INBOX_PAGE)
     paginator.count = count  # a cached_property: set, it is not counted again
     return paginator.get_page(number)
 
 
-def _visible(conversation: Conversation, *, to_staff: bool):
+def _visible(conversation, sees_from):
+    """The conversation's messages a reader sees: for a therapist who took the client over, those since
+    ``sees_from`` (None: all)."""
     messages = Message.objects.filter(conversation=conversation)
-    if to_staff and conversation.staff_sees_from is not None:
-        messages = messages.filter(sent_at__gte=conversation.staff_sees_from)
+    if sees_from is not None:
+        messages = messages.filter(sent_at__gte=sees_from)
     return messages.select_related("sender_staff__user")
+
+
+def _sees_from(conversation: Conversation, *, to_staff: bool):
+    return conversation.staff_sees_from if to_staff else None
 
 
 def _files_between(shape, *, conversation, first, last):
@@ -86,21 +92,15 @@ def _files_between(shape, *, conversation, first, last):
 _FILES_BETWEEN = CompiledRead(Attachment, _files_between, {"conversation": int, "first": int, "last": int})
 
 
-def _page_before(shape, *, conversation, sees_from, before, size):
-    limited, earlier_only = shape
-    messages = Message.objects.filter(conversation=conversation)
-    if limited:
-        messages = messages.filter(sent_at__gte=sees_from)
+def _page_before(shape, *, conversation, sees_from, before):
+    limited, earlier_only, size = shape
+    messages = _visible(conversation, sees_from if limited else None)
     if earlier_only:
         messages = messages.filter(pk__lt=before)
-    return messages.select_related("sender_staff__user").order_by("-id")[:size]
+    return messages.order_by("-id")[:size]
 
 
-_PAGE_BEFORE = CompiledRead(
-    Message,
-    lambda shape, **values: _page_before(shape[:2], size=shape[2], **values),
-    {"conversation": int, "sees_from": datetime, "before": int},
-)
+_PAGE_BEFORE = CompiledRead(Message, _page_before, {"conversation": int, "sees_from": datetime, "before": int})
 
 
 def _with_files(messages: list[Message]) -> list[Message]:
@@ -125,11 +125,11 @@ def messages_page(
     """Up to ``size`` messages before ``before_id`` (the newest when None), oldest first, with their ``files``,
     and whether there are earlier ones. Two queries (the messages, their attachments) whatever the
     conversation's length."""
-    limited = to_staff and conversation.staff_sees_from is not None
+    sees_from = _sees_from(conversation, to_staff=to_staff)
     newest_first = _PAGE_BEFORE.objects(
-        (limited, before_id is not None, size + 1),
+        (sees_from is not None, before_id is not None, size + 1),
         conversation=conversation.pk,
-        sees_from=conversation.staff_sees_from if limited else _NEVER,
+        sees_from=sees_from or _NEVER,
         before=before_id or 0,
     )
     return _with_files(newest_first[:size][::-1]), len(newest_first) > size
@@ -137,7 +137,13 @@ def messages_page(
 
 def messages_after(conversation: Conversation, *, to_staff: bool, after_id: int, size: int = 100) -> list[Message]:
     """Messages sent after ``after_id``, oldest first (what the page's polling adds)."""
-    return _with_files(list(_visible(conversation, to_staff=to_staff).filter(pk__gt=after_id).order_by("id")[:size]))
+    return _with_files(
+        list(
+            _visible(conversation, _sees_from(conversation, to_staff=to_staff))
+            .filter(pk__gt=after_id)
+            .order_by("id")[:size]
+        )
+    )
 
 
 def waiting_by_client(client_ids) -> dict:

@@ -40,12 +40,15 @@ class PreparedFile:
     data: bytes
 
 
+def _conversation(shape, *, client):
+    kind, for_practice = shape
+    found = Conversation.objects.filter(client=client, kind=kind)
+    # The client's sealed draft is theirs alone: never read (nor decrypted) for the practice.
+    return (found.defer("client_draft") if for_practice else found).order_by("pk")[:1]
+
+
 # Read on every view of a conversation: built by the ORM once (core/compiled.py).
-_CLIENTS_CONVERSATION = CompiledRead(
-    Conversation,
-    lambda shape, *, client: Conversation.objects.filter(client=client, kind=shape[0]).order_by("pk")[:1],
-    {"client": int},
-)
+_CONVERSATION = CompiledRead(Conversation, _conversation, {"client": int})
 _SETTINGS = CompiledRead(
     MessagingSettings,
     lambda shape, *, staff: MessagingSettings.objects.filter(staff=staff).order_by("pk")[:1],
@@ -53,11 +56,12 @@ _SETTINGS = CompiledRead(
 )
 
 
-def conversation_for(*, client, kind: str = Conversation.Kind.CARE) -> Conversation:
-    """The client's conversation of ``kind``, made the first time anyone opens or writes it."""
-    found = _CLIENTS_CONVERSATION.objects((kind,), client=client.pk)
-    if found:
-        return found[0]
+def conversation_for(*, client, kind: str = Conversation.Kind.CARE, for_practice: bool = False) -> Conversation:
+    """The client's conversation of ``kind``, made the first time anyone opens or writes it (read for the
+    practice: without the client's draft)."""
+    found = _CONVERSATION.first((kind, for_practice), client=client.pk)
+    if found is not None:
+        return found
     try:
         with transaction.atomic():
             return Conversation.objects.create(client=client, kind=kind)
@@ -67,8 +71,7 @@ def conversation_for(*, client, kind: str = Conversation.Kind.CARE) -> Conversat
 
 def settings_for(staff) -> MessagingSettings:
     """A staff member's promise about messages (the default one until they write their own)."""
-    found = _SETTINGS.objects(staff=staff.pk)
-    return found[0] if found else MessagingSettings(staff=staff)
+    return _SETTINGS.first(staff=staff.pk) or MessagingSettings(staff=staff)
 
 
 def client_may_start(conversation: Conversation) -> bool:

@@ -83,7 +83,7 @@ def _away(conversation: Conversation, within_days: int) -> AwayPeriod | None:
     today = timezone.localdate(timezone=practice.zone)
     # The first time away that has not ended: one query, and nearly always the whole answer (none, or away
     # now). Only one that starts later needs the reply-by date (three more queries) to know if it matters.
-    first = next(iter(_AWAY.objects(staff=therapist.pk, today=today)), None)
+    first = _AWAY.first(staff=therapist.pk, today=today)
     if first is None or first.starts_on <= today:
         return first
     if conversation.reply_by is not None:

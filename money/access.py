@@ -70,15 +70,15 @@ _AGREED_FEE = _for_staff(AgreedFee)
 def _get_for_staff(read: CompiledRead, user, uuid):
     staff = staff_for_money(user)
     try:
-        found = read.objects(uuid=uuid, practice=staff.practice_id)
+        found = read.first(uuid=uuid, practice=staff.practice_id)
     except ValueError:
         raise Http404 from None
-    if not found:
+    if found is None:
         raise Http404
-    known_to(staff, found[0].client)
-    if not may_manage_billing(staff, found[0].client):
+    known_to(staff, found.client)
+    if not may_manage_billing(staff, found.client):
         raise Http404
-    return found[0], staff
+    return found, staff
 
 
 def get_invoice_for_staff(user, invoice_uuid) -> tuple[Invoice, StaffMember]:

@@ -193,6 +193,6 @@ _PAYMENT_SUMS = CompiledRead(Payment, _payment_sums, {"client": int})
 def totals(client) -> Totals:
     """``client``'s balance by the rule above, summed in the database, with how many documents and payments
     there are: two queries, whatever the history."""
-    [(invoiced, credited, documents)] = _DOCUMENT_SUMS.rows(client=client.pk) or [(0, 0, 0)]
-    [(paid, refunded, payments)] = _PAYMENT_SUMS.rows(client=client.pk) or [(0, 0, 0)]
+    invoiced, credited, documents = _DOCUMENT_SUMS.row(client=client.pk, default=(0, 0, 0))
+    paid, refunded, payments = _PAYMENT_SUMS.row(client=client.pk, default=(0, 0, 0))
     return Totals(balance=invoiced - credited - paid + refunded, documents=documents, payments=payments)

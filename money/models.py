@@ -87,10 +87,8 @@ class BillingSettings(models.Model):
     @classmethod
     def for_practice(cls, practice) -> "BillingSettings":
         # Read on every money page: through CompiledRead (core/compiled.py); made the first time it is asked for.
-        found = _SETTINGS.objects(practice=practice.pk)
-        if found:
-            found = found[0]
-        else:
+        found = _SETTINGS.first(practice=practice.pk)
+        if found is None:
             found, _ = cls.objects.get_or_create(
                 practice=practice, defaults={"currency": DEFAULT_CURRENCY.get(practice.country, "GBP")}
             )

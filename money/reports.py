@@ -280,12 +280,11 @@ def practice_report(practice, period: Period, today: date) -> Report:
     )
 
     # Invoices and credit notes issued in the period (void ones count for nothing).
-    [issued] = _ISSUED.rows(**span) or [(0, 0, 0, 0)]
-    report.invoices, report.invoiced, report.credit_notes, report.credited = issued
+    report.invoices, report.invoiced, report.credit_notes, report.credited = _ISSUED.row(default=(0, 0, 0, 0), **span)
 
     # What is waiting to be paid, today, by days since issue: 0–30, 31–60, over 60.
     recent, older = (today - timedelta(days=days) for days in AGE_BANDS)
-    [ages] = _WAITING_BY_AGE.rows(practice=practice.pk, recent=recent, older=older) or [(0,) * 6]
+    ages = _WAITING_BY_AGE.row(practice=practice.pk, recent=recent, older=older, default=(0,) * 6)
     labels = {"new": "0 to 30 days", "middle": "31 to 60 days", "old": "Over 60 days"}
     # The row holds the three bands' counts, then their amounts.
     for key, count, amount in zip(_BANDS, ages[:3], ages[3:], strict=True):

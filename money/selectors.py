@@ -11,7 +11,8 @@ from django.db.models.functions import Coalesce
 
 from core.compiled import CompiledRead
 from money.models import AgreedFee, Charge, Invoice, Payment
-from practice.models import Client, Practice, StaffMember
+from practice.access import staff_shaped
+from practice.models import Client, StaffMember
 
 # What a list of invoices never shows: the sealed address (each would be decrypted) and the supplier's copy.
 LIST_DEFERRED = ("billed_address", "supplier_details")
@@ -71,9 +72,7 @@ def _sums(queryset, amount):
 
 def _staff(shape, staff, practice):
     (office,) = shape
-    member = StaffMember(pk=staff, is_owner=office)
-    member.practice = Practice(pk=practice)
-    return member
+    return staff_shaped(staff, practice, is_owner=office)
 
 
 # The overview and the staff's home panels read these on each view: their SQL is written once (core/compiled.py).
@@ -130,8 +129,8 @@ def recent_payments(staff, since: date) -> list:
 def waiting_totals(staff) -> dict:
     """How many charges wait to be invoiced and invoices to be paid, and their amounts: two queries."""
     shape = (staff.runs_office,)
-    [(charges, charges_total)] = _CHARGES_WAITING.rows(shape, **_in_view(staff)) or [(0, 0)]
-    [(unpaid, unpaid_total)] = _INVOICES_WAITING.rows(shape, **_in_view(staff)) or [(0, 0)]
+    charges, charges_total = _CHARGES_WAITING.row(shape, default=(0, 0), **_in_view(staff))
+    unpaid, unpaid_total = _INVOICES_WAITING.row(shape, default=(0, 0), **_in_view(staff))
     return {"charges": charges, "charges_total": charges_total, "unpaid": unpaid, "unpaid_total": unpaid_total}
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from core.compiled import CompiledRead
-from practice.models import Client, EmergencyAccess, StaffMember
+from practice.models import Client, EmergencyAccess, Practice, StaffMember
 
 
 def staff_for(user) -> StaffMember | None:
@@ -97,6 +97,14 @@ def may_write_record(staff: StaffMember | None, client: Client) -> bool:
     return staff is not None and staff.is_active and staff.is_therapist and client.therapist_id == staff.id
 
 
+def staff_shaped(pk: int, practice: int, **roles) -> StaffMember:
+    """An unsaved staff member with only a key, a practice and role flags: what a queryset's rule reads of who
+    is asking, for a read built once with stand-in values (core/compiled.py)."""
+    member = StaffMember(pk=pk, **roles)
+    member.practice = Practice(pk=practice)
+    return member
+
+
 # Read on every page about one client: built by the ORM once, run with each address's client (core/compiled.py).
 _CLIENT_IN_PRACTICE = CompiledRead(
     Client,
@@ -115,12 +123,12 @@ def client_in_practice(staff: StaffMember, client_uuid) -> Client:
     them joined, 1.3 ms without, docs/benchmarks.md). Another therapist is read if a page asks for them.
     """
     try:
-        found = _CLIENT_IN_PRACTICE.objects(uuid=client_uuid, practice=staff.practice_id)
+        found = _CLIENT_IN_PRACTICE.first(uuid=client_uuid, practice=staff.practice_id)
     except ValueError:
         raise Http404 from None
-    if not found:
+    if found is None:
         raise Http404
-    return known_to(staff, found[0])
+    return known_to(staff, found)
 
 
 def known_to(staff: StaffMember, client: Client) -> Client:

@@ -6,14 +6,13 @@ from django.db.models import Count
 
 from core.compiled import CompiledRead
 from core.panels import shared
-from practice.models import Practice, StaffMember
+from practice.access import staff_shaped
 from risk.models import RiskAlert
 
 
 def _open_by_client(shape, *, staff, practice):
     is_therapist, is_owner, is_active = shape
-    member = StaffMember(pk=staff, is_therapist=is_therapist, is_owner=is_owner, is_active=is_active)
-    member.practice = Practice(pk=practice)
+    member = staff_shaped(staff, practice, is_therapist=is_therapist, is_owner=is_owner, is_active=is_active)
     return RiskAlert.objects.for_staff(member).open().values("client_id").annotate(n=Count("id")).order_by()
 
 

@@ -189,3 +189,25 @@ class CompiledTextAndTimeTests(TestCase):
 
         with self.assertRaisesMessage(ValueError, "a value is sent changed by its lookup"):
             CompiledRead(ScheduledRun, build, {"name": str}).rows(name="job")
+
+
+class CompiledFirstAndRowTests(TestCase):
+    def test_the_first_instance_or_none_and_the_first_row_or_a_default(self):
+        run = ScheduledRun.objects.create(name="only")
+
+        def build(shape, *, first):
+            return ScheduledRun.objects.filter(pk=first)
+
+        read = CompiledRead(ScheduledRun, build, {"first": int})
+        self.assertEqual(read.first(first=run.pk), run)
+        self.assertIsNone(read.first(first=run.pk + 1))
+        sums = CompiledRead(
+            ScheduledRun,
+            lambda shape, *, first: ScheduledRun.objects.filter(pk=first)
+            .values("name")
+            .annotate(n=Count("pk"))
+            .values_list("name", "n"),
+            {"first": int},
+        )
+        self.assertEqual(sums.row(first=run.pk, default=("", 0)), ("only", 1))
+        self.assertEqual(sums.row(first=run.pk + 1, default=("", 0)), ("", 0))
