@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 
 pytest_plugins = ["tending.testing.browser", "tending.testing.dates"]
@@ -22,6 +23,13 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("TENDING_CI") else "dev")
 )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _forms_checked_against_django():
+    """Each widget, label and error list the suite renders is compared with Django's own template."""
+    with override_settings(FORM_RENDERER="tending.testing.forms.CheckedFormRenderer"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,6 @@ import uuid
 
 from django import forms
 
-from core.forms import QuickHiddenInput, QuickTextarea
 from messaging.models import MAX_MESSAGE_LENGTH, Conversation
 
 
@@ -17,10 +16,10 @@ class SendForm(forms.Form):
         label="Your message",
         required=False,
         strip=False,
-        widget=QuickTextarea(attrs={"rows": 5, "maxlength": MAX_MESSAGE_LENGTH, "id": "message-body"}),
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_MESSAGE_LENGTH, "id": "message-body"}),
     )
     # Made when the form is shown: a second press of Send (or a resent form) is stored once.
-    key = forms.UUIDField(widget=QuickHiddenInput)
+    key = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {})

@@ -4,7 +4,6 @@ import uuid
 
 from django import forms
 
-from core.forms import QuickHiddenInput, QuickSelect, QuickTextarea, QuickTextInput
 from messaging.models import MAX_MESSAGE_LENGTH, Conversation, MessagingSettings, Notice
 from mindfulness.content import EXERCISES
 
@@ -14,9 +13,9 @@ class StaffMessageForm(forms.Form):
         label="Your message",
         required=False,
         # Longer text is kept and answered kindly by the service rather than cut off by the browser.
-        widget=QuickTextarea(attrs={"rows": 5}),
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
-    idempotency_key = forms.UUIDField(widget=QuickHiddenInput)
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,11 +41,11 @@ class ShareForm(forms.Form):
     """A practice (a built-in mindfulness exercise, by its slug) or a self-care activity of the client's own
     plan (``activity:<uuid>``), with an optional line of the therapist's."""
 
-    item = forms.ChoiceField(label="What to send", widget=QuickSelect)
+    item = forms.ChoiceField(label="What to send", widget=forms.Select)
     note = forms.CharField(
-        label="A few words with it (optional)", required=False, max_length=500, widget=QuickTextInput
+        label="A few words with it (optional)", required=False, max_length=500, widget=forms.TextInput
     )
-    idempotency_key = forms.UUIDField(widget=QuickHiddenInput)
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, activities=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -162,6 +162,8 @@ TEMPLATES = [
         },
     },
 ]
+# Forms: Django's renderer, writing its widget, label and error-list templates in Python (core/renderer.py).
+FORM_RENDERER = "core.renderer.FormRenderer"
 
 # Databases: SQLite under var/ by default, tuned for durability; DATABASE_URL overrides.
 _database_url = env_str("DATABASE_URL", "")
