@@ -15,7 +15,8 @@ different people through ``/accounts/login/`` (with CSRF, and TOTP for staff), t
   invoices and who has opened their record; clients whose care ended opening their ending summary;
   therapists opening their caseload and calendar, a client's record, journey, notes, formulation,
   safety plan, ending and money, their messages inbox and a conversation (polling), writing notes;
-  the owner's home, reports and audit log; the administrator's office calendar, clients and inbox;
+  the owner's home, reports (a month and a whole year), billing settings and audit log; the
+  administrator's office calendar, clients and inbox;
   visitors opening the practice page and booking a consultation. Every GET page people use is in
   the mix; the weights and why are beside ``MIX``. Latency is measured from the
   moment each request was due, so a server that falls behind shows it (no coordinated omission).
@@ -325,6 +326,14 @@ class Person:
     newest_by_client: dict = field(default_factory=dict)  # therapist: client uuid -> newest message id (polling)
     endings: list = field(default_factory=list)  # therapist: uuids of their clients with an ending
     entries: list = field(default_factory=list)  # client: their journal entries; therapist: signed notes
+    staff: list = field(default_factory=list)  # owner: the therapists' staff uuids (their billing pages)
+
+
+def _therapists_of(practice) -> list[str]:
+    """The uuids of ``practice``'s therapists (the owner's pages of one therapist's billing)."""
+    from practice.models import StaffMember
+
+    return [str(u) for u in StaffMember.objects.filter(practice=practice).therapists().values_list("uuid", flat=True)]
 
 
 def load_people(url: str, *, clients: int, therapists: int, seed: int) -> dict:
@@ -451,6 +460,7 @@ def load_people(url: str, *, clients: int, therapists: int, seed: int) -> dict:
                 email=owner.user.email,
                 role="owner",
                 clients=[str(u) for u in first_clients.values_list("uuid", flat=True)[:40]],
+                staff=_therapists_of(practice),
             )
         )
     administrator = (
@@ -509,7 +519,8 @@ class Step:
 # - Therapists' other pages: their calendar 1 (as often as the caseload in a working day, less in the
 #   evening), "since we last met" 1 (before each session), a signed note read again 0.5, alerts 0.3, the client list 0.3, a client's
 #   safety plan 0.3 and ending 0.2; money (issue 17): the overview 0.3, a client's money 0.3, an invoice
-#   0.2, their billing details 0.1, the fees 0.05 (money pages are rare: a few a day per therapist).
+#   0.2, their billing details 0.1, the fees 0.05, recording a payment 0.1 (money pages are rare: a few a day
+#   per therapist); the owner's billing settings, a therapist's billing and a whole year's books 0.02 each.
 # - The owner (issue 18's reports, home, the audit log) and the administrator (the office's calendar,
 #   clients, inbox and consultation requests) work in office hours; in the evening hour a few requests:
 #   0.1 to 0.3 each. They are in the mix so that every page is exercised, and in saturate's default list.
@@ -565,8 +576,12 @@ MIX = [
     (0.2, "therapist", "invoice_page"),
     (0.1, "therapist", "my_billing"),
     (0.05, "therapist", "money_fees"),
+    (0.1, "therapist", "payment_form"),
     (0.1, "owner", "owner_home"),
     (0.05, "owner", "money_reports"),
+    (0.02, "owner", "money_year"),
+    (0.02, "owner", "money_settings"),
+    (0.02, "owner", "staff_billing"),
     (0.05, "owner", "audit_log"),
     (0.05, "owner", "owner_openings"),
     (0.3, "administrator", "office_calendar"),
@@ -739,6 +754,14 @@ def steps_for(action: str, person: Person, slug: str, rng: random.Random) -> lis
             return [Step("my_billing", "GET", "/money/me/")]
         case "money_reports":
             return [Step("money_reports", "GET", "/money/reports/")]
+        case "money_year":  # this year's books (the synthetic practice bills its last twelve months)
+            return [Step("money_year", "GET", f"/money/reports/?year={datetime.now(UTC).year}")]
+        case "money_settings":
+            return [Step("money_settings", "GET", "/money/settings/")]
+        case "staff_billing":
+            return [Step("staff_billing", "GET", f"/money/staff/{rng.choice(person.staff)}/")]
+        case "payment_form":
+            return [Step("payment_form", "GET", f"/money/clients/{some_client}/payments/new/")]
         case "therapist_home":
             return [Step("therapist_home", "GET", "/caseload/")]
         case "caseload":

@@ -130,7 +130,10 @@ def main(argv=None):
     # The office's reports (issue 18) and the record openings of this client are the owner's.
     owner = StaffMember.objects.filter(practice=practice, is_owner=True).select_related("user").first()
     if owner is not None:
-        people["owner"] = (Person(owner.user.email, "owner", clients=[str(client.uuid)]), owner.user)
+        people["owner"] = (
+            Person(owner.user.email, "owner", clients=[str(client.uuid)], staff=[str(therapist.uuid)]),
+            owner.user,
+        )
     # The office (issue 18): the administrator's calendar, clients and inbox, and this client's office
     # conversation if they have one (else the practice's first).
     administrator = (

@@ -155,13 +155,11 @@ class PaymentForm(forms.Form):
         }
         super().__init__(*args, **kwargs)
         self.fields = {"amount": AmountField(label="Amount", currency=currency, locale=locale), **self.fields}
-        self.invoices = {str(state.invoice.uuid): state.invoice for state in invoices}
+        # ``invoices``: the client's invoices with something still to pay (``money.selectors.client_waiting``).
+        self.invoices = {str(invoice.uuid): invoice for invoice in invoices}
         self.fields["invoice"].choices = [("", "None: the oldest waiting first")] + [
-            (
-                str(state.invoice.uuid),
-                f"{state.invoice.reference}: {money(state.waiting, currency, locale)} waiting to be paid",
-            )
-            for state in invoices
+            (str(invoice.uuid), f"{invoice.reference}: {money(invoice.waiting, currency, locale)} waiting to be paid")
+            for invoice in invoices
         ]
 
     def clean_invoice(self):

@@ -215,7 +215,7 @@ _OWN_DOCUMENTS = CompiledRead(
     .order_by("-issued_at", "-number")[shape[0] : shape[1]],
     _CLIENT,
 )
-_OWN_WAITING = CompiledRead(
+_WAITING = CompiledRead(
     Invoice,
     lambda shape, *, client: Invoice.objects.filter(client=client)
     .invoices()
@@ -233,7 +233,8 @@ def own_documents_pages(client):
     return _OWN_DOCUMENTS.pages(client=client.pk)
 
 
-def own_waiting(client) -> list:
-    """``client``'s issued invoices with something still to pay, oldest first (with the supplier's details: their
-    payment instructions)."""
-    return _OWN_WAITING.objects(client=client.pk)
+def client_waiting(client) -> list:
+    """``client``'s issued invoices with something still to pay (``Invoice.waiting``, kept by ``ledger.settle``),
+    oldest first, with the supplier's details (their payment instructions): the client's own page, and the
+    invoices a payment recorded by the staff can name."""
+    return _WAITING.objects(client=client.pk)

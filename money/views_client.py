@@ -27,7 +27,7 @@ from money.models import BillingSettings, Invoice, Payment
 from money.online import pay_offer
 from money.paging import page_of
 from money.pdf import document_context, document_filename, document_pdf
-from money.selectors import client_payments_pages, own_documents_pages, own_waiting
+from money.selectors import client_payments_pages, client_waiting, own_documents_pages
 from money.services import client_billing
 from practice.access import client_required
 
@@ -87,7 +87,7 @@ def _mine_context(request, client, preferences=None) -> dict:
     documents = page_of(own_documents_pages(client), request, "page", count=found.documents)
     payments = page_of(client_payments_pages(client), request, "receipts", count=found.payments)
     # What waits, oldest first (with the suppliers' payment instructions each carries).
-    waiting = own_waiting(client)
+    waiting = client_waiting(client)
     instructions = []
     for invoice in waiting:
         text = (invoice.supplier_details or {}).get("payment_instructions", "").strip()

@@ -23,7 +23,7 @@ from money.access import (
 )
 from money.formatting import money
 from money.forms_staff import AgreedFeeForm, BillingForm, CreditNoteForm, PaymentForm, VoidForm, WaiveForm
-from money.ledger import account, standing_of, totals
+from money.ledger import standing_of, totals
 from money.models import BillingSettings, Charge, Payment
 from money.paging import page_of
 from money.pdf import document_context, document_filename
@@ -33,6 +33,7 @@ from money.selectors import (
     client_charges,
     client_documents_pages,
     client_payments_pages,
+    client_waiting,
     invoices_waiting_pages,
     recent_payments,
     waiting_totals,
@@ -164,6 +165,11 @@ def overview(request):
     )
 
 
+def _owed_or_credit(found) -> dict:
+    """A client's balance as the pages say it: what is waiting to be paid, or the credit in their favour."""
+    return {"owed": max(found.balance, 0), "credit": max(-found.balance, 0)}
+
+
 def _client_page(request, client, staff):
     settings = _settings(client.practice)
     billing = client_billing(client)
@@ -185,7 +191,6 @@ def _client_page(request, client, staff):
         else:
             label = "Paid"
         rows.append({"document": document, "label": label, "url": document_url(document.uuid)})
-    owed = found.balance
     charges = client_charges(client)
     payments = page_of(client_payments_pages(client), request, "receipts", count=found.payments)
     receipt_url = url_maker("money:receipt", "payment_uuid")
@@ -202,8 +207,7 @@ def _client_page(request, client, staff):
             "documents_page": documents,
             "payments": payments,
             "payment_rows": [(payment, receipt_url(payment.uuid)) for payment in payments],
-            "owed": max(owed, 0),
-            "credit": max(-owed, 0),
+            **_owed_or_credit(found),
             "today": _today(client.practice),
             # US practices: the client's superbills, for their own therapist (or an emergency reader) only.
             "superbills": superbills_for_staff(staff, client),
@@ -448,11 +452,9 @@ def invoice_pdf(request, invoice_uuid):
 def payment_new(request, client_uuid):
     client, staff = get_client_for_billing(request.user, client_uuid)
     settings = _settings(client.practice)
-    found = account(client)
-    waiting = [state for state in found.invoices if state.waiting > 0]
     form = PaymentForm(
         request.POST if request.method == "POST" else None,
-        invoices=waiting,
+        invoices=client_waiting(client),
         today=_today(client.practice),
         initial={"invoice": request.GET.get("invoice", "")},
         **_money_context(settings),
@@ -482,7 +484,7 @@ def payment_new(request, client_uuid):
     return render(
         request,
         "money/staff/payment_new.html",
-        {"client": client, "form": form, "account": found, **_money_context(settings)},
+        {"client": client, "form": form, **_owed_or_credit(totals(client)), **_money_context(settings)},
         status=400 if request.method == "POST" else 200,
     )
 

@@ -261,7 +261,9 @@ def test_a_payment_and_a_refund_are_recorded_with_receipts(w):
     invoice = invoice_of(w.client_a)
     ana = browser(w.therapist)
     url = reverse("money:payment_new", kwargs={"client_uuid": w.client_a.uuid})
-    assert str(invoice.uuid) in ana.get(url).content.decode()
+    page = ana.get(url).content.decode()
+    assert str(invoice.uuid) in page
+    assert page.count("£70.00 is waiting to be paid") == 1 and f"{invoice.reference}: £70.00 waiting to be paid" in page
 
     response = ana.post(url, _payment_form(amount="£100", invoice=str(invoice.uuid)))
     payment = Payment.objects.get(kind=Payment.Kind.PAYMENT)
@@ -269,6 +271,9 @@ def test_a_payment_and_a_refund_are_recorded_with_receipts(w):
     assert payment.amount == 10000 and payment.invoice == invoice and payment.recorded_by == w.therapist
     assert account(w.client_a).credit == 3000
     assert payment.receipt_reference in ana.get(response["Location"]).content.decode()
+    # Paid: the invoice is no longer offered, and the page says what is in credit.
+    page = ana.get(url).content.decode()
+    assert str(invoice.uuid) not in page and "£30.00 in credit" in page
 
     assert ana.post(url, _payment_form(amount="30", kind="refund")).status_code == 302
     refund = Payment.objects.get(kind=Payment.Kind.REFUND)
