@@ -672,6 +672,7 @@ def fees_and_invoices(writer, rng, practice, clients, today, first_day):
     from django.db.models import F
 
     from bookings.models import Appointment
+    from money import books
     from money.models import (
         AgreedFee,
         BillingMode,
@@ -857,6 +858,8 @@ def fees_and_invoices(writer, rng, practice, clients, today, first_day):
             NumberSequence(supplier=supplier, kind=NumberSequence.Kind.RECEIPT, last_number=len(payments)),
         ]
     )
+    # The books' monthly sums, as the services would have kept them (money/books.py).
+    books.rebuild(practice.pk)
 
 
 CLIENT_LINES = [

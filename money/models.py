@@ -640,3 +640,50 @@ class Superbill(UUIDModel):
 
     def __str__(self):
         return f"Superbill {self.first_day}–{self.last_day}"
+
+
+# --- the books, kept as monthly sums (money/books.py) --------------------------------------------
+
+
+class TakingsMonth(models.Model):
+    """A month of one practice's payments and refunds by method and by therapist, added to as each is recorded.
+
+    ``therapist_id`` is whose takings they are when recorded: the therapist of the invoice a payment names,
+    else the client's therapist then (0: none). No client, no payment: sums only (docs/money.md, "Books").
+    """
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="Its first day.")
+    method = models.CharField(max_length=8, choices=Payment.Method)
+    therapist_id = models.PositiveBigIntegerField(help_text="The therapist's StaffMember id, or 0 for none.")
+    payments = models.PositiveIntegerField(default=0)
+    refunds = models.PositiveIntegerField(default=0)
+    received = models.BigIntegerField(default=0)
+    refunded = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "month", "method", "therapist_id"], name="one_takings_row_per_month"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.method}"
+
+
+class IssuedMonth(models.Model):
+    """A month of one practice's invoices and credit notes issued (by tax point), less any voided since."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="Its first day.")
+    invoices = models.IntegerField(default=0)
+    invoiced = models.BigIntegerField(default=0)
+    credit_notes = models.IntegerField(default=0)
+    credited = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["practice", "month"], name="one_issued_row_per_month")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}"

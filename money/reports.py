@@ -1,12 +1,15 @@
 """The office's books: takings, what is waiting to be paid by age, payments by method, credit notes and
 refunds, for a month or a year of one practice (docs/money.md, "Books and reports").
 
-Every figure is summed in the database, a fixed handful of queries however many clients, invoices and
-payments the practice has. Nothing here is clinical: amounts, dates, methods and therapists' names.
+Takings and what was issued are read from the books kept as monthly sums as money moves (money/books.py):
+a year is a few hundred rows however many clients, invoices and payments the practice has; what is
+waiting is summed from the invoices waiting. Nothing here is clinical: amounts, dates, methods and
+therapists' names.
 
-- **Takings** are payments received less refunds given, by the day they were received.
+- **Takings** are payments received less refunds given, by the month they were received.
 - **By therapist**: the therapist of the invoice a payment was made against, or, for a payment named
-  against none (and every refund), the client's therapist today.
+  against none (and every refund), the client's therapist when it was recorded: a month's books do not
+  change when a client later moves to another therapist.
 - **Waiting to be paid** is as of today, whatever the period: each issued invoice's ``waiting`` (kept by
   money.ledger.settle), aged from its issue date (``tax_point``), as the overview's "days since" is.
   Erased clients' invoices are left out, as on the overview: nothing is asked of them.
@@ -18,10 +21,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce, TruncMonth
 
 from core.compiled import CompiledRead
-from money.models import Invoice, Payment
+from money.models import Invoice, IssuedMonth, Payment, TakingsMonth
 from practice.models import Client, StaffMember
 
 MONTH_NAMES = ("January February March April May June July August September October November December").split()
@@ -133,57 +135,44 @@ class Report:
         return self.received - self.refunded
 
 
-_PAID = Q(kind=Payment.Kind.PAYMENT)
-_REFUND = Q(kind=Payment.Kind.REFUND)
-
-
-def _sums() -> dict:
-    return {"received": Sum("amount", filter=_PAID, default=0), "refunded": Sum("amount", filter=_REFUND, default=0)}
-
-
 # The page's four sums are built by the ORM once and run with each request's practice and days (core/compiled.py):
-# building and compiling them cost more than PostgreSQL's work to answer them.
+# building and compiling them cost more than the database's work to answer them.
 _PERIOD = {"practice": int, "first": date, "last": date}
 
 
-def _payments(practice, first, last):
-    return Payment.objects.filter(practice=practice, received_on__range=(first, last)).order_by()
+def _months(model, practice, first, last):
+    return model.objects.filter(practice=practice, month__range=(first, last)).order_by()
+
+
+_TAKINGS = ("payments", "refunds", "received", "refunded")
 
 
 def _by_month_and_method(shape, *, practice, first, last):
     return (
-        _payments(practice, first, last)
-        .annotate(month=TruncMonth("received_on"))
+        _months(TakingsMonth, practice, first, last)
         .values("month", "method")
-        .annotate(payments=Count("pk", filter=_PAID), refunds=Count("pk", filter=_REFUND), **_sums())
-        .values_list("month", "method", "payments", "refunds", "received", "refunded")
+        .annotate(**{name: Sum(name, default=0) for name in _TAKINGS})
+        .values_list("month", "method", *_TAKINGS)
     )
 
 
 def _by_therapist(shape, *, practice, first, last):
     return (
-        _payments(practice, first, last)
-        .annotate(who=Coalesce("invoice__therapist_id", "client__therapist_id"))
-        .values("who")
-        .annotate(**_sums())
-        .values_list("who", "received", "refunded")
+        _months(TakingsMonth, practice, first, last)
+        .values("therapist_id")
+        .annotate(received=Sum("received", default=0), refunded=Sum("refunded", default=0))
+        .values_list("therapist_id", "received", "refunded")
     )
 
 
 def _issued(shape, *, practice, first, last):
     # Grouped by the practice (one group) so that the sums are a queryset: one row, or none.
-    invoice, credit_note = Q(kind=Invoice.Kind.INVOICE), Q(kind=Invoice.Kind.CREDIT_NOTE)
+    names = ("invoices", "invoiced", "credit_notes", "credited")
     return (
-        Invoice.objects.filter(practice=practice, status=Invoice.Status.ISSUED, tax_point__range=(first, last))
-        .order_by()
+        _months(IssuedMonth, practice, first, last)
         .values("practice")
-        .annotate(
-            invoices=Count("pk", filter=invoice),
-            invoiced=Sum("total", filter=invoice, default=0),
-            credit_notes=Count("pk", filter=credit_note),
-            credited=Sum("total", filter=credit_note, default=0),
-        )
-        .values_list("invoices", "invoiced", "credit_notes", "credited")
+        .annotate(**{name: Sum(name, default=0) for name in names})
+        .values_list(*names)
     )
 
 
@@ -211,9 +200,9 @@ def _waiting_by_age(shape, *, practice, recent, older):
     )
 
 
-_BY_MONTH_AND_METHOD = CompiledRead(Payment, _by_month_and_method, _PERIOD)
-_BY_THERAPIST = CompiledRead(Payment, _by_therapist, _PERIOD)
-_ISSUED = CompiledRead(Invoice, _issued, _PERIOD)
+_BY_MONTH_AND_METHOD = CompiledRead(TakingsMonth, _by_month_and_method, _PERIOD)
+_BY_THERAPIST = CompiledRead(TakingsMonth, _by_therapist, _PERIOD)
+_ISSUED = CompiledRead(IssuedMonth, _issued, _PERIOD)
 _WAITING_BY_AGE = CompiledRead(Invoice, _waiting_by_age, {"practice": int, "recent": date, "older": date})
 
 

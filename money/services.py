@@ -17,6 +17,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from audit.services import audit_change, audit_record
 from bookings.models import Appointment, Kind
+from money.books import document_booked, payment_booked
 from money.emails import document_email_queue, receipt_email_queue
 from money.fees import fee_for
 from money.formatting import tax_inside
@@ -322,6 +323,7 @@ def invoice_issue(
         invoice.total = sum(charge.amount for charge in charges)
         # The totals are part of issuing it: written once, by query, before anyone can see the invoice.
         Invoice.objects.filter(pk=invoice.pk).update(net=invoice.net, tax=invoice.tax, total=invoice.total)
+        document_booked(invoice)
         Charge.objects.filter(pk__in=[c.pk for c in charges]).update(status=Charge.Status.INVOICED, invoice=invoice)
         audit_change(
             AuditEvent.Action.CREATE,
@@ -360,6 +362,7 @@ def invoice_void(*, invoice: Invoice, by, reason: str, request=None) -> Invoice:
         invoice.voided_at = timezone.now()
         invoice.voided_by = by
         invoice.save(update_fields=["status", "void_reason", "voided_at", "voided_by"])
+        document_booked(invoice, voided=True)
         Charge.objects.filter(invoice=invoice).update(status=Charge.Status.WAITING, invoice=None)
         settle(invoice.client, supplier=invoice.supplier)
         audit_change(AuditEvent.Action.UPDATE, invoice, client=invoice.client, request=request, fields=["status"])
@@ -436,6 +439,7 @@ def credit_note_issue(*, invoice: Invoice, amounts: dict[int, int], reason: str,
             net=sum(m.net for m in made), tax=sum(m.tax for m in made), total=sum(m.total for m in made)
         )
         note.refresh_from_db()
+        document_booked(note)
         audit_change(
             AuditEvent.Action.CREATE,
             note,
@@ -521,6 +525,8 @@ def payment_record(
                 idempotency_key=key or None,
                 recorded_by=by,
             )
+            # Whose takings: the named invoice's therapist, else the client's.
+            payment_booked(payment, therapist_id=(invoice.therapist_id if invoice else None) or client.therapist_id)
             audit_change(
                 AuditEvent.Action.CREATE,
                 payment,

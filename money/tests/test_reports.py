@@ -9,6 +9,7 @@ from django.test import Client as Browser
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from care.services import client_hand_over
 from money.models import Charge, Invoice
 from money.reports import Period, PeriodError, period_from, practice_report
 from money.services import credit_note_issue, invoice_issue, payment_record
@@ -95,6 +96,26 @@ def test_takings_by_therapist_follow_the_invoice_else_the_client(books):
     assert [(row["name"], row["received"], row["refunded"], row["takings"]) for row in report.therapists] == [
         ("Ana Therapist", 10000, 0, 10000),
         ("Ben Therapist", 9000, 1500, 7500),
+    ]
+
+
+def test_a_months_takings_stay_with_the_therapist_who_had_the_client_when_they_were_paid(books):
+    """Eli moves to Ana afterwards: his £20 paid against no invoice and his £15 refund stay Ben's, as the
+    books were; what he pays from now on is Ana's."""
+    client_hand_over(
+        client=books.client_c,
+        to_therapist=books.therapist,
+        notes_go=True,
+        future="move",
+        reason="Moved",
+        by=books.owner,
+    )
+    books.client_c.refresh_from_db()
+    pay(books.client_c, 500, "cash", on=books.today)
+    report = practice_report(books.practice, this_month(books), books.today)
+    assert [(row["name"], row["received"], row["refunded"]) for row in report.therapists] == [
+        ("Ana Therapist", 10500, 0),
+        ("Ben Therapist", 9000, 1500),
     ]
 
 

@@ -85,6 +85,16 @@ class MakePracticeTests(TestCase):
             self.assertEqual(found.balance, found.waiting)  # no credit: what is not paid is waiting
             stored = dict(Invoice.objects.for_client(client).values_list("pk", "waiting"))
             self.assertEqual(stored, {state.invoice.pk: state.waiting for state in found.invoices})
+        # The books' monthly sums hold every payment and invoice written in bulk.
+        from money.models import IssuedMonth, TakingsMonth
+
+        self.assertEqual(
+            sum(TakingsMonth.objects.values_list("received", flat=True)),
+            sum(Payment.objects.values_list("amount", flat=True)),
+        )
+        self.assertEqual(
+            sum(IssuedMonth.objects.values_list("invoices", flat=True)), Invoice.objects.invoices().count()
+        )
 
     def test_it_refuses_to_fill_a_database_that_already_has_a_synthetic_practice(self):
         with self.assertRaises(SystemExit):
