@@ -1,7 +1,7 @@
 """The project's form renderer: Django's own, with its widget, label and error-list templates written in Python.
 
-Django renders every widget, every option of a select or a radio list, every label and every error list
-through a template of its own: tens of microseconds each, and a form page has hundreds (the billing
+Django renders every widget, every option of a select or a radio list, every label, every error list and
+each field's group (label, help, errors and widget) through a template of its own: tens of microseconds each, and a form page has hundreds (the billing
 settings page spent most of its time there). ``FormRenderer`` writes the markup of those templates
 directly, from the same context Django builds (``Widget.get_context``, ``BoundField.label_tag``,
 ``ErrorList.get_context``): ids, ``aria-*``, ``required``, the chosen options and each value's escaping
@@ -112,6 +112,23 @@ def _label(context) -> str:
     return f"<{tag}{_attrs(context['attrs'])}>{_shown(context['label'])}</{tag}>\n"
 
 
+def _field_group(context) -> str:
+    """django/forms/field.html: ``{{ field.as_field_group }}``, a field's label, help, errors and widget."""
+    field = context["field"]
+    if field.use_fieldset:
+        described = getattr(field, "aria_describedby", None)
+        aria = f' aria-describedby="{_shown(described)}"' if described else ""
+        head = f"\n  <fieldset{aria}>\n  {_shown(field.legend_tag()) if field.label else ''}\n"
+    else:
+        head = f"\n  {_shown(field.label_tag()) if field.label else ''}\n"
+    helps = ""
+    if field.help_text:
+        id_ = f' id="{_shown(field.auto_id)}_helptext"' if field.auto_id else ""
+        helps = f'<div class="helptext"{id_}>{field.help_text}</div>'  # ``|safe``: the form's own words
+    close = "</fieldset>" if field.use_fieldset else ""
+    return f"{head}\n{helps}\n{_shown(field.errors)}\n{_shown(field)}{close}\n"
+
+
 def _error_list(context) -> str:
     errors = context["errors"]
     if not errors:
@@ -138,6 +155,7 @@ _WRITERS = {
     f"{_WIDGETS}radio.html": lambda renderer, context: _multiple_input(renderer, context["widget"]),
     f"{_WIDGETS}checkbox_select.html": lambda renderer, context: _multiple_input(renderer, context["widget"]),
     "django/forms/label.html": lambda renderer, context: _label(context),
+    "django/forms/field.html": lambda renderer, context: _field_group(context),
     "django/forms/errors/list/default.html": lambda renderer, context: _error_list(context),
     "django/forms/errors/list/ul.html": lambda renderer, context: _error_list(context),
 }

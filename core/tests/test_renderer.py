@@ -44,7 +44,10 @@ class Everything(forms.Form):
     choose = forms.ChoiceField(choices=_CHOICES, required=False)
     several = forms.MultipleChoiceField(choices=_CHOICES[1:], required=False)
     radio = forms.ChoiceField(
-        choices=_CHOICES[1:], required=False, widget=forms.RadioSelect(attrs={"class": "choices"})
+        choices=_CHOICES[1:],
+        required=False,
+        help_text="Pick <one>",
+        widget=forms.RadioSelect(attrs={"class": "choices"}),
     )
     ticks = forms.MultipleChoiceField(choices=_CHOICES[1:], required=False, widget=forms.CheckboxSelectMultiple)
     custom = forms.ChoiceField(choices=[("x", "X")], required=False, widget=_CustomOption)
@@ -72,7 +75,11 @@ _VALUES = {
 
 def _everything_written(form) -> list[str]:
     """Each field's widget, label and errors as the form's renderer writes them."""
-    return [str(part) for field in form for part in (field, field.label_tag(), field.legend_tag(), field.errors)]
+    return [
+        str(part)
+        for field in form
+        for part in (field, field.label_tag(), field.legend_tag(), field.errors, field.as_field_group())
+    ]
 
 
 @pytest.mark.parametrize("data", [None, {}, _VALUES, {**_VALUES, "text": "", "choose": "none"}], ids=str)
@@ -82,6 +89,8 @@ def test_every_widget_label_and_error_list_is_written_as_django_writes_it(data, 
     rendered = _everything_written(Everything(data, auto_id=auto_id, renderer=DjangoTemplates()))
     assert written == rendered
     assert any("<optgroup" in part for part in written) and any("<textarea" in part for part in written)
+    if auto_id:
+        assert any('<fieldset aria-describedby="id_radio_helptext">' in part for part in written)
 
 
 def test_errors_tied_to_their_field_carry_its_id():
