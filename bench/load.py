@@ -327,6 +327,7 @@ class Person:
     endings: list = field(default_factory=list)  # therapist: uuids of their clients with an ending
     entries: list = field(default_factory=list)  # client: their journal entries; therapist: signed notes
     staff: list = field(default_factory=list)  # owner: the therapists' staff uuids (their billing pages)
+    receipts: list = field(default_factory=list)  # their own payments (client) or their clients' (therapist)
 
 
 def _therapists_of(practice) -> list[str]:
@@ -347,7 +348,7 @@ def load_people(url: str, *, clients: int, therapists: int, seed: int) -> dict:
     from ending.models import Ending
     from journal.models import Entry
     from messaging.models import Conversation
-    from money.models import Invoice
+    from money.models import Invoice, Payment
     from notes.models import SessionNote
     from practice.models import Client, Practice, StaffMember
 
@@ -364,6 +365,11 @@ def load_people(url: str, *, clients: int, therapists: int, seed: int) -> dict:
         "client__user__email", "uuid"
     ):
         documents.setdefault(email, []).append(str(uuid_))
+    receipts = {}
+    for email, uuid_ in Payment.objects.filter(client__user__email__in=chosen_clients).values_list(
+        "client__user__email", "uuid"
+    ):
+        receipts.setdefault(email, []).append(str(uuid_))
     newest = dict(
         Conversation.objects.care()
         .filter(client__user__email__in=chosen_clients)
@@ -382,6 +388,7 @@ def load_people(url: str, *, clients: int, therapists: int, seed: int) -> dict:
             email=e,
             role="client",
             documents=documents.get(e, [])[-20:],
+            receipts=receipts.get(e, [])[-20:],
             newest_message=newest.get(e, 0),
             entries=entries.get(e, []),
         )
@@ -400,6 +407,7 @@ def load_people(url: str, *, clients: int, therapists: int, seed: int) -> dict:
             ).values_list("uuid", flat=True)
         ]
         invoices = [str(u) for u in Invoice.objects.filter(therapist=member).values_list("uuid", flat=True)[:40]]
+        paid = [str(u) for u in Payment.objects.filter(invoice__therapist=member).values_list("uuid", flat=True)[:40]]
         # Conversations with many messages: the ones whose page costs most if paging is wrong.
         talked = [
             str(u)
@@ -435,6 +443,7 @@ def load_people(url: str, *, clients: int, therapists: int, seed: int) -> dict:
                 clients=client_uuids,
                 drafts=drafts,
                 documents=invoices,
+                receipts=paid,
                 conversations=talked,
                 newest_by_client=newest_by_client,
                 endings=ended,
@@ -590,9 +599,14 @@ MIX = [
     (0.1, "administrator", "office_conversation"),
     (0.1, "administrator", "consult_requests"),
 ]
-# Pages measured at saturation (``--pages``) but not part of the mix: none since issue 22 (kept for the
-# scripts that read it).
-SATURATE_ONLY: list = []
+# Pages measured at saturation (``--pages``) but not part of the mix: issue 17's forms and receipts, each
+# opened a few times a month (a client's billing, a fee agreed with them, a receipt read again).
+SATURATE_ONLY: list = [
+    ("therapist", "billing_form"),
+    ("therapist", "agreed_fee_form"),
+    ("therapist", "receipt_page"),
+    ("client", "my_receipt"),
+]
 WRITES = {
     "checkin_save",
     "practice_log",
@@ -762,6 +776,15 @@ def steps_for(action: str, person: Person, slug: str, rng: random.Random) -> lis
             return [Step("staff_billing", "GET", f"/money/staff/{rng.choice(person.staff)}/")]
         case "payment_form":
             return [Step("payment_form", "GET", f"/money/clients/{some_client}/payments/new/")]
+        case "billing_form":
+            return [Step("billing_form", "GET", f"/money/clients/{some_client}/billing/")]
+        case "agreed_fee_form":
+            return [Step("agreed_fee_form", "GET", f"/money/clients/{some_client}/agreed-fees/")]
+        case "receipt_page" | "my_receipt":
+            if not person.receipts:  # nobody paid yet: their money instead, counted apart
+                return [Step(f"{action}_none", "GET", "/money/mine/" if action == "my_receipt" else "/money/")]
+            where = "/money/mine/receipts/" if action == "my_receipt" else "/money/receipts/"
+            return [Step(action, "GET", f"{where}{rng.choice(person.receipts)}/")]
         case "therapist_home":
             return [Step("therapist_home", "GET", "/caseload/")]
         case "caseload":

@@ -98,6 +98,11 @@ def main(argv=None):
         str(u)
         for u in Invoice.objects.filter(client__therapist=therapist).order_by("-pk").values_list("uuid", flat=True)[:5]
     ]
+    from money.models import Payment
+
+    def receipts_of(**where):
+        return [str(u) for u in Payment.objects.filter(**where).order_by("-pk").values_list("uuid", flat=True)[:5]]
+
     from journal.models import Entry
 
     entries = [str(u) for u in Entry.objects.filter(client=client).order_by("-pk").values_list("uuid", flat=True)[:1]]
@@ -108,7 +113,16 @@ def main(argv=None):
         .values_list("uuid", flat=True)[:1]
     ]
     people = {
-        "client": (Person(client.user.email, "client", newest_message=newest or 0, entries=entries), client.user),
+        "client": (
+            Person(
+                client.user.email,
+                "client",
+                newest_message=newest or 0,
+                entries=entries,
+                receipts=receipts_of(client=client),
+            ),
+            client.user,
+        ),
         "therapist": (
             Person(
                 therapist.user.email,
@@ -119,6 +133,7 @@ def main(argv=None):
                 newest_by_client={str(client.uuid): newest or 0},
                 endings=[str(ended.client.uuid)] if ended else [],
                 documents=therapist_invoices,
+                receipts=receipts_of(invoice__therapist=therapist),
                 entries=signed,
             ),
             therapist.user,

@@ -75,6 +75,10 @@ def _get_for_staff(read: CompiledRead, user, uuid):
         raise Http404 from None
     if found is None:
         raise Http404
+    # Found within the staff member's practice, already read: the pages' "which practice" asks nothing more.
+    for obj in (found, found.client):
+        if getattr(obj, "practice_id", None) == staff.practice_id:
+            obj.practice = staff.practice
     known_to(staff, found.client)
     if not may_manage_billing(staff, found.client):
         raise Http404

@@ -498,7 +498,7 @@ def receipt(request, payment_uuid):
         request,
         "money/staff/receipt.html",
         {
-            **document_context(payment),
+            **document_context(payment, settings=settings),
             "client": payment.client,
             "currency": payment.currency,
             "locale": settings.locale,
