@@ -126,12 +126,17 @@ class AuditEvent(models.Model):
 
 
 class AuditChain(models.Model):
-    """The head row of one chain: locked by each append on PostgreSQL, and the chain's last verification.
+    """The head row of one chain: its newest row's place and hash, locked by each append on PostgreSQL, and the
+    chain's last verification.
 
     The banner on the owner's home reads ``verified_ok`` here in one query.
     """
 
     name = models.CharField(max_length=36, unique=True)
+    # The chain's newest row, kept by each append in its own transaction (audit/services.py): the statement that
+    # locks the chain returns it, so an append finds its place without reading the events.
+    head_seq = models.PositiveBigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64, default="0" * 64)  # audit.verify.GENESIS: no row yet
     verified_at = models.DateTimeField(null=True, blank=True)
     verified_ok = models.BooleanField(null=True)
     problem = models.TextField(blank=True)

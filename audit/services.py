@@ -13,12 +13,12 @@ deleting the newest rows is caught by the signed checkpoints (audit/checkpoints.
 import ipaddress
 
 from django.db import connection, transaction
+from django.db.models.sql import InsertQuery
 
 from audit import keys
 from audit.models import AuditChain, AuditEvent, chain_name
 from audit.reads import page_reads
 from audit.verify import GENESIS, verify_chains
-from core.compiled import CompiledRead
 from tending.logs import redact_path
 
 __all__ = ["GENESIS", "audit_change", "audit_read", "audit_record", "audit_verify", "client_ip", "normalise_ip"]
@@ -46,29 +46,49 @@ def client_ip(request) -> str | None:
     return normalise_ip(request.META.get("REMOTE_ADDR"))
 
 
-def _lock_chain(name: str) -> None:
-    """Hold the chain's head row until the transaction ends (PostgreSQL).
+_CHAIN_TABLE = AuditChain._meta.db_table
+# Makes the chain's head row the first time; otherwise ``DO UPDATE`` takes its row lock (like
+# ``select_for_update``) and ``RETURNING`` gives its newest version, after any append it waited for.
+_CLAIM_HEAD = (
+    f"INSERT INTO {_CHAIN_TABLE} (name, verified_ok, problem, head_seq, head_hash) "  # noqa: S608  # nosec B608
+    "VALUES (%s, NULL, '', 0, %s) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING head_seq, head_hash"
+)
+_MOVE_HEAD = f"UPDATE {_CHAIN_TABLE} SET head_seq = %s, head_hash = %s WHERE name = %s"  # noqa: S608  # nosec B608
 
-    One statement creates the head row the first time and otherwise locks it
-    (``DO UPDATE`` takes the row lock, like ``select_for_update``): appends to
-    one practice's chain queue behind each other, other practices never wait.
-    SQLite needs no lock: our transactions begin IMMEDIATE, so one writer at a time.
+
+def _claim_head(name: str) -> tuple[int, str]:
+    """The newest row's place and hash on chain ``name``, its head row held until the transaction ends.
+
+    Appends to one practice's chain queue behind each other on PostgreSQL; other practices never wait.
+    SQLite takes no row lock: our transactions begin IMMEDIATE, so one writer at a time.
     """
-    table = AuditChain._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM_HEAD, [name, GENESIS])
+        return cursor.fetchone()
+
+
+def _write(event: AuditEvent) -> None:
+    """Insert ``event`` and make it its chain's head: one statement on PostgreSQL (the insert inside the
+    update), two on SQLite (which has no INSERT inside WITH)."""
+    head = [event.seq, event.hash, event.chain]
+    if connection.vendor != "postgresql":
+        event.save(force_insert=True)
+        with connection.cursor() as cursor:
+            cursor.execute(_MOVE_HEAD, head)
+        return
+    meta = AuditEvent._meta
+    query = InsertQuery(AuditEvent)
+    query.insert_values([f for f in meta.local_concrete_fields if f is not meta.auto_field], [event])
+    ((insert, params),) = query.get_compiler(connection=connection).as_sql()
+    pk = connection.ops.quote_name(meta.pk.column)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (name, verified_ok, problem) VALUES (%s, NULL, '') "  # noqa: S608  # nosec B608
-            "ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name",
-            [name],
+            # The insert is Django's own SQL for the row, its values passed as parameters.
+            f"WITH written AS ({insert} RETURNING {pk}) {_MOVE_HEAD} RETURNING (SELECT {pk} FROM written)",  # noqa: S608  # nosec B608
+            [*params, *head],
         )
-
-
-# The chain's newest event, read by every audited page: built by the ORM once (core/compiled.py).
-_HEAD = CompiledRead(
-    AuditEvent,
-    lambda shape, *, chain: AuditEvent.objects.filter(chain=chain).order_by("-seq").values_list("seq", "hash")[:1],
-    {"chain": str},
-)
+        event.pk = cursor.fetchone()[0]
+    event._state.adding, event._state.db = False, connection.alias
 
 
 def append(event: AuditEvent) -> AuditEvent:
@@ -77,12 +97,10 @@ def append(event: AuditEvent) -> AuditEvent:
     event.chain = chain_name(event.practice_id)
     event.key_id = keys.current_key_id()
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            _lock_chain(event.chain)
-        seq, prev_hash = _HEAD.row(chain=event.chain, default=(0, GENESIS))
+        seq, prev_hash = _claim_head(event.chain)
         event.seq, event.prev_hash = seq + 1, prev_hash
         event.hash = event.compute_hash()
-        event.save(force_insert=True)
+        _write(event)
     return event
 
 

@@ -9,7 +9,7 @@ PostgreSQL only. The database must hold at least two synthetic practices, made w
 starts it, through its ``Server``), one for each practice, signs in one therapist of each, and has
 ``--connections`` closed-loop connections per practice open that therapist's clients' records
 (``/therapist/clients/<uuid>/``: every opening appends audit rows to the practice's chain, which locks
-the chain's head row, ``audit.services._lock_chain``) at saturation. Two phases:
+the chain's head row, ``audit.services._claim_head``) at saturation. Two phases:
 
 1. practice A alone for ``--seconds``;
 2. practices A and B together for ``--seconds``.

@@ -1195,7 +1195,7 @@ def write_audit(writer, rows):
     """The audit trail, in time order, on each practice's keyed chain exactly as audit_record chains it."""
     # Django is set up at run time (bench.common.setup_django), so models are imported once it is.
     from audit import keys
-    from audit.models import AuditEvent, chain_name
+    from audit.models import AuditChain, AuditEvent, chain_name
     from audit.services import GENESIS
 
     key_id = keys.current_key_id()
@@ -1204,7 +1204,7 @@ def write_audit(writer, rows):
     for at, practice_id, actor_id, role, action, object_type, object_id, client_id, path in rows:
         chain = chain_name(practice_id)
         if chain not in heads:
-            last = AuditEvent.objects.filter(chain=chain).order_by("-seq").values_list("seq", "hash").first()
+            last = AuditChain.objects.filter(name=chain).values_list("head_seq", "head_hash").first()
             heads[chain] = last or (0, GENESIS)
         seq, previous = heads[chain]
         event = AuditEvent(
@@ -1228,6 +1228,9 @@ def write_audit(writer, rows):
         heads[chain] = (seq + 1, event.hash)
         writer.add(event)
     writer.flush(AuditEvent)
+    # Each chain's head row holds its newest row, as audit_record keeps it.
+    for chain, (seq, digest) in heads.items():
+        AuditChain.objects.update_or_create(name=chain, defaults={"head_seq": seq, "head_hash": digest})
 
 
 # For the bench build only, never the app's settings (tending/env.py keeps WAL and synchronous=FULL): the

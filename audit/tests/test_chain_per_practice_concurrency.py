@@ -14,7 +14,7 @@ import pytest
 from django.db import connection, transaction
 
 from audit.models import AuditEvent
-from audit.services import _lock_chain, audit_record
+from audit.services import _claim_head, audit_record
 from tending.testing.factories import PracticeFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -29,7 +29,7 @@ def _hold_chain_of(practice, *, locked: threading.Event, release: threading.Even
     def run():
         try:
             with transaction.atomic():
-                _lock_chain(str(practice.uuid))
+                _claim_head(str(practice.uuid))
                 locked.set()
                 release.wait(timeout=30)
         finally:
