@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
@@ -6,15 +6,24 @@ from django.utils import timezone
 
 from bookings.free_times import client_zone
 from bookings.models import Appointment
+from core.compiled import CompiledRead
 from core.panels import shared
 from practice.access import may_write_record
 
 ORDER = 30
 
 
+# Read on every view of the client's home: built by the ORM once (core/compiled.py), run with the moment asked.
+_NEXT = CompiledRead(
+    Appointment,
+    lambda shape, *, client, now: Appointment.objects.for_client(client).active().upcoming(now)[:1],
+    {"client": int, "now": datetime},
+)
+
+
 def next_session(request, client) -> str:
     zone = ZoneInfo(client_zone(request, client))
-    upcoming = Appointment.objects.for_client(client).active().upcoming().first()
+    upcoming = _NEXT.first(client=client.pk, now=timezone.now())
     return render_to_string(
         "bookings/panels/client_home.html",
         {"upcoming": upcoming, "local": upcoming.start.astimezone(zone) if upcoming else None, "client": client},

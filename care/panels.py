@@ -1,12 +1,13 @@
 """What care changes show on the client's space and the therapist's home."""
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from care.models import Handover
+from core.compiled import CompiledRead
 from practice.models import AwayPeriod
 
 ORDER = 3  # near the top: who is there for them comes before what to do
@@ -14,16 +15,32 @@ SOON = timedelta(days=14)  # time away this close is worth saying before it star
 NEW_THERAPIST_DAYS = 30  # how long the client's space says who their therapist is now
 
 
+# Read on every view of the client's home: built by the ORM once (core/compiled.py), run with the client's days.
+_AWAY = CompiledRead(
+    AwayPeriod,
+    lambda shape, *, staff, today, until: AwayPeriod.objects.filter(staff=staff)
+    .current_or_coming(today, until=until)
+    .select_related("cover__user")[:1],
+    {"staff": int, "today": date, "until": date},
+)
+_NEW_THERAPIST = CompiledRead(
+    Handover,
+    lambda shape, *, client, since: Handover.objects.filter(client=client, at__gte=since)
+    .select_related("from_therapist__user")
+    .order_by("-at")[:1],
+    {"client": int, "since": datetime},
+)
+
+
 def client_care_panel(request, client) -> str:
     """The client's therapist away (now, or soon), or new to them after a handover."""
     therapist = client.therapist
-    today = timezone.localdate(timezone=client.practice.zone)  # the signed-in client comes with their practice
-    period = therapist.away_periods.current_or_coming(today, within=SOON).select_related("cover__user").first()
-    handover = (
-        Handover.objects.filter(client=client, at__date__gte=today - timedelta(days=NEW_THERAPIST_DAYS))
-        .select_related("from_therapist__user")
-        .first()
-    )
+    zone = client.practice.zone  # the signed-in client comes with their practice
+    today = timezone.localdate(timezone=zone)
+    period = _AWAY.first(staff=therapist.pk, today=today, until=today + SOON)
+    # From the start of the practice's day, NEW_THERAPIST_DAYS ago.
+    since = datetime.combine(today - timedelta(days=NEW_THERAPIST_DAYS), time.min, tzinfo=zone)
+    handover = _NEW_THERAPIST.first(client=client.pk, since=since)
     if period is None and handover is None:
         return ""
     return render_to_string(

@@ -1,7 +1,17 @@
+from datetime import date
+
 from checkins.models import CheckIn
 from checkins.services import client_today
+from core.compiled import CompiledRead
+
+# Read on every view of the client's home: built by the ORM once (core/compiled.py), run with the client's day.
+_TODAYS = CompiledRead(
+    CheckIn,
+    lambda shape, *, client, day: CheckIn.objects.for_client(client).on(day).order_by("-created_at")[:1],
+    {"client": int, "day": date},
+)
 
 
 def todays_checkin_for_client(client) -> CheckIn | None:
     """The signed-in client's latest check-in today, if any (only their own)."""
-    return CheckIn.objects.for_client(client).on(client_today(client)).order_by("-created_at").first()
+    return _TODAYS.first(client=client.pk, day=client_today(client))

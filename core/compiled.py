@@ -24,6 +24,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, _get_from_db, get_related_populators
+from django.utils import timezone
 
 _DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Stand-ins, one per value the query takes. Keys: whole numbers no key here reaches, inside every integer column's
@@ -85,6 +86,10 @@ class CompiledRead:
             # A day or time worked out when the query was built (today, a month ago) would be the same on every
             # later request: it must be one of the values.
             raise ValueError(f"{self.model.__name__}: a date or time in the query would be kept; pass it as a value")
+        if timezone.get_current_timezone_name() in {str(param) for name, param in slots if name is None}:
+            # A lookup in the active time zone (``__date``, ``TruncDay``) sends the zone's name: the first request's
+            # zone would be used for every practice's. Compare with an aware time worked out for the practice.
+            raise ValueError(f"{self.model.__name__}: the time zone in the query would be kept; pass aware times")
         # What the ORM does to each column's value as it reads it (an aggregate's whole number, a date on SQLite).
         converters = compiler.get_converters([column[0] for column in compiler.select])
         return _Compiled(sql, slots, list(converters.items()), _instances(queryset, compiler, alias))

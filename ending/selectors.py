@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
+from core.compiled import CompiledRead
 from ending.models import Ending
 from formulation.models import Cause
 from measures.charts import line_chart
@@ -48,20 +49,25 @@ WORDS = (
 CHOICES = ("show_scores", "show_what_helps", "show_practices", "show_selfcare", "show_causes", "show_letter")
 
 
+# One query, built by the ORM once (core/compiled.py): the client's home asks on every view. A preparing ending
+# sorts before any that ended.
+_CURRENT = CompiledRead(
+    Ending,
+    lambda shape, *, client: Ending.objects.for_client(client)
+    .filter(state__in=[Ending.State.PREPARING, Ending.State.ENDED])
+    .select_related("therapist__user")
+    .order_by(
+        Case(When(state=Ending.State.PREPARING, then=Value(0)), default=Value(1)),
+        F("ended_at").desc(nulls_last=True),
+        "-started_at",
+    )[:1],
+    {"client": int},
+)
+
+
 def ending_for(client) -> Ending | None:
     """The ending being prepared, else the latest that has ended; None when there is neither."""
-    # One query (the client's home asks on every view): a preparing ending sorts before any that ended.
-    return (
-        Ending.objects.for_client(client)
-        .filter(state__in=[Ending.State.PREPARING, Ending.State.ENDED])
-        .select_related("therapist__user")
-        .order_by(
-            Case(When(state=Ending.State.PREPARING, then=Value(0)), default=Value(1)),
-            F("ended_at").desc(nulls_last=True),
-            "-started_at",
-        )
-        .first()
-    )
+    return _CURRENT.first(client=client.pk)
 
 
 @dataclass

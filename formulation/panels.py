@@ -2,9 +2,23 @@
 
 from django.template.loader import render_to_string
 
+from core.compiled import CompiledRead
 from formulation.models import Cause, Insight, Symptom
 
 ORDER = 40
+
+# Read on every view of the client's home: built by the ORM once (core/compiled.py). Only the client's wording and
+# each symptom's latest status: the cost stays the same over years of history.
+_SHARED_CAUSES = CompiledRead(
+    Cause,
+    lambda shape, *, client: Cause.objects.for_client(client).filter(shared_with_client=True).only("client_wording"),
+    {"client": int},
+)
+_SHARED_SYMPTOMS = CompiledRead(
+    Symptom,
+    lambda shape, *, client: Symptom.objects.for_client(client).filter(shared_with_client=True).with_current_status(),
+    {"client": int},
+)
 
 
 def record_panel(request, client) -> str:
@@ -14,9 +28,8 @@ def record_panel(request, client) -> str:
 
 def client_home_panel(request, client) -> str:
     """What the therapist has chosen to share, in the client's words; nothing else."""
-    # Only the client's wording and each symptom's latest status: the cost stays the same over years of history.
-    causes = list(Cause.objects.for_client(client).filter(shared_with_client=True).only("client_wording"))
-    symptoms = list(Symptom.objects.for_client(client).filter(shared_with_client=True).with_current_status())
+    causes = _SHARED_CAUSES.objects(client=client.pk)
+    symptoms = _SHARED_SYMPTOMS.objects(client=client.pk)
     if not causes and not symptoms:
         return ""
     return render_to_string("formulation/panel_client.html", {"causes": causes, "symptoms": symptoms}, request=request)

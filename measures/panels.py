@@ -2,6 +2,7 @@
 
 from django.template.loader import render_to_string
 
+from core.compiled import CompiledRead
 from measures.forms import SendForm
 from measures.models import MeasureRequest, MeasureResponse, MeasureSchedule
 from practice.access import may_write_record
@@ -10,8 +11,16 @@ ORDER = 30
 RECENT = 6
 
 
+# Read on every view of the client's home: built by the ORM once (core/compiled.py).
+_PENDING = CompiledRead(
+    MeasureRequest,
+    lambda shape, *, client: MeasureRequest.objects.pending().for_client(client).order_by("requested_at"),
+    {"client": int},
+)
+
+
 def waiting_panel(request, client) -> str:
-    pending = list(MeasureRequest.objects.pending().for_client(client).order_by("requested_at"))
+    pending = _PENDING.objects(client=client.pk)
     if not pending:
         return ""
     return render_to_string("measures/panel_waiting.html", {"pending": pending}, request=request)

@@ -2,12 +2,15 @@
 holiday closure. Never clinical. Shown on each client's home until they say they have read it, or until
 its last day has passed, or until it is withdrawn."""
 
+from datetime import date
+
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.compiled import CompiledRead
 from messaging.models import Notice, NoticeRead
 
 OBJECT_TYPE = "messaging.notice"
@@ -65,10 +68,18 @@ def current(practice, *, today):
     )
 
 
+def _unread(shape, *, practice, client, today):
+    read = NoticeRead.objects.filter(notice=OuterRef("pk"), client=client)
+    return current(practice, today=today).exclude(Exists(read)).order_by("-published_at")[: shape[0]]
+
+
+# Read on every view of the client's home: built by the ORM once (core/compiled.py).
+_UNREAD = CompiledRead(Notice, _unread, {"practice": int, "client": int, "today": date})
+
+
 def unread_for_client(client, *, today, limit: int = 5) -> list[Notice]:
     """The current notices ``client`` has not read yet, newest first. One query."""
-    read = NoticeRead.objects.filter(notice=OuterRef("pk"), client=client)
-    return list(current(client.practice, today=today).exclude(Exists(read)).order_by("-published_at")[:limit])
+    return _UNREAD.objects((limit,), practice=client.practice_id, client=client.pk, today=today)
 
 
 def for_practice(practice):

@@ -1,6 +1,7 @@
 from django.template.loader import render_to_string
 
 from audit.services import audit_read
+from core.compiled import CompiledRead
 from mindfulness.models import Recommendation
 from mindfulness.selectors import tried_since
 from practice.access import may_write_record
@@ -8,8 +9,14 @@ from practice.access import may_write_record
 ORDER = 40
 
 
+# Read on every view of the client's home: built by the ORM once (core/compiled.py).
+_NEWEST_TWO = CompiledRead(
+    Recommendation, lambda shape, *, client: Recommendation.objects.for_client(client)[:2], {"client": int}
+)
+
+
 def client_home(request, client) -> str:
-    recommendations = list(Recommendation.objects.for_client(client)[:2])
+    recommendations = _NEWEST_TWO.objects(client=client.pk)
     return render_to_string("mindfulness/panel_client.html", {"recommendations": recommendations}, request=request)
 
 

@@ -2,6 +2,7 @@ from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 
 from audit.services import audit_read
+from core.compiled import CompiledRead
 from onboarding.models import Acceptance, ConsentChoice, Intake, PracticeDocument
 from onboarding.selectors import intake_and_choices_done
 
@@ -21,16 +22,21 @@ def _settled(client) -> bool:
     return _agreed(client) and all(intake_and_choices_done(client))
 
 
+# Built by the ORM once (core/compiled.py): the client's home asks on every view.
+_VERSIONS = CompiledRead(
+    PracticeDocument,
+    lambda shape, *, practice, client: PracticeDocument.objects.filter(practice_id=practice)
+    .annotate(accepted=Exists(Acceptance.objects.filter(client=client, document=OuterRef("pk"))))
+    .order_by("kind", "-version")
+    .values_list("kind", "accepted"),
+    {"practice": int, "client": int},
+)
+
+
 def _agreed(client) -> bool:
     """Has the client accepted the newest version of every document the practice publishes? One query."""
     newest: dict[str, bool] = {}
-    versions = (
-        PracticeDocument.objects.filter(practice_id=client.practice_id)
-        .annotate(accepted=Exists(Acceptance.objects.filter(client=client, document=OuterRef("pk"))))
-        .order_by("kind", "-version")
-        .values_list("kind", "accepted")
-    )
-    for kind, accepted in versions:
+    for kind, accepted in _VERSIONS.rows(practice=client.practice_id, client=client.pk):
         newest.setdefault(kind, accepted)
     return bool(newest) and all(newest.values())
 

@@ -6,15 +6,21 @@ version that stood when care ended (``version_for_staff``) and writes no new one
 
 from django.http import Http404
 
+from core.compiled import CompiledRead
 from practice.access import clinical_access, get_rw_client_for_clinician
 from practice.care_status import care_ended_at
 from practice.models import Client
 from safetyplan.models import SafetyPlan
 
+# Read on every view of the client's home and record: built by the ORM once (core/compiled.py).
+_PLAN = CompiledRead(
+    SafetyPlan, lambda shape, *, client: SafetyPlan.objects.filter(client=client).order_by("pk")[:1], {"client": int}
+)
+
 
 def plan_for(client) -> SafetyPlan | None:
     """The client's plan, or None while they have not written one."""
-    return SafetyPlan.objects.filter(client=client).first()
+    return _PLAN.first(client=client.pk)
 
 
 def get_client_for_plan(user, client_uuid) -> tuple[Client, bool]:

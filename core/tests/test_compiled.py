@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from core.compiled import CompiledRead
 from core.models import ScheduledRun
-from practice.models import Client
+from practice.models import Client, Practice
 from risk.models import RiskAlert
+from tending.testing.factories import PracticeFactory
 from tending.testing.personas import TendingTestCase
 
 
@@ -60,6 +61,15 @@ class CompiledReadTests(TestCase):
         with self.assertRaisesMessage(ValueError, "a date or time in the query would be kept"):
             CompiledRead(ScheduledRun, build, {"first": int}).rows(first=1)
 
+    def test_a_read_that_would_keep_the_time_zone_it_was_compiled_in_is_refused(self):
+        def build(shape, *, day):
+            return ScheduledRun.objects.filter(last_started_at__date=day).values("pk")
+
+        for zone in ("UTC", "Europe/London", "America/New_York"):
+            with self.subTest(zone=zone), timezone.override(zone):
+                with self.assertRaisesMessage(ValueError, "the time zone in the query would be kept"):
+                    CompiledRead(ScheduledRun, build, {"day": date}).rows(day=date(2026, 3, 1))
+
     def test_columns_are_converted_as_the_orm_converts_them(self):
         ScheduledRun.objects.create(name="a", last_started_at="2026-01-01T09:30:00Z")
 
@@ -72,12 +82,12 @@ class CompiledReadTests(TestCase):
 
     def test_days_are_values_too(self):
         for day in (1, 2, 3):
-            ScheduledRun.objects.create(name=f"run {day}", last_finished_at=f"2026-03-0{day}T23:30:00Z")
+            PracticeFactory(name=f"practice {day}", crisis_contacts_confirmed_on=date(2026, 3, day))
 
         def build(shape, *, first, last):
-            return ScheduledRun.objects.filter(last_finished_at__date__range=(first, last)).values_list("name")
+            return Practice.objects.filter(crisis_contacts_confirmed_on__range=(first, last)).values_list("name")
 
-        read = CompiledRead(ScheduledRun, build, {"first": date, "last": date})
+        read = CompiledRead(Practice, build, {"first": date, "last": date})
         for first, last in [
             (date(2026, 3, 1), date(2026, 3, 2)),
             (date(2026, 3, 2), date(2026, 3, 9)),
