@@ -32,6 +32,14 @@ def next_session(request, client) -> str:
 
 
 RECORD_UPCOMING = 5  # the coming appointments the client's record lists
+_UPCOMING = CompiledRead(
+    Appointment,
+    lambda shape, *, client, now: Appointment.objects.for_client(client)
+    .active()
+    .upcoming(now)
+    .select_related("therapist__user")[:RECORD_UPCOMING],
+    {"client": int, "now": datetime},
+)
 
 
 def upcoming_for_record(request, client) -> list[Appointment]:
@@ -40,12 +48,7 @@ def upcoming_for_record(request, client) -> list[Appointment]:
     return shared(
         request,
         ("bookings.upcoming", client.pk),
-        lambda: list(
-            Appointment.objects.for_client(client)
-            .active()
-            .upcoming()
-            .select_related("therapist__user")[:RECORD_UPCOMING]
-        ),
+        lambda: _UPCOMING.objects(client=client.pk, now=timezone.now()),
     )
 
 

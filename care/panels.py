@@ -77,13 +77,18 @@ def staff_care_panel(request, staff) -> str:
     )
 
 
+_HANDOVERS = CompiledRead(
+    Handover,
+    lambda shape, *, client: Handover.objects.filter(client=client)
+    .select_related("from_therapist__user", "to_therapist__user")
+    .defer("reason")[:10],  # the sealed reason is not shown here
+    {"client": int},
+)
+
+
 def record_care_panel(request, client) -> str:
     """On the client's record: whose care they were in before, and whether the notes came too."""
-    handovers = list(
-        Handover.objects.filter(client=client)
-        .select_related("from_therapist__user", "to_therapist__user")
-        .defer("reason")[:10]  # the sealed reason is not shown here
-    )
+    handovers = _HANDOVERS.objects(client=client.pk)
     if not handovers:
         return ""
     return render_to_string("care/panel_record.html", {"handovers": handovers}, request=request)

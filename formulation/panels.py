@@ -1,5 +1,6 @@
 """The formulation on the client's page (for their therapist) and, where shared, on the client's own home."""
 
+from django.db.models import Count
 from django.template.loader import render_to_string
 
 from core.compiled import CompiledRead
@@ -21,8 +22,20 @@ _SHARED_SYMPTOMS = CompiledRead(
 )
 
 
+_WAITING = CompiledRead(
+    Insight,
+    lambda shape, *, client: Insight.objects.filter(client=client)
+    .waiting()
+    .order_by()
+    .values("client")
+    .annotate(n=Count("pk"))
+    .values_list("n"),
+    {"client": int},
+)
+
+
 def record_panel(request, client) -> str:
-    waiting = Insight.objects.filter(client=client).waiting().count()
+    (waiting,) = _WAITING.row(client=client.pk, default=(0,))
     return render_to_string("formulation/panel_record.html", {"client": client, "waiting": waiting}, request=request)
 
 

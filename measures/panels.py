@@ -11,10 +11,25 @@ ORDER = 30
 RECENT = 6
 
 
-# Read on every view of the client's home: built by the ORM once (core/compiled.py).
+# Read on every view of the client's home and record: built by the ORM once (core/compiled.py).
 _PENDING = CompiledRead(
     MeasureRequest,
     lambda shape, *, client: MeasureRequest.objects.pending().for_client(client).order_by("requested_at"),
+    {"client": int},
+)
+
+
+_SCHEDULES = CompiledRead(
+    MeasureSchedule,
+    lambda shape, *, client: MeasureSchedule.objects.active().filter(client=client).order_by("instrument"),
+    {"client": int},
+)
+# Totals and flags only: the sealed answers are not shown on the record, so not read (nor decrypted).
+_RECENT = CompiledRead(
+    MeasureResponse,
+    lambda shape, *, client: MeasureResponse.objects.for_client(client)
+    .defer("answers", "difficulty")
+    .order_by("-completed_at")[:RECENT],
     {"client": int},
 )
 
@@ -33,12 +48,9 @@ def record_panel(request, client) -> str:
         # No questionnaires after the ending (issue 21): the send form gives way to a line saying so.
         "care_ended": client.care_has_ended,
         "form": SendForm(),
-        "schedules": list(MeasureSchedule.objects.active().filter(client=client).order_by("instrument")),
-        "pending": list(MeasureRequest.objects.pending().for_client(client).order_by("requested_at")),
-        # Totals and flags only: the sealed answers are not shown here, so not read (nor decrypted).
-        "recent": list(
-            MeasureResponse.objects.for_client(client).defer("answers", "difficulty").order_by("-completed_at")[:RECENT]
-        ),
+        "schedules": _SCHEDULES.objects(client=client.pk),
+        "pending": _PENDING.objects(client=client.pk),
+        "recent": _RECENT.objects(client=client.pk),
     }
     return render_to_string("measures/panel_record.html", context, request=request)
 

@@ -1,8 +1,10 @@
 """Money's panels (core/panels.py): the late-cancellation policy shown to a client before booking and cancelling."""
 
+from django.db.models import Count
 from django.template.loader import render_to_string
 
-from money.models import BillingMode, BillingSettings, ClientBilling
+from core.compiled import CompiledRead
+from money.models import BillingMode, BillingSettings, Charge, ClientBilling
 from money.selectors import waiting_totals
 
 
@@ -60,12 +62,29 @@ def owner_money(request, staff) -> str:
     return _waiting_panel(request, staff, heading_id="money-owner-heading") if staff.runs_office else ""
 
 
+# How many of a client's charges wait to be invoiced, counted (grouped by the client so that the count is a
+# queryset: one row, or none), built once (core/compiled.py).
+_CHARGES_WAITING = CompiledRead(
+    Charge,
+    lambda shape, *, client: Charge.objects.for_client(client)
+    .waiting()
+    .order_by()
+    .values("client")
+    .annotate(n=Count("pk"))
+    .values_list("n"),
+    {"client": int},
+)
+
+
+def _charges_waiting(client) -> int:
+    return _CHARGES_WAITING.row(client=client.pk, default=(0,))[0]
+
+
 def record_money(request, client) -> str:
     """A client's balance and what is waiting, for their therapist or an owner: four queries, whatever the
     history (the balance is summed in the database: the panel shows no invoice, so none is read)."""
     from money.access import may_manage_billing
     from money.ledger import totals
-    from money.models import Charge
 
     if not may_manage_billing(getattr(request, "staff", None), client):
         return ""
@@ -76,7 +95,7 @@ def record_money(request, client) -> str:
         {
             "client": client,
             "account": {"balance": balance, "credit": max(-balance, 0)},
-            "waiting": Charge.objects.for_client(client).waiting().count(),
+            "waiting": _charges_waiting(client),
             "currency": settings.currency,
             "locale": settings.locale,
         },

@@ -1,5 +1,7 @@
 """Sessions and their notes on a client's page, for the therapist who writes them."""
 
+from datetime import datetime
+
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -7,6 +9,7 @@ from django.utils import timezone
 from bookings.models import Appointment
 from bookings.models import Kind as AppointmentKind
 from bookings.panels import RECORD_UPCOMING, upcoming_for_record
+from core.compiled import CompiledRead
 from core.links import url_maker
 from core.panels import shared
 from notes.models import SessionNote
@@ -15,6 +18,20 @@ from practice.models import Client
 
 ORDER = 45
 SHOWN = 12
+
+
+# Read on every view of the client's record: built by the ORM once (core/compiled.py).
+_SESSIONS = CompiledRead(
+    Appointment,
+    lambda shape, *, client, staff, now: Appointment.objects.for_client(client)
+    .sessions()
+    .active()
+    # Their own sessions, and earlier ones whose notes came to them with the client.
+    .filter(Q(therapist=staff) | Q(note__holder=staff), start__lte=now)
+    .annotate(note_uuid=F("note__uuid"), note_signed_at=F("note__signed_at"), note_author=F("note__author_id"))
+    .order_by("-start")[:SHOWN],
+    {"client": int, "staff": int, "now": datetime},
+)
 
 
 def record_panel(request, client) -> str:
@@ -27,15 +44,7 @@ def record_panel(request, client) -> str:
         if not shared(request, ("practice.emergency", client.pk), lambda: has_emergency_access(staff, client)):
             return ""
         return render_to_string("notes/panel_record_reader.html", {"client": client}, request=request)
-    sessions = list(
-        Appointment.objects.for_client(client)
-        .sessions()
-        .active()
-        # Their own sessions, and earlier ones whose notes came to them with the client.
-        .filter(Q(therapist=staff) | Q(note__holder=staff), start__lte=timezone.now())
-        .annotate(note_uuid=F("note__uuid"), note_signed_at=F("note__signed_at"), note_author=F("note__author_id"))
-        .order_by("-start")[:SHOWN]
-    )
+    sessions = _SESSIONS.objects(client=client.pk, staff=staff.pk, now=timezone.now())
     upcoming = _next_session(request, client, staff)
     _link(sessions, staff)
     return render_to_string(
