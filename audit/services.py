@@ -81,12 +81,10 @@ def _write(event: AuditEvent) -> None:
     query.insert_values([f for f in meta.local_concrete_fields if f is not meta.auto_field], [event])
     ((insert, params),) = query.get_compiler(connection=connection).as_sql()
     pk = connection.ops.quote_name(meta.pk.column)
+    # Only SQL is put together here: the insert is Django's own for the row, every value goes as a parameter.
+    statement = f"WITH written AS ({insert} RETURNING {pk}) {_MOVE_HEAD} RETURNING (SELECT {pk} FROM written)"  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
-        cursor.execute(
-            # The insert is Django's own SQL for the row, its values passed as parameters.
-            f"WITH written AS ({insert} RETURNING {pk}) {_MOVE_HEAD} RETURNING (SELECT {pk} FROM written)",  # noqa: S608  # nosec B608
-            [*params, *head],
-        )
+        cursor.execute(statement, [*params, *head])
         event.pk = cursor.fetchone()[0]
     event._state.adding, event._state.db = False, connection.alias
 
