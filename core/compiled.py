@@ -22,7 +22,7 @@ from uuid import UUID
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.db.models.query import ModelIterable, _get_from_db, get_related_populators
 from django.utils import timezone
 
@@ -33,6 +33,13 @@ _DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 _STAND_IN = 2_147_000_000
 # Shapes kept by one read.
 MAX_SHAPES = 64
+
+
+def counted(queryset: QuerySet, by: str) -> QuerySet:
+    """``queryset``'s rows counted as a queryset a ``CompiledRead`` can keep: grouped by ``by`` (the one value the
+    rows share, such as their client), one row ``(n,)``, or none when nothing matches (read it with
+    ``row(default=(0,))``). ``count()`` runs at once and cannot be kept."""
+    return queryset.order_by().values(by).annotate(n=Count("pk")).values_list("n")
 
 
 def _stand_in(kind: type, n: int):

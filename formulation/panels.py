@@ -1,9 +1,8 @@
 """The formulation on the client's page (for their therapist) and, where shared, on the client's own home."""
 
-from django.db.models import Count
 from django.template.loader import render_to_string
 
-from core.compiled import CompiledRead
+from core.compiled import CompiledRead, counted
 from formulation.models import Cause, Insight, Symptom
 
 ORDER = 40
@@ -24,12 +23,7 @@ _SHARED_SYMPTOMS = CompiledRead(
 
 _WAITING = CompiledRead(
     Insight,
-    lambda shape, *, client: Insight.objects.filter(client=client)
-    .waiting()
-    .order_by()
-    .values("client")
-    .annotate(n=Count("pk"))
-    .values_list("n"),
+    lambda shape, *, client: counted(Insight.objects.filter(client=client).waiting(), "client"),
     {"client": int},
 )
 

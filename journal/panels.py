@@ -1,7 +1,6 @@
-from django.db.models import Count
 from django.template.loader import render_to_string
 
-from core.compiled import CompiledRead
+from core.compiled import CompiledRead, counted
 from journal.models import Entry
 
 ORDER = 50
@@ -11,16 +10,9 @@ def client_home(request, client) -> str:
     return render_to_string("journal/panel_client.html", {}, request=request)
 
 
-# Counted (grouped by the client so that the count is a queryset: one row, or none), built once (core/compiled.py).
+# How many entries the client shares, built once (core/compiled.py).
 _SHARED = CompiledRead(
-    Entry,
-    lambda shape, *, client: Entry.objects.for_client(client)
-    .shared()
-    .order_by()
-    .values("client")
-    .annotate(n=Count("pk"))
-    .values_list("n"),
-    {"client": int},
+    Entry, lambda shape, *, client: counted(Entry.objects.for_client(client).shared(), "client"), {"client": int}
 )
 
 

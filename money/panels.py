@@ -1,9 +1,8 @@
 """Money's panels (core/panels.py): the late-cancellation policy shown to a client before booking and cancelling."""
 
-from django.db.models import Count
 from django.template.loader import render_to_string
 
-from core.compiled import CompiledRead
+from core.compiled import CompiledRead, counted
 from money.models import BillingMode, BillingSettings, Charge, ClientBilling
 from money.selectors import waiting_totals
 
@@ -62,17 +61,9 @@ def owner_money(request, staff) -> str:
     return _waiting_panel(request, staff, heading_id="money-owner-heading") if staff.runs_office else ""
 
 
-# How many of a client's charges wait to be invoiced, counted (grouped by the client so that the count is a
-# queryset: one row, or none), built once (core/compiled.py).
+# How many of a client's charges wait to be invoiced, built once (core/compiled.py).
 _CHARGES_WAITING = CompiledRead(
-    Charge,
-    lambda shape, *, client: Charge.objects.for_client(client)
-    .waiting()
-    .order_by()
-    .values("client")
-    .annotate(n=Count("pk"))
-    .values_list("n"),
-    {"client": int},
+    Charge, lambda shape, *, client: counted(Charge.objects.for_client(client).waiting(), "client"), {"client": int}
 )
 
 

@@ -7,7 +7,7 @@ from django.db.models import Count, F
 from django.test import TestCase
 from django.utils import timezone
 
-from core.compiled import CompiledRead
+from core.compiled import CompiledRead, counted
 from core.models import ScheduledRun
 from practice.models import Client, Practice
 from risk.models import RiskAlert
@@ -60,6 +60,19 @@ class CompiledReadTests(TestCase):
 
         with self.assertRaisesMessage(ValueError, "a date or time in the query would be kept"):
             CompiledRead(ScheduledRun, build, {"first": int}).rows(first=1)
+
+    def test_a_count_is_one_row_or_none(self):
+        for day in (1, 2, 3):
+            PracticeFactory(name=f"practice {day}", crisis_contacts_confirmed_on=date(2026, 3, day))
+        read = CompiledRead(
+            Practice,
+            lambda shape, *, first: counted(
+                Practice.objects.filter(crisis_contacts_confirmed_on__gte=first), "crisis_contacts_confirmed_on__year"
+            ),
+            {"first": date},
+        )
+        for first, expected in ((date(2026, 3, 1), 3), (date(2026, 3, 3), 1), (date(2026, 4, 1), 0)):
+            self.assertEqual(read.row(first=first, default=(0,)), (expected,), first)
 
     def test_a_read_that_would_keep_the_time_zone_it_was_compiled_in_is_refused(self):
         def build(shape, *, day):
