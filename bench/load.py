@@ -328,6 +328,7 @@ class Person:
     entries: list = field(default_factory=list)  # client: their journal entries; therapist: signed notes
     staff: list = field(default_factory=list)  # owner: the therapists' staff uuids (their billing pages)
     receipts: list = field(default_factory=list)  # their own payments (client) or their clients' (therapist)
+    links: list = field(default_factory=list)  # client: signed links to their invoices, as the emails carry
 
 
 def _therapists_of(practice) -> list[str]:
@@ -348,6 +349,7 @@ def load_people(url: str, *, clients: int, therapists: int, seed: int) -> dict:
     from ending.models import Ending
     from journal.models import Entry
     from messaging.models import Conversation
+    from money.links import document_token
     from money.models import Invoice, Payment
     from notes.models import SessionNote
     from practice.models import Client, Practice, StaffMember
@@ -389,6 +391,7 @@ def load_people(url: str, *, clients: int, therapists: int, seed: int) -> dict:
             role="client",
             documents=documents.get(e, [])[-20:],
             receipts=receipts.get(e, [])[-20:],
+            links=[document_token("invoice", uuid_) for uuid_ in documents.get(e, [])[-5:]],
             newest_message=newest.get(e, 0),
             entries=entries.get(e, []),
         )
@@ -600,12 +603,14 @@ MIX = [
     (0.1, "administrator", "consult_requests"),
 ]
 # Pages measured at saturation (``--pages``) but not part of the mix: issue 17's forms and receipts, each
-# opened a few times a month (a client's billing, a fee agreed with them, a receipt read again).
+# opened a few times a month (a client's billing, a fee agreed with them, a receipt read again, an invoice
+# opened from its email's signed link).
 SATURATE_ONLY: list = [
     ("therapist", "billing_form"),
     ("therapist", "agreed_fee_form"),
     ("therapist", "receipt_page"),
     ("client", "my_receipt"),
+    ("client", "document_link"),
 ]
 WRITES = {
     "checkin_save",
@@ -780,6 +785,10 @@ def steps_for(action: str, person: Person, slug: str, rng: random.Random) -> lis
             return [Step("billing_form", "GET", f"/money/clients/{some_client}/billing/")]
         case "agreed_fee_form":
             return [Step("agreed_fee_form", "GET", f"/money/clients/{some_client}/agreed-fees/")]
+        case "document_link":  # an invoice opened from its email, signed in or not
+            if not person.links:  # never invoiced: their list instead, counted apart
+                return [Step("document_link_none", "GET", "/money/mine/")]
+            return [Step("document_link", "GET", f"/money/d/invoice/{rng.choice(person.links)}/")]
         case "receipt_page" | "my_receipt":
             if not person.receipts:  # nobody paid yet: their money instead, counted apart
                 return [Step(f"{action}_none", "GET", "/money/mine/" if action == "my_receipt" else "/money/")]

@@ -98,6 +98,7 @@ def main(argv=None):
         str(u)
         for u in Invoice.objects.filter(client__therapist=therapist).order_by("-pk").values_list("uuid", flat=True)[:5]
     ]
+    from money.links import document_token
     from money.models import Payment
 
     def receipts_of(**where):
@@ -120,6 +121,7 @@ def main(argv=None):
                 newest_message=newest or 0,
                 entries=entries,
                 receipts=receipts_of(client=client),
+                links=[document_token("invoice", uuid_) for uuid_ in invoices_of(client)],
             ),
             client.user,
         ),
