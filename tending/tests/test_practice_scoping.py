@@ -305,11 +305,15 @@ KNOWN_UNSCOPED = [
 ]
 
 
+# An insert inside a WITH (PostgreSQL's audit append writes its row there and moves its chain's head: audit/services.py).
+_INSERT_WITHIN = re.compile(r"^\s*WITH\s+\w+\s+AS\s+\(\s*INSERT\b", re.IGNORECASE)
+
+
 def classify(sql: str, tables: dict, columns: dict) -> str:
     touched = set(_TABLE_RE.findall(sql))
     if not touched & set(tables):
         return "global"
-    if sql.lstrip().upper().startswith("INSERT"):
+    if sql.lstrip().upper().startswith("INSERT") or _INSERT_WITHIN.match(sql):
         return "insert"
     for table, column in _comparisons(sql):
         if column in columns.get(table, ()):
@@ -334,6 +338,10 @@ class ClassifyTests(SimpleTestCase):
             self.check('SELECT 1 FROM "django_session" WHERE "django_session"."session_key" = \'x\''), "global"
         )
         self.assertEqual(self.check('INSERT INTO "checkins_checkin" ("client_id") VALUES (3)'), "insert")
+        self.assertEqual(
+            self.check('WITH w AS (INSERT INTO "checkins_checkin" ("client_id") VALUES (3) RETURNING "id") UPDATE x'),
+            "insert",
+        )
         self.assertEqual(
             self.check('SELECT * FROM "checkins_checkin" WHERE "checkins_checkin"."client_id" = 3'), "scoped"
         )
