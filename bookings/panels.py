@@ -13,33 +13,27 @@ from practice.access import may_write_record
 ORDER = 30
 
 
-# Read on every view of the client's home: built by the ORM once (core/compiled.py), run with the moment asked.
-_NEXT = CompiledRead(
+RECORD_UPCOMING = 5  # the coming appointments the client's record lists
+# The client's coming appointments, soonest first, as many as the shape says: read on every view of their home (the
+# next one) and of their record. Built by the ORM once (core/compiled.py), run with the moment asked.
+_UPCOMING = CompiledRead(
     Appointment,
-    lambda shape, *, client, now: Appointment.objects.for_client(client).active().upcoming(now)[:1],
+    lambda shape, *, client, now: Appointment.objects.for_client(client)
+    .active()
+    .upcoming(now)
+    .select_related("therapist__user")[: shape[0]],
     {"client": int, "now": datetime},
 )
 
 
 def next_session(request, client) -> str:
     zone = ZoneInfo(client_zone(request, client))
-    upcoming = _NEXT.first(client=client.pk, now=timezone.now())
+    upcoming = _UPCOMING.first((1,), client=client.pk, now=timezone.now())
     return render_to_string(
         "bookings/panels/client_home.html",
         {"upcoming": upcoming, "local": upcoming.start.astimezone(zone) if upcoming else None, "client": client},
         request=request,
     )
-
-
-RECORD_UPCOMING = 5  # the coming appointments the client's record lists
-_UPCOMING = CompiledRead(
-    Appointment,
-    lambda shape, *, client, now: Appointment.objects.for_client(client)
-    .active()
-    .upcoming(now)
-    .select_related("therapist__user")[:RECORD_UPCOMING],
-    {"client": int, "now": datetime},
-)
 
 
 def upcoming_for_record(request, client) -> list[Appointment]:
@@ -48,7 +42,7 @@ def upcoming_for_record(request, client) -> list[Appointment]:
     return shared(
         request,
         ("bookings.upcoming", client.pk),
-        lambda: _UPCOMING.objects(client=client.pk, now=timezone.now()),
+        lambda: _UPCOMING.objects((RECORD_UPCOMING,), client=client.pk, now=timezone.now()),
     )
 
 

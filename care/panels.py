@@ -1,6 +1,6 @@
 """What care changes show on the client's space and the therapist's home."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from care.models import Handover
 from core.compiled import CompiledRead
+from practice.away import first_away
 from practice.models import AwayPeriod
 
 ORDER = 3  # near the top: who is there for them comes before what to do
@@ -15,14 +16,7 @@ SOON = timedelta(days=14)  # time away this close is worth saying before it star
 NEW_THERAPIST_DAYS = 30  # how long the client's space says who their therapist is now
 
 
-# Read on every view of the client's home: built by the ORM once (core/compiled.py), run with the client's days.
-_AWAY = CompiledRead(
-    AwayPeriod,
-    lambda shape, *, staff, today, until: AwayPeriod.objects.filter(staff=staff)
-    .current_or_coming(today, until=until)
-    .select_related("cover__user")[:1],
-    {"staff": int, "today": date, "until": date},
-)
+# Read on every view of the client's home: built by the ORM once (core/compiled.py), run with the client's day.
 _NEW_THERAPIST = CompiledRead(
     Handover,
     lambda shape, *, client, since: Handover.objects.filter(client=client, at__gte=since)
@@ -37,7 +31,7 @@ def client_care_panel(request, client) -> str:
     therapist = client.therapist
     zone = client.practice.zone  # the signed-in client comes with their practice
     today = timezone.localdate(timezone=zone)
-    period = _AWAY.first(staff=therapist.pk, today=today, until=today + SOON)
+    period = first_away(therapist.pk, today, until=today + SOON)
     # From the start of the practice's day, NEW_THERAPIST_DAYS ago.
     since = datetime.combine(today - timedelta(days=NEW_THERAPIST_DAYS), time.min, tzinfo=zone)
     handover = _NEW_THERAPIST.first(client=client.pk, since=since)
@@ -63,7 +57,7 @@ def staff_care_panel(request, staff) -> str:
     today = staff.today()
     periods = list(
         AwayPeriod.objects.filter(Q(staff=staff) | Q(cover=staff))
-        .current_or_coming(today, within=SOON)
+        .current_or_coming(today, until=today + SOON)
         .select_related("staff__user", "cover__user")
     )
     own = next((p for p in periods if p.staff_id == staff.id), None)

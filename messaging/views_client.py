@@ -4,7 +4,6 @@ the one view that serves an attachment's bytes (shared with the practice's pages
 """
 
 import uuid
-from datetime import date
 
 from django.contrib import messages as flash
 from django.contrib.auth.views import redirect_to_login
@@ -18,7 +17,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from core.compiled import CompiledRead
 from crisis.contacts import contacts_for
 from messaging import access, selectors, services, words
 from messaging.attachments import MAX_FILES, prepare_upload
@@ -34,6 +32,7 @@ from messaging.models import (
 from messaging.replies import reply_by
 from mindfulness.content import SELF_COMPASSION_BREAK_SLUG, builtin
 from practice.access import client_required, staff_for
+from practice.away import first_away
 from practice.models import AwayPeriod
 from risk.detection import Findings
 
@@ -64,16 +63,6 @@ def _promise(conversation: Conversation) -> tuple[str, int, int]:
     )
 
 
-# The therapist's first time away not yet ended, asked on every view: built by the ORM once (core/compiled.py).
-_AWAY = CompiledRead(
-    AwayPeriod,
-    lambda shape, *, staff, today: AwayPeriod.objects.filter(staff=staff, ends_on__gte=today).order_by(
-        "starts_on", "pk"
-    )[:1],
-    {"staff": int, "today": date},
-)
-
-
 def _away(conversation: Conversation, within_days: int) -> AwayPeriod | None:
     """The therapist's time away now or before an answer is due: the one the client should know about."""
     if conversation.kind != CARE:
@@ -83,7 +72,7 @@ def _away(conversation: Conversation, within_days: int) -> AwayPeriod | None:
     today = timezone.localdate(timezone=practice.zone)
     # The first time away that has not ended: one query, and nearly always the whole answer (none, or away
     # now). Only one that starts later needs the reply-by date (three more queries) to know if it matters.
-    first = _AWAY.first(staff=therapist.pk, today=today)
+    first = first_away(therapist.pk, today)
     if first is None or first.starts_on <= today:
         return first
     if conversation.reply_by is not None:

@@ -67,10 +67,6 @@ _CHARGES_WAITING = CompiledRead(
 )
 
 
-def _charges_waiting(client) -> int:
-    return _CHARGES_WAITING.row(client=client.pk, default=(0,))[0]
-
-
 def record_money(request, client) -> str:
     """A client's balance and what is waiting, for their therapist or an owner: four queries, whatever the
     history (the balance is summed in the database: the panel shows no invoice, so none is read)."""
@@ -86,7 +82,7 @@ def record_money(request, client) -> str:
         {
             "client": client,
             "account": {"balance": balance, "credit": max(-balance, 0)},
-            "waiting": _charges_waiting(client),
+            "waiting": _CHARGES_WAITING.row(client=client.pk, default=(0,))[0],
             "currency": settings.currency,
             "locale": settings.locale,
         },

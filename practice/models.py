@@ -151,14 +151,12 @@ class AwayPeriodQuerySet(models.QuerySet):
         """Periods sharing at least one day with ``first``..``last`` (both included)."""
         return self.filter(starts_on__lte=last, ends_on__gte=first)
 
-    def current_or_coming(self, day, *, within: timedelta | None = None, until=None):
-        """Under way on ``day`` or still to come (only those starting ``within`` of it, or by ``until``, if given)."""
+    def current_or_coming(self, day, *, until=None):
+        """Under way on ``day`` or still to come (only those starting by ``until``, if given), soonest first."""
         found = self.filter(ends_on__gte=day)
-        if within is not None:
-            until = day + within
         if until is not None:
             found = found.filter(starts_on__lte=until)
-        return found.order_by("starts_on")
+        return found.order_by("starts_on", "pk")
 
 
 class AwayPeriod(UUIDModel):
