@@ -67,15 +67,23 @@ CLIENT_RECORD = [client_sessions]
 CLIENT_CHANGES_DAYS = 14
 
 
+# On every therapist's home: built by the ORM once (core/compiled.py).
+_CLIENT_CHANGES = CompiledRead(
+    Appointment,
+    lambda shape, *, therapist, since: Appointment.objects.filter(
+        therapist=therapist, client_changed_at__gte=since, client__isnull=False
+    )
+    .select_related("client__user")
+    .order_by("-client_changed_at")[:10],
+    {"therapist": int, "since": datetime},
+)
+
+
 def client_changes(request, staff) -> str:
     """Sessions the therapist's clients moved or cancelled themselves in the last two weeks, newest first
     (``services_sessions`` marks each on the appointment). One query."""
     since = timezone.now() - timedelta(days=CLIENT_CHANGES_DAYS)
-    changed = list(
-        Appointment.objects.filter(therapist=staff, client_changed_at__gte=since, client__isnull=False)
-        .select_related("client__user")
-        .order_by("-client_changed_at")[:10]
-    )
+    changed = _CLIENT_CHANGES.objects(therapist=staff.pk, since=since)
     if not changed:
         return ""
     zone = staff.practice.zone

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from bookings.models import Appointment
 from caseload.facts import FACT_FIELDS, appointment_bounds, facts_for
+from core.compiled import CompiledRead
 from core.links import url_maker
 from formulation.models import Insight
 from notes.selectors import with_note_state
@@ -109,38 +110,61 @@ CLIENT_SHOWN = (
 )
 
 
-def _appointments_between(staff, start: datetime, end: datetime) -> list:
-    """The therapist's appointments in [start, end), with client and note state. One query."""
-    found = (
+# The therapist's appointments in [start, end), with client and note state. No appointment lasts half a day: the
+# lower bound ``after`` (twelve hours before ``start``) lets the (therapist, start) index do the work.
+_BETWEEN = CompiledRead(
+    Appointment,
+    lambda shape, *, therapist, start, end, after: with_note_state(
         Appointment.objects.active()
-        .for_therapist(staff)
+        .for_therapist(therapist)
         .between(start, end)
-        # No appointment lasts half a day: this lower bound lets the (therapist, start) index do the work.
-        .filter(start__gte=start - timedelta(hours=12))
+        .filter(start__gte=after)
         .select_related("client__user", "consultation")
         .only(*APPOINTMENT_SHOWN)
-    )
-    return list(with_note_state(found).order_by("start"))
-
-
-def _requested_after(staff, after: datetime) -> list:
-    """Requests waiting for the therapist to confirm, from ``after`` on (those sooner are in the week's list). One query."""
-    found = (
-        Appointment.objects.for_therapist(staff)
+    ).order_by("start"),
+    {"therapist": int, "start": datetime, "end": datetime, "after": datetime},
+)
+# Requests waiting for the therapist to confirm, from ``after`` on (those sooner are in the week's list).
+_REQUESTED_AFTER = CompiledRead(
+    Appointment,
+    lambda shape, *, therapist, after: with_note_state(
+        Appointment.objects.for_therapist(therapist)
         .filter(status=Appointment.Status.REQUESTED, start__gte=after)
         .select_related("client__user", "consultation")
         .only(*APPOINTMENT_SHOWN)
-    )
-    return list(with_note_state(found).order_by("start")[:20])
+    ).order_by("start")[:20],
+    {"therapist": int, "after": datetime},
+)
+# The therapist's clients in care, with their stored facts and whether a domain marked them changed since.
+_CLIENTS = CompiledRead(
+    Client,
+    lambda shape, *, therapist: Client.objects.for_therapist(therapist)
+    .exclude(care_status=Client.CareStatus.ENDED)
+    .select_related("user", "attention_facts")
+    .only(*CLIENT_SHOWN, *(f"attention_facts__{name}" for name in FACT_FIELDS))
+    .annotate(changed=Exists(ClientChange.objects.filter(client=OuterRef("pk"))))
+    .order_by("preferred_name", "user__name", "id"),
+    {"therapist": int},
+)
+_INSIGHTS = CompiledRead(
+    Insight,
+    lambda shape, *, therapist: Insight.objects.waiting().for_therapist(therapist).with_parts()[:10],
+    {"therapist": int},
+)
 
 
 def _link_appointments(appointments) -> None:
-    """Give each appointment its links, reversing each URL pattern once (as for the attention rows)."""
+    """Give each appointment its links and times, reversing each URL pattern once (as for the attention rows)."""
     detail = url_maker("bookings:appointment", "appointment_uuid")
     since = url_maker("caseload:since", "client_uuid")
     note_start = url_maker("notes:start", "appointment_uuid")
     note_read, note_edit = url_maker("notes:detail", "note_uuid"), url_maker("notes:edit", "note_uuid")
     for a in appointments:
+        # The times as the template's date filter would write them ("Mon 7 Dec, 10:00"; "7 Dec 10:00" in the
+        # links' hidden words), in the zone the page is shown in: per row in the template they were a tenth of the page.
+        local = timezone.localtime(a.start)
+        a.starts = f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+        a.starts_short = f"{local.day} {local:%b} {local:%H:%M}"
         a.detail_url = detail(a.uuid)
         a.since_url = f"{since(a.client.uuid)}?before={a.uuid}" if a.client_id else ""
         if a.note_signed_at:
@@ -174,14 +198,7 @@ def caseload_for(staff, *, now: datetime | None = None, request=None) -> Caseloa
     """
     now = now or timezone.now()
     zone = staff.practice.zone
-    clients = list(
-        Client.objects.for_therapist(staff)
-        .exclude(care_status=Client.CareStatus.ENDED)
-        .select_related("user", "attention_facts")
-        .only(*CLIENT_SHOWN, *(f"attention_facts__{name}" for name in FACT_FIELDS))
-        .annotate(changed=Exists(ClientChange.objects.filter(client=OuterRef("pk"))))
-        .order_by("preferred_name", "user__name", "id")
-    )
+    clients = _CLIENTS.objects(therapist=staff.pk)
     facts = facts_for(clients, changed={c.pk for c in clients if c.changed}, now=now)
     alerts = open_counts_by_client(staff, request=request)  # the navigation's count reads the same
     message_url = url_maker("messaging:conversation", "client_uuid")
@@ -239,16 +256,18 @@ def caseload_for(staff, *, now: datetime | None = None, request=None) -> Caseloa
         item.record_url, item.formulation_url = record(item.client.uuid), formulation(item.client.uuid)
     resting = [(client, last, record(client.uuid)) for client, last in resting]
 
-    insights = list(Insight.objects.waiting().for_therapist(staff).with_parts()[:10])
+    insights = _INSIGHTS.objects(therapist=staff.pk)
 
     local_now = timezone.localtime(now, zone)
     day_start = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
     day_end = day_start + timedelta(days=1)
     week_end = day_start + timedelta(days=7)
-    upcoming = _appointments_between(staff, day_start, week_end)
+    upcoming = _BETWEEN.objects(
+        therapist=staff.pk, start=day_start, end=week_end, after=day_start - timedelta(hours=12)
+    )
     today = [a for a in upcoming if a.start < day_end]
     this_week = [a for a in upcoming if a.start >= day_end]
-    requested_later = _requested_after(staff, week_end)
+    requested_later = _REQUESTED_AFTER.objects(therapist=staff.pk, after=week_end)
     _link_appointments([*upcoming, *requested_later])
     return Caseload(
         attention=attention,

@@ -5,6 +5,7 @@ from django.db.models import Count, F, Min, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.compiled import CompiledRead
 from messaging.models import Conversation, Message
 from practice.access import may_write_record, staff_for
 from practice.models import Client
@@ -38,20 +39,37 @@ def client_record(request, client) -> str:
     )
 
 
+_TOTALS = {
+    "unread": Count("pk", filter=Q(last_message_id__gt=F("staff_read_up_to"))),
+    "waiting": Count("pk", filter=Q(reply_by__isnull=False)),
+    "risky": Count("pk", filter=Q(risk_waiting=True)),
+    "soonest": Min("reply_by"),
+}
+
+
 def _totals(conversations) -> dict:
-    return conversations.filter(last_message_id__gt=0).aggregate(
-        unread=Count("pk", filter=Q(last_message_id__gt=F("staff_read_up_to"))),
-        waiting=Count("pk", filter=Q(reply_by__isnull=False)),
-        risky=Count("pk", filter=Q(risk_waiting=True)),
-        soonest=Min("reply_by"),
-    )
+    return conversations.filter(last_message_id__gt=0).aggregate(**_TOTALS)
+
+
+# On every therapist's home: built by the ORM once (core/compiled.py), grouped by the one therapist so that it is a
+# queryset (no row when they have no conversation).
+_THERAPIST_TOTALS = CompiledRead(
+    Conversation,
+    lambda shape, *, therapist: Conversation.objects.care()
+    .filter(client__in=Client.objects.for_therapist(therapist), last_message_id__gt=0)
+    .values("client__therapist")
+    .annotate(**_TOTALS)
+    .values_list(*_TOTALS),
+    {"therapist": int},
+)
 
 
 def therapist_home(request, staff) -> str:
     """Conversations with unread messages and waiting for an answer among the therapist's clients. One query."""
     if not staff.is_therapist:
         return ""
-    totals = _totals(Conversation.objects.care().filter(client__in=Client.objects.for_therapist(staff)))
+    unread, waiting, risky, soonest = _THERAPIST_TOTALS.row(therapist=staff.pk, default=(0, 0, 0, None))
+    totals = {"unread": unread, "waiting": waiting, "risky": risky, "soonest": soonest}
     if not totals["unread"] and not totals["waiting"]:
         return ""
     return render_to_string(

@@ -12,9 +12,7 @@ from bookings.panels import RECORD_UPCOMING, upcoming_for_record
 from core.compiled import CompiledRead
 from core.links import url_maker
 from core.panels import shared
-from notes.models import SessionNote
 from practice.access import has_emergency_access, may_write_record
-from practice.models import Client
 
 ORDER = 45
 SHOWN = 12
@@ -96,14 +94,4 @@ def _link(sessions, staff) -> None:
             s.note_url, s.note_action, s.note_for = start(s.uuid), "Write a note", "for"
 
 
-def kept_notes_panel(request, staff) -> str:
-    """Former clients whose notes this therapist kept when their care moved to a colleague."""
-    kept = SessionNote.objects.held_by(staff).exclude(client__therapist=staff).values("client_id")
-    clients = list(Client.objects.filter(pk__in=kept).not_erased().select_related("user").order_by("user__name")[:50])
-    if not clients:
-        return ""
-    return render_to_string("notes/panel_kept.html", {"clients": clients}, request=request)
-
-
 CLIENT_RECORD = [record_panel]
-THERAPIST_HOME = [kept_notes_panel]

@@ -1,11 +1,12 @@
 """The notice of an owner's emergency access, on the home page of whoever is told (practice/services.py)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from core.compiled import CompiledRead
 from practice.checklist import owner_checklist_panel, owner_checklist_reminder
 from practice.models import EmergencyAccess
 
@@ -15,18 +16,28 @@ ORDER = 1  # at the very top: someone else has opened one of your clients' recor
 NOTICE_DAYS = 90
 
 
-def unread_notices(staff, *, as_owner: bool) -> list[EmergencyAccess]:
-    """Grants ``staff`` is told of and has not marked read, newest first (two queries at most)."""
+def _granted_since(shape, *, staff, practice, since):
+    (as_owner,) = shape
     grants = (
-        EmergencyAccess.objects.filter(granted_at__gte=timezone.now() - timedelta(days=NOTICE_DAYS))
+        EmergencyAccess.objects.filter(granted_at__gte=since)
         .exclude(owner=staff)
         .exclude(client__erasure__completed_at__isnull=False)  # an erased client's record is restricted
     )
     if as_owner:  # the client has no active therapist: the other owners are told
-        grants = grants.filter(client__practice_id=staff.practice_id, client__therapist__is_active=False)
+        grants = grants.filter(client__practice_id=practice, client__therapist__is_active=False)
     else:
         grants = grants.filter(client__therapist=staff)
-    grants = list(grants.select_related("owner__user", "client__user").order_by("-granted_at")[:20])
+    return grants.select_related("owner__user", "client__user").order_by("-granted_at")[:20]
+
+
+# On every therapist's and owner's home: built by the ORM once (core/compiled.py).
+_GRANTED_SINCE = CompiledRead(EmergencyAccess, _granted_since, {"staff": int, "practice": int, "since": datetime})
+
+
+def unread_notices(staff, *, as_owner: bool) -> list[EmergencyAccess]:
+    """Grants ``staff`` is told of and has not marked read, newest first (two queries at most)."""
+    since = timezone.now() - timedelta(days=NOTICE_DAYS)
+    grants = _GRANTED_SINCE.objects((as_owner,), staff=staff.pk, practice=staff.practice_id, since=since)
     if not grants:
         return []
     seen = set(

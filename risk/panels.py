@@ -3,7 +3,7 @@
 from django.template.loader import render_to_string
 
 from core.compiled import CompiledRead
-from practice.access import staff_for
+from practice.access import staff_for, staff_shaped
 from risk.models import RiskAlert
 
 ORDER = 0  # first: nothing on the page matters more
@@ -19,19 +19,30 @@ LINE_SHOWN = (
 )
 
 
-def open_alerts_panel(request, staff) -> str:
-    staff = staff or staff_for(request.user)
-    if staff is None:
-        return ""
+def _open_newest(shape, *, staff, practice):
+    is_therapist, is_owner, is_active = shape
+    member = staff_shaped(staff, practice, is_therapist=is_therapist, is_owner=is_owner, is_active=is_active)
     # Only what each line shows (risk/_alert_line.html): never the sealed note, nor the practice, therapist and
     # acknowledger that with_people() joins (about a third of the therapist's home's panels, bench/queries.py).
-    alerts = list(
-        RiskAlert.objects.for_staff(staff)
+    return (
+        RiskAlert.objects.for_staff(member)
         .open()
         .select_related("client__user")
         .only(*LINE_SHOWN)
         .order_by("-raised_at")[:20]
     )
+
+
+# On the home of every therapist and owner: built by the ORM once per role (core/compiled.py).
+_OPEN_NEWEST = CompiledRead(RiskAlert, _open_newest, {"staff": int, "practice": int})
+
+
+def open_alerts_panel(request, staff) -> str:
+    staff = staff or staff_for(request.user)
+    if staff is None:
+        return ""
+    shape = (staff.is_therapist, staff.is_owner, staff.is_active)
+    alerts = _OPEN_NEWEST.objects(shape, staff=staff.pk, practice=staff.practice_id)
     if not alerts:
         return ""
     return render_to_string("risk/panel_open.html", {"alerts": alerts}, request=request)
