@@ -10,11 +10,33 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from checkins.models import SCALES, SHORT_LABELS, CheckIn
+from core.compiled import CompiledRead
 
 
 def for_staff(client):
     """The client's check-ins a member of the practice may read: none made after the ending."""
     return CheckIn.objects.for_client(client).filter(after_ending=False)
+
+
+def _trends(shape, *, client, before, start, end):
+    now_q = Q(local_date__gt=start, local_date__lte=end)
+    then_q = Q(local_date__gt=before, local_date__lte=start)
+    aggregates = {"n": Count("id", filter=now_q)}
+    for name in SHORT_LABELS:
+        aggregates[f"{name}_now"] = Avg(name, filter=now_q)
+        aggregates[f"{name}_then"] = Avg(name, filter=then_q)
+    # Grouped by the one client, so that it is a queryset a CompiledRead keeps (no row when there is no check-in).
+    return (
+        for_staff(client)
+        .filter(local_date__gt=before, local_date__lte=end)
+        .values("client")
+        .annotate(**aggregates)
+        .values_list(*aggregates)
+    )
+
+
+# Read before every session ("since we last met"): built by the ORM once (core/compiled.py).
+_TRENDS = CompiledRead(CheckIn, _trends, {"client": int, "before": date, "start": date, "end": date})
 
 
 def scale_trends(client, since: datetime | None, until: datetime) -> dict:
@@ -28,22 +50,17 @@ def scale_trends(client, since: datetime | None, until: datetime) -> dict:
     end = timezone.localtime(until, zone).date()
     start = timezone.localtime(since, zone).date() if since else end - timedelta(days=28)
     before = start - (end - start)
-    now_q = Q(local_date__gt=start, local_date__lte=end)
-    then_q = Q(local_date__gt=before, local_date__lte=start)
-    aggregates = {"count": Count("id", filter=now_q)}
-    for name in SHORT_LABELS:
-        aggregates[f"{name}_now"] = Avg(name, filter=now_q)
-        aggregates[f"{name}_then"] = Avg(name, filter=then_q)
-    result = for_staff(client).filter(local_date__gt=before, local_date__lte=end).aggregate(**aggregates)
+    count, *averages = _TRENDS.row(
+        client=client.pk, before=before, start=start, end=end, default=(0,) + (None,) * (2 * len(SHORT_LABELS))
+    )
     rows = []
-    for name, label in SHORT_LABELS.items():
-        now_value, then_value = result[f"{name}_now"], result[f"{name}_then"]
+    for label, now_value, then_value in zip(SHORT_LABELS.values(), averages[::2], averages[1::2], strict=True):
         if now_value is None:
             continue
         rows.append(
             {"label": label, "now": round(now_value, 1), "then": None if then_value is None else round(then_value, 1)}
         )
-    return {"count": result["count"], "rows": rows}
+    return {"count": count, "rows": rows}
 
 
 # Where each period of a chart begins: the day itself, its week's Monday, or the first of its month.

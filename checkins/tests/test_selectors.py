@@ -24,3 +24,13 @@ class ScaleTrendTests(TendingTestCase):
             trends["rows"],
             [{"label": "Mood", "now": 7.0, "then": 3.0}, {"label": "Sleep", "now": 4.0, "then": None}],
         )
+
+    def test_a_stretch_without_check_ins_has_no_rows(self):
+        cara = self.w.client_a
+        self.assertEqual(scale_trends(cara, NOW - dt.timedelta(days=14), NOW), {"count": 0, "rows": []})
+        # Only before the stretch: nothing to set beside it.
+        CheckIn.objects.create(client=cara, local_date=(NOW - dt.timedelta(days=20)).date(), mood=5)
+        self.assertEqual(scale_trends(cara, NOW - dt.timedelta(days=14), NOW), {"count": 0, "rows": []})
+        # Another client's check-ins are never counted.
+        CheckIn.objects.create(client=self.w.client_b, local_date=(NOW - dt.timedelta(days=3)).date(), mood=9)
+        self.assertEqual(scale_trends(cara, NOW - dt.timedelta(days=14), NOW)["count"], 0)
