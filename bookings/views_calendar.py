@@ -20,6 +20,8 @@ from bookings.services_appointments import BookingError, appointment_cancel, app
 from bookings.services_front_door import consultation_outcome
 from bookings.services_sessions import feed_token_revoke, feed_token_rotate, session_book
 from bookings.slots import free_slots
+from core.compiled import CompiledRead
+from core.links import url_maker
 from practice.access import get_rw_client_for_clinician, staff_required, therapist_required
 from practice.care_status import care_status_change
 from practice.models import CareChange
@@ -30,6 +32,36 @@ def _parse_day(value: str | None, fallback: date) -> date:
         return date.fromisoformat(value or "")
     except ValueError:
         return fallback
+
+
+# The therapist's week (or day) and what is coming: built by the ORM once (core/compiled.py).
+_WEEK = CompiledRead(
+    Appointment,
+    lambda shape, *, therapist, start, end: Appointment.objects.for_therapist(therapist)
+    .between(start, end)
+    .select_related("client__user", "consultation")
+    .order_by("start"),
+    {"therapist": int, "start": datetime, "end": datetime},
+)
+_COMING = CompiledRead(
+    Appointment,
+    lambda shape, *, therapist, now: Appointment.objects.for_therapist(therapist)
+    .active()
+    .upcoming(now)
+    .select_related("client__user", "consultation")[:20],
+    {"therapist": int, "now": datetime},
+)
+
+
+def _shown_in(zone, appointments) -> None:
+    """Each appointment's link and times as the calendar writes them ("Mon 7 Dec, 09:00"; "09:00–09:50"), made here
+    with one reverse(): per row in the template, dates and links were half of the page's time."""
+    detail = url_maker("bookings:appointment", "appointment_uuid")
+    for a in appointments:
+        a.local_start, local_end = a.start.astimezone(zone), a.end.astimezone(zone)
+        a.url = detail(a.uuid)
+        a.when = f"{a.local_start:%a} {a.local_start.day} {a.local_start:%b}, {a.local_start:%H:%M}"
+        a.span = f"{a.local_start:%H:%M}–{local_end:%H:%M}"
 
 
 @therapist_required
@@ -43,28 +75,13 @@ def agenda(request):
     length = 1 if view == "day" else 7
     start = datetime.combine(first, datetime.min.time(), tzinfo=zone)
     end = datetime.combine(first + timedelta(days=length), datetime.min.time(), tzinfo=zone)
-    appointments = list(
-        Appointment.objects.for_therapist(staff)
-        .between(start, end)
-        .select_related("client__user", "consultation")
-        .order_by("start")
-    )
+    appointments = _WEEK.objects(therapist=staff.pk, start=start, end=end)
+    upcoming = _COMING.objects(therapist=staff.pk, now=timezone.now())
+    _shown_in(zone, [*appointments, *upcoming])
     days = []
     for offset in range(length):
         current = first + timedelta(days=offset)
-        days.append(
-            (
-                current,
-                [
-                    (a, a.start.astimezone(zone), a.end.astimezone(zone))
-                    for a in appointments
-                    if a.start.astimezone(zone).date() == current
-                ],
-            )
-        )
-    upcoming = list(
-        Appointment.objects.for_therapist(staff).active().upcoming().select_related("client__user", "consultation")[:20]
-    )
+        days.append((current, [a for a in appointments if a.local_start.date() == current]))
     requests = [a for a in upcoming if a.status == Appointment.Status.REQUESTED]
     return render(
         request,
@@ -76,8 +93,8 @@ def agenda(request):
             "previous": first - timedelta(days=length),
             "next": first + timedelta(days=length),
             "today": today,
-            "upcoming": [(a, a.start.astimezone(zone)) for a in upcoming],
-            "requests": [(a, a.start.astimezone(zone)) for a in requests],
+            "upcoming": upcoming,
+            "requests": requests,
             "zone_name": staff.practice.time_zone,
         },
     )
