@@ -33,6 +33,9 @@ _DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 _STAND_IN = 2_147_000_000
 # Shapes kept by one read.
 MAX_SHAPES = 64
+# A moment before anything Tending holds: the lower bound a read "from a moment on" takes for the whole history, so
+# that one kept query serves both.
+EVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def counted(queryset: QuerySet, by: str) -> QuerySet:

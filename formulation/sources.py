@@ -7,6 +7,7 @@ internals directly. Each function answers with a fixed number of queries.
 from datetime import date, datetime, time
 
 from bookings.models import Appointment
+from core.compiled import EVER, CompiledRead
 from formulation.symptom_shift import Score
 from measures.models import MeasureResponse
 
@@ -18,26 +19,46 @@ def _local_midnight(day: date, zone) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone)
 
 
+# Read on every view of a formulation: built by the ORM once (core/compiled.py), from a moment (``EVER`` for the
+# whole history).
+_SESSION_STARTS = CompiledRead(
+    Appointment,
+    lambda shape, *, client, since: Appointment.objects.for_client(client)
+    .sessions()
+    .active()
+    .filter(start__gte=since)
+    .order_by("start")
+    .values_list("start"),
+    {"client": int, "since": datetime},
+)
+_SCORES = CompiledRead(
+    MeasureResponse,
+    lambda shape, *, client, since: MeasureResponse.objects.for_client(client)
+    .filter(completed_at__gte=since)
+    .chronological()
+    .values_list("instrument", "completed_at", "total"),
+    {"client": int, "since": datetime},
+)
+
+
+def _read(read, client, since: date | None) -> list[tuple]:
+    """``read``'s rows for ``client`` from the start of the practice's day ``since`` (or ever)."""
+    moment = EVER if since is None else _local_midnight(since, client.practice.zone)
+    return read.rows(client=client.pk, since=moment)
+
+
 def session_dates(client, *, since: date | None = None) -> list[date]:
     """Local dates of the client's sessions that took place or are booked (not cancelled), from ``since``."""
     zone = client.practice.zone
-    starts = Appointment.objects.for_client(client).sessions().active()
-    if since is not None:
-        starts = starts.filter(start__gte=_local_midnight(since, zone))
-    starts = starts.order_by("start").values_list("start", flat=True)
-    return [start.astimezone(zone).date() for start in starts]
+    return [start.astimezone(zone).date() for (start,) in _read(_SESSION_STARTS, client, since)]
 
 
 def measure_scores(client, *, since: date | None = None) -> dict[str, list[Score]]:
     """Each instrument's totals over time (from ``since``), oldest first, in one query:
     ``{"phq9": [Score(on, value)], "scs_sf": [...]}`` (WHO-5 as its percentage; SCS-SF as its mean)."""
     zone = client.practice.zone
-    rows = MeasureResponse.objects.for_client(client)
-    if since is not None:
-        rows = rows.filter(completed_at__gte=_local_midnight(since, zone))
-    rows = rows.chronological().values_list("instrument", "completed_at", "total")
     found: dict[str, list[Score]] = {}
-    for instrument, completed_at, total in rows:
+    for instrument, completed_at, total in _read(_SCORES, client, since):
         value = total * 4 if instrument == "who5" else total
         found.setdefault(instrument, []).append(Score(on=completed_at.astimezone(zone).date(), value=float(value)))
     return found

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from audit.services import audit_read
+from core.compiled import CompiledRead
 from core.links import url_maker
 from formulation import services, sources, timeline
 from formulation.access import (
@@ -56,10 +57,16 @@ def _link(*, symptoms, causes, chart) -> None:
             lane.url = symptom_url(lane.uuid)
 
 
+# Read on every view of a formulation: built by the ORM once (core/compiled.py).
+_WAITING = CompiledRead(
+    Insight, lambda shape, *, client: Insight.objects.filter(client=client).waiting(), {"client": int}
+)
+
+
 def _waiting_insights(client, *, symptoms, causes) -> list[Insight]:
     """The client's waiting insights, given the client, cause and symptoms already read for the page
     rather than joining them again (the joins cost more to build than the rows they bring)."""
-    insights = list(Insight.objects.filter(client=client).waiting())
+    insights = _WAITING.objects(client=client.pk)
     causes_by_id, symptoms_by_id = {c.id: c for c in causes}, {s.id: s for s in symptoms}
     for insight in insights:
         insight.client = client

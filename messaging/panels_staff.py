@@ -47,10 +47,6 @@ _TOTALS = {
 }
 
 
-def _totals(conversations) -> dict:
-    return conversations.filter(last_message_id__gt=0).aggregate(**_TOTALS)
-
-
 # On every therapist's home: built by the ORM once (core/compiled.py), grouped by the one therapist so that it is a
 # queryset (no row when they have no conversation).
 _THERAPIST_TOTALS = CompiledRead(
@@ -85,15 +81,30 @@ def therapist_home(request, staff) -> str:
     )
 
 
+# On every view of the practice's calendar: built by the ORM once, grouped by the practice. Erased clients are left
+# out with a small subquery of the erased (``Client.objects.erased``): excluding them through the relation made
+# PostgreSQL visit every client of the practice (7.1 → 1.3 ms with 2,000 clients).
+_OFFICE_TOTALS = CompiledRead(
+    Conversation,
+    lambda shape, *, practice: Conversation.objects.office()
+    .filter(client__practice=practice, last_message_id__gt=0)
+    .exclude(client__in=Client.objects.erased())
+    .values("client__practice")
+    .annotate(**_TOTALS)
+    .values_list(*_TOTALS),
+    {"practice": int},
+)
+
+
 def office_home(request, staff) -> str:
     """The practice's conversations (bookings and money) waiting for an answer. One query."""
     if not staff.runs_office:
         return ""
-    theirs = Conversation.objects.office().filter(client__in=Client.objects.in_practice(staff.practice).not_erased())
-    totals = _totals(theirs)
-    if not totals["unread"] and not totals["waiting"]:
+    unread, waiting, _risky, soonest = _OFFICE_TOTALS.row(practice=staff.practice_id, default=(0, 0, 0, None))
+    if not unread and not waiting:
         return ""
-    totals["risky"] = 0  # the office's conversations are not clinical: no risk marks there
+    # The office's conversations are not clinical: no risk marks there.
+    totals = {"unread": unread, "waiting": waiting, "risky": 0, "soonest": soonest}
     return render_to_string(
         "messaging/staff/panel_home.html",
         {

@@ -7,23 +7,31 @@ often, never the ratings, the word, or an order made from them (tending/tests/te
 
 from datetime import datetime
 
+from core.compiled import EVER, CompiledRead
 from mindfulness.content import builtin
 from mindfulness.models import ExerciseLog
+
+# Read on every view of the client's record and before each session: built by the ORM once (core/compiled.py).
+# Never those practised after our work together ended: the client's alone (issue 21).
+_TRIED = CompiledRead(
+    ExerciseLog,
+    lambda shape, *, client, since: ExerciseLog.objects.for_client(client)
+    .filter(after_ending=False, practised_at__gt=since)
+    .times_tried()
+    .values_list("builtin_slug", "custom__title", "times"),
+    {"client": int, "since": datetime},
+)
 
 
 def tried_since(client, since: datetime | None = None) -> list[dict]:
     """Each exercise the client did after ``since`` (or ever) and how often: most often first, then by
     title. One query, and no rating leaves it."""
-    # Never those practised after our work together ended: the client's alone (issue 21).
-    logs = ExerciseLog.objects.for_client(client).filter(after_ending=False)
-    if since:
-        logs = logs.filter(practised_at__gt=since)
     rows = []
-    for row in logs.times_tried():
-        title = row.get("custom__title")
+    for slug, custom_title, times in _TRIED.rows(client=client.pk, since=since or EVER):
+        title = custom_title
         if not title:
-            exercise = builtin(row["builtin_slug"])
+            exercise = builtin(slug)
             # One since retired from the library is still named, by its slug.
-            title = exercise.title if exercise else row["builtin_slug"]
-        rows.append({"title": title, "times": row["times"]})
+            title = exercise.title if exercise else slug
+        rows.append({"title": title, "times": times})
     return sorted(rows, key=lambda r: (-r["times"], r["title"]))

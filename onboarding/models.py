@@ -85,15 +85,6 @@ class ConsentKind(models.TextChoices):
     BOOKING_NUDGE = "booking_nudge", "A gentle check-in suggestion"
 
 
-class ConsentChoiceQuerySet(models.QuerySet):
-    def latest_per_kind(self, client) -> dict:
-        """The current choice for each kind, from the newest row (one query)."""
-        found: dict = {}
-        for choice in self.filter(client=client).order_by("kind", "-decided_at", "-id"):
-            found.setdefault(choice.kind, choice)
-        return found
-
-
 class ConsentChoice(UUIDModel):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consent_choices")
     kind = models.CharField(max_length=24, choices=ConsentKind)
@@ -103,8 +94,6 @@ class ConsentChoice(UUIDModel):
     # For the booking nudge: after how many days without a booking.
     gap_days = models.PositiveSmallIntegerField(null=True, blank=True)
     decided_at = models.DateTimeField(default=timezone.now)
-
-    objects = ConsentChoiceQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["client", "kind", "decided_at"])]

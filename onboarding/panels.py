@@ -41,12 +41,26 @@ def _agreed(client) -> bool:
     return bool(newest) and all(newest.values())
 
 
+# Read on every view of the client's record: built by the ORM once (core/compiled.py). The choices newest first
+# for each kind: the first of each kind is the current one.
+_INTAKE = CompiledRead(
+    Intake, lambda shape, *, client: Intake.objects.filter(client=client).order_by("pk")[:1], {"client": int}
+)
+_CHOICES = CompiledRead(
+    ConsentChoice,
+    lambda shape, *, client: ConsentChoice.objects.filter(client=client).order_by("kind", "-decided_at", "-id"),
+    {"client": int},
+)
+
+
 def intake_record(request, client) -> str:
     # Three queries (intake, documents, consent choices) instead of one per document and per kind.
-    intake = Intake.objects.filter(client=client).first()
+    intake = _INTAKE.first(client=client.pk)
     if intake is not None:
         audit_read(request, intake, client=client, object_type="onboarding.intake")
-    choices = ConsentChoice.objects.latest_per_kind(client)
+    choices = {}
+    for choice in _CHOICES.objects(client=client.pk):
+        choices.setdefault(choice.kind, choice)
     return render_to_string(
         "onboarding/panels/intake.html",
         {
