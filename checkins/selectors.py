@@ -10,7 +10,7 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from checkins.models import SCALES, SHORT_LABELS, CheckIn
-from core.compiled import CompiledRead
+from core.compiled import EVER, CompiledRead
 
 
 def for_staff(client):
@@ -67,24 +67,44 @@ def scale_trends(client, since: datetime | None, until: datetime) -> dict:
 _PERIOD_START = {"day": F("local_date"), "week": TruncWeek("local_date"), "month": TruncMonth("local_date")}
 
 
+def _averages(shape, *, client, start):
+    per, for_staff_view = shape
+    checkins = for_staff(client) if for_staff_view else CheckIn.objects.for_client(client)
+    return (
+        checkins.filter(local_date__gte=start)
+        .annotate(b=_PERIOD_START[per])
+        .values("b")
+        .annotate(n=Count("id"), **{name: Avg(name) for name in SCALES})
+        .order_by("b")
+        .values_list("b", "n", *SCALES)
+    )
+
+
+# Read on every view of a journey: built by the ORM once per period and reader (core/compiled.py).
+_AVERAGES = CompiledRead(CheckIn, _averages, {"client": int, "start": date})
+
+
 def scale_averages(client, *, start: date | None = None, per: str = "day", for_staff_view: bool = False) -> list[dict]:
     """Each scale's average per day, week or month from ``start`` (or ever), oldest first. One query.
 
     ``[{"b": the period's first day, "n": check-ins in it, "mood": 5.5, ...}]``: averaged in the
     database, so years of check-ins stay quick. ``for_staff_view``: leave out those made after the ending.
     """
-    checkins = for_staff(client) if for_staff_view else CheckIn.objects.for_client(client)
-    if start:
-        checkins = checkins.filter(local_date__gte=start)
-    return list(
-        checkins.annotate(b=_PERIOD_START[per])
-        .values("b")
-        .annotate(n=Count("id"), **{name: Avg(name) for name in SCALES})
-        .order_by("b")
-    )
+    names = ("b", "n", *SCALES)
+    rows = _AVERAGES.rows((per, for_staff_view), client=client.pk, start=start or EVER.date())
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+_WITH_NOTES = CompiledRead(
+    CheckIn,
+    lambda shape, *, client: for_staff(client)
+    .filter(note__isnull=False)
+    .order_by("-local_date", "-created_at")[: shape[0]],
+    {"client": int},
+)
 
 
 def with_notes(client, *, limit: int) -> list[CheckIn]:
     """For the therapist: the client's latest check-ins that carry a note, newest first, none made after
     the ending. One query."""
-    return list(for_staff(client).filter(note__isnull=False).order_by("-local_date", "-created_at")[:limit])
+    return _WITH_NOTES.objects((limit,), client=client.pk)
