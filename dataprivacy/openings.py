@@ -26,7 +26,7 @@ from datetime import date, datetime
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
 from django.db.models.functions import TruncDate
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from dataprivacy.models import HeldBackOpening
@@ -52,7 +52,10 @@ def _times(n: int) -> str:
 
 
 def _day(value: date, today: date) -> str:
-    return dateformat.format(value, "l j F" if value.year == today.year else "l j F Y")
+    """ "Monday 7 December" (and the year when it is not this one), as the date filter's "l j F" writes it: a list
+    of years of reads names a day for each line, and the filter was a quarter of the page's time."""
+    day = f"{value:%A} {value.day} {value:%B}"
+    return day if value.year == today.year else f"{day} {value.year}"
 
 
 def _people(actor_ids) -> dict:
