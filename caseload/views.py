@@ -12,6 +12,7 @@ from caseload.facts import facts_for
 from caseload.forms import ClientSearchForm
 from caseload.selectors import caseload_for, session_bounds
 from checkins.selectors import scale_trends
+from core.compiled import CompiledRead
 from core.links import url_maker
 from core.panels import render_panels
 from formulation.models import Insight
@@ -91,6 +92,12 @@ def clients(request):
     )
 
 
+# The client's suggestions waiting, with what they name: built by the ORM once (core/compiled.py).
+_WAITING = CompiledRead(
+    Insight, lambda shape, *, client: Insight.objects.filter(client=client).waiting().with_parts(), {"client": int}
+)
+
+
 @staff_required
 def since(request, client_uuid):
     """Before a session: everything since the last one, on one page."""
@@ -114,7 +121,7 @@ def since(request, client_uuid):
         "practices": tried_since(client, since_at),
         "selfcare": done_since(client, since_at),
         "alerts": alerts_since(client, since_at),
-        "insights": list(Insight.objects.filter(client=client).waiting().with_parts()),
+        "insights": _WAITING.objects(client=client.pk),
         "hide_actions": not can_write,  # an emergency reader sets no insight aside
     }
     return render(request, "caseload/since.html", context)

@@ -4,6 +4,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from audit.models import AuditEvent
+from core.compiled import EVER, CompiledRead
 from journal.models import Entry
 from journal.services import READ_OBJECT_TYPE, entries_read_in
 
@@ -11,12 +12,21 @@ from journal.services import READ_OBJECT_TYPE, entries_read_in
 UNREAD_LOOKBACK = timedelta(days=90)
 
 
+# Read before every session ("since we last met"): built by the ORM once (core/compiled.py).
+_SHARED_SINCE = CompiledRead(
+    Entry,
+    lambda shape, *, client, since: Entry.objects.for_client(client)
+    .shared()
+    .filter(shared_at__gt=since)
+    .defer("body")
+    .order_by("-shared_at")[: shape[0]],
+    {"client": int, "since": datetime},
+)
+
+
 def shared_since(client, since: datetime | None, *, limit: int = 20) -> list[Entry]:
     """The client's shared entries, newest first: those shared after ``since``, or all. One query."""
-    found = Entry.objects.for_client(client).shared()
-    if since:
-        found = found.filter(shared_at__gt=since)
-    return list(found.defer("body").order_by("-shared_at")[:limit])
+    return _SHARED_SINCE.objects((limit,), client=client.pk, since=since or EVER)
 
 
 def unread_shared_counts(staff, client_ids, *, now: datetime) -> dict:

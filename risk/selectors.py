@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.db.models import Count
 
-from core.compiled import CompiledRead
+from core.compiled import EVER, CompiledRead
 from core.panels import shared
 from practice.access import staff_shaped
 from risk.models import RiskAlert
@@ -32,9 +32,18 @@ def open_counts_by_client(staff, *, request=None) -> dict:
     return read() if request is None else shared(request, ("risk.open_counts_by_client", staff.pk), read)
 
 
+def _since(shape, *, client, since):
+    limit, from_a_moment = shape
+    found = RiskAlert.objects.filter(client=client)
+    if from_a_moment:
+        found = found.open() | found.filter(raised_at__gt=since)
+    return found.select_related("acknowledged_by").order_by("-raised_at")[:limit]
+
+
+# Read before every session ("since we last met"): built by the ORM once (core/compiled.py).
+_SINCE = CompiledRead(RiskAlert, _since, {"client": int, "since": datetime})
+
+
 def alerts_since(client, since: datetime | None, *, limit: int = 20) -> list[RiskAlert]:
     """The client's alerts still open and those raised after ``since`` (all when None), newest first. One query."""
-    found = RiskAlert.objects.filter(client=client)
-    if since:
-        found = found.open() | found.filter(raised_at__gt=since)
-    return list(found.select_related("acknowledged_by").order_by("-raised_at")[:limit])
+    return _SINCE.objects((limit, since is not None), client=client.pk, since=since or EVER)

@@ -4,8 +4,26 @@ from datetime import datetime
 
 from django.db.models import Count
 
+from core.compiled import EVER, CompiledRead
 from practice.care_status import care_ended_at
 from selfcare.models import Tick
+
+
+def _done(shape, *, client, since, ended):
+    (care_ended,) = shape
+    ticks = Tick.objects.filter(activity__client=client, done_at__gt=since)
+    if care_ended:
+        ticks = ticks.filter(done_at__lt=ended)
+    return (
+        ticks.values("activity__text", "activity__area")
+        .annotate(times=Count("id"))
+        .order_by("-times")
+        .values_list("activity__text", "times")
+    )
+
+
+# Read before every session ("since we last met"): built by the ORM once (core/compiled.py).
+_DONE = CompiledRead(Tick, _done, {"client": int, "since": datetime, "ended": datetime})
 
 
 def done_since(client, since: datetime | None) -> list[dict]:
@@ -15,11 +33,6 @@ def done_since(client, since: datetime | None) -> list[dict]:
     Activities since set aside count too: the time was made all the same. Nothing done after our work
     together ended (issue 21): that self-care is the client's own.
     """
-    ticks = Tick.objects.filter(activity__client=client)
     ended_at = care_ended_at(client)
-    if ended_at is not None:
-        ticks = ticks.filter(done_at__lt=ended_at)
-    if since:
-        ticks = ticks.filter(done_at__gt=since)
-    rows = ticks.values("activity__text", "activity__area").annotate(times=Count("id")).order_by("-times")
-    return [{"text": r["activity__text"], "times": r["times"]} for r in rows]
+    rows = _DONE.rows((ended_at is not None,), client=client.pk, since=since or EVER, ended=ended_at or EVER)
+    return [{"text": text, "times": times} for text, times in rows]
