@@ -12,10 +12,12 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
 from audit.services import audit_change
+from core.compiled import CompiledRead
 from ending.models import FollowUp, FollowUpAnswer
 from measures.instruments import INSTRUMENTS
 from measures.models import MeasureResponse
@@ -136,13 +138,23 @@ def follow_ups_for_client(client) -> list[FollowUp]:
     )
 
 
+# Read on every view of the client record: built by the ORM once (core/compiled.py).
+_SHARED = CompiledRead(
+    FollowUp,
+    lambda shape, *, client: FollowUp.objects.filter(
+        client=client, answered_at__isnull=False, shared_at__isnull=False
+    ).order_by("-due_on"),
+    {"client": int},
+)
+
+
 def shared_follow_ups(client) -> list[FollowUp]:
-    """The follow-ups the client chose to share with the practice (for the client record)."""
-    return list(
-        FollowUp.objects.filter(client=client, answered_at__isnull=False, shared_at__isnull=False)
-        .prefetch_related("answers")
-        .order_by("-due_on")
-    )
+    """The follow-ups the client chose to share with the practice (for the client record), with their answers
+    (a second query only when there are some)."""
+    found = _SHARED.objects(client=client.pk)
+    if found:
+        prefetch_related_objects(found, "answers")
+    return found
 
 
 # --- Answering and sharing -----------------------------------------------------------------------------------

@@ -10,14 +10,21 @@ from messaging.models import Conversation, Message
 from practice.access import may_write_record, staff_for
 from practice.models import Client
 
+# Read on every view of the client record: built by the ORM once (core/compiled.py). The client's sealed draft is
+# never shown to staff: not read.
+_CARE = CompiledRead(
+    Conversation,
+    lambda shape, *, client: Conversation.objects.care().filter(client=client).defer("client_draft").order_by("pk")[:1],
+    {"client": int},
+)
+
 
 def client_record(request, client) -> str:
     """On the client's record, for their own therapist: how many of the client's messages are unread and
     the soonest reply-by date. Two queries."""
     if not may_write_record(staff_for(request.user), client):
         return ""
-    # The client's sealed draft is never shown to staff: not read.
-    conversation = Conversation.objects.care().filter(client=client).defer("client_draft").first()
+    conversation = _CARE.first(client=client.pk)
     unread = 0
     if conversation is not None and conversation.last_message_id > conversation.staff_read_up_to:
         found = Message.objects.from_client().filter(conversation=conversation, pk__gt=conversation.staff_read_up_to)

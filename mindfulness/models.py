@@ -170,11 +170,6 @@ class RecommendationQuerySet(models.QuerySet):
     def for_client(self, client):
         return self.active().filter(client=client).select_related("therapist__user", "custom").order_by("-created_at")
 
-    def titles_for_client(self, client) -> list[str]:
-        """The titles of what the client has been suggested, newest first: no therapist or user rows to build."""
-        rows = self.active().filter(client=client).order_by("-created_at").values_list("builtin_slug", "custom__title")
-        return [custom_title if custom_title is not None else builtin(slug).title for slug, custom_title in rows]
-
 
 class Recommendation(ExerciseRefMixin):
     """A therapist's suggestion of one exercise to one client, with a personal note."""

@@ -2,6 +2,7 @@ from django.template.loader import render_to_string
 
 from audit.services import audit_read
 from core.compiled import CompiledRead
+from mindfulness.content import builtin
 from mindfulness.models import Recommendation
 from mindfulness.selectors import tried_since
 from practice.access import may_write_record
@@ -20,11 +21,26 @@ def client_home(request, client) -> str:
     return render_to_string("mindfulness/panel_client.html", {"recommendations": recommendations}, request=request)
 
 
+# The titles of what the client has been suggested, newest first (no therapist or user rows to build): read on every
+# view of the client record, built by the ORM once (core/compiled.py).
+_SUGGESTED = CompiledRead(
+    Recommendation,
+    lambda shape, *, client: Recommendation.objects.active()
+    .filter(client=client)
+    .order_by("-created_at")
+    .values_list("builtin_slug", "custom__title"),
+    {"client": int},
+)
+
+
 def client_record(request, client) -> str:
     """For the client's therapist: what they suggested, and which practices the client used and how often.
     Never her before/after ratings: she gave them as "only for you" (mindfulness/selectors.py)."""
     rows = tried_since(client)
-    suggested = Recommendation.objects.titles_for_client(client)
+    suggested = [
+        custom_title if custom_title is not None else builtin(slug).title
+        for slug, custom_title in _SUGGESTED.rows(client=client.pk)
+    ]
     if rows:
         audit_read(request, client, client=client, object_type="mindfulness.practicelog")
     return render_to_string(
