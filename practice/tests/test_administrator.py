@@ -351,7 +351,7 @@ class FrontDeskTests(AdministratorTestCase):
         self.assertContains(first, "page=2")
         rest = self.as_("administrator").get(reverse("bookings:office_clients"), {"page": "2"})
         self.assertTrue(rest.context["page"].has_previous())
-        shown = {c.pk for c in first.context["page"]} | {c.pk for c in rest.context["page"]}
+        shown = {c.pk for c in first.context["clients"]} | {c.pk for c in rest.context["clients"]}
         self.assertTrue({c.pk for c in many} <= shown)
         # Nonsense in the page number shows the first page, never an error.
         self.assertEqual(
