@@ -161,7 +161,7 @@ def _link_appointments(appointments) -> None:
     note_read, note_edit = url_maker("notes:detail", "note_uuid"), url_maker("notes:edit", "note_uuid")
     for a in appointments:
         # The times as the template's date filter would write them ("Mon 7 Dec, 10:00"; "7 Dec 10:00" in the
-        # links' hidden words), in the zone the page is shown in: per row in the template they were a tenth of the page.
+        # links' hidden words), in the zone the page is shown in, rather than through the filter once per row.
         local = timezone.localtime(a.start)
         a.starts = f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
         a.starts_short = f"{local.day} {local:%b} {local:%H:%M}"

@@ -131,29 +131,27 @@ def _round(value):
     return None if value is None else round(float(value), 1)
 
 
+def _sessions_of(client, now, since):
+    """The client's sessions that have begun by ``now``, from ``since``, not cancelled."""
+    return Appointment.objects.active().sessions().for_client(client).filter(start__lte=now, start__gte=since)
+
+
 # The sessions of a journey by day (a week's or a month's view): built by the ORM once (core/compiled.py). By month,
 # the months are the practice's, so that read stays the ORM's (a kept read may not name a time zone).
 _STARTS = CompiledRead(
     Appointment,
-    lambda shape, *, client, now, since: Appointment.objects.active()
-    .sessions()
-    .for_client(client)
-    .filter(start__lte=now, start__gte=since)
-    .order_by("start")
-    .values_list("start"),
+    lambda shape, *, client, now, since: _sessions_of(client, now, since).order_by("start").values_list("start"),
     {"client": int, "now": dt.datetime, "since": dt.datetime},
 )
 
 
 def _sessions(client, start, now, zone, bucket, index_of):
+    since = _start_of(start, zone) if start else EVER
     if bucket == "month":
-        sessions = Appointment.objects.active().sessions().for_client(client).filter(start__lte=now)
-        if start:
-            sessions = sessions.filter(start__gte=_start_of(start, zone))
+        sessions = _sessions_of(client, now, since)
         rows = sessions.annotate(m=TruncMonth("start", tzinfo=zone)).values("m").annotate(n=Count("id")).order_by("m")
         found = [(_as_date(r["m"]), r["n"]) for r in rows]
     else:
-        since = _start_of(start, zone) if start else EVER
         found = [
             (timezone.localtime(s, zone).date(), 1) for (s,) in _STARTS.rows(client=client.pk, now=now, since=since)
         ]

@@ -246,7 +246,8 @@ def since_with_change(client, since: datetime | None) -> list[dict]:
     first) and ``scoring.total_change``. One query.
 
     Each form's predecessor is found in the database (the (client, instrument, completed_at) index), so only the
-    forms since the last session are read, not years of them: 9.3 → 1.9 ms of "since we last met" in process.
+    forms since the last session are read, not years of them (a client with 356 forms, none since: 4.5 → 1.3 ms in
+    process on PostgreSQL, best of 50).
     """
     # Totals only: the item answers are sealed, and none is opened for this list.
     same = MeasureResponse.objects.filter(client_id=OuterRef("client_id"), instrument=OuterRef("instrument"))

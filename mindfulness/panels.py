@@ -2,9 +2,8 @@ from django.template.loader import render_to_string
 
 from audit.services import audit_read
 from core.compiled import CompiledRead
-from mindfulness.content import builtin
 from mindfulness.models import Recommendation
-from mindfulness.selectors import tried_since
+from mindfulness.selectors import title_of, tried_since
 from practice.access import may_write_record
 
 ORDER = 40
@@ -37,10 +36,7 @@ def client_record(request, client) -> str:
     """For the client's therapist: what they suggested, and which practices the client used and how often.
     Never her before/after ratings: she gave them as "only for you" (mindfulness/selectors.py)."""
     rows = tried_since(client)
-    suggested = [
-        custom_title if custom_title is not None else builtin(slug).title
-        for slug, custom_title in _SUGGESTED.rows(client=client.pk)
-    ]
+    suggested = [title_of(slug, custom_title) for slug, custom_title in _SUGGESTED.rows(client=client.pk)]
     if rows:
         audit_read(request, client, client=client, object_type="mindfulness.practicelog")
     return render_to_string(

@@ -23,15 +23,19 @@ _TRIED = CompiledRead(
 )
 
 
+def title_of(builtin_slug: str, custom_title: str | None) -> str:
+    """A practice's title from a row that names it: the therapist's own practice's, else the library's; one since
+    retired from the library is still named, by its slug."""
+    if custom_title:
+        return custom_title
+    exercise = builtin(builtin_slug)
+    return exercise.title if exercise else builtin_slug
+
+
 def tried_since(client, since: datetime | None = None) -> list[dict]:
     """Each exercise the client did after ``since`` (or ever) and how often: most often first, then by
     title. One query, and no rating leaves it."""
     rows = []
     for slug, custom_title, times in _TRIED.rows(client=client.pk, since=since or EVER):
-        title = custom_title
-        if not title:
-            exercise = builtin(slug)
-            # One since retired from the library is still named, by its slug.
-            title = exercise.title if exercise else slug
-        rows.append({"title": title, "times": times})
+        rows.append({"title": title_of(slug, custom_title), "times": times})
     return sorted(rows, key=lambda r: (-r["times"], r["title"]))

@@ -3,8 +3,9 @@
 from django.template.loader import render_to_string
 
 from core.compiled import CompiledRead
-from practice.access import staff_for, staff_shaped
+from practice.access import staff_for
 from risk.models import RiskAlert
+from risk.selectors import roles, seen_by
 
 ORDER = 0  # first: nothing on the page matters more
 LINE_SHOWN = (
@@ -20,12 +21,10 @@ LINE_SHOWN = (
 
 
 def _open_newest(shape, *, staff, practice):
-    is_therapist, is_owner, is_active = shape
-    member = staff_shaped(staff, practice, is_therapist=is_therapist, is_owner=is_owner, is_active=is_active)
     # Only what each line shows (risk/_alert_line.html): never the sealed note, nor the practice, therapist and
     # acknowledger that with_people() joins (about a third of the therapist's home's panels, bench/queries.py).
     return (
-        RiskAlert.objects.for_staff(member)
+        seen_by(shape, staff, practice)
         .open()
         .select_related("client__user")
         .only(*LINE_SHOWN)
@@ -41,8 +40,7 @@ def open_alerts_panel(request, staff) -> str:
     staff = staff or staff_for(request.user)
     if staff is None:
         return ""
-    shape = (staff.is_therapist, staff.is_owner, staff.is_active)
-    alerts = _OPEN_NEWEST.objects(shape, staff=staff.pk, practice=staff.practice_id)
+    alerts = _OPEN_NEWEST.objects(roles(staff), staff=staff.pk, practice=staff.practice_id)
     if not alerts:
         return ""
     return render_to_string("risk/panel_open.html", {"alerts": alerts}, request=request)

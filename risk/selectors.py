@@ -10,10 +10,21 @@ from practice.access import staff_shaped
 from risk.models import RiskAlert
 
 
-def _open_by_client(shape, *, staff, practice):
-    is_therapist, is_owner, is_active = shape
+def roles(staff) -> tuple[bool, bool, bool]:
+    """What ``RiskAlert.objects.for_staff`` asks of who is asking: the shape of a kept read of the alerts they see."""
+    return (staff.is_therapist, staff.is_owner, staff.is_active)
+
+
+def seen_by(shape, staff: int, practice: int):
+    """``RiskAlert.objects.for_staff`` as a kept read builds it: asked of a stand-in with the roles ``shape`` starts
+    with (``roles``), a staff member's key and their practice's."""
+    is_therapist, is_owner, is_active = shape[:3]
     member = staff_shaped(staff, practice, is_therapist=is_therapist, is_owner=is_owner, is_active=is_active)
-    return RiskAlert.objects.for_staff(member).open().values("client_id").annotate(n=Count("id")).order_by()
+    return RiskAlert.objects.for_staff(member)
+
+
+def _open_by_client(shape, *, staff, practice):
+    return seen_by(shape, staff, practice).open().values("client_id").annotate(n=Count("id")).order_by()
 
 
 # Read on every staff page (the navigation's count): its SQL is the ORM's, written once per shape (core/compiled.py).
@@ -26,8 +37,7 @@ def open_counts_by_client(staff, *, request=None) -> dict:
     count is their sum."""
 
     def read() -> dict:
-        shape = (staff.is_therapist, staff.is_owner, staff.is_active)
-        return dict(_OPEN_BY_CLIENT.rows(shape, staff=staff.pk, practice=staff.practice_id))
+        return dict(_OPEN_BY_CLIENT.rows(roles(staff), staff=staff.pk, practice=staff.practice_id))
 
     return read() if request is None else shared(request, ("risk.open_counts_by_client", staff.pk), read)
 

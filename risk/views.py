@@ -4,13 +4,14 @@ from django.views.decorators.http import require_POST
 
 from audit.services import audit_list_read, audit_read
 from core.compiled import CompiledRead
-from practice.access import care_team_required, staff_shaped
+from practice.access import care_team_required
 from practice.models import Client
 from risk.access import get_alert_for_staff
 from risk.context import alert_context
 from risk.forms import AcknowledgeForm
 from risk.models import RiskAlert
 from risk.panels import LINE_SHOWN
+from risk.selectors import roles, seen_by
 from risk.services import RiskAlertError, risk_alert_acknowledge
 
 LIST_LIMIT = 50
@@ -21,10 +22,9 @@ def _listed(shape, *, staff, practice):
     """The alerts of the list (``alerts_for_staff``): waiting for acknowledgement, or the latest acknowledged. Only
     what each line shows (risk/_alert_line.html) and the audit names: joining the practice, the therapist and the
     acknowledger as the alert's page does made planning the query cost ten times running it."""
-    is_therapist, is_owner, is_active, acknowledged = shape
-    member = staff_shaped(staff, practice, is_therapist=is_therapist, is_owner=is_owner, is_active=is_active)
+    acknowledged = shape[-1]
     alerts = (
-        RiskAlert.objects.for_staff(member)
+        seen_by(shape, staff, practice)
         .exclude(client__in=Client.objects.erased())
         .select_related("client__user")
         .only(*LINE_SHOWN, "client__uuid", "acknowledged_at", "action_taken")
@@ -39,9 +39,8 @@ _LISTED = CompiledRead(RiskAlert, _listed, {"staff": int, "practice": int})
 @care_team_required
 def alert_list(request):
     staff = request.staff
-    roles = (staff.is_therapist, staff.is_owner, staff.is_active)
-    open_alerts = _LISTED.objects((*roles, False), staff=staff.pk, practice=staff.practice_id)
-    recent = _LISTED.objects((*roles, True), staff=staff.pk, practice=staff.practice_id)
+    open_alerts = _LISTED.objects((*roles(staff), False), staff=staff.pk, practice=staff.practice_id)
+    recent = _LISTED.objects((*roles(staff), True), staff=staff.pk, practice=staff.practice_id)
     audit_list_read(request, "risk.riskalert", [*open_alerts, *recent])
     return render(request, "risk/list.html", {"open_alerts": open_alerts, "recent": recent})
 
