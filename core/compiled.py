@@ -9,7 +9,9 @@ the rule that chooses the rows lives in one place, the model's queryset methods.
 
 ``rows()`` gives tuples of the queryset's columns, converted as the ORM converts them; ``objects()`` the model
 instances iterating the queryset would give (with what it selects related, defers and annotates), made as Django's
-``ModelIterable`` makes them. A read whose query would keep a date or time of the moment it was first compiled is
+``ModelIterable`` makes them. On PostgreSQL the SQL is a prepared statement of the connection (``_PreparedCursor``):
+the server parses and plans it once, not on every request, where planning a page's small lookups took longer than
+running them. A read whose query would keep a date or time of the moment it was first compiled is
 refused then: such values must not be baked in. A shape may hold a page's bounds (LIMIT and OFFSET are written into
 the SQL): each read keeps at most ``MAX_SHAPES``.
 """
@@ -20,8 +22,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from uuid import UUID
 
+import psycopg
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import Count, Model, QuerySet
 from django.db.models.query import ModelIterable, _get_from_db, get_related_populators
 from django.utils import timezone
@@ -76,7 +81,7 @@ class CompiledRead:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
             # A shape that can match nothing whatever the values (an empty page): no query at all, as Django does.
-            return _Compiled("", [], [], None)
+            return _Compiled("", [], [], None, False)
         # The stand-ins as the database is sent them (SQLite is sent days and UUIDs as text).
         connection = connections[alias]
         by_value = {_sent(connection, self.values[name], value): name for name, value in stand_ins.items()}
@@ -102,7 +107,9 @@ class CompiledRead:
             raise ValueError(f"{self.model.__name__}: the time zone in the query would be kept; pass aware times")
         # What the ORM does to each column's value as it reads it (an aggregate's whole number, a date on SQLite).
         converters = compiler.get_converters([column[0] for column in compiler.select])
-        return _Compiled(sql, slots, list(converters.items()), _instances(queryset, compiler, alias))
+        return _Compiled(
+            sql, slots, list(converters.items()), _instances(queryset, compiler, alias), _preparable(connection, sql)
+        )
 
     def _compiled(self, alias: str, shape: tuple) -> "_Compiled":
         key = (alias, connections[alias].vendor, shape)
@@ -161,7 +168,7 @@ class CompiledRead:
             constant if name is None else _sent(connection, self.values[name], values[name])
             for name, constant in compiled.slots
         ]
-        with connection.cursor() as cursor:
+        with _cursor(connection, compiled.prepare) as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         if not compiled.converters:
@@ -174,6 +181,15 @@ class CompiledRead:
                     row[position] = function(row[position], expression, connection)
             converted.append(tuple(row))
         return converted
+
+
+class _PreparedCursor(psycopg.Cursor):
+    """psycopg's cursor that binds on the server, preparing every statement it runs (Django's own cursors bind in
+    the client and prepare nothing). psycopg keeps a connection's prepared statements, the latest hundred by
+    default (``prepared_max``)."""
+
+    def execute(self, query, params=None, *, prepare=True, binary=None):
+        return super().execute(query, params, prepare=prepare, binary=binary)
 
 
 def _sent(connection, kind: type, value):
@@ -203,6 +219,57 @@ class _Compiled:
     converters: list
     # For a queryset of model instances: how Django's ModelIterable makes each (django/db/models/query.py).
     instances: tuple | None
+    # Sent as a prepared statement (PostgreSQL).
+    prepare: bool
+
+
+# Statements a connection keeps prepared: every shape of every kept read (psycopg's default is a hundred; a few
+# hundred cost the server a few megabytes a connection).
+_PREPARED_MAX = 1000
+_NEVER = 2**62
+_AFTER_GROUPING = re.compile(r"\b(?:GROUP|ORDER) BY\b.*%s", re.DOTALL)
+
+
+def _preparable(connection, sql: str) -> bool:
+    """Whether ``sql`` may be a prepared statement: on PostgreSQL, unless turned off (TENDING_PREPARED_READS) or the
+    query groups or is distinct with a parameter after its GROUP or ORDER BY. The server then binds a parameter in
+    SELECT and the same one in GROUP BY as two, and refuses the grouping (Django's ticket #34255)."""
+    if connection.vendor != "postgresql" or not settings.TENDING_PREPARED_READS:
+        return False
+    return not (("GROUP BY" in sql or "DISTINCT" in sql) and _AFTER_GROUPING.search(sql))
+
+
+def kept_cursor(connection, sql: str):
+    """A cursor for ``sql``, SQL of our own written once per process with every value a parameter: prepared on
+    PostgreSQL as a kept read's is."""
+    return _cursor(connection, _preparable(connection, sql))
+
+
+def _cursor(connection, prepare: bool):
+    """A cursor of ``connection`` as ``connection.cursor()`` makes it (wrapped for Django's query log and errors),
+    binding its parameters on the server and preparing what it runs when ``prepare``."""
+    if not prepare:
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django turns psycopg's preparing off (None). Its own cursors bind in the client and never prepare, so a
+        # threshold never reached leaves preparing to the statements asked for by name: this cursor's.
+        raw.prepare_threshold = _NEVER
+        raw.prepared_max = max(raw.prepared_max, _PREPARED_MAX)
+    with connection.wrap_database_errors:
+        cursor = _PreparedCursor(raw)
+    return _LoggedCursor(cursor, connection) if connection.queries_logged else connection.make_cursor(cursor)
+
+
+class _LoggedCursor(CursorDebugWrapper):
+    """Django's query log (tests, DEBUG) writing a prepared statement with its values in, as it writes the rest."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(self.db.ops.compose_sql(sql, params), params):
+            return CursorWrapper.execute(self, sql, params)
 
 
 def _instances(queryset, compiler, alias: str) -> tuple | None:

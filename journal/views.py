@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.compiled import CompiledRead, counted
 from crisis.contacts import contacts_for
 from journal.access import get_entry_for_client, get_shared_entries_for_clinician
 from journal.forms import AutosaveForm, EntryForm
@@ -37,14 +38,26 @@ def _support_context(client, findings: Findings) -> dict:
     }
 
 
+# The list, on every open of the journal: built by the ORM once (core/compiled.py).
+_ENTRIES = CompiledRead(
+    Entry,
+    lambda shape, *, client: Entry.objects.for_client(client).newest_first()[shape[0] : shape[1]],
+    {"client": int},
+)
+_COUNT = CompiledRead(
+    Entry, lambda shape, *, client: counted(Entry.objects.for_client(client), "client"), {"client": int}
+)
+
+
 def _alerts_agreed(client) -> bool:
     return has_consent(client, "journal_risk_alerts")
 
 
 @client_required
 def entry_list(request):
-    entries = Entry.objects.for_client(request.client).newest_first()
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(_ENTRIES.pages(client=request.client.pk), PAGE_SIZE)
+    (paginator.count,) = _COUNT.row(default=(0,), client=request.client.pk)  # a cached_property: set, not counted
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "journal/list.html",

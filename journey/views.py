@@ -15,7 +15,6 @@ from journey.words import describe_change
 from measures.instruments import INSTRUMENTS
 from measures.selectors import form_counts, latest_forms
 from practice.access import client_required, get_client_for_clinician, staff_required
-from practice.models import Client
 
 RECENT_NOTES = 5
 
@@ -127,9 +126,8 @@ def _context(request, client, *, therapist_view: bool) -> dict:
 
 @client_required
 def mine(request):
-    # One query for the practice (time zone) and therapist (name) instead of three lazy ones.
-    client = Client.objects.with_people().get(pk=request.client.pk)
-    context = _context(request, client, therapist_view=False)
+    # The signed-in client comes with their practice (time zone) and therapist (name): accounts/backends.py.
+    context = _context(request, request.client, therapist_view=False)
     return render(request, "journey/journey.html", context)
 
 

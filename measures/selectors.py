@@ -45,6 +45,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from bookings.models import Appointment
+from core.compiled import EVER, CompiledRead, kept_cursor
 from measures.instruments import INSTRUMENTS
 from measures.models import MeasureResponse
 from measures.scoring import band_for, nhs_tt_outcome, single_measure_change, total_change
@@ -96,7 +97,7 @@ def first_and_latest_totals(client_ids, instruments=tuple(INSTRUMENTS)) -> dict:
     sql, params = _first_latest_sql(instruments, len(client_ids)), []
     for instrument in instruments:
         params += [instrument, instrument]
-    with connection.cursor() as cursor:
+    with kept_cursor(connection, sql) as cursor:
         cursor.execute(sql, [*params, *client_ids])
         rows = cursor.fetchall()
     found: dict = {}
@@ -283,17 +284,25 @@ def _nearest_score(instrument_id: str, value: float):
     return round(value)
 
 
+# The journey's forms from a moment on (EVER for all): built by the ORM once (core/compiled.py).
+_CHARTED = CompiledRead(
+    MeasureResponse,
+    lambda shape, *, client, since: MeasureResponse.objects.for_client(client)
+    .filter(completed_at__gte=since)
+    .order_by("completed_at")
+    .values_list("instrument", "completed_at", "total", "band", "uuid"),
+    {"client": int, "since": datetime},
+)
+
+
 def forms_for_chart(client, *, since: datetime | None = None) -> list[dict]:
     """Every form completed from ``since`` (or ever), oldest first, as charted. One query.
 
     ``[{"instrument", "at", "value", "band", "uuid"}]``: ``value`` is the charted total (WHO-5 as
     its percentage), ``band`` the form's band id.
     """
-    responses = MeasureResponse.objects.for_client(client)
-    if since:
-        # A datetime bound (not __date) lets the (client, instrument, completed_at) index do the work.
-        responses = responses.filter(completed_at__gte=since)
-    rows = responses.order_by("completed_at").values_list("instrument", "completed_at", "total", "band", "uuid")
+    # A moment, not a day (__date), lets the (client, instrument, completed_at) index do the work.
+    rows = _CHARTED.rows(client=client.pk, since=since or EVER)
     return [
         {"instrument": instrument, "at": at, "value": _charted(instrument, total), "band": band, "uuid": uuid}
         for instrument, at, total, band, uuid in rows
@@ -325,14 +334,20 @@ def monthly_means(client, *, since: datetime | None = None, zone) -> list[dict]:
     return found
 
 
+_FORM_COUNTS = CompiledRead(
+    MeasureResponse,
+    lambda shape, *, client: MeasureResponse.objects.for_client(client)
+    .values("instrument")
+    .annotate(n=Count("id"))
+    .values_list("instrument", "n")
+    .order_by(),
+    {"client": int},
+)
+
+
 def form_counts(client) -> dict:
     """{instrument: how many forms the client has completed}. One query."""
-    return dict(
-        MeasureResponse.objects.for_client(client)
-        .values("instrument")
-        .annotate(n=Count("id"))
-        .values_list("instrument", "n")
-    )
+    return dict(_FORM_COUNTS.rows(client=client.pk))
 
 
 def latest_forms(client, instruments=tuple(INSTRUMENTS)) -> dict:

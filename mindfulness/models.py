@@ -27,10 +27,14 @@ class CustomExerciseQuerySet(models.QuerySet):
     def for_client(self, client):
         """The exercises the client's own therapist wrote for their clients, and any the client was
         given or used before: an exercise that helped stays theirs when their care moves to a colleague."""
+        return self.for_client_of(client.pk, client.therapist_id)
+
+    def for_client_of(self, client_id: int, therapist_id: int):
+        """``for_client`` by the client's key and their therapist's (a kept read's values)."""
         theirs = (
-            Q(author_id=client.therapist_id)
-            | Q(pk__in=Recommendation.objects.filter(client=client, custom__isnull=False).values("custom_id"))
-            | Q(pk__in=ExerciseLog.objects.filter(client=client, custom__isnull=False).values("custom_id"))
+            Q(author_id=therapist_id)
+            | Q(pk__in=Recommendation.objects.filter(client_id=client_id, custom__isnull=False).values("custom_id"))
+            | Q(pk__in=ExerciseLog.objects.filter(client_id=client_id, custom__isnull=False).values("custom_id"))
         )
         return self.live().filter(theirs).select_related("author__user")
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_read
+from core.compiled import CompiledRead
 from mindfulness.access import (
     exercise_for_key,
     get_builtin_exercise,
@@ -34,10 +35,18 @@ WELCOME_BACK_DAYS = 14
 # --- Client: the library and the player (these pages hold no private data and work offline) ---
 
 
+# The library's "from your therapist", on every open of it: built by the ORM once (core/compiled.py).
+_OWN = CompiledRead(
+    CustomExercise,
+    lambda shape, *, client, therapist: CustomExercise.objects.for_client_of(client, therapist),
+    {"client": int, "therapist": int},
+)
+
+
 @client_required
 @offline_page
 def library(request):
-    own = list(CustomExercise.objects.for_client(request.client))
+    own = _OWN.objects(client=request.client.pk, therapist=request.client.therapist_id)
     return render(request, "mindfulness/library.html", {"exercises": EXERCISES, "own": own})
 
 

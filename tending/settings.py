@@ -193,6 +193,10 @@ if _replica_url:
     # Tests read the test database through the replica (the replica copies the whole cluster).
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+# Kept reads (core/compiled.py) are prepared statements on PostgreSQL: the server plans each once per connection.
+# Turn off behind a connection pooler that does not keep prepared statements (PgBouncer's transaction pooling
+# before 1.21, or without ``max_prepared_statements``).
+TENDING_PREPARED_READS = env_bool("DATABASE_PREPARED_READS", True)
 # How long a block waits for a replica that is behind before reading from the primary.
 TENDING_REPLICA_WAIT_MS = env_int("TENDING_REPLICA_WAIT_MS", 200, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

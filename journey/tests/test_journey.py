@@ -20,9 +20,9 @@ from tending.testing.factories import session_for
 from tending.testing.personas import TendingTestCase
 
 NOW = dt.datetime(2026, 11, 18, 12, 0, tzinfo=dt.UTC)
-# session, user (with their client, practice and therapist: accounts.backends), the client again
-# for the page, check-ins, sessions, questionnaires, first/latest totals, counts.
-JOURNEY_QUERIES = 8
+# session, user (with their client, practice and therapist: accounts.backends), check-ins, sessions,
+# questionnaires, first/latest totals, counts.
+JOURNEY_QUERIES = 7
 # (The access check reads whether the client was erased with the client, in the same query; the navigation
 # counts the therapist's open alerts: one more.)
 THERAPIST_JOURNEY_QUERIES = 15
