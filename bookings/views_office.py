@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
@@ -39,6 +38,7 @@ from core.links import url_maker
 from core.panels import render_panels
 from practice.access import get_client_for_office, office_required
 from practice.models import Client
+from practice.paging import page_of_clients
 
 CLIENTS_PAGE_SIZE = 50
 BY_OFFICE = "practice"  # booked_by / cancelled by: the practice, not the client (no late-cancellation fee)
@@ -276,12 +276,7 @@ def clients(request):
     )
     if query:
         found = found.filter(Q(user__name__icontains=query) | Q(user__email__icontains=query))
-    # The page's keys first, in order, then the people of those fifty: sorting the whole practice with every
-    # person joined cost PostgreSQL 9 ms for two thousand clients (docs/benchmarks.md).
-    page = Paginator(found.values_list("pk", flat=True), CLIENTS_PAGE_SIZE).get_page(request.GET.get("page"))
-    keys = list(page.object_list)
-    people = Client.objects.filter(pk__in=keys).select_related("user", "therapist__user").in_bulk()
-    clients = [people[key] for key in keys]
+    page, clients = page_of_clients(found, CLIENTS_PAGE_SIZE, request.GET.get("page"))
     book, money = url_maker("bookings:office_book", "client_uuid"), url_maker("money:client", "client_uuid")
     for client in clients:
         client.book_url, client.money_url = book(client.uuid), money(client.uuid)

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -20,6 +19,7 @@ from practice.access import (
 )
 from practice.forms import ClientNameSearchForm, EmergencyAccessForm, PracticeSettingsForm, ProfileForm
 from practice.models import AwayPeriod, Client, StaffMember
+from practice.paging import page_of_clients
 from practice.services import (
     emergency_access_acknowledge,
     emergency_access_grant,
@@ -113,11 +113,10 @@ def owner_home(request):
         member.away_now = away.get(member.id)
     # Clients a page at a time, found by name: a practice of two thousand is not one list to scroll.
     search = ClientNameSearchForm(request.GET or None)
-    clients = Client.objects.in_practice(practice).select_related("user", "therapist__user")
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    clients = clients.matching(query)
-    page = Paginator(clients.order_by("user__name", "id"), OWNER_CLIENTS_PAGE).get_page(request.GET.get("page"))
-    _link_people(staff, page.object_list)
+    found = Client.objects.in_practice(practice).matching(query).order_by("user__name", "id")
+    page, clients = page_of_clients(found, OWNER_CLIENTS_PAGE, request.GET.get("page"))
+    _link_people(staff, clients)
     query_string = request.GET.copy()
     query_string.pop("page", None)
     panels = render_panels("OWNER_HOME", request, request.staff)
@@ -131,7 +130,7 @@ def owner_home(request):
             "search": search,
             "query": query,
             "page": page,
-            "clients": page.object_list,
+            "clients": clients,
             "query_string": query_string.urlencode(),
             "panels": panels,
             "people_panels": people_panels,

@@ -1,0 +1,17 @@
+"""A page of a practice's clients, for the lists that name them (the owner's page, the office's clients)."""
+
+from django.core.paginator import Page, Paginator
+
+from practice.models import Client
+
+
+def page_of_clients(found, per_page: int, number) -> tuple[Page, list[Client]]:
+    """Page ``number`` of ``found`` (ordered clients) and that page's clients with their user and therapist.
+
+    The page's keys first, in order, then the people of that page: sorting the whole practice with every person
+    joined cost PostgreSQL 9 ms for two thousand clients (docs/benchmarks.md), the keys alone a fraction of it.
+    """
+    page = Paginator(found.values_list("pk", flat=True), per_page).get_page(number)
+    keys = list(page.object_list)
+    people = Client.objects.filter(pk__in=keys).select_related("user", "therapist__user").in_bulk()
+    return page, [people[key] for key in keys]
