@@ -7,12 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from bookings.models import Appointment
+from bookings.models import Appointment, Consultation
 from checkins.models import CheckIn
 from formulation.models import Insight
 from journal.models import Entry
 from measures.services import measure_response_record
 from mindfulness.models import ExerciseLog
+from notes.services import note_sign, note_start
 from risk.services import risk_alert_raise
 from selfcare.models import Activity, Tick
 from tending.testing.factories import ClientFactory, UserFactory
@@ -107,6 +108,37 @@ class CaseloadTests(TendingTestCase):
         since = reverse("caseload:since", kwargs={"client_uuid": self.w.client_a.uuid})
         self.assertContains(page, f"{since}?before={today.uuid}")
         self.assertContains(page, reverse("notes:start", kwargs={"appointment_uuid": later.uuid}))
+
+    def test_each_appointment_row_says_what_it_is_and_what_its_note_needs(self):
+        signed = session(self.w.client_a, NOW + timedelta(hours=1))
+        note_sign(note=note_start(appointment=signed, author=self.w.therapist), by=self.w.therapist)
+        drafted = session(self.w.client_b, NOW + timedelta(hours=2))
+        draft = note_start(appointment=drafted, author=self.w.therapist)
+        requested = session(self.w.client_a, NOW + timedelta(days=2), status="requested")
+        visitor = Consultation.objects.create(
+            practice=self.w.practice, name="Vic <Visitor>", email="vic@example.test", time_zone="Europe/London"
+        )
+        consultation = session(None, NOW + timedelta(hours=3), therapist=self.w.therapist, kind="consultation")
+        Appointment.objects.filter(pk=consultation.pk).update(consultation=visitor)
+        page = self.home()
+
+        def row(appointment):
+            text = page.content.decode()
+            start = text.index(reverse("bookings:appointment", kwargs={"appointment_uuid": appointment.uuid}))
+            return text[text.rindex("<li>", 0, start) : text.index("</li>", start)]
+
+        self.assertIn("Wed 10 Jun, 10:00</a></strong>", row(signed))  # 09:00 UTC is 10:00 in London (BST)
+        self.assertIn(reverse("notes:detail", kwargs={"note_uuid": signed.note.uuid}) + '">Read the note', row(signed))
+        self.assertIn('<span class="visually-hidden">: Cara Client, 10 Jun 10:00</span>', row(signed))
+        self.assertIn(reverse("notes:edit", kwargs={"note_uuid": draft.uuid}) + '">Keep writing the note', row(drafted))
+        self.assertIn('<span class="badge">Session, waiting for confirmation</span>', row(requested))
+        self.assertIn(
+            reverse("notes:start", kwargs={"appointment_uuid": requested.uuid}) + '">Write a note', row(requested)
+        )
+        # A visitor's consultation: their name, escaped, and no session's links.
+        self.assertIn("Vic &lt;Visitor&gt;", row(consultation))
+        self.assertIn('<span class="badge">Free consultation</span>', row(consultation))
+        self.assertNotIn("Since we last met", row(consultation))
 
     def test_requests_waiting_beyond_the_week_are_shown_once_with_the_calendar(self):
         today = session(self.w.client_a, NOW + timedelta(hours=2))
