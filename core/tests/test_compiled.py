@@ -1,13 +1,17 @@
 """A read written by the ORM once per shape answers exactly as its queryset does, for any values."""
 
 from datetime import UTC, date, datetime
+from unittest import skipUnless
 from uuid import UUID
 
-from django.db.models import Count, F
-from django.test import TestCase
+from django.db import connection
+from django.db.models import Count, F, Value
+from django.db.models.functions import Concat
+from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core.compiled import CompiledRead, counted
+from core.compiled import CompiledRead, _preparable, counted
 from core.models import ScheduledRun
 from practice.models import Client, Practice
 from risk.models import RiskAlert
@@ -234,3 +238,71 @@ class CompiledFirstAndRowTests(TestCase):
         )
         self.assertEqual(sums.row(first=run.pk, default=("", 0)), ("only", 1))
         self.assertEqual(sums.row(first=run.pk + 1, default=("", 0)), ("", 0))
+
+
+def _prepared(statement_part: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", [f"%{statement_part}%"])
+        return [row[0] for row in cursor.fetchall()]
+
+
+@skipUnless(connection.vendor == "postgresql", "prepared statements are PostgreSQL's")
+class PreparedReadTests(TestCase):
+    """On PostgreSQL a kept read is a prepared statement: planned once per connection, answering as the ORM does."""
+
+    def test_a_kept_read_is_prepared_once_and_answers_for_every_value(self):
+        runs = [ScheduledRun.objects.create(name=name) for name in "abcdefgh"]
+        read = CompiledRead(
+            ScheduledRun, lambda shape, *, run: ScheduledRun.objects.filter(pk=run).values_list("name"), {"run": int}
+        )
+        # Past the server's first five (custom) plans, when it may keep a generic one.
+        for _ in range(2):
+            for run in runs:
+                self.assertEqual(read.rows(run=run.pk), [(run.name,)])
+        self.assertEqual(read.rows(run=0), [])
+        self.assertEqual(len(_prepared('FROM "core_scheduledrun" WHERE "core_scheduledrun"."id" = $1')), 1)
+
+    def test_the_query_log_writes_a_prepared_read_with_its_values(self):
+        run = ScheduledRun.objects.create(name="logged")
+        read = CompiledRead(
+            ScheduledRun, lambda shape, *, name: ScheduledRun.objects.filter(name=name).values_list("pk"), {"name": str}
+        )
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(read.rows(name="logged"), [(run.pk,)])
+        self.assertEqual(len(queries.captured_queries), 1)
+        self.assertIn('"core_scheduledrun"."name" = \'logged\'', queries.captured_queries[0]["sql"])
+
+    def test_a_grouped_read_with_a_parameter_in_select_answers_as_the_orm(self):
+        # Django groups by the column's position ("GROUP BY 1"), so the parameter is bound once.
+        ScheduledRun.objects.create(name="grouped")
+        read = CompiledRead(
+            ScheduledRun,
+            lambda shape, *, run: ScheduledRun.objects.filter(pk__gte=run)
+            .values(label=Concat(F("name"), Value("!")))
+            .annotate(n=Count("pk"))
+            .values_list("label", "n"),
+            {"run": int},
+        )
+        for _ in range(7):
+            self.assertEqual(read.rows(run=0), [("grouped!", 1)])
+
+    def test_a_parameter_after_group_by_is_not_prepared(self):
+        # The server would bind a parameter in SELECT and the same one in GROUP BY as two and refuse the grouping
+        # (Django's ticket #34255): such SQL is sent as Django sends it.
+        grouped = 'SELECT ("a" || %s) AS "x", COUNT(*) FROM "t" WHERE "b" = %s GROUP BY ("a" || %s)'
+        self.assertFalse(_preparable(connection, grouped))
+        self.assertTrue(_preparable(connection, 'SELECT ("a" || %s) AS "x", COUNT(*) FROM "t" GROUP BY 1'))
+        self.assertTrue(_preparable(connection, 'SELECT "a" FROM "t" WHERE "b" = %s ORDER BY "a"'))
+        self.assertFalse(_preparable(connection, 'SELECT DISTINCT "a" FROM "t" ORDER BY ("a" = %s)'))
+
+    @override_settings(TENDING_PREPARED_READS=False)
+    def test_turned_off_nothing_is_prepared(self):
+        run = ScheduledRun.objects.create(name="plain")
+        read = CompiledRead(
+            ScheduledRun,
+            lambda shape, *, run: ScheduledRun.objects.filter(pk=run, name="plain").values_list("name"),
+            {"run": int},
+        )
+        for _ in range(7):
+            self.assertEqual(read.rows(run=run.pk), [("plain",)])
+        self.assertEqual(_prepared('"core_scheduledrun"."name" = $2'), [])
