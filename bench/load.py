@@ -132,7 +132,7 @@ class Server:
                     ]
                 )
             )
-            self.helpers.append(self._spawn([PYTHON, "manage.py", "db_worker", "--interval", "5"]))
+            self.helpers.append(self._spawn([PYTHON, "manage.py", "db_worker", "--interval", "1"]))
         args = [
             GUNICORN,
             "tending.wsgi",
