@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from core.compiled import CompiledRead
 from ending.models import Ending
-from formulation.models import Cause
+from formulation.selectors import causes_shared_with
 from measures.charts import line_chart
 from measures.instruments import INSTRUMENTS
 from measures.models import MeasureResponse
@@ -66,8 +66,12 @@ _CURRENT = CompiledRead(
 
 
 def ending_for(client) -> Ending | None:
-    """The ending being prepared, else the latest that has ended; None when there is neither."""
-    return _CURRENT.first(client=client.pk)
+    """The ending being prepared, else the latest that has ended; None when there is neither. It comes with
+    ``client`` as its client (with what the caller loaded with it: the practice, say)."""
+    ending = _CURRENT.first(client=client.pk)
+    if ending is not None:
+        ending.client = client
+    return ending
 
 
 @dataclass
@@ -114,16 +118,22 @@ def _shown(instrument_id: str, total) -> tuple[float, str]:
     return value, text
 
 
+# The ending's pages, each view: built by the ORM once (core/compiled.py).
+_SCORES = CompiledRead(
+    MeasureResponse,
+    lambda shape, *, client: MeasureResponse.objects.for_client(client)
+    .order_by("completed_at", "id")
+    .values_list("instrument", "completed_at", "total", "band"),
+    {"client": int},
+)
+_SELFCARE = CompiledRead(Activity, lambda shape, *, client: Activity.objects.for_client(client), {"client": int})
+
+
 def score_lines(client) -> list[ScoreLine]:
     """First and latest result of each questionnaire the client completed, with its chart. One query."""
     zone = client.practice.zone
-    rows = (
-        MeasureResponse.objects.for_client(client)
-        .order_by("completed_at", "id")
-        .values_list("instrument", "completed_at", "total", "band")
-    )
     by_instrument: dict[str, list] = {}
-    for instrument_id, at, total, band in rows:
+    for instrument_id, at, total, band in _SCORES.rows(client=client.pk):
         by_instrument.setdefault(instrument_id, []).append((timezone.localdate(at, timezone=zone), total, band))
     lines = []
     for instrument_id, instrument in INSTRUMENTS.items():
@@ -156,8 +166,7 @@ def score_lines(client) -> list[ScoreLine]:
 
 def shared_causes(client) -> list[str]:
     """The causes the therapist shared with the client, in the client's wording; nothing else. One query."""
-    causes = Cause.objects.for_client(client).filter(shared_with_client=True).only("client_wording")
-    return [cause.client_wording for cause in causes if cause.client_wording]
+    return [cause.client_wording for cause in causes_shared_with(client) if cause.client_wording]
 
 
 def summary_parts(ending: Ending) -> dict:
@@ -172,7 +181,7 @@ def summary_parts(ending: Ending) -> dict:
         "practices": [{"title": row.title, "times": row.times} for row in most],
         "selfcare": [
             {"text": a.text, "area": a.get_area_display(), "rhythm": a.get_rhythm_display()}
-            for a in Activity.objects.for_client(client)
+            for a in _SELFCARE.objects(client=client.pk)
         ],
         "causes": shared_causes(client),
         "letter": ending.letter,

@@ -3,17 +3,13 @@
 from django.template.loader import render_to_string
 
 from core.compiled import CompiledRead, counted
-from formulation.models import Cause, Insight, Symptom
+from formulation.models import Insight, Symptom
+from formulation.selectors import causes_shared_with
 
 ORDER = 40
 
 # Read on every view of the client's home: built by the ORM once (core/compiled.py). Only the client's wording and
 # each symptom's latest status: the cost stays the same over years of history.
-_SHARED_CAUSES = CompiledRead(
-    Cause,
-    lambda shape, *, client: Cause.objects.for_client(client).filter(shared_with_client=True).only("client_wording"),
-    {"client": int},
-)
 _SHARED_SYMPTOMS = CompiledRead(
     Symptom,
     lambda shape, *, client: Symptom.objects.for_client(client).filter(shared_with_client=True).with_current_status(),
@@ -35,7 +31,7 @@ def record_panel(request, client) -> str:
 
 def client_home_panel(request, client) -> str:
     """What the therapist has chosen to share, in the client's words; nothing else."""
-    causes = _SHARED_CAUSES.objects(client=client.pk)
+    causes = causes_shared_with(client)
     symptoms = _SHARED_SYMPTOMS.objects(client=client.pk)
     if not causes and not symptoms:
         return ""

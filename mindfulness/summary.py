@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.urls import reverse
 
+from core.compiled import CompiledRead
 from mindfulness.content import builtin
 from mindfulness.models import ExerciseLog
 
@@ -45,18 +46,28 @@ class HelpsRow:
         return sum(changes) / len(changes) if changes else None
 
 
+# "What helps me" and the ending's summary, each view: built by the ORM once (core/compiled.py).
+_HELPS = CompiledRead(
+    ExerciseLog,
+    lambda shape, *, client: ExerciseLog.objects.for_client(client)
+    .what_helps()
+    .values_list(
+        "builtin_slug", "custom__uuid", "custom__title", "times", "rated", "calm_change", "kindness_change", "last"
+    ),
+    {"client": int},
+)
+
+
 def what_helps_rows(client) -> tuple[list[HelpsRow], datetime | None]:
     """Rows best first (unrated last), and when the client last practised. One query."""
     rows = []
-    for row in ExerciseLog.objects.for_client(client).what_helps():
-        if row["custom__uuid"]:
-            title, name, kwargs = (
-                row["custom__title"],
-                "mindfulness:play_custom",
-                {"exercise_uuid": row["custom__uuid"]},
-            )
+    for slug, custom_uuid, custom_title, times, rated, calm_change, kindness_change, last in _HELPS.rows(
+        client=client.pk
+    ):
+        if custom_uuid:
+            title, name, kwargs = custom_title, "mindfulness:play_custom", {"exercise_uuid": custom_uuid}
         else:
-            exercise = builtin(row["builtin_slug"])
+            exercise = builtin(slug)
             if exercise is None:  # an exercise since retired from the library
                 continue
             title, name, kwargs = exercise.title, "mindfulness:play", {"slug": exercise.slug}
@@ -65,11 +76,11 @@ def what_helps_rows(client) -> tuple[list[HelpsRow], datetime | None]:
                 title=title,
                 play_url_name=name,
                 play_kwargs=kwargs,
-                times=row["times"],
-                rated=row["rated"],
-                calm_change=row["calm_change"],
-                kindness_change=row["kindness_change"],
-                last=row["last"],
+                times=times,
+                rated=rated,
+                calm_change=calm_change,
+                kindness_change=kindness_change,
+                last=last,
             )
         )
     rows.sort(key=lambda r: (r.score is None, -(r.score or 0), -r.times, r.title))
