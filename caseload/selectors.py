@@ -154,8 +154,9 @@ _INSIGHTS = CompiledRead(
 )
 
 
-# An appointment's row (what caseload/home.html lists), written here rather than by an included template: the
-# rows were two fifths of the page's template time (bench/queries.py --profile caseload).
+# An appointment's row (what caseload/home.html lists), written here rather than by a template included once a row:
+# the included templates were over half the page's template time (bench/queries.py --profile caseload); the page's
+# median fell from 22.5 to 21.5 ms in process (docs/benchmarks.md, "Issue 22, eighth pass").
 _ROW = '<li>\n  <strong><a href="{}">{}</a></strong>\n  {}\n  <span class="badge">{}{}</span>\n  {}\n</li>'
 _ACTIONS = (
     '<p class="actions">\n    <a href="{}">Since we last met<span class="visually-hidden">: {}, {}</span></a>\n'

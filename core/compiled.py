@@ -185,8 +185,7 @@ class CompiledRead:
 
 class _PreparedCursor(psycopg.Cursor):
     """psycopg's cursor that binds on the server, preparing every statement it runs (Django's own cursors bind in
-    the client and prepare nothing). psycopg keeps a connection's prepared statements, the latest hundred by
-    default (``prepared_max``)."""
+    the client and prepare nothing). psycopg keeps the latest ``prepared_max`` of a connection's statements."""
 
     def execute(self, query, params=None, *, prepare=True, binary=None):
         return super().execute(query, params, prepare=prepare, binary=binary)
@@ -258,7 +257,8 @@ def _cursor(connection, prepare: bool):
         # Django turns psycopg's preparing off (None). Its own cursors bind in the client and never prepare, so a
         # threshold never reached leaves preparing to the statements asked for by name: this cursor's.
         raw.prepare_threshold = _NEVER
-        raw.prepared_max = max(raw.prepared_max, _PREPARED_MAX)
+    if raw.prepared_max < _PREPARED_MAX:
+        raw.prepared_max = _PREPARED_MAX
     with connection.wrap_database_errors:
         cursor = _PreparedCursor(raw)
     return _LoggedCursor(cursor, connection) if connection.queries_logged else connection.make_cursor(cursor)

@@ -15,7 +15,8 @@ def _newest(client, kind):
     return ConsentChoice.objects.filter(client=client, kind=kind).order_by("-decided_at", "-id")
 
 
-# Asked by the journal, the check-in and messages on each view and save: built by the ORM once (core/compiled.py).
+# Asked by the journal on each view, by each risk check of a check-in, entry or message, and before each reminder:
+# built by the ORM once (core/compiled.py).
 _GRANTED = CompiledRead(
     ConsentChoice,
     lambda shape, *, client, kind: _newest(client, kind).values_list("granted")[:1],
