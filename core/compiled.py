@@ -25,6 +25,7 @@ from uuid import UUID
 import psycopg
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Page, Paginator
 from django.db import connections, router
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import Count, Model, QuerySet
@@ -157,7 +158,7 @@ class CompiledRead:
 
     def pages(self, shape: tuple = (), **values) -> "Pages":
         """What a ``Paginator`` slices: each page read by ``objects()`` with its bounds last in the shape (the build
-        slices its queryset ``[shape[-2]:shape[-1]]``). The paginator must be told the count."""
+        slices its queryset ``[shape[-2]:shape[-1]]``). ``Pages.page`` gives one, told the count."""
         return Pages(self, shape, values)
 
     def _rows(self, alias: str, compiled: "_Compiled", values: dict) -> list[tuple]:
@@ -295,3 +296,10 @@ class Pages:
 
     def __getitem__(self, bounds: slice) -> list:
         return self.read.objects((*self.shape, bounds.start, bounds.stop), **self.values)
+
+    def page(self, number, per_page: int, *, count: int) -> Page:
+        """Page ``number`` (as a request gives it: a page out of range is the last, anything else the first) of
+        ``per_page`` rows, the paginator told the ``count`` the caller has read (set, it is not counted again)."""
+        paginator = Paginator(self, per_page)
+        paginator.count = count  # a cached_property
+        return paginator.get_page(number)

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -55,9 +54,8 @@ def _alerts_agreed(client) -> bool:
 
 @client_required
 def entry_list(request):
-    paginator = Paginator(_ENTRIES.pages(client=request.client.pk), PAGE_SIZE)
-    (paginator.count,) = _COUNT.row(default=(0,), client=request.client.pk)  # a cached_property: set, not counted
-    page = paginator.get_page(request.GET.get("page"))
+    (count,) = _COUNT.row(default=(0,), client=request.client.pk)
+    page = _ENTRIES.pages(client=request.client.pk).page(request.GET.get("page"), PAGE_SIZE, count=count)
     return render(
         request,
         "journal/list.html",

@@ -3,7 +3,7 @@
 import uuid
 from datetime import UTC, datetime
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, F
 
 from core.compiled import CompiledRead
@@ -61,9 +61,7 @@ def inbox_page(staff, *, office: bool, number) -> Page:
     """
     values = {"staff": staff.pk, "practice": staff.practice_id}
     (count,) = _INBOX_COUNT.row((office,), default=(0,), **values)
-    paginator = Paginator(_INBOX_PAGE.pages((office,), **values), INBOX_PAGE)
-    paginator.count = count  # a cached_property: set, it is not counted again
-    return paginator.get_page(number)
+    return _INBOX_PAGE.pages((office,), **values).page(number, INBOX_PAGE, count=count)
 
 
 def _visible(conversation, sees_from):
