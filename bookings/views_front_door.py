@@ -4,6 +4,8 @@ a visitor moves or cancels it. No account needed."""
 import uuid
 from datetime import date, datetime, time, timedelta
 from functools import wraps
+from itertools import chain
+from operator import attrgetter
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -36,6 +38,7 @@ from bookings.models import BookingSettings, Kind, Mode
 from bookings.services_appointments import BookingError, appointment_cancel, appointment_move
 from bookings.services_front_door import consultation_book
 from bookings.slots import free_slots, free_slots_by_therapist, parse_key
+from core.compiled import CompiledRead
 from practice.models import Practice, StaffMember
 
 
@@ -61,15 +64,21 @@ def practice_page(request, slug):
     )
 
 
+# The practice's therapists who take free consultations, with their rules, by name.
+_CONSULTING = CompiledRead(
+    StaffMember,
+    lambda shape, practice: StaffMember.objects.therapists()
+    .in_practice(practice)
+    .filter(availability__offers_consultation=True, availability__accepts_bookings=True)
+    .select_related("user", "practice", "availability")
+    .order_by("user__name"),
+    {"practice": int},
+)
+
+
 def _consulting_therapists(practice) -> list:
-    """The practice's therapists who take free consultations, with their rules, in one query."""
-    return list(
-        StaffMember.objects.therapists()
-        .in_practice(practice)
-        .filter(availability__offers_consultation=True, availability__accepts_bookings=True)
-        .select_related("user", "practice", "availability")
-        .order_by("user__name")
-    )
+    """The practice's therapists who take free consultations, with their rules, in one kept read."""
+    return _CONSULTING.objects(practice=practice.pk)
 
 
 def _chosen_therapists(everyone: list, choice: str):
@@ -110,11 +119,8 @@ def _consultation_times(therapists, zone, first: date, until: date | None) -> li
         last_day=practice_day(until) if until is not None else None,
         rules={t.id: t.availability for t in therapists},
     )
-    order = {t.id: i for i, t in enumerate(therapists)}
-    merged = sorted(
-        (slot for therapist in therapists for slot in found[therapist.id]),
-        key=lambda slot: (slot.start, order[slot.therapist_id]),
-    )
+    # A stable sort by start of the therapists' times in their order: a start shared keeps that order.
+    merged = sorted(chain.from_iterable(found[therapist.id] for therapist in therapists), key=attrgetter("start"))
     return on_days(merged, zone, first, until)
 
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from bookings.free_times import DAYS_SHOWN, window
 from bookings.models import Appointment, Availability, DayOff, Kind, WorkingHours
-from bookings.slots import _Booked, _local_to_utc, free_at, free_slots, free_slots_by_therapist, slot_is_free
+from bookings.slots import _Booked, _local_to_utc, _Seconds, free_at, free_slots, free_slots_by_therapist, slot_is_free
 from bookings.tests.helpers import open_every_day
 from bookings.views_front_door import _consulting_therapists, consult_window
 from tending.testing.factories import StaffFactory, UserFactory
@@ -86,8 +86,7 @@ def _book(therapist, start: datetime, minutes: int, buffer: int = 0, **fields) -
         kind=Kind.CONSULTATION,
         start=start,
         end=start + timedelta(minutes=minutes),
-        blocked_until=start + timedelta(minutes=minutes + buffer),
-        **fields,
+        **{"blocked_until": start + timedelta(minutes=minutes + buffer), **fields},
     )
 
 
@@ -188,6 +187,25 @@ class BatchedCoreTests(TendingTestCase):
         for therapists in (self.everyone[:2], self.everyone):
             with self.subTest(count=len(therapists)), self.assertNumQueries(4):
                 free_slots_by_therapist(therapists, Kind.CONSULTATION)
+
+    def test_booked_time_is_read_in_whole_seconds_rounded_outwards(self):
+        """A span's start rounds down and its end up, so a candidate on the minute meets what it met as a moment."""
+        nine = datetime(2031, 1, 6, 9, 0, tzinfo=UTC)
+        _book(
+            self.ana,
+            nine + timedelta(microseconds=400_000),
+            50,
+            blocked_until=nine + timedelta(minutes=50, seconds=0.5),
+        )
+        _book(self.ben, nine, 50)
+        read = {
+            therapist_id: (start, until)
+            for therapist_id, start, until in Appointment.objects.values_list(
+                "therapist_id", _Seconds("start"), _Seconds("blocked_until", up=True)
+            )
+        }
+        whole = int(nine.timestamp())
+        self.assertEqual(read, {self.ana.id: (whole, whole + 3001), self.ben.id: (whole, whole + 3000)})
 
     def test_therapists_of_two_practices_are_refused(self):
         with self.assertRaises(ValueError):
