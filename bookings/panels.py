@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from bookings.free_times import client_zone
-from bookings.models import Appointment
+from bookings.models import Appointment, upcoming_from
 from core.compiled import CompiledRead
 from core.panels import shared
 from practice.access import may_write_record
@@ -18,17 +18,17 @@ RECORD_UPCOMING = 5  # the coming appointments the client's record lists
 # next one) and of their record. Built by the ORM once (core/compiled.py), run with the moment asked.
 _UPCOMING = CompiledRead(
     Appointment,
-    lambda shape, *, client, now: Appointment.objects.for_client(client)
+    lambda shape, *, client, now, since: Appointment.objects.for_client(client)
     .active()
-    .upcoming(now)
+    .upcoming(now, since=since)
     .select_related("therapist__user")[: shape[0]],
-    {"client": int, "now": datetime},
+    {"client": int, "now": datetime, "since": datetime},
 )
 
 
 def next_session(request, client) -> str:
     zone = ZoneInfo(client_zone(request, client))
-    upcoming = _UPCOMING.first((1,), client=client.pk, now=timezone.now())
+    upcoming = _UPCOMING.first((1,), client=client.pk, **upcoming_from())
     return render_to_string(
         "bookings/panels/client_home.html",
         {"upcoming": upcoming, "local": upcoming.start.astimezone(zone) if upcoming else None, "client": client},
@@ -42,7 +42,7 @@ def upcoming_for_record(request, client) -> list[Appointment]:
     return shared(
         request,
         ("bookings.upcoming", client.pk),
-        lambda: _UPCOMING.objects((RECORD_UPCOMING,), client=client.pk, now=timezone.now()),
+        lambda: _UPCOMING.objects((RECORD_UPCOMING,), client=client.pk, **upcoming_from()),
     )
 
 

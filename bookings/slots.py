@@ -28,12 +28,9 @@ from zoneinfo import ZoneInfo
 from django.db.models import BigIntegerField, F, Func
 from django.utils import timezone
 
-from bookings.models import Appointment, Availability, DayOff, Kind, WorkingHours
+from bookings.models import LONGEST_BLOCK, Appointment, Availability, DayOff, Kind, WorkingHours
 from core.compiled import CompiledRead
 from practice.models import AwayPeriod
-
-# No appointment blocks a therapist's time for longer than this (session 180 + break 120 minutes at most).
-LONGEST_BLOCK = timedelta(hours=12)
 
 
 class Slot(NamedTuple):

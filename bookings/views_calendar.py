@@ -15,7 +15,7 @@ from audit.services import audit_read, audit_record
 from bookings import ics
 from bookings.access import get_appointment_for_clinician, get_feed_therapist, get_rw_appointment_for_clinician
 from bookings.forms import CareForm, FeedForm, OutcomeForm, TherapistBookForm
-from bookings.models import Appointment, Availability, Consultation, Kind
+from bookings.models import Appointment, Availability, Consultation, Kind, upcoming_from
 from bookings.services_appointments import BookingError, appointment_cancel, appointment_confirm, appointment_restore
 from bookings.services_front_door import consultation_outcome
 from bookings.services_sessions import feed_token_revoke, feed_token_rotate, session_book
@@ -45,11 +45,11 @@ _WEEK = CompiledRead(
 )
 _COMING = CompiledRead(
     Appointment,
-    lambda shape, *, therapist, now: Appointment.objects.for_therapist(therapist)
+    lambda shape, *, therapist, now, since: Appointment.objects.for_therapist(therapist)
     .active()
-    .upcoming(now)
+    .upcoming(now, since=since)
     .select_related("client__user", "consultation")[:20],
-    {"therapist": int, "now": datetime},
+    {"therapist": int, "now": datetime, "since": datetime},
 )
 
 
@@ -76,7 +76,7 @@ def agenda(request):
     start = datetime.combine(first, datetime.min.time(), tzinfo=zone)
     end = datetime.combine(first + timedelta(days=length), datetime.min.time(), tzinfo=zone)
     appointments = _WEEK.objects(therapist=staff.pk, start=start, end=end)
-    upcoming = _COMING.objects(therapist=staff.pk, now=timezone.now())
+    upcoming = _COMING.objects(therapist=staff.pk, **upcoming_from())
     _shown_in(zone, [*appointments, *upcoming])
     days = []
     for offset in range(length):
