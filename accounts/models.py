@@ -79,9 +79,12 @@ class InvitationQuerySet(models.QuerySet):
         """Neither accepted nor withdrawn, whether or not the link has expired."""
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
 
-    def waiting(self):
-        """What a practice is still waiting on: pending, or expired recently enough to resend."""
-        return self.open().filter(expires_at__gt=timezone.now() - RECENTLY_EXPIRED)
+    def waiting(self, *, expired_after=None):
+        """What a practice is still waiting on: pending, or expired recently enough to resend (after
+        ``expired_after``, ``RECENTLY_EXPIRED`` ago unless given: a kept read passes it as a value)."""
+        if expired_after is None:
+            expired_after = timezone.now() - RECENTLY_EXPIRED
+        return self.open().filter(expires_at__gt=expired_after)
 
     def managed_by(self, staff):
         """The invitations ``staff`` may resend or cancel: all of the practice's for an owner,

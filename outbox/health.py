@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.tasks import task_backends
+from django.tasks import TaskResultStatus, task_backends
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from core.compiled import CompiledRead
 from core.models import ScheduledRun
 from outbox.models import Email
 
@@ -62,15 +63,41 @@ class JobsHealth:
         }
 
 
+# Read on each view of the owner's and the therapists' homes and by a monitor: kept reads (core/compiled.py).
+_STARTED = CompiledRead(ScheduledRun, lambda shape: ScheduledRun.objects.values_list("name", "last_started_at"), {})
+_OLDEST_EMAIL = CompiledRead(
+    Email,
+    lambda shape, *, now: Email.objects.due(now).order_by("next_attempt_at").values_list("next_attempt_at")[:1],
+    {"now": datetime},
+)
+# The task waiting longest to be taken: one to run at once (its run_after is django_tasks_db's "no time"), by when
+# it was queued, and one to run from a time now passed, by that time.
+_OLDEST_IMMEDIATE = CompiledRead(
+    DBTaskResult,
+    lambda shape, *, never: DBTaskResult.objects.filter(status=TaskResultStatus.READY, run_after=never)
+    .order_by("enqueued_at")
+    .values_list("enqueued_at")[:1],
+    {"never": datetime},
+)
+_OLDEST_DEFERRED = CompiledRead(
+    DBTaskResult,
+    lambda shape, *, now, never: DBTaskResult.objects.filter(status=TaskResultStatus.READY, run_after__lte=now)
+    .exclude(run_after=never)
+    .order_by("run_after")
+    .values_list("run_after")[:1],
+    {"now": datetime, "never": datetime},
+)
+
+
 def jobs_health(now=None) -> JobsHealth:
     now = now or timezone.now()
     health = JobsHealth(checked_at=now)
-    started = dict(ScheduledRun.objects.values_list("name", "last_started_at"))
+    started = dict(_STARTED.rows())
     for name, seconds in settings.TENDING_SCHEDULE:
         last = started.get(name)
         if last is None or now - last > 2 * timedelta(seconds=seconds) + SLACK:
             health.late_jobs.append(name)
-    oldest = Email.objects.due(now).order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first()
+    (oldest,) = _OLDEST_EMAIL.row(now=now, default=(None,))
     if oldest is not None:
         health.oldest_email_wait = max(now - oldest, timedelta(0))
     health.oldest_task_wait = _oldest_task_wait(now)
@@ -85,8 +112,9 @@ def uses_database_worker() -> bool:
 def _oldest_task_wait(now) -> timedelta | None:
     if not uses_database_worker():
         return None
-    ready = DBTaskResult.objects.ready()
-    immediate = ready.filter(run_after=get_date_max()).order_by("enqueued_at").values_list("enqueued_at", flat=True)
-    deferred = ready.exclude(run_after=get_date_max()).order_by("run_after").values_list("run_after", flat=True)
-    waits = [now - moment for moment in (immediate.first(), deferred.first()) if moment is not None]
+    # As DBTaskResult.objects.ready(), which reads the clock itself.
+    never = get_date_max()
+    (immediate,) = _OLDEST_IMMEDIATE.row(never=never, default=(None,))
+    (deferred,) = _OLDEST_DEFERRED.row(now=now, never=never, default=(None,))
+    waits = [now - moment for moment in (immediate, deferred) if moment is not None]
     return max(waits, default=None)

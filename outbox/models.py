@@ -32,10 +32,12 @@ class EmailQuerySet(models.QuerySet):
     def about(self, object_type: str, object_id) -> "EmailQuerySet":
         return self.filter(about_type=object_type, about_id=str(object_id))
 
-    def needing_attention(self, practice, now=None):
-        """What the owner should know about: emails that could not be sent, and any waiting too long."""
-        now = now or timezone.now()
-        waiting = Q(status__in=[Email.Status.QUEUED, Email.Status.SENDING], created_at__lte=now - LONG_QUEUED)
+    def needing_attention(self, practice, now=None, *, queued_before=None):
+        """What the owner should know about: emails that could not be sent, and any waiting too long (queued before
+        ``queued_before``, ``now - LONG_QUEUED`` unless given: a kept read passes it as a value)."""
+        if queued_before is None:
+            queued_before = (now or timezone.now()) - LONG_QUEUED
+        waiting = Q(status__in=[Email.Status.QUEUED, Email.Status.SENDING], created_at__lte=queued_before)
         return self.filter(Q(status=Email.Status.FAILED) | waiting, practice=practice, dismissed_at__isnull=True)
 
 

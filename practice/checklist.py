@@ -14,6 +14,7 @@ from django.apps import apps
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from core.compiled import CompiledRead
 from practice.models import StaffMember
 
 
@@ -70,6 +71,14 @@ def crisis_step(staff) -> Step:
     )
 
 
+# One of the practice's therapists, if it has any (kept reads: core/compiled.py).
+_A_THERAPIST = CompiledRead(
+    StaffMember,
+    lambda shape, *, practice: StaffMember.objects.therapists().in_practice(practice).values_list("pk")[:1],
+    {"practice": int},
+)
+
+
 def therapists_step(staff) -> Step:
     # Done once the practice has a therapist: a solo owner who sees clients needs no one else.
     return Step(
@@ -77,7 +86,7 @@ def therapists_step(staff) -> Step:
         title="Invite your therapists",
         how="Each gets an email with a link to set up their account.",
         url=reverse("accounts:invite_therapist"),
-        done=StaffMember.objects.therapists().in_practice(staff.practice).exists(),
+        done=bool(_A_THERAPIST.rows(practice=staff.practice_id)),
     )
 
 

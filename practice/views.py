@@ -1,9 +1,12 @@
+from datetime import date
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_read
+from core.compiled import CompiledRead
 from core.links import url_maker
 from core.panels import render_panels
 from practice.access import (
@@ -103,12 +106,27 @@ def _link_people(staff, clients) -> None:
         client.openings_url = openings(client.uuid)
 
 
+# The owner's page's people, and who is away today: kept reads (core/compiled.py).
+_STAFF = CompiledRead(
+    StaffMember,
+    lambda shape, *, practice: StaffMember.objects.in_practice(practice)
+    .select_related("user")
+    .order_by("-is_active", "user__name"),
+    {"practice": int},
+)
+_AWAY = CompiledRead(
+    AwayPeriod,
+    lambda shape, *, practice, today: AwayPeriod.objects.filter(staff__practice=practice).covering(today),
+    {"practice": int, "today": date},
+)
+
+
 @owner_required
 def owner_home(request):
     practice = request.staff.practice
-    staff = list(StaffMember.objects.in_practice(practice).select_related("user").order_by("-is_active", "user__name"))
+    staff = _STAFF.objects(practice=practice.pk)
     today = timezone.localdate(timezone=practice.zone)
-    away = {p.staff_id: p for p in AwayPeriod.objects.filter(staff__practice=practice).covering(today)}
+    away = {p.staff_id: p for p in _AWAY.objects(practice=practice.pk, today=today)}
     for member in staff:
         member.away_now = away.get(member.id)
     # Clients a page at a time, found by name: a practice of two thousand is not one list to scroll.
