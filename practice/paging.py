@@ -4,7 +4,6 @@ from django.core.paginator import Page, Paginator
 
 from practice.models import Client
 
-
 # What the lists show of each person: their names, addresses and care, and their links (by uuid). Only these are read:
 # fifty people and their therapists with every column were three hundred dates and times to convert.
 _SHOWN = (
