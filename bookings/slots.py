@@ -112,8 +112,8 @@ def _day_seconds(day: date, minutes: tuple[int, ...], zone: ZoneInfo) -> tuple[i
 class _Seconds(Func):
     """A moment as whole seconds since 1970, rounded down (or ``up``), worked out by the database.
 
-    Booked time is only compared, never shown: a fortnight of twenty therapists' appointments read as
-    numbers, not as aware datetimes, saved a third of the public free times' work (docs/benchmarks.md).
+    Booked time is only compared, never shown: a fortnight of twenty therapists' appointments (1,292 on the
+    public page of the benchmark practice) is read as numbers, not as 2,584 aware datetimes (docs/benchmarks.md).
     Rounding a span's start down and its end up keeps every meeting a whole-second candidate has.
     """
 
@@ -342,13 +342,9 @@ def free_slots_by_therapist(
             day += timedelta(days=1)
         seconds, slots = _free(therapist_id, tuple(days), zone, plan.length, step, tuple(sorted(spans[therapist_id])))
         # Inside notice and horizon: candidates are whole minutes, so whole seconds compare as the moments do.
-        found[therapist_id] = list(
-            slots[
-                bisect_left(seconds, math.ceil(plan.earliest.timestamp())) : bisect_right(
-                    seconds, math.floor(plan.horizon.timestamp())
-                )
-            ]
-        )
+        first = bisect_left(seconds, math.ceil(plan.earliest.timestamp()))
+        last = bisect_right(seconds, math.floor(plan.horizon.timestamp()))
+        found[therapist_id] = list(slots[first:last])
     return found
 
 

@@ -67,7 +67,7 @@ def practice_page(request, slug):
 # The practice's therapists who take free consultations, with their rules, by name.
 _CONSULTING = CompiledRead(
     StaffMember,
-    lambda shape, practice: StaffMember.objects.therapists()
+    lambda shape, *, practice: StaffMember.objects.therapists()
     .in_practice(practice)
     .filter(availability__offers_consultation=True, availability__accepts_bookings=True)
     .select_related("user", "practice", "availability")

@@ -63,7 +63,7 @@ class JobsHealth:
         }
 
 
-# Read on each view of the owner's and the therapists' homes and by a monitor: kept reads (core/compiled.py).
+# Read on each view of the owner's home and emails page and by a monitor: kept reads (core/compiled.py).
 _STARTED = CompiledRead(ScheduledRun, lambda shape: ScheduledRun.objects.values_list("name", "last_started_at"), {})
 _OLDEST_EMAIL = CompiledRead(
     Email,
