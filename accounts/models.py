@@ -99,9 +99,13 @@ class InvitationQuerySet(models.QuerySet):
     def with_people(self):
         return self.select_related("practice", "invited_by__user", "therapist__user")
 
+    def listed(self):
+        """As the "Invitations waiting" lists show them: newest first, with their people."""
+        return self.with_people().order_by("-created_at")
+
     def waiting_for(self, staff):
         """The "Invitations waiting" list for ``staff``, newest first."""
-        return self.waiting().managed_by(staff).with_people().order_by("-created_at")
+        return self.waiting().managed_by(staff).listed()
 
 
 class Invitation(UUIDModel):

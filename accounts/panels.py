@@ -8,23 +8,20 @@ from django.utils import timezone
 from accounts.models import RECENTLY_EXPIRED, Invitation
 from core.compiled import CompiledRead
 
-# The owner's list (``waiting_for`` an owner: every invitation of the practice), a kept read (core/compiled.py).
+# ``waiting_for`` an owner (every invitation of the practice: ``managed_by``), as a kept read (core/compiled.py).
 _WAITING = CompiledRead(
     Invitation,
     lambda shape, *, practice, expired_after: Invitation.objects.waiting(expired_after=expired_after)
     .filter(practice=practice)
-    .with_people()
-    .order_by("-created_at"),
+    .listed(),
     {"practice": int, "expired_after": datetime},
 )
 
 
-def invitations_waiting(request, staff) -> str:
-    if staff.is_owner:
-        since = timezone.now() - RECENTLY_EXPIRED
-        invitations = _WAITING.objects(practice=staff.practice_id, expired_after=since)
-    else:
-        invitations = Invitation.objects.waiting_for(staff)
+def invitations_waiting(request, owner) -> str:
+    """Below the people on the owner's page (OWNER_PEOPLE panels are given the owner, ``practice.views.owner_home``)."""
+    since = timezone.now() - RECENTLY_EXPIRED
+    invitations = _WAITING.objects(practice=owner.practice_id, expired_after=since)
     return render_to_string("accounts/panel_owner_invitations.html", {"invitations": invitations}, request=request)
 
 
