@@ -280,8 +280,12 @@ class Appointment(UUIDModel):
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="appointments")
     therapist = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="appointments")
-    # Empty for a consultation with someone who is not (yet) a client.
-    client = models.ForeignKey(Client, null=True, blank=True, on_delete=models.CASCADE, related_name="appointments")
+    # Empty for a consultation with someone who is not (yet) a client. No index of its own: the (client, start)
+    # index below serves every read by client, and with both PostgreSQL's generic plans for the record's sessions
+    # took the narrower one and sorted the client's five years (0.6 ms) instead of walking (client, start) (0.1 ms).
+    client = models.ForeignKey(
+        Client, null=True, blank=True, on_delete=models.CASCADE, related_name="appointments", db_index=False
+    )
     consultation = models.ForeignKey(
         Consultation, null=True, blank=True, on_delete=models.CASCADE, related_name="appointments"
     )
