@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from bookings.models import Appointment, Mode
@@ -360,6 +361,10 @@ class Charge(UUIDModel):
         return f"{self.get_kind_display()} on {self.day}"
 
 
+# A literal 0 in the SQL (see InvoiceQuerySet.unpaid); no value of anyone's goes into it.
+_NOUGHT = RawSQL("0", ())  # noqa: S611  # nosec B611
+
+
 class InvoiceQuerySet(ClientOwnedQuerySet):
     def issued(self):
         return self.filter(status=Invoice.Status.ISSUED)
@@ -369,6 +374,12 @@ class InvoiceQuerySet(ClientOwnedQuerySet):
 
     def credit_notes(self):
         return self.filter(kind=Invoice.Kind.CREDIT_NOTE)
+
+    def unpaid(self):
+        """Those with something still to be paid. The nought is written into the SQL rather than sent as a
+        parameter: PostgreSQL uses the partial indexes ``WHERE waiting > 0`` only for a constant, and a kept read's
+        generic plan read every invoice of a therapist's clients without them (58 ms instead of 0.6)."""
+        return self.filter(waiting__gt=_NOUGHT)
 
     def with_people(self):
         return self.select_related("client__user", "therapist__user", "supplier", "practice")

@@ -188,7 +188,8 @@ def _waiting_by_age(shape, *, practice, recent, older):
     return (
         Invoice.objects.invoices()
         .issued()
-        .filter(practice=practice, waiting__gt=0)
+        .unpaid()
+        .filter(practice=practice)
         .exclude(client__in=Client.objects.erased())
         .order_by()
         .values("practice")

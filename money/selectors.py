@@ -52,7 +52,7 @@ def charges_waiting(staff):
 def invoices_waiting(staff):
     """Invoices with something still to be paid (``Invoice.waiting``, kept by money.ledger.settle), oldest first."""
     return (
-        in_view(Invoice.objects.invoices().issued().filter(waiting__gt=0), staff)
+        in_view(Invoice.objects.invoices().issued().unpaid(), staff)
         .select_related("client__user")
         .only("uuid", "reference", "tax_point", "waiting", *CLIENT_NAMED)
         .order_by("issued_at", "number")
@@ -220,7 +220,7 @@ _WAITING = CompiledRead(
     lambda shape, *, client: Invoice.objects.filter(client=client)
     .invoices()
     .issued()
-    .filter(waiting__gt=0)
+    .unpaid()
     .defer("billed_address")
     .order_by("issued_at", "number"),
     _CLIENT,

@@ -107,7 +107,12 @@ def settings_page(request):
                 )
                 messages.success(request, "Billing settings saved.")
                 return redirect("money:settings")
-    therapists = StaffMember.objects.filter(practice=practice).therapists().select_related("user", "billing")
+    therapists = (
+        StaffMember.objects.filter(practice=practice)
+        .therapists()
+        .select_related("user", "billing")
+        .order_by("user__name", "pk")  # by name: unordered, the list moved about as rows were updated
+    )
     return render(
         request,
         "money/setup/settings.html",
