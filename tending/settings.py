@@ -156,6 +156,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "practice.context_processors.tending",
                 "risk.context_processors.open_alerts",
+                "core.context_processors.csrf_once",
             ],
             # ``{% url %}`` remembering the addresses without arguments (core/templatetags/constant_urls.py).
             "builtins": ["core.templatetags.constant_urls"],
