@@ -13,6 +13,7 @@ from caseload.forms import ClientSearchForm
 from caseload.selectors import caseload_for, session_bounds
 from checkins.selectors import scale_trends
 from core.compiled import CompiledRead
+from core.dates import shown_day
 from core.links import url_maker
 from core.panels import render_panels
 from formulation.models import Insight
@@ -56,10 +57,7 @@ def _day(moment) -> str:
     """A moment's day where the page is shown, as the date filter's "j M Y" writes it ("7 Dec 2026"), or a dash.
     Fifty rows of two dates each through the filter, and a link each reversed in the template, were over a quarter of
     the list's time (cProfile)."""
-    if moment is None:
-        return "—"
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%b %Y}"
+    return "—" if moment is None else shown_day(moment)
 
 
 @therapist_required

@@ -1,5 +1,7 @@
 """The ending summary on the home pages: a card in the client's space, and "Ending" on the client's record."""
 
+from functools import cache
+
 from django.template.loader import render_to_string
 
 from core.panels import shared
@@ -40,5 +42,12 @@ def client_record(request, client) -> str:
         return ""
     context = {"client": client, "ending": ending, "can_write": can_write, "care_ended": client.care_has_ended}
     if can_write and (ending is None or ending.state == Ending.State.ENDED) and not client.care_has_ended:
-        context["start_form"] = StartForm(today=staff.today())
+        context["start_fields"] = _start_fields()
     return render_to_string("ending/staff/panel_record.html", context, request=request)
+
+
+@cache
+def _start_fields() -> str:
+    """The fresh "start preparing" form's field, the same on every record (its date is checked only when sent):
+    written once rather than through the form's templates on every view (docs/benchmarks.md, tenth pass)."""
+    return render_to_string("includes/form.html", {"form": StartForm(today=None)})

@@ -1,8 +1,14 @@
 """Questionnaires on the client's home and on the therapist's page for a client."""
 
+from functools import cache
+
+from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join
 
 from core.compiled import CompiledRead
+from core.dates import shown_day
+from core.links import url_maker
 from measures.forms import SendForm
 from measures.models import MeasureRequest, MeasureResponse, MeasureSchedule
 from practice.access import may_write_record
@@ -47,12 +53,58 @@ def record_panel(request, client) -> str:
         "can_write": may_write_record(getattr(request, "staff", None), client),
         # No questionnaires after the ending (issue 21): the send form gives way to a line saying so.
         "care_ended": client.care_has_ended,
-        "form": SendForm(),
+        "send_fields": _send_fields(),
         "schedules": _SCHEDULES.objects(client=client.pk),
         "pending": _PENDING.objects(client=client.pk),
-        "recent": _RECENT.objects(client=client.pk),
+        "recent": _recent_rows(_RECENT.objects(client=client.pk)),
     }
     return render_to_string("measures/panel_record.html", context, request=request)
+
+
+_ROW = '<tr><td>{}</td><td><a href="{}">{}</a></td><td>{}</td></tr>'
+_ROW_FLAGGED = '<tr><td>{}</td><td><a href="{}">{}</a></td><td>{} <strong>(question 9)</strong></td></tr>'
+
+
+def _recent_rows(recent) -> str:
+    """The recent questionnaires' rows, written here: through the template's tags and filters they were the
+    larger part of the record's slowest panel (bench/queries.py, docs/benchmarks.md "Issue 22, tenth pass")."""
+    link = url_maker("measures:response", "response_uuid")
+    rows = []
+    for r in recent:
+        if r.instrument == "scs_sf":
+            score = floatformat(r.total, 2)
+        else:
+            score = floatformat(r.chart_value, 0) + ("%" if r.instrument == "who5" else "")
+        row = _ROW_FLAGGED if r.risk_flag else _ROW
+        rows.append(format_html(row, shown_day(r.completed_at), link(r.uuid), r.definition.short_title, score))
+    return format_html_join("", "{}", ((row,) for row in rows))
+
+
+@cache
+def _send_fields() -> str:
+    """The send form's two lists, the same on every record: written once, as Django writes a fresh form's."""
+    form = SendForm()
+    return format_html_join(
+        "",
+        '<div class="field"><label for="{}">{}:</label>\n    <select name="{}" id="{}">{}</select></div>\n    ',
+        (
+            (
+                field.id_for_label,
+                field.label,
+                field.html_name,
+                field.id_for_label,
+                format_html_join(
+                    "",
+                    '<option value="{}"{}>{}</option>',
+                    (
+                        (value, " selected" if value == field.initial else "", label)
+                        for value, label in field.field.choices
+                    ),
+                ),
+            )
+            for field in (form["instrument"], form["rhythm"])
+        ),
+    )
 
 
 CLIENT_HOME = [waiting_panel]

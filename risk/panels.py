@@ -1,8 +1,11 @@
 """Open risk alerts pinned at the top of the therapist's home (and the caseload)."""
 
 from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join
 
 from core.compiled import CompiledRead
+from core.dates import shown_day
+from core.links import url_maker
 from practice.access import staff_for
 from risk.models import RiskAlert
 from risk.selectors import roles, seen_by
@@ -46,22 +49,39 @@ def open_alerts_panel(request, staff) -> str:
     return render_to_string("risk/panel_open.html", {"alerts": alerts}, request=request)
 
 
-# The client's newest five, built by the ORM once (core/compiled.py). The sealed note is not shown here (the alert's
-# own page shows it), so it is not read.
+# The client's newest five, built by the ORM once (core/compiled.py): only what the lines show (never the sealed
+# note, which the alert's own page shows).
 _CLIENTS_NEWEST = CompiledRead(
     RiskAlert,
-    lambda shape, *, client: RiskAlert.objects.filter(client=client)
-    .select_related("acknowledged_by")
-    .defer("note")[:5],
+    lambda shape, *, client: RiskAlert.objects.filter(client=client).only(
+        "uuid", "source", "raised_at", "acknowledged_at", "action_taken"
+    )[:5],
     {"client": int},
 )
+_OPEN_LINE = '\n    <li><a href="{}">{}</a>, {}:\n      <strong>waiting for acknowledgement</strong></li>\n    '
+_SEEN_LINE = '\n    <li><a href="{}">{}</a>, {}:\n      acknowledged {} ({})</li>\n    '
 
 
 def client_alerts_panel(request, client) -> str:
     alerts = _CLIENTS_NEWEST.objects(client=client.pk)
     if not alerts:
         return ""
-    return render_to_string("risk/panel_client.html", {"alerts": alerts, "client": client}, request=request)
+    # Each line written here rather than through the template's tags and filters (docs/benchmarks.md, tenth pass).
+    link = url_maker("risk:alert", "alert_uuid")
+    lines = []
+    for alert in alerts:
+        said = (link(alert.uuid), alert.get_source_display(), shown_day(alert.raised_at))
+        if alert.is_open:
+            lines.append(format_html(_OPEN_LINE, *said))
+        else:
+            seen = (shown_day(alert.acknowledged_at), alert.get_action_taken_display())
+            lines.append(format_html(_SEEN_LINE, *said, *seen))
+    return render_to_string("risk/panel_client.html", {"lines": _joined(lines)}, request=request)
+
+
+def _joined(parts) -> str:
+    """Parts already escaped (format_html), as one."""
+    return format_html_join("", "{}", ((part,) for part in parts))
 
 
 THERAPIST_HOME = [open_alerts_panel]

@@ -1,10 +1,14 @@
-"""The questionnaires panel on a client's page: its send form, written out in the template."""
+"""The questionnaires panel on a client's page: its send form and its recent rows, written out in Python."""
 
+from datetime import timedelta
+
+from django.template.defaultfilters import date as date_filter
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from measures.forms import SendForm
-from measures.models import MeasureRequest
+from measures.models import MeasureRequest, MeasureResponse
 from measures.panels import record_panel
 from tending.testing.personas import TendingTestCase
 
@@ -37,3 +41,32 @@ class MeasuresRecordPanelTests(TendingTestCase):
         # active rhythms, waiting requests, recent responses
         with self.assertNumQueries(3):
             self.render()
+
+    def test_the_recent_rows_say_what_the_template_filters_said(self):
+        now = timezone.now()
+        made = [
+            ("phq9", 16.0, True, "16 <strong>(question 9)</strong>"),
+            ("who5", 13.0, False, "52%"),
+            ("scs_sf", 3.25, False, "3.25"),
+            ("gad7", 7.0, False, "7"),
+        ]
+        for days, (instrument, total, flagged, _shown) in enumerate(made):
+            response = MeasureResponse(
+                client=self.w.client_a,
+                instrument=instrument,
+                instrument_version="test",
+                answers={},
+                completed_at=now - timedelta(days=days, hours=5),
+                total=total,
+                band="",
+            )
+            response.risk_flag = flagged
+            response.save()
+        html = self.render()
+        for response, (_instrument, _total, _flagged, shown) in zip(
+            MeasureResponse.objects.filter(client=self.w.client_a).order_by("-completed_at"), made, strict=True
+        ):
+            link = reverse("measures:response", kwargs={"response_uuid": response.uuid})
+            day = date_filter(timezone.localtime(response.completed_at), "j M Y")
+            row = f'<tr><td>{day}</td><td><a href="{link}">{response.definition.short_title}</a></td><td>{shown}</td></tr>'
+            self.assertInHTML(row, html)
