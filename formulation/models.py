@@ -47,7 +47,7 @@ class CauseState(models.TextChoices):
     RESOLVED = "resolved", "Resolved"
 
 
-def _history_since(model, owner: str, since: date | None) -> models.QuerySet:
+def history_since(model, owner: str, since: date | None) -> models.QuerySet:
     """Status rows oldest first: all of them, or those on or after ``since`` and the latest one before it
     (what was true on ``since``), so a long history costs the same as a short one."""
     rows = model.objects.order_by("on", "id")
@@ -60,7 +60,7 @@ def _history_since(model, owner: str, since: date | None) -> models.QuerySet:
 class SymptomQuerySet(ClientOwnedQuerySet):
     def with_history(self, *, since: date | None = None):
         """Prefetch each symptom's history; from ``since`` on, plus the one entry in force on that day."""
-        return self.prefetch_related(Prefetch("history", queryset=_history_since(SymptomStatus, "symptom", since)))
+        return self.prefetch_related(Prefetch("history", queryset=history_since(SymptomStatus, "symptom", since)))
 
     def with_current_status(self):
         """Annotate ``current_status``: the latest status only, however long the history."""
@@ -127,7 +127,7 @@ class CauseQuerySet(ClientOwnedQuerySet):
         if client is not None:
             symptoms = symptoms.filter(client=client)
         return self.prefetch_related(
-            Prefetch("history", queryset=_history_since(CauseStatus, "cause", since)),
+            Prefetch("history", queryset=history_since(CauseStatus, "cause", since)),
             Prefetch("symptoms", queryset=symptoms),
         )
 

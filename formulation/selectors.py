@@ -1,9 +1,11 @@
-"""Reading the formulation's suggestions for the therapist's caseload."""
+"""Reading a client's formulation for its page, and the formulation's suggestions for the therapist's caseload."""
+
+from datetime import date
 
 from django.db.models import Count
 
 from core.compiled import CompiledRead
-from formulation.models import Cause, Insight
+from formulation.models import Cause, CauseStatus, Insight, Symptom, SymptomStatus, history_since
 
 # The client's home and their ending's pages, each view: built by the ORM once (core/compiled.py).
 _SHARED_CAUSES = CompiledRead(
@@ -28,3 +30,64 @@ def waiting_counts_by_client(staff) -> dict:
         .order_by()
         .values_list("client_id", "n")
     )
+
+
+# The formulation page, each view: built by the ORM once (core/compiled.py) rather than as five prefetches built and
+# planned on every request (docs/benchmarks.md, "Issue 22, tenth pass"). The shape says whether the whole history
+# is asked for or the part from ``since`` on.
+_SYMPTOMS = CompiledRead(Symptom, lambda shape, *, client: Symptom.objects.for_client(client), {"client": int})
+_CAUSES = CompiledRead(Cause, lambda shape, *, client: Cause.objects.for_client(client), {"client": int})
+_SYMPTOM_HISTORY = CompiledRead(
+    SymptomStatus,
+    lambda shape, *, client, since: history_since(SymptomStatus, "symptom", None if shape[0] else since).filter(
+        symptom__client=client
+    ),
+    {"client": int, "since": date},
+)
+_CAUSE_HISTORY = CompiledRead(
+    CauseStatus,
+    lambda shape, *, client, since: history_since(CauseStatus, "cause", None if shape[0] else since).filter(
+        cause__client=client
+    ),
+    {"client": int, "since": date},
+)
+_LINKS = CompiledRead(
+    Cause.symptoms.through,
+    lambda shape, *, client: Cause.symptoms.through.objects.filter(cause__client=client)
+    .order_by("cause_id", "symptom_id")
+    .values_list("cause_id", "symptom_id"),
+    {"client": int},
+)
+
+
+def formulation_of(client, *, since: date | None) -> tuple[list[Symptom], list[Cause]]:
+    """``client``'s symptoms and causes, each with its history (all of it, or from ``since`` on and the entry in
+    force that day, as ``with_history``), and each cause with its symptoms: the symptoms listed, the same objects.
+    Five queries, whatever the history."""
+    shape, values = (since is None,), {"client": client.pk, "since": since or date.min}
+    symptoms, causes = _SYMPTOMS.objects(client=client.pk), _CAUSES.objects(client=client.pk)
+    _give(symptoms, "history", _SYMPTOM_HISTORY.objects(shape, **values), lambda entry: entry.symptom_id)
+    _give(causes, "history", _CAUSE_HISTORY.objects(shape, **values), lambda entry: entry.cause_id)
+    linked = {}
+    for cause_id, symptom_id in _LINKS.rows(client=client.pk):
+        linked.setdefault(cause_id, set()).add(symptom_id)
+    for cause in causes:
+        ids = linked.get(cause.id, ())
+        # In the symptoms' own order (when they were noted), as the prefetch gave them.
+        _prefetched(cause, "symptoms", [symptom for symptom in symptoms if symptom.id in ids])
+    return symptoms, causes
+
+
+def _give(owners, name: str, entries, owner_of) -> None:
+    """Each owner's ``entries`` as its prefetched ``name`` (oldest first, as read)."""
+    found = {}
+    for entry in entries:
+        found.setdefault(owner_of(entry), []).append(entry)
+    for owner in owners:
+        _prefetched(owner, name, found.get(owner.id, []))
+
+
+def _prefetched(instance, name: str, rows: list) -> None:
+    """What ``prefetch_related(name)`` would have left on ``instance``: ``instance.<name>.all()`` gives ``rows``
+    without a query. Django keeps prefetched rows in ``_prefetched_objects_cache`` under the relation's name."""
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = rows

@@ -25,6 +25,7 @@ from formulation.forms import (
     SymptomRecordForm,
 )
 from formulation.models import Cause, Insight, Symptom
+from formulation.selectors import formulation_of
 from practice.access import clinical_access, get_rw_client_for_clinician, staff_required
 
 
@@ -87,8 +88,7 @@ def detail(request, client_uuid):
     today = timezone.localdate()
     whole = request.GET.get("span") == "all"
     since = None if whole else today - timedelta(days=TIMELINE_DAYS)
-    symptoms = list(Symptom.objects.for_client(client).with_history(since=since))
-    causes = list(Cause.objects.for_client(client).with_history(since=since, client=client))
+    symptoms, causes = formulation_of(client, since=since)
     insights = _waiting_insights(client, symptoms=symptoms, causes=causes)
     chart = timeline.build(
         causes=causes,

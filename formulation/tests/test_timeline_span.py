@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from formulation import services, timeline
-from formulation.models import Symptom, SymptomStatus
+from formulation.models import Cause, Symptom, SymptomStatus
+from formulation.selectors import formulation_of
 from tending.testing.personas import TendingTestCase
 
 TODAY = date(2026, 6, 1)
@@ -97,6 +98,36 @@ class TimelineSpanTests(TendingTestCase):
         self.assertEqual(days[0], date(2025, 5, 15))
         self.assertTrue(all(day >= A_YEAR_AGO for day in days[1:]))
         self.assertEqual(len(days), 1 + SymptomStatus.objects.filter(symptom=symptom, on__gte=A_YEAR_AGO).count())
+
+    def test_the_kept_reads_give_what_the_prefetches_gave(self):
+        # The page reads through formulation.selectors.formulation_of; the querysets' with_history() stays the rule.
+        ana, client = self.w.therapist, self.w.client_a
+        other = services.symptom_add(
+            client=client, by=ana, kind="sleep_problems", status="present", severity=5, on=date(2024, 1, 3)
+        )
+        services.cause_add(client=client, by=ana, hypothesis="Old grief", on=date(2023, 4, 1), symptoms=[self.symptom])
+        services.cause_add(
+            client=client, by=ana, hypothesis="Work", on=date(2025, 9, 1), symptoms=[other, self.symptom]
+        )
+        services.symptom_add(client=self.w.client_b, by=ana, kind="anger", status="present", severity=2, on=TODAY)
+
+        def said(symptoms, causes):
+            return (
+                [(s.pk, s.name, [(e.pk, e.on, e.status) for e in s.entries()]) for s in symptoms],
+                [(c.pk, c.hypothesis, [e.pk for e in c.entries()], [s.pk for s in c.symptoms.all()]) for c in causes],
+            )
+
+        for since in (A_YEAR_AGO, None):
+            with self.subTest(since=since):
+                expected = said(
+                    Symptom.objects.for_client(client).with_history(since=since),
+                    Cause.objects.for_client(client).with_history(since=since, client=client),
+                )
+                with self.assertNumQueries(5):
+                    symptoms, causes = formulation_of(client, since=since)
+                with self.assertNumQueries(0):
+                    self.assertEqual(said(symptoms, causes), expected)
+                self.assertEqual(len(expected[1]), 2)
 
     def test_a_client_new_this_year_sees_no_link_to_earlier_history(self):
         Symptom.objects.all().delete()
