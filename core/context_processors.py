@@ -10,8 +10,8 @@ def csrf_once(request):
     Django's own processor masks the token again for each template, and a page of panels renders one template a
     panel: the client's record masked it four times, 0.1 ms each (``get_random_string`` draws its 32 characters
     from the system one at a time). One mask per response protects as much: masking stops a compressed response
-    from giving the secret away across responses, and no response has shown the same mask twice. Masked again
-    once the secret changes (signing in rotates it).
+    from giving the secret away across many responses, and every response still has a mask of its own. Masked
+    again once the secret changes (signing in rotates it).
     """
     return {"csrf_token": SimpleLazyObject(lambda: _masked(request))}
 

@@ -27,7 +27,8 @@ _SESSIONS = CompiledRead(
     .active()
     # Their own sessions, and earlier ones whose notes came to them with the client. The second as a subquery, not
     # through the join: PostgreSQL then walks the client's sessions newest first and stops at the twelfth (0.1 ms),
-    # where the OR across the join had it read and sort all of them (0.6 ms for five years).
+    # where the OR across the join had it read and sort all of them (0.6 ms for five years); on the generic plan too
+    # since appointments have no index on the client alone (bookings/0013).
     .filter(
         Q(therapist=staff) | Q(pk__in=SessionNote.objects.filter(holder=staff, client=client).values("appointment")),
         start__lte=now,
