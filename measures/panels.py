@@ -61,8 +61,7 @@ def record_panel(request, client) -> str:
     return render_to_string("measures/panel_record.html", context, request=request)
 
 
-_ROW = '<tr><td>{}</td><td><a href="{}">{}</a></td><td>{}</td></tr>'
-_ROW_FLAGGED = '<tr><td>{}</td><td><a href="{}">{}</a></td><td>{} <strong>(question 9)</strong></td></tr>'
+_ROW = '<tr><td>{}</td><td><a href="{}">{}</a></td><td>{}{}</td></tr>'
 
 
 def _recent_rows(recent) -> str:
@@ -75,9 +74,9 @@ def _recent_rows(recent) -> str:
             score = floatformat(r.total, 2)
         else:
             score = floatformat(r.chart_value, 0) + ("%" if r.instrument == "who5" else "")
-        row = _ROW_FLAGGED if r.risk_flag else _ROW
-        rows.append(format_html(row, shown_day(r.completed_at), link(r.uuid), r.definition.short_title, score))
-    return format_html_join("", "{}", ((row,) for row in rows))
+        flag = format_html(" <strong>{}</strong>", "(question 9)") if r.risk_flag else ""
+        rows.append((shown_day(r.completed_at), link(r.uuid), r.definition.short_title, score, flag))
+    return format_html_join("", _ROW, rows)
 
 
 @cache

@@ -58,8 +58,7 @@ _CLIENTS_NEWEST = CompiledRead(
     )[:5],
     {"client": int},
 )
-_OPEN_LINE = '\n    <li><a href="{}">{}</a>, {}:\n      <strong>waiting for acknowledgement</strong></li>\n    '
-_SEEN_LINE = '\n    <li><a href="{}">{}</a>, {}:\n      acknowledged {} ({})</li>\n    '
+_LINE = '\n    <li><a href="{}">{}</a>, {}:\n      {}</li>\n    '
 
 
 def client_alerts_panel(request, client) -> str:
@@ -68,20 +67,18 @@ def client_alerts_panel(request, client) -> str:
         return ""
     # Each line written here rather than through the template's tags and filters (docs/benchmarks.md, tenth pass).
     link = url_maker("risk:alert", "alert_uuid")
-    lines = []
-    for alert in alerts:
-        said = (link(alert.uuid), alert.get_source_display(), shown_day(alert.raised_at))
-        if alert.is_open:
-            lines.append(format_html(_OPEN_LINE, *said))
-        else:
-            seen = (shown_day(alert.acknowledged_at), alert.get_action_taken_display())
-            lines.append(format_html(_SEEN_LINE, *said, *seen))
-    return render_to_string("risk/panel_client.html", {"lines": _joined(lines)}, request=request)
+    lines = format_html_join(
+        "",
+        _LINE,
+        ((link(alert.uuid), alert.get_source_display(), shown_day(alert.raised_at), _state(alert)) for alert in alerts),
+    )
+    return render_to_string("risk/panel_client.html", {"lines": lines}, request=request)
 
 
-def _joined(parts) -> str:
-    """Parts already escaped (format_html), as one."""
-    return format_html_join("", "{}", ((part,) for part in parts))
+def _state(alert) -> str:
+    if alert.is_open:
+        return format_html("<strong>{}</strong>", "waiting for acknowledgement")
+    return f"acknowledged {shown_day(alert.acknowledged_at)} ({alert.get_action_taken_display()})"
 
 
 THERAPIST_HOME = [open_alerts_panel]

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.template.defaultfilters import date as date_filter
-from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,10 +14,7 @@ from tending.testing.personas import TendingTestCase
 
 class MeasuresRecordPanelTests(TendingTestCase):
     def render(self):
-        request = RequestFactory().get("/")
-        request.staff = self.w.therapist
-        request.user = request.staff.user
-        return record_panel(request, self.w.client_a)
+        return record_panel(self.staff_request(), self.w.client_a)
 
     def test_the_send_form_is_the_same_html_django_would_render(self):
         html = self.render()

@@ -3,7 +3,6 @@
 
 from datetime import timedelta
 
-from django.test import RequestFactory
 from django.utils import timezone
 
 from bookings.models import Appointment
@@ -14,10 +13,7 @@ from tending.testing.personas import TendingTestCase
 
 class NextSessionSharedTests(TendingTestCase):
     def request(self):
-        request = RequestFactory().get("/")
-        request.staff = self.w.therapist
-        request.user = request.staff.user
-        return request
+        return self.staff_request()
 
     def coming(self, *, days, therapist=None, kind="session"):
         start = timezone.now() + timedelta(days=days)

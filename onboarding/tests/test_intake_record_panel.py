@@ -1,7 +1,5 @@
 """The intake panel on a client's page for their therapist: what it says, in a fixed number of queries."""
 
-from django.test import RequestFactory
-
 from onboarding.models import Acceptance
 from onboarding.panels import intake_record
 from onboarding.services import consent_record, document_publish
@@ -10,10 +8,7 @@ from tending.testing.personas import TendingTestCase
 
 class IntakeRecordPanelTests(TendingTestCase):
     def render(self):
-        request = RequestFactory().get("/")
-        request.user = self.w.therapist.user
-        request.staff = self.w.therapist
-        return intake_record(request, self.w.client_a)
+        return intake_record(self.staff_request(), self.w.client_a)
 
     def publish(self, kind, body):
         return document_publish(practice=self.w.practice, kind=kind, body=body, staff=self.w.owner)

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.template.defaultfilters import date as date_filter
-from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,10 +13,7 @@ from tending.testing.personas import TendingTestCase
 
 class ClientAlertsPanelTests(TendingTestCase):
     def render(self):
-        request = RequestFactory().get("/")
-        request.staff = self.w.therapist
-        request.user = request.staff.user
-        return client_alerts_panel(request, self.w.client_a)
+        return client_alerts_panel(self.staff_request(), self.w.client_a)
 
     def alert(self, *, days_ago: int, **fields) -> RiskAlert:
         raised = timezone.now() - timedelta(days=days_ago, hours=3)

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.test import Client as HttpClient
-from django.test import TestCase
+from django.test import RequestFactory, TestCase
 
 from bookings.models import Appointment
 from care.services import away_period_save, client_hand_over, staff_deactivate
@@ -198,6 +198,13 @@ class TendingTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.w = build_world()
+
+    def staff_request(self, staff=None):
+        """A request from ``staff`` (the therapist by default), as a page's panels are given it."""
+        request = RequestFactory().get("/")
+        request.staff = staff or self.w.therapist
+        request.user = request.staff.user
+        return request
 
     def as_(self, persona: str) -> HttpClient:
         http = HttpClient()
