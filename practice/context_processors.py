@@ -36,9 +36,18 @@ def nav_for(request) -> Nav | None:
 
 
 def tending(request):
-    """Who is signed in and in which practice, for the page shell. Never fails a page."""
-    try:
-        nav = nav_for(request)
-    except DatabaseError:
-        nav = None
-    return {"nav": nav}
+    """Who is signed in and in which practice, for the page shell. Never fails a page.
+
+    Worked out once per request and person: Django runs context processors for every template a request
+    renders, and a page of panels renders one a panel (fifteen on a client's record). Signing in or out
+    within the request changes the person, and the shell follows.
+    """
+    user = getattr(request, "user", None)
+    kept = getattr(request, "_tending_nav", None)
+    if kept is None or kept[0] is not user:
+        try:
+            nav = nav_for(request)
+        except DatabaseError:
+            return {"nav": None}  # not kept: the next template asks again
+        kept = request._tending_nav = (user, nav)
+    return {"nav": kept[1]}
