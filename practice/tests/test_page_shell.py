@@ -3,6 +3,7 @@
 from unittest import mock
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import DatabaseError
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
@@ -35,6 +36,12 @@ class NavOncePerRequestTests(TendingTestCase):
         nav = context_processors.tending(request)["nav"]
         self.assertTrue(nav.is_client)
         self.assertFalse(nav.is_therapist)
+
+    def test_a_database_error_shows_a_plain_shell_and_is_not_kept(self):
+        request = self.staff_request()
+        with mock.patch.object(context_processors, "nav_for", side_effect=DatabaseError("gone")):
+            self.assertIsNone(context_processors.tending(request)["nav"])
+        self.assertTrue(context_processors.tending(request)["nav"].is_therapist)
 
     def test_panels_rendered_with_the_request_ask_once(self):
         request = RequestFactory().get("/")
