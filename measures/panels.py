@@ -62,6 +62,7 @@ def record_panel(request, client) -> str:
 
 
 _ROW = '<tr><td>{}</td><td><a href="{}">{}</a></td><td>{}{}</td></tr>'
+_QUESTION_9 = format_html(" <strong>{}</strong>", "(question 9)")
 
 
 def _recent_rows(recent) -> str:
@@ -74,7 +75,7 @@ def _recent_rows(recent) -> str:
             score = floatformat(r.total, 2)
         else:
             score = floatformat(r.chart_value, 0) + ("%" if r.instrument == "who5" else "")
-        flag = format_html(" <strong>{}</strong>", "(question 9)") if r.risk_flag else ""
+        flag = _QUESTION_9 if r.risk_flag else ""
         rows.append((shown_day(r.completed_at), link(r.uuid), r.definition.short_title, score, flag))
     return format_html_join("", _ROW, rows)
 

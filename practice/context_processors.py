@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 from django.db import DatabaseError
 
+from core.panels import shared
 from practice.access import client_for, staff_for
 
 
@@ -38,16 +39,12 @@ def nav_for(request) -> Nav | None:
 def tending(request):
     """Who is signed in and in which practice, for the page shell. Never fails a page.
 
-    Worked out once per request and person: Django runs context processors for every template a request
-    renders, and a page of panels renders one a panel (fifteen on a client's record). Signing in or out
-    within the request changes the person, and the shell follows.
+    Worked out once per request and person (``core.panels.shared``): Django runs context processors for every
+    template a request renders, and a page of panels renders one a panel (fifteen on a client's record). Signing
+    in or out within the request changes the person, and the shell follows; a database error is not kept.
     """
-    user = getattr(request, "user", None)
-    kept = getattr(request, "_tending_nav", None)
-    if kept is None or kept[0] is not user:
-        try:
-            nav = nav_for(request)
-        except DatabaseError:
-            return {"nav": None}  # not kept: the next template asks again
-        kept = request._tending_nav = (user, nav)
-    return {"nav": kept[1]}
+    person = getattr(getattr(request, "user", None), "pk", None)
+    try:
+        return {"nav": shared(request, ("practice.nav", person), lambda: nav_for(request))}
+    except DatabaseError:
+        return {"nav": None}

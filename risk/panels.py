@@ -59,6 +59,7 @@ _CLIENTS_NEWEST = CompiledRead(
     {"client": int},
 )
 _LINE = '\n    <li><a href="{}">{}</a>, {}:\n      {}</li>\n    '
+_WAITING = format_html("<strong>{}</strong>", "waiting for acknowledgement")
 
 
 def client_alerts_panel(request, client) -> str:
@@ -77,7 +78,7 @@ def client_alerts_panel(request, client) -> str:
 
 def _state(alert) -> str:
     if alert.is_open:
-        return format_html("<strong>{}</strong>", "waiting for acknowledgement")
+        return _WAITING
     return f"acknowledged {shown_day(alert.acknowledged_at)} ({alert.get_action_taken_display()})"
 
 

@@ -12,9 +12,6 @@ from tending.testing.personas import TendingTestCase
 
 
 class NextSessionSharedTests(TendingTestCase):
-    def request(self):
-        return self.staff_request()
-
     def coming(self, *, days, therapist=None, kind="session"):
         start = timezone.now() + timedelta(days=days)
         return Appointment.objects.create(
@@ -29,7 +26,7 @@ class NextSessionSharedTests(TendingTestCase):
 
     def test_after_the_sessions_panel_the_next_session_costs_no_query(self):
         upcoming = self.coming(days=3)
-        request = self.request()
+        request = self.staff_request()
         client_sessions(request, self.w.client_a)
         with self.assertNumQueries(1):  # the past sessions only
             html = record_panel(request, self.w.client_a)
@@ -40,7 +37,7 @@ class NextSessionSharedTests(TendingTestCase):
         for day in range(1, RECORD_UPCOMING + 1):
             self.coming(days=day, therapist=self.w.colleague)
         own = self.coming(days=RECORD_UPCOMING + 3)
-        request = self.request()
+        request = self.staff_request()
         client_sessions(request, self.w.client_a)
         with self.assertNumQueries(2):  # the past sessions, and the next session of Ana's
             html = record_panel(request, self.w.client_a)
@@ -48,5 +45,5 @@ class NextSessionSharedTests(TendingTestCase):
 
     def test_no_coming_session_shows_no_link(self):
         self.coming(days=2, therapist=self.w.colleague)
-        html = record_panel(self.request(), self.w.client_a)
+        html = record_panel(self.staff_request(), self.w.client_a)
         self.assertNotIn("?before=", html)
