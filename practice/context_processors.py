@@ -43,8 +43,9 @@ def tending(request):
     template a request renders, and a page of panels renders one a panel (fifteen on a client's record). Signing
     in or out within the request changes the person, and the shell follows; a database error is not kept.
     """
-    person = getattr(getattr(request, "user", None), "pk", None)
     try:
+        # Reading the person may itself reach the database (the session's user is loaded when first asked for).
+        person = getattr(getattr(request, "user", None), "pk", None)
         return {"nav": shared(request, ("practice.nav", person), lambda: nav_for(request))}
     except DatabaseError:
         return {"nav": None}
