@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from core.crypto import EncryptedTextField
@@ -235,9 +236,20 @@ class Consultation(UUIDModel):
         return f"Consultation request {self.uuid}"
 
 
+# The status of a request written into the SQL (see AppointmentQuerySet.requested); no value of anyone's goes into it.
+_REQUESTED = RawSQL("'requested'", ())  # noqa: S611  # nosec B611
+
+
 class AppointmentQuerySet(ClientOwnedQuerySet):
     def active(self):
         return self.exclude(status=Appointment.Status.CANCELLED)
+
+    def requested(self):
+        """Those waiting for the therapist to confirm. The status is written into the SQL rather than sent as a
+        parameter: PostgreSQL uses the partial indexes ``WHERE status = 'requested'`` only for a constant, and the
+        therapist's home's kept read of later requests otherwise walked every booked session ahead to find them
+        (135 for one therapist: 0.77 ms for none)."""
+        return self.filter(status=_REQUESTED)
 
     def upcoming(self, now=None, *, since=None):
         """Not yet ended, soonest first. Bounded on the start too, from ``since`` (``now - LONGEST_BLOCK`` unless given;
@@ -278,8 +290,11 @@ class Appointment(UUIDModel):
         CANCELLED = "cancelled", "Cancelled"
         COMPLETED = "completed", "Took place"
 
-    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="appointments")
-    therapist = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="appointments")
+    # No index of their own either: (practice, start) and (therapist, start) below begin with them and serve every
+    # read by practice or therapist (and the foreign keys' checks); a narrower index beside a wider one is only
+    # another for each write to keep and for a generic plan to choose wrongly, as the client's did.
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="appointments", db_index=False)
+    therapist = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="appointments", db_index=False)
     # Empty for a consultation with someone who is not (yet) a client. No index of its own: the (client, start)
     # index below serves every read by client, and with both PostgreSQL's generic plans for the record's sessions
     # took the narrower one and sorted the client's five years (0.6 ms) instead of walking (client, start) (0.1 ms).
@@ -332,6 +347,12 @@ class Appointment(UUIDModel):
                 fields=["practice", "start"],
                 condition=Q(status="requested"),
                 name="bookings_appt_requested",
+            ),
+            # The therapist's home: their requests after this week (partial, as the office's).
+            models.Index(
+                fields=["therapist", "start"],
+                condition=Q(status="requested"),
+                name="bookings_appt_requested_by_th",
             ),
             # The therapist's home: sessions their clients changed lately (partial: almost none are).
             models.Index(

@@ -130,7 +130,8 @@ _REQUESTED_AFTER = CompiledRead(
     Appointment,
     lambda shape, *, therapist, after: with_note_state(
         Appointment.objects.for_therapist(therapist)
-        .filter(status=Appointment.Status.REQUESTED, start__gte=after)
+        .requested()
+        .filter(start__gte=after)
         .select_related("client__user", "consultation")
         .only(*APPOINTMENT_SHOWN)
     ).order_by("start")[:20],
