@@ -9,10 +9,11 @@ import uuid
 
 from django.urls import reverse
 
-_MARKER = uuid.UUID(int=0)
+# A UUID no row has, put in the pattern once and replaced by each row's (also by {% url %}: constant_urls).
+MARKER = uuid.UUID(int=0)
 
 
 def url_maker(name: str, kwarg: str):
     """A function of one UUID giving ``reverse(name, kwargs={kwarg: that UUID})``."""
-    pattern = reverse(name, kwargs={kwarg: _MARKER})
-    return lambda value: pattern.replace(str(_MARKER), str(value))
+    pattern = reverse(name, kwargs={kwarg: MARKER})
+    return lambda value: pattern.replace(str(MARKER), str(value))

@@ -2,19 +2,24 @@
 
 A page's shell (the header, the navigation, the footer) names thirty to forty addresses such as
 ``{% url 'checkins:today' %}``, and Django reverses each one again on every page at 30-50 microseconds:
-a millisecond or more of each page that the same answer could have cost nothing. An address with
-arguments (a client's, an invoice's) is reversed as before; an address without is remembered per URLconf,
-script prefix and current app, so a test that swaps the URLconf (``override_settings(ROOT_URLCONF=…)``)
-or an install under a path prefix gets its own answers. Loaded as a template builtin (settings.TEMPLATES),
+a millisecond or more of each page that the same answer could have cost nothing. An address without
+arguments is remembered per URLconf, script prefix and current app, so a test that swaps the URLconf
+(``override_settings(ROOT_URLCONF=…)``) or an install under a path prefix gets its own answers. An address
+whose one argument is a UUID (a client's, an invoice's: the commonest on a page of panels) is remembered the
+same way as a pattern, reversed once with a stand-in UUID that each row's own replaces (``core.links``); any
+other argument is reversed as before. Loaded as a template builtin (settings.TEMPLATES),
 so it replaces the default ``url`` tag everywhere without a ``{% load %}``.
 """
 
 from functools import lru_cache
+from uuid import UUID
 
 from django import template
 from django.template import defaulttags
 from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
+
+from core.links import MARKER
 
 register = template.Library()
 
@@ -25,17 +30,35 @@ def _reverse_constant(view_name: str, current_app, prefix: str, resolver) -> str
     return reverse(view_name, current_app=current_app)
 
 
+@lru_cache(maxsize=2048)
+def _reverse_pattern(view_name: str, keyword, current_app, prefix: str, resolver) -> str:
+    # The address with MARKER for its one argument (by ``keyword``, or by position when None).
+    if keyword is None:
+        return reverse(view_name, args=[MARKER], current_app=current_app)
+    return reverse(view_name, kwargs={keyword: MARKER}, current_app=current_app)
+
+
 class ConstantURLNode(defaulttags.URLNode):
     def render(self, context):
-        if self.args or self.kwargs:
+        keyword, value = None, None
+        if len(self.args) + len(self.kwargs) == 1:
+            keyword, expression = next(iter(self.kwargs.items())) if self.kwargs else (None, self.args[0])
+            value = expression.resolve(context)
+            if type(value) is not UUID:
+                return super().render(context)
+        elif self.args or self.kwargs:
             return super().render(context)
         view_name = self.view_name.resolve(context)
         request = getattr(context, "request", None)
         current_app = getattr(request, "current_app", None)
         if current_app is None:
             current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
+        where = (current_app, get_script_prefix(), get_resolver(get_urlconf()))
         try:
-            url = _reverse_constant(view_name, current_app, get_script_prefix(), get_resolver(get_urlconf()))
+            if value is None:
+                url = _reverse_constant(view_name, *where)
+            else:
+                url = _reverse_pattern(view_name, keyword, *where).replace(str(MARKER), str(value))
         except NoReverseMatch:
             if self.asvar is None:
                 raise
@@ -48,6 +71,6 @@ class ConstantURLNode(defaulttags.URLNode):
 
 @register.tag
 def url(parser, token):
-    """Django's ``{% url %}`` (same syntax), remembering the addresses without arguments."""
+    """Django's ``{% url %}`` (same syntax), remembering the addresses without arguments or with one UUID."""
     node = defaulttags.url(parser, token)
     return ConstantURLNode(node.view_name, node.args, node.kwargs, node.asvar)

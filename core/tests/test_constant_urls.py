@@ -1,4 +1,7 @@
-"""The ``{% url %}`` every template uses remembers addresses without arguments, and answers as Django's does."""
+"""The ``{% url %}`` every template uses remembers addresses without arguments or with one UUID, and answers as
+Django's does."""
+
+from uuid import UUID, uuid4
 
 from django.template import Context, engines
 from django.test import SimpleTestCase, override_settings
@@ -16,7 +19,10 @@ def _nothing(request):  # pragma: no cover - never called, only reversed
 
 
 # The same name as the real check-in page, at another address: a remembered answer must not leak across.
-urlpatterns = [path("elsewhere/", include(([path("check-in/", _nothing, name="today")], "checkins")))]
+urlpatterns = [
+    path("elsewhere/", include(([path("check-in/", _nothing, name="today")], "checkins"))),
+    path("elsewhere/<uuid:client_uuid>/", include(([path("", _nothing, name="client_detail")], "practice"))),
+]
 
 
 class ConstantUrlTests(SimpleTestCase):
@@ -55,3 +61,32 @@ class ConstantUrlTests(SimpleTestCase):
     def test_it_escapes_as_the_context_says(self):
         template = engines["django"].from_string("{% url 'checkins:today' %}").template
         self.assertEqual(template.render(Context(autoescape=False)), "/checkin/")
+
+    def test_an_address_of_one_uuid_is_each_rows_own_by_keyword_or_position(self):
+        first, second = uuid4(), uuid4()
+        for value in (first, second, UUID(int=0), first):
+            with self.subTest(value=value):
+                expected = reverse("practice:client_detail", kwargs={"client_uuid": value})
+                self.assertEqual(render("{% url 'practice:client_detail' client_uuid=u %}", u=value), expected)
+                self.assertEqual(render("{% url 'practice:client_detail' u %}", u=value), expected)
+                self.assertEqual(render("{% url 'practice:client_detail' u as there %}{{ there }}", u=value), expected)
+        with override_settings(ROOT_URLCONF=__name__):
+            self.assertEqual(
+                render("{% url 'practice:client_detail' client_uuid=u %}", u=first), f"/elsewhere/{first}/"
+            )
+        self.assertEqual(
+            render("{% url 'practice:client_detail' client_uuid=u %}", u=first),
+            reverse("practice:client_detail", kwargs={"client_uuid": first}),
+        )
+
+    def test_other_arguments_are_reversed_as_django_does(self):
+        # Text, a wrong keyword and two arguments: no pattern is remembered for them, and Django's answer stands.
+        self.assertEqual(
+            render("{% url 'practice:client_detail' client_uuid=u %}", u=str(UUID(int=7))),
+            reverse("practice:client_detail", kwargs={"client_uuid": UUID(int=7)}),
+        )
+        with self.assertRaises(NoReverseMatch):
+            render("{% url 'practice:client_detail' nobody=u %}", u=uuid4())
+        with self.assertRaises(NoReverseMatch):
+            render("{% url 'practice:client_detail' u u %}", u=uuid4())
+        self.assertEqual(render("{% url 'checkins:today' u as nowhere %}[{{ nowhere }}]", u=uuid4()), "[]")
