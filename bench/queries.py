@@ -7,6 +7,11 @@ large synthetic practice and compare. It signs in (``force_login``) as the first
 the first synthetic practice and that client's therapist, a client whose care ended (ending pages),
 the owner and the administrator, opens every GET page of bench/load.py's mix in-process (a page
 whose person the practice lacks is left out), and prints the count and the time of each, as JSON.
+
+``--calls`` adds each page's Python function calls per request (cProfile's count over ``--repeat`` requests).
+Unlike a time, the count moves by well under 1% from run to run whatever else the machine is doing, so a change can be
+compared before and after on a machine whose speed varies (these vary by a third within minutes): fewer calls is
+less work in Python, though it says nothing of the database's share.
 """
 
 import argparse
@@ -25,16 +30,26 @@ from bench.common import database_url, setup_django  # noqa: E402
 from bench.load import MIX, SATURATE_ONLY, WRITES, Person, steps_for  # noqa: E402
 
 
-def profile(http, path: str, repeat: int) -> None:
-    """Print the functions where ``repeat`` requests of ``path`` spend their time (to stderr)."""
+def _profiled(http, path: str, repeat: int) -> pstats.Stats:
+    """cProfile's record of ``repeat`` requests of ``path``."""
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(repeat):
         http.get(path)
     profiler.disable()
-    stats = pstats.Stats(profiler, stream=sys.stderr).strip_dirs()
+    return pstats.Stats(profiler, stream=sys.stderr)
+
+
+def profile(http, path: str, repeat: int) -> None:
+    """Print the functions where ``repeat`` requests of ``path`` spend their time (to stderr)."""
+    stats = _profiled(http, path, repeat).strip_dirs()
     stats.sort_stats("cumulative").print_stats(45)
     stats.sort_stats("tottime").print_stats(25)
+
+
+def calls_per_request(http, path: str, repeat: int) -> int:
+    """Python function calls one request of ``path`` makes, the mean over ``repeat`` (cProfile's count)."""
+    return round(_profiled(http, path, repeat).total_calls / repeat)
 
 
 def main(argv=None):
@@ -43,6 +58,7 @@ def main(argv=None):
     parser.add_argument("--json")
     parser.add_argument("--repeat", type=int, default=3, help="timed repeats after the first (warm) request")
     parser.add_argument("--profile", metavar="PAGE", help="profile this page (cProfile) and print where its time goes")
+    parser.add_argument("--calls", action="store_true", help="also count each page's Python function calls")
     args = parser.parse_args(argv)
     url = database_url(args.database_url)
     # As production: staff must have two-factor sign-in (one more query on each staff page).
@@ -202,6 +218,8 @@ def main(argv=None):
                 "queries_stable": len(set(counts)) == 1,
                 "ms_best": round(min(times) * 1000, 1),
             }
+            if args.calls:
+                rows[step.page]["calls"] = calls_per_request(http, step.path, args.repeat)
     result = {
         "database": connection.vendor,
         "client_history_days": (client.care_status_since and (time.time() - client.created_at.timestamp()) // 86400),
