@@ -166,7 +166,8 @@ def calendar(request):
     link = url_maker("bookings:office_appointment", "appointment_uuid")
     days = [(day, _agenda_items(entries, link)) for day, entries in by_day.items()]
     requests = list(
-        Appointment.objects.filter(practice=practice, status=Appointment.Status.REQUESTED)
+        Appointment.objects.filter(practice=practice)
+        .requested()
         .upcoming()
         # As above: the index reads from half a day ago on, not the practice's whole past.
         .filter(start__gte=timezone.now() - timedelta(hours=12))

@@ -161,14 +161,23 @@ class CompiledRead:
         slices its queryset ``[shape[-2]:shape[-1]]``). ``Pages.page`` gives one, told the count."""
         return Pages(self, shape, values)
 
+    def statement(self, shape: tuple = (), **values) -> tuple[str, list]:
+        """The SQL and the parameters this read sends for these values (to explain its plan, say)."""
+        alias = router.db_for_read(self.model)
+        compiled = self._compiled(alias, shape)
+        return compiled.sql, self._params(connections[alias], compiled, values)
+
+    def _params(self, connection, compiled: "_Compiled", values: dict) -> list:
+        return [
+            constant if name is None else _sent(connection, self.values[name], values[name])
+            for name, constant in compiled.slots
+        ]
+
     def _rows(self, alias: str, compiled: "_Compiled", values: dict) -> list[tuple]:
         if not compiled.sql:
             return []
         connection = connections[alias]
-        params = [
-            constant if name is None else _sent(connection, self.values[name], values[name])
-            for name, constant in compiled.slots
-        ]
+        params = self._params(connection, compiled, values)
         with _cursor(connection, compiled.prepare) as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()

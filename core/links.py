@@ -9,11 +9,25 @@ import uuid
 
 from django.urls import reverse
 
-# A UUID no row has, put in the pattern once and replaced by each row's (also by {% url %}: constant_urls).
-MARKER = uuid.UUID(int=0)
+# A UUID no row has, put in a pattern once and replaced by each row's.
+_MARKER = uuid.UUID(int=0)
+_MARKER_TEXT = str(_MARKER)
+
+
+def uuid_pattern(name: str, kwarg: str | None = None, current_app: str | None = None) -> str:
+    """The address ``name`` with a stand-in for its one UUID argument (``kwarg``, or by position when None), to be
+    completed by ``with_uuid``. Raises ``NoReverseMatch`` as ``reverse`` does."""
+    if kwarg is None:
+        return reverse(name, args=[_MARKER], current_app=current_app)
+    return reverse(name, kwargs={kwarg: _MARKER}, current_app=current_app)
+
+
+def with_uuid(pattern: str, value) -> str:
+    """``pattern`` (from ``uuid_pattern``) with ``value`` for its stand-in."""
+    return pattern.replace(_MARKER_TEXT, str(value))
 
 
 def url_maker(name: str, kwarg: str):
     """A function of one UUID giving ``reverse(name, kwargs={kwarg: that UUID})``."""
-    pattern = reverse(name, kwargs={kwarg: MARKER})
-    return lambda value: pattern.replace(str(MARKER), str(value))
+    pattern = uuid_pattern(name, kwarg)
+    return lambda value: with_uuid(pattern, value)

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from bookings.models import Appointment
 from caseload.selectors import _REQUESTED_AFTER
-from core.compiled import _sent
 from tending.testing.personas import TendingTestCase
 
 
@@ -29,12 +28,8 @@ class AppointmentIndexTests(TestCase):
 def generic_plan(read, **values) -> str:
     """PostgreSQL's generic plan of the kept read ``read`` (as a prepared statement keeps it after five runs), with
     sequential scans ruled out so that the small test tables cannot hide whether an index is usable."""
-    compiled = read._compiled("default", ())
-    params = [
-        constant if name is None else _sent(connection, read.values[name], values[name])
-        for name, constant in compiled.slots
-    ]
-    numbered = compiled.sql
+    sql, params = read.statement(**values)
+    numbered = sql
     for position in range(1, len(params) + 1):
         numbered = numbered.replace("%s", f"${position}", 1)
     with connection.cursor() as cursor:

@@ -19,7 +19,7 @@ from django.template import defaulttags
 from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 
-from core.links import MARKER
+from core.links import uuid_pattern, with_uuid
 
 register = template.Library()
 
@@ -32,10 +32,8 @@ def _reverse_constant(view_name: str, current_app, prefix: str, resolver) -> str
 
 @lru_cache(maxsize=2048)
 def _reverse_pattern(view_name: str, keyword, current_app, prefix: str, resolver) -> str:
-    # The address with MARKER for its one argument (by ``keyword``, or by position when None).
-    if keyword is None:
-        return reverse(view_name, args=[MARKER], current_app=current_app)
-    return reverse(view_name, kwargs={keyword: MARKER}, current_app=current_app)
+    # ``prefix`` and ``resolver`` are keys only, as above.
+    return uuid_pattern(view_name, keyword, current_app)
 
 
 class ConstantURLNode(defaulttags.URLNode):
@@ -58,7 +56,7 @@ class ConstantURLNode(defaulttags.URLNode):
             if value is None:
                 url = _reverse_constant(view_name, *where)
             else:
-                url = _reverse_pattern(view_name, keyword, *where).replace(str(MARKER), str(value))
+                url = with_uuid(_reverse_pattern(view_name, keyword, *where), value)
         except NoReverseMatch:
             if self.asvar is None:
                 raise
