@@ -267,8 +267,8 @@ TENDING_STAFF_MFA_REQUIRED = env_bool("TENDING_STAFF_MFA_REQUIRED", PRODUCTION)
 # Sessions: idle limits by role, an absolute limit, and an idle clock that is
 # refreshed at most once a minute so a page view is not a database write.
 # With Redis, sessions are read through the cache but written to the database too (cached_db), so a Redis
-# restart signs nobody out; without it, the database alone.
-SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if _redis_url else "db")
+# restart signs nobody out; without it, the database alone. Django's stores, reading the row through a kept read.
+SESSION_ENGINE = "accounts.sessions." + ("cached_db" if _redis_url else "db")
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = False

@@ -29,3 +29,24 @@ class RoleLoadingBackendTests(TendingTestCase):
         response = http.get("/me/")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(get_user(response.wsgi_request).client, self.w.client_a)
+
+    def test_each_load_reads_the_person_asked_for_as_they_are_now(self):
+        # The query is kept once per process (core/compiled.py); the values and the rows are each request's own.
+        backend = ModelBackend()
+        first = backend.get_user(self.w.client_a.user.pk)
+        other = backend.get_user(self.w.therapist.user.pk)
+        self.assertEqual(first, self.w.client_a.user)
+        self.assertEqual(other, self.w.therapist.user)
+        user = self.w.client_a.user
+        user.name = "Renamed Since"
+        user.save(update_fields=["name"])
+        self.assertEqual(backend.get_user(user.pk).name, "Renamed Since")
+
+    def test_nobody_is_loaded_for_an_id_that_is_not_a_person(self):
+        backend = ModelBackend()
+        missing = max(type(self.w.client_a.user).objects.values_list("pk", flat=True)) + 1
+        self.assertIsNone(backend.get_user(missing))
+        self.assertIsNone(backend.get_user("not a number"))
+        self.assertIsNone(backend.get_user(None))
+        # A session's id arrives as text.
+        self.assertEqual(backend.get_user(str(self.w.client_a.user.pk)), self.w.client_a.user)

@@ -75,13 +75,13 @@ def test_settings_choose_redis_and_cached_db_sessions_from_redis_url():
     ).stdout
     assert '"django.core.cache.backends.redis.RedisCache"' in out
     assert '"LOCATION": "redis://127.0.0.1:6379/3"' in out
-    assert "django.contrib.sessions.backends.cached_db" in out
+    assert "accounts.sessions.cached_db" in out
     env.pop("REDIS_URL")
     out = subprocess.run(  # noqa: S603
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True, cwd=django_settings.BASE_DIR
     ).stdout
     assert "django.core.cache.backends.db.DatabaseCache" in out
-    assert "django.contrib.sessions.backends.db" in out
+    assert "accounts.sessions.db" in out
 
 
 def test_two_clients_share_one_count(redis_prefix):
