@@ -3,11 +3,11 @@ from functools import cache
 from django.shortcuts import render
 from django.template.defaultfilters import floatformat
 from django.utils import dateformat, timezone
-from django.utils.html import format_html
 
 from audit.services import audit_read
 from checkins.models import SCALES
 from checkins.selectors import with_notes
+from core.html import format_many
 from core.links import url_maker
 from journey.charts import axis_for, charts_for
 from journey.selectors import CHECKIN_CHARTS, DEFAULT_RANGE, MEASURE_ORDER, RANGES, build_journey
@@ -32,11 +32,11 @@ _ITEM_ROW = "<tr><td>{}</td><td>{}</td><td>{}</td></tr>"
 
 
 def _checkin_body(rows, names):
-    # One format_html for the whole table (a row's format repeated, every figure an argument it escapes):
-    # a format_html per row was most of the page's own time over a month of days.
+    # One format for the whole table (a row's format repeated, every figure an argument it escapes, as
+    # format_html does: core/html.py): a format_html per row was most of the page's own time over a month of days.
     row = '<tr><th scope="row">{}</th>' + "<td>{}</td>" * len(names) + "</tr>"
     figures = [x for r in rows for x in (r["label"], *("–" if r[n] is None else str(r[n]) for n in names))]
-    return format_html(row * len(rows), *figures) if rows else ""
+    return format_many(row * len(rows), *figures) if rows else ""
 
 
 def _measure_value(instrument_id, value) -> str:
@@ -57,7 +57,7 @@ def _measure_body(instrument_id, points, link):
             cells.append(_MEASURE_ROW)
             figures.append(p["label"])
         figures += [_measure_value(instrument_id, p["value"]), p["band"]]
-    return format_html("".join(cells), *figures)
+    return format_many("".join(cells), *figures)
 
 
 @cache
@@ -161,7 +161,7 @@ def _latest_item_level(client) -> list:
                 "response": response,
                 "instrument": instrument,
                 "completed": dateformat.format(timezone.localtime(response.completed_at), "j M Y"),
-                "body": format_html(_ITEM_ROW * (len(items) // 3), *items),  # one format, as _checkin_body
+                "body": format_many(_ITEM_ROW * (len(items) // 3), *items),  # one format, as _checkin_body
                 "url": link(response.uuid),
             }
         )

@@ -159,7 +159,9 @@ TEMPLATES = [
                 "core.context_processors.csrf_once",
             ],
             # ``{% url %}`` remembering the addresses without arguments (core/templatetags/constant_urls.py).
-            "builtins": ["core.templatetags.constant_urls"],
+            # ``{% static %}`` remembering each file's address (core/templatetags/kept_static.py): no template loads
+            # Django's ``static`` library, which would replace it.
+            "builtins": ["core.templatetags.constant_urls", "core.templatetags.kept_static"],
         },
     },
 ]

@@ -1,0 +1,19 @@
+"""``format_html`` for a table body of hundreds of figures.
+
+Django's ``format_html`` escapes each argument through ``conditional_escape`` and ``escape``, whose
+lazy-string wrapper inspects every argument again: six Python calls a figure, and a year of check-ins
+is hundreds of figures (journey/views.py writes each table body with one format). ``format_many``
+escapes exactly as it does, text through ``html.escape`` and anything with ``__html__`` (safe strings,
+a link already written) through its own, in one call a figure.
+"""
+
+import html
+
+from django.utils.safestring import SafeString, mark_safe
+
+
+def format_many(format_string: str, *args) -> SafeString:
+    """``format_html(format_string, *args)``, the same output, in fewer calls for many arguments."""
+    escaped = [a.__html__() if hasattr(a, "__html__") else html.escape(str(a)) for a in args]
+    # Every argument is escaped on the line above, as format_html escapes it; the format string is our own.
+    return mark_safe(format_string.format(*escaped))  # noqa: S308  # nosec B308 B703  # nosemgrep: tending-no-mark-safe
