@@ -31,7 +31,9 @@ different people through ``/accounts/login/`` (with CSRF, and TOTP for staff), t
   F = 0.3, 0.4, 0.5 ... (``--step`` 0.1, up to ``--max-rate-of-floor`` 1.0), each run
   ``--step-duration`` (60) seconds after measuring the floor again, stopping at the first that fails;
   it reports each step and the highest F that held. A short step is a search, not the proof: confirm
-  that F with one ``--duration 300`` run.
+  that F with one ``--duration 300`` run (on 5 December an F that held for 60 s did not hold for 300).
+  Every mixed run first warms the server with the mix at ``--warm-up-rate`` (20) requests/s for
+  ``--warm-up`` (20) seconds, not counted, and reports each run in ten-second slices (``timeline``).
 - ``saturate``: for each page in turn, 16 connections in a closed loop (``--connections``) for
   ``--page-seconds``; requests per second of each page against the framework floor (a trivial
   page behind the same middleware, ``/bench/floor``) measured in the same run.
@@ -1041,6 +1043,24 @@ def percentile(values, q):
     return round(ordered[k] * 1000, 1)
 
 
+def timeline(results, every: float = 10.0) -> list[dict]:
+    """The run in slices of ``every`` seconds by when each request was sent: its count, p50 and p95.
+
+    A run's p95 alone cannot say whether it was slow throughout or only at the start (a cold server) or in
+    one stretch (something else on the machine): the slices can.
+    """
+    if not results:
+        return []
+    first = min(r[7] for r in results)
+    slices: dict[int, list] = {}
+    for r in results:
+        slices.setdefault(int((r[7] - first) // every), []).append(r[2])
+    return [
+        {"from_s": round(n * every), "count": len(lat), "p50_ms": percentile(lat, 50), "p95_ms": percentile(lat, 95)}
+        for n, lat in sorted(slices.items())
+    ]
+
+
 def summarise(results, seconds):
     pages: dict[str, dict] = {}
     for page, status, latency, _write, _marker, _loc, ok, _started in results:
@@ -1190,6 +1210,10 @@ def main(argv=None):
     parser.add_argument("--step-duration", type=float, default=60, help="--find-highest: seconds of each run")
     parser.add_argument("--max-rate-of-floor", type=float, default=1.0, help="--find-highest: stop after this F")
     parser.add_argument("--duration", type=float, default=300, help="seconds (mixed, connections)")
+    parser.add_argument(
+        "--warm-up", type=float, default=20, help="mixed: seconds of the mix, not counted, first (0: none)"
+    )
+    parser.add_argument("--warm-up-rate", type=float, default=20, help="mixed: requests a second while warming up")
     parser.add_argument("--page-seconds", type=float, default=10, help="seconds per page (saturate)")
     parser.add_argument("--connections", type=int, default=None, help="16 (saturate) or 200 (connections)")
     parser.add_argument("--procs", type=int, default=4, help="load-generator processes")
@@ -1249,9 +1273,34 @@ def main(argv=None):
 
 
 def run_mixed(args, server, people, slug, url):
-    if args.rate_of_floor is not None:
-        return run_rate_of_floor(args, server, people, slug, url)
-    return mixed_at(args, server, people, slug, url, args.rate, args.duration)
+    warmed = warm_up(args, server, people, slug, url)
+    out = (
+        run_rate_of_floor(args, server, people, slug, url)
+        if args.rate_of_floor is not None
+        else mixed_at(args, server, people, slug, url, args.rate, args.duration)
+    )
+    return {"warm_up": warmed, **out}
+
+
+def warm_up(args, server, people, slug, url) -> dict | None:
+    """The mix at a gentle rate for ``--warm-up`` seconds before anything is measured; its times are not counted.
+
+    A new server's workers compile each page's templates, build its kept reads and prepare its statements on
+    first use. Counted, that start made the first step of ``--find-highest`` slow in its first ten seconds
+    (p95 156 ms there against 26-46 ms in the rest of the step), and near capacity such a backlog takes most of
+    a step to drain. Its writes are still checked: a write lost while warming is reported.
+    """
+    if not args.warm_up:
+        return None
+    gentle = argparse.Namespace(**{**vars(args), "kill": False})  # --kill is for the measured run only
+    run = mixed_at(gentle, server, people, slug, url, args.warm_up_rate, args.warm_up)
+    return {
+        "seconds": args.warm_up,
+        "rate": args.warm_up_rate,
+        "requests": run["total"]["count"],
+        "errors": run["total"]["errors"],
+        "writes_lost": sum(run["writes"]["lost"].values()),
+    }
 
 
 def mixed_at(args, server, people, slug, url, rate, duration):
@@ -1286,6 +1335,7 @@ def mixed_at(args, server, people, slug, url, rate, duration):
         killer.join()
     pages, total = summarise(results, seconds)
     out = {"rate_target": round(rate, 1), "duration_s": duration, "pages": pages, "total": total}
+    out["timeline"] = timeline(results)
     if args.kill:
         out["kill"] = kill_info
         # Requests that died with the server are expected; the check is that no acknowledged write was lost.
@@ -1403,6 +1453,7 @@ def run_rate_of_floor(args, server, people, slug, url):
                 "writes_lost": sum(run["writes"]["lost"].values()),
                 "pass": judged["pass"],
                 "missed": judged["missed"],
+                "timeline": run["timeline"],
             }
         )
         if not judged["pass"]:
