@@ -61,13 +61,7 @@ class KeptStaticTests(SimpleTestCase):
             self.assertTrue(render("{% static 'css/tending.css' %}").endswith("static/css/tending.css"))
 
     def test_a_file_missing_from_the_manifest_raises_every_time(self):
-        with (
-            self.settings(STORAGES={"default": MANIFEST, "staticfiles": MANIFEST}),
-            self.assertRaises(ValueError),
-        ):
-            render("{% static 'no/such/file.css' %}")
-        with (
-            self.settings(STORAGES={"default": MANIFEST, "staticfiles": MANIFEST}),
-            self.assertRaises(ValueError),
-        ):
-            render("{% static 'no/such/file.css' %}")
+        with self.settings(STORAGES={"default": MANIFEST, "staticfiles": MANIFEST}):
+            for _ in range(2):  # a failure is not remembered as an answer
+                with self.assertRaises(ValueError):
+                    render("{% static 'no/such/file.css' %}")
