@@ -78,6 +78,7 @@ from bench.common import (  # noqa: E402
     setup_django,
     totp_now,
 )
+from bench.watch import CpuWatch, cpu_slices, pg_background, pg_background_during  # noqa: E402
 
 # ---------------------------------------------------------------------------------------------
 # The server
@@ -168,6 +169,13 @@ class Server:
                 pass
             time.sleep(0.2)
         raise SystemExit(f"gunicorn did not answer /healthz within {timeout} s; see {self.log.name}")
+
+    def parts(self) -> dict[int, str]:
+        """The process group of each part this server started (each runs in a session of its own)."""
+        found = {self.web.pid: "web"} if self.web else {}
+        names = iter(("smtp", "worker"))  # in the order start() spawns them
+        found.update({helper.pid: next(names, "helper") for helper in self.helpers})
+        return found
 
     def kill(self):
         """SIGKILL gunicorn's whole process group: master and workers, mid-request."""
@@ -1325,17 +1333,32 @@ def mixed_at(args, server, people, slug, url, rate, duration):
             server.kill()
             t0 = time.time()
             server.start(helpers=False)
+            watch.groups.update(server.parts())
             kill_info["restart_seconds"] = round(time.time() - t0, 2)
 
         killer = threading.Thread(target=kill_and_restart)
+    # Where the machine's time goes, second by second, and what PostgreSQL does on its own meanwhile.
+    watch = CpuWatch(server.parts())
+    background = pg_background(url)
+    watch.start()
+    if killer:
         killer.start()
     results = run_processes(open_loop_worker, args.procs, split)
+    watch.stop()
     seconds = duration
     if killer:
         killer.join()
     pages, total = summarise(results, seconds)
     out = {"rate_target": round(rate, 1), "duration_s": duration, "pages": pages, "total": total}
     out["timeline"] = timeline(results)
+    if results:
+        first = min(r[7] for r in results)
+        cores = cpu_slices(watch.samples, first)
+        for entry in out["timeline"]:
+            entry["cores"] = cores.get(entry["from_s"], {})
+        out["postgres_background"] = pg_background_during(
+            background, pg_background(url), first + time.time() - time.monotonic()
+        )
     if args.kill:
         out["kill"] = kill_info
         # Requests that died with the server are expected; the check is that no acknowledged write was lost.

@@ -1,8 +1,15 @@
 """bench/load.py's summaries of a run, on results made up here (the load itself is measured, not tested)."""
 
+import subprocess
+import sys
+import time
+from pathlib import Path
+from unittest import skipUnless
+
 from django.test import SimpleTestCase
 
 from bench.load import timeline
+from bench.watch import CpuWatch, classify, cpu_slices, pg_background, pg_background_during
 
 
 def result(latency_s, started):
@@ -25,3 +32,94 @@ class TimelineTests(SimpleTestCase):
     def test_a_slice_with_nothing_sent_is_left_out_and_no_results_make_no_slices(self):
         self.assertEqual([s["from_s"] for s in timeline([result(0.01, 5.0), result(0.01, 35.0)])], [0, 30])
         self.assertEqual(timeline([]), [])
+
+
+class WatchTests(SimpleTestCase):
+    def test_processes_are_told_apart_by_the_group_the_benchmark_started_then_by_name(self):
+        groups = {4100: "web", 4200: "worker"}
+        self.assertEqual(classify("gunicorn", 4100, groups, own_pgrp=77), "web")
+        self.assertEqual(classify("python", 4200, groups, own_pgrp=77), "worker")
+        self.assertEqual(classify("postgres", 900, groups, own_pgrp=77), "postgres")
+        self.assertEqual(classify("python", 77, groups, own_pgrp=77), "load")
+        self.assertEqual(classify("redis-server", 12, groups, own_pgrp=77), "other")
+
+    def test_samples_are_averaged_over_the_timelines_slices_weighted_by_the_seconds_each_covers(self):
+        samples = [
+            (99.0, 1.0, {"web": 9.0}),  # before the run: left out
+            (101.0, 1.0, {"web": 1.0, "machine": 1.5}),
+            (103.0, 3.0, {"web": 2.0, "machine": 2.0}),
+            (112.0, 1.0, {"postgres": 0.5, "machine": 0.5}),
+        ]
+        slices = cpu_slices(samples, first=100.0)
+        self.assertEqual(list(slices), [0, 10])
+        self.assertEqual(slices[0], {"machine": 1.88, "web": 1.75})
+        self.assertEqual(slices[10], {"machine": 0.5, "postgres": 0.5})
+
+    def test_what_postgresql_did_on_its_own_is_what_changed_between_two_snapshots(self):
+        before = {
+            "checkpoints": 10,
+            "tables": {
+                "audit_auditevent": {
+                    "autovacuum": 1,
+                    "autoanalyze": 2,
+                    "last_autovacuum": 50.0,
+                    "last_autoanalyze": 60,
+                },
+                "journal_entry": {"autovacuum": 0, "autoanalyze": 0, "last_autovacuum": None, "last_autoanalyze": None},
+            },
+        }
+        after = {
+            "checkpoints": 12,
+            "tables": {
+                "audit_auditevent": {
+                    "autovacuum": 1,
+                    "autoanalyze": 4,
+                    "last_autovacuum": 50.0,
+                    "last_autoanalyze": 190,
+                },
+                "journal_entry": {
+                    "autovacuum": 1,
+                    "autoanalyze": 0,
+                    "last_autovacuum": 130.5,
+                    "last_autoanalyze": None,
+                },
+                "messaging_message": {
+                    "autovacuum": 0,
+                    "autoanalyze": 1,
+                    "last_autovacuum": None,
+                    "last_autoanalyze": 170,
+                },
+            },
+        }
+        during = pg_background_during(before, after, first=100.0)
+        self.assertEqual(during["checkpoints"], 2)
+        self.assertEqual(
+            during["vacuum_and_analyze"],
+            [
+                {"table": "journal_entry", "kind": "autovacuum", "times": 1, "last_at_s": 30.5},
+                {"table": "messaging_message", "kind": "autoanalyze", "times": 1, "last_at_s": 70},
+                {"table": "audit_auditevent", "kind": "autoanalyze", "times": 2, "last_at_s": 90},
+            ],
+        )
+        self.assertIsNone(pg_background_during(None, after, first=100.0))
+        self.assertIsNone(pg_background("sqlite:///var/bench/practice-1x.sqlite3"))
+
+    @skipUnless(Path("/proc/stat").exists(), "reads /proc, which only Linux has")
+    def test_a_busy_process_in_a_group_of_its_own_is_counted_to_its_part(self):
+        busy = subprocess.Popen(
+            [sys.executable, "-c", "import time\nend = time.monotonic() + 30\nwhile time.monotonic() < end: pass"],
+            start_new_session=True,
+        )
+        self.addCleanup(busy.wait)
+        self.addCleanup(busy.kill)
+        watch = CpuWatch({busy.pid: "spinner"}, every=0.2)
+        watch.start()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and sum(cores.get("spinner", 0) for _, _, cores in watch.samples) < 0.5:
+            time.sleep(0.1)
+        watch.stop()
+        spun = [cores for _, _, cores in watch.samples if cores.get("spinner", 0) > 0]
+        self.assertTrue(spun, watch.samples)
+        # The machine's busy cores include the spinner's (ticks are counted per sample; allow one tick's rounding).
+        for cores in spun:
+            self.assertLessEqual(cores["spinner"], cores["machine"] + 2 / 100 / 0.2 + 0.01)
