@@ -14,7 +14,7 @@ A client's facts (``caseload.models.ClientFacts``) are recomputed when:
 against it. Open risk alerts are not facts: the caseload reads them live (one indexed query).
 """
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from datetime import datetime
 
 from django.db import transaction
@@ -51,6 +51,9 @@ FIELDS = [
 
 # Every stored fact (the caseload loads these with its clients).
 FACT_FIELDS = ["client", *FIELDS]
+
+# A client's stored facts read as a row (the caseload's list): what ``ClientFacts`` holds, by the same names.
+StoredFacts = namedtuple("StoredFacts", ["client_id", "therapist_id", *FIELDS[1:]])
 
 # Larger refreshes (the clock, the rebuild) go in batches of this many clients, within any database's
 # limit on parameters.
@@ -187,7 +190,7 @@ def refresh_in_batches(client_ids, *, now: datetime | None = None) -> int:
     return len(ids)
 
 
-def is_stale(client, facts: ClientFacts | None, *, changed: bool, now: datetime) -> bool:
+def is_stale(client, facts: ClientFacts | StoredFacts | None, *, changed: bool, now: datetime) -> bool:
     """Whether ``client``'s stored facts may be wrong now (see the module's docstring)."""
     return (
         facts is None
@@ -197,9 +200,10 @@ def is_stale(client, facts: ClientFacts | None, *, changed: bool, now: datetime)
     )
 
 
-def facts_for(clients, *, changed: set, now: datetime) -> dict[int, ClientFacts]:
-    """{client id: facts} for ``clients`` loaded with ``select_related("attention_facts")``, refreshing the
-    stale ones (no query when none is; a fixed number when some are)."""
+def facts_for(clients, *, changed: set, now: datetime) -> dict:
+    """{client id: facts} for ``clients`` loaded with ``select_related("attention_facts")`` (or rows with an
+    ``attention_facts`` of ``StoredFacts``), refreshing the stale ones (no query when none is; a fixed number when
+    some are, which come back as ``ClientFacts``)."""
     found, stale = {}, []
     for client in clients:
         facts = getattr(client, "attention_facts", None)

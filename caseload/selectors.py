@@ -6,18 +6,20 @@ about many clients at once and puts the answers together.
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
+from uuid import UUID
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.html import format_html
 
 from bookings.models import Appointment, Kind
-from caseload.facts import FACT_FIELDS, appointment_bounds, facts_for
+from caseload.facts import FACT_FIELDS, StoredFacts, appointment_bounds, facts_for
 from core.compiled import CompiledRead
 from core.links import url_maker
 from formulation.models import Insight
 from notes.selectors import with_note_state
-from practice.models import Client, ClientChange
+from practice.models import Client, ClientChange, display_name
 from risk.selectors import open_counts_by_client
 
 # Clients with no session booked and none for this long are shown as resting.
@@ -46,7 +48,7 @@ class Reason:
 
 @dataclass
 class Attention:
-    client: Client
+    client: "CaseloadClient"
     reasons: list[Reason] = field(default_factory=list)
     record_url: str = ""
     formulation_url: str = ""
@@ -67,7 +69,7 @@ class Caseload:
     today: list
     this_week: list
     requested_later: list
-    resting: list[tuple[Client, datetime | None, str]]
+    resting: list[tuple["CaseloadClient", datetime | None, str]]
     counts: dict
 
 
@@ -87,28 +89,50 @@ def session_bounds(client_ids, *, now: datetime) -> tuple[dict, dict, dict]:
     return last, upcoming, contact
 
 
-# What the caseload's appointment rows show (caseload/_appointment.html): building whole appointments, clients,
-# accounts and consultations was a third of the caseload's own time (bench/queries.py --profile caseload).
+# What the caseload's appointment rows show (``_write_appointments``), read as rows: building each appointment, its
+# client, the client's account and the consultation as model instances was a third of the caseload's own time
+# (bench/queries.py --profile caseload), and building each client, account and stored facts took as long again.
 APPOINTMENT_SHOWN = (
     "uuid",
     "start",
     "kind",
     "status",
+    "client_id",
     "client__uuid",
     "client__preferred_name",
     "client__user__name",
     "client__user__email",
     "consultation__name",
+    "note_uuid",
+    "note_signed_at",
 )
-CLIENT_SHOWN = (
-    "uuid",
-    "therapist_id",
-    "preferred_name",
-    "care_status",
-    "created_at",
-    "user__name",
-    "user__email",
-)
+
+
+class AppointmentRow(NamedTuple):
+    """One appointment the caseload lists: when it starts, and its row of the page, written once."""
+
+    start: datetime
+    html: str
+
+
+class CaseloadClient(NamedTuple):
+    """A client in care as the caseload reads them: what it shows, the stored facts (None when there are none
+    yet) and whether a domain marked the client changed since (``facts_for`` takes it as it takes a ``Client``)."""
+
+    pk: int
+    uuid: UUID
+    therapist_id: int | None
+    preferred_name: str
+    care_status: str
+    created_at: datetime
+    user_name: str
+    user_email: str
+    changed: bool
+    attention_facts: StoredFacts | None
+
+    @property
+    def display_name(self) -> str:
+        return display_name(self.preferred_name, self.user_name, self.user_email)
 
 
 # The therapist's appointments in [start, end), with client and note state. No appointment lasts half a day: the
@@ -116,38 +140,57 @@ CLIENT_SHOWN = (
 _BETWEEN = CompiledRead(
     Appointment,
     lambda shape, *, therapist, start, end, after: with_note_state(
-        Appointment.objects.active()
-        .for_therapist(therapist)
-        .between(start, end)
-        .filter(start__gte=after)
-        .select_related("client__user", "consultation")
-        .only(*APPOINTMENT_SHOWN)
-    ).order_by("start"),
+        Appointment.objects.active().for_therapist(therapist).between(start, end).filter(start__gte=after)
+    )
+    .order_by("start")
+    .values_list(*APPOINTMENT_SHOWN),
     {"therapist": int, "start": datetime, "end": datetime, "after": datetime},
 )
 # Requests waiting for the therapist to confirm, from ``after`` on (those sooner are in the week's list).
 _REQUESTED_AFTER = CompiledRead(
     Appointment,
     lambda shape, *, therapist, after: with_note_state(
-        Appointment.objects.for_therapist(therapist)
-        .requested()
-        .filter(start__gte=after)
-        .select_related("client__user", "consultation")
-        .only(*APPOINTMENT_SHOWN)
-    ).order_by("start")[:20],
+        Appointment.objects.for_therapist(therapist).requested().filter(start__gte=after)
+    )
+    .order_by("start")
+    .values_list(*APPOINTMENT_SHOWN)[:20],
     {"therapist": int, "after": datetime},
 )
-# The therapist's clients in care, with their stored facts and whether a domain marked them changed since.
+# The therapist's clients in care (``CaseloadClient``'s columns, then their stored facts), with whether a domain
+# marked them changed since.
 _CLIENTS = CompiledRead(
     Client,
     lambda shape, *, therapist: Client.objects.for_therapist(therapist)
     .exclude(care_status=Client.CareStatus.ENDED)
-    .select_related("user", "attention_facts")
-    .only(*CLIENT_SHOWN, *(f"attention_facts__{name}" for name in FACT_FIELDS))
     .annotate(changed=Exists(ClientChange.objects.filter(client=OuterRef("pk"))))
-    .order_by("preferred_name", "user__name", "id"),
+    .order_by("preferred_name", "user__name", "id")
+    .values_list(
+        "pk",
+        "uuid",
+        "therapist_id",
+        "preferred_name",
+        "care_status",
+        "created_at",
+        "user__name",
+        "user__email",
+        "changed",
+        *(f"attention_facts__{name}" for name in FACT_FIELDS),
+    ),
     {"therapist": int},
 )
+# Where the stored facts start in a row of ``_CLIENTS``.
+_FACTS_AT = len(CaseloadClient._fields) - 1
+
+
+def _caseload_clients(therapist_id: int) -> list[CaseloadClient]:
+    found = []
+    for row in _CLIENTS.rows(therapist=therapist_id):
+        facts = row[_FACTS_AT:]
+        # No facts row (a left join): every column None, the client's key included.
+        found.append(CaseloadClient(*row[:_FACTS_AT], StoredFacts(*facts) if facts[0] is not None else None))
+    return found
+
+
 _INSIGHTS = CompiledRead(
     Insight,
     lambda shape, *, therapist: Insight.objects.waiting().for_therapist(therapist).with_parts()[:10],
@@ -165,32 +208,48 @@ _ACTIONS = (
 )
 
 
-def _write_appointments(appointments) -> None:
-    """Give each appointment its row (``html``), reversing each URL pattern once and writing its times as the
-    template's date filter would ("Mon 7 Dec, 10:00"; "7 Dec 10:00" in the links' hidden words), in the zone the
-    page is shown in."""
+def _write_appointments(rows) -> list[AppointmentRow]:
+    """Each appointment (a row of ``APPOINTMENT_SHOWN``) with its row of the page, reversing each URL pattern once
+    and writing its times as the template's date filter would ("Mon 7 Dec, 10:00"; "7 Dec 10:00" in the links'
+    hidden words), in the zone the page is shown in."""
     detail = url_maker("bookings:appointment", "appointment_uuid")
     since = url_maker("caseload:since", "client_uuid")
     note_start = url_maker("notes:start", "appointment_uuid")
     note_read, note_edit = url_maker("notes:detail", "note_uuid"), url_maker("notes:edit", "note_uuid")
     kinds = dict(Appointment._meta.get_field("kind").flatchoices)
-    for a in appointments:
-        local = timezone.localtime(a.start)
+    written = []
+    for (
+        uuid,
+        start,
+        kind,
+        status,
+        client_id,
+        client_uuid,
+        preferred_name,
+        user_name,
+        user_email,
+        consultation_name,
+        note_uuid,
+        note_signed_at,
+    ) in rows:
+        local = timezone.localtime(start)
         starts = f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
-        who = a.client.display_name if a.client_id else (a.consultation.name if a.consultation_id else "")
+        who = display_name(preferred_name, user_name, user_email) if client_id else (consultation_name or "")
         actions = ""
-        if a.client_id and a.kind == Kind.SESSION:
-            if a.note_signed_at:
-                note_url, note = note_read(a.note_uuid), "Read the note"
-            elif a.note_uuid:
-                note_url, note = note_edit(a.note_uuid), "Keep writing the note"
+        if client_id and kind == Kind.SESSION:
+            if note_signed_at:
+                note_url, note = note_read(note_uuid), "Read the note"
+            elif note_uuid:
+                note_url, note = note_edit(note_uuid), "Keep writing the note"
             else:
-                note_url, note = note_start(a.uuid), "Write a note"
+                note_url, note = note_start(uuid), "Write a note"
             when = f"{local.day} {local:%b} {local:%H:%M}"
-            since_url = f"{since(a.client.uuid)}?before={a.uuid}"
+            since_url = f"{since(client_uuid)}?before={uuid}"
             actions = format_html(_ACTIONS, since_url, who, when, note_url, note, who, when)
-        waiting = ", waiting for confirmation" if a.status == Appointment.Status.REQUESTED else ""
-        a.html = format_html(_ROW, detail(a.uuid), starts, who, kinds.get(a.kind, a.kind), waiting, actions)
+        waiting = ", waiting for confirmation" if status == Appointment.Status.REQUESTED else ""
+        html = format_html(_ROW, detail(uuid), starts, who, kinds.get(kind, kind), waiting, actions)
+        written.append(AppointmentRow(start, html))
+    return written
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -216,7 +275,7 @@ def caseload_for(staff, *, now: datetime | None = None, request=None) -> Caseloa
     """
     now = now or timezone.now()
     zone = staff.practice.zone
-    clients = _CLIENTS.objects(therapist=staff.pk)
+    clients = _caseload_clients(staff.pk)
     facts = facts_for(clients, changed={c.pk for c in clients if c.changed}, now=now)
     alerts = open_counts_by_client(staff, request=request)  # the navigation's count reads the same
     message_url = url_maker("messaging:conversation", "client_uuid")
@@ -280,13 +339,12 @@ def caseload_for(staff, *, now: datetime | None = None, request=None) -> Caseloa
     day_start = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
     day_end = day_start + timedelta(days=1)
     week_end = day_start + timedelta(days=7)
-    upcoming = _BETWEEN.objects(
-        therapist=staff.pk, start=day_start, end=week_end, after=day_start - timedelta(hours=12)
+    upcoming = _write_appointments(
+        _BETWEEN.rows(therapist=staff.pk, start=day_start, end=week_end, after=day_start - timedelta(hours=12))
     )
     today = [a for a in upcoming if a.start < day_end]
     this_week = [a for a in upcoming if a.start >= day_end]
-    requested_later = _REQUESTED_AFTER.objects(therapist=staff.pk, after=week_end)
-    _write_appointments([*upcoming, *requested_later])
+    requested_later = _write_appointments(_REQUESTED_AFTER.rows(therapist=staff.pk, after=week_end))
     return Caseload(
         attention=attention,
         insights=insights,

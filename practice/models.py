@@ -225,6 +225,12 @@ class ClientQuerySet(models.QuerySet):
         )
 
 
+def display_name(preferred_name: str, name: str, email: str) -> str:
+    """What a client is called: the name they prefer, else their account's name, else its address. For pages that
+    read clients as rows (the caseload) as much as for ``Client``."""
+    return preferred_name or name or email
+
+
 class Client(UUIDModel):
     class CareStatus(models.TextChoices):
         ACTIVE = "active", "Active"
@@ -249,7 +255,7 @@ class Client(UUIDModel):
 
     @property
     def display_name(self) -> str:
-        return self.preferred_name or self.user.name or self.user.email
+        return display_name(self.preferred_name, self.user.name, self.user.email)
 
     @property
     def care_has_ended(self) -> bool:

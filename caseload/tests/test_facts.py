@@ -152,6 +152,8 @@ def op_insight_set_aside(w, who):
 
 
 def op_journal_shared(w, who):
+    if who.care_has_ended:
+        return  # sharing closes when care ends (journal.services.SharingClosed)
     entry, _ = entry_save(client=who, body="For my therapist", prompt="")
     entry_share(entry=entry)
 
@@ -323,7 +325,7 @@ def test_an_open_risk_alert_is_on_the_caseload_even_when_the_stored_facts_were_n
     )
     assert not ClientChange.objects.exists()
     found = caseload_for(w.therapist)
-    assert [item.client for item in found.attention] == [w.client_a]
+    assert [item.client.pk for item in found.attention] == [w.client_a.pk]
     assert found.attention[0].top == "alert"
 
 

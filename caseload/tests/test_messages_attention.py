@@ -32,7 +32,7 @@ def test_a_waiting_message_asks_for_attention_and_a_risky_one_comes_first():
     Message.objects.filter(pk=risky.pk).update(risk_found=True)
     Conversation.objects.filter(client=w.client_b).update(risk_waiting=True)
     attention = caseload_for(w.therapist).attention
-    assert [item.client for item in attention] == [w.client_b, w.client_a]
+    assert [item.client.pk for item in attention] == [w.client_b.pk, w.client_a.pk]
     assert attention[0].top == "message_risk" and attention[1].top == "message"
     assert "waiting for an answer by" in attention[1].reasons[0].text
     link = reverse("messaging:conversation", kwargs={"client_uuid": w.client_a.uuid})
