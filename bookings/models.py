@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from core.compiled import CompiledRead
 from core.crypto import EncryptedTextField
 from core.mixins import ClientOwnedQuerySet, UUIDModel
 from practice.models import Client, Practice, StaffMember
@@ -84,11 +85,20 @@ class BookingSettings(models.Model):
 
     @classmethod
     def for_practice(cls, practice) -> "BookingSettings":
-        found, _ = cls.objects.get_or_create(practice=practice)
+        # Read on every sessions page: through CompiledRead (core/compiled.py); made the first time it is asked for.
+        found = _SETTINGS.first(practice=practice.pk)
+        if found is None:
+            found, _ = cls.objects.get_or_create(practice=practice)
+        found.practice = practice
         return found
 
     def video_url(self, token: str) -> str:
         return self.video_url_template.replace("{token}", token)
+
+
+_SETTINGS = CompiledRead(
+    BookingSettings, lambda shape, *, practice: BookingSettings.objects.filter(practice=practice), {"practice": int}
+)
 
 
 class Availability(models.Model):

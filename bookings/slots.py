@@ -163,6 +163,37 @@ _BOOKED = CompiledRead(
 )
 
 
+def _hours(shape: tuple, *, who: int):
+    (one,) = shape
+    mine = WorkingHours.objects.filter(**({"therapist_id": who} if one else {"therapist__practice_id": who}))
+    return mine.order_by().values_list("therapist_id", "weekday", "start_time", "end_time")
+
+
+# Working hours of one therapist (``who``), or of every therapist of a practice: (therapist, weekday, start, end).
+_HOURS = CompiledRead(WorkingHours, _hours, {"who": int})
+
+
+def _off(shape: tuple, *, who: int, first: date, last: date):
+    (one,) = shape
+    day_off = DayOff.objects.filter(
+        date__gte=first, date__lte=last, **({"therapist_id": who} if one else {"therapist__practice_id": who})
+    )
+    away = AwayPeriod.objects.filter(**({"staff_id": who} if one else {"staff__practice_id": who})).overlapping(
+        first, last
+    )
+    return (
+        day_off.order_by()
+        .annotate(last=F("date"))
+        .values_list("therapist_id", "date", "last")
+        .union(away.order_by().values_list("staff_id", "starts_on", "ends_on"), all=True)
+    )
+
+
+# Days off and time away of one therapist or of a practice's therapists, meeting [first, last]: (therapist, first
+# day, last day) a span.
+_OFF = CompiledRead(DayOff, _off, {"who": int, "first": date, "last": date})
+
+
 def rules_for(therapists) -> dict[int, Availability]:
     """Each therapist's booking rules by id, in one query.
 
@@ -268,18 +299,14 @@ def free_slots_by_therapist(
     if not plans:
         return found
 
-    lowest = min(plan.first_day for plan in plans.values())
-    highest = max(plan.last_day for plan in plans.values())
-    hours = WorkingHours.objects.filter(therapist_id__in=plans)
-    if (highest - lowest).days < 6:
-        hours = hours.filter(
-            weekday__in={(lowest + timedelta(days=n)).weekday() for n in range((highest - lowest).days + 1)}
-        )
+    one = len(plans) == 1
+    # One therapist's rows, or the practice's (the searched therapists are most of them, or all): a week's hours
+    # are a few rows a therapist, so every weekday is read and the days searched choose among them.
+    who = next(iter(plans)) if one else therapists[0].practice_id
     hours_by_day: dict[int, dict[int, list]] = {}
-    for therapist_id, weekday, start_time, end_time in hours.values_list(
-        "therapist_id", "weekday", "start_time", "end_time"
-    ):
-        hours_by_day.setdefault(therapist_id, {}).setdefault(weekday, []).append((start_time, end_time))
+    for therapist_id, weekday, start_time, end_time in _HOURS.rows((one,), who=who):
+        if therapist_id in plans:
+            hours_by_day.setdefault(therapist_id, {}).setdefault(weekday, []).append((start_time, end_time))
     plans = {therapist_id: plan for therapist_id, plan in plans.items() if therapist_id in hours_by_day}
     if not plans:
         return found
@@ -287,15 +314,8 @@ def free_slots_by_therapist(
     lowest = min(plan.first_day for plan in plans.values())
     highest = max(plan.last_day for plan in plans.values())
     # Days off and time away (practice.models.AwayPeriod), in one query: a span of days each.
-    day_off = DayOff.objects.filter(therapist_id__in=plans, date__gte=lowest, date__lte=highest)
-    away = AwayPeriod.objects.filter(staff_id__in=plans).overlapping(lowest, highest)
     off = set()
-    for therapist_id, first, last in (
-        day_off.order_by()
-        .annotate(last=F("date"))
-        .values_list("therapist_id", "date", "last")
-        .union(away.order_by().values_list("staff_id", "starts_on", "ends_on"), all=True)
-    ):
+    for therapist_id, first, last in _OFF.rows((one,), who=who, first=lowest, last=highest):
         day = max(first, lowest)
         while day <= min(last, highest):
             off.add((therapist_id, day))
@@ -311,11 +331,9 @@ def free_slots_by_therapist(
         + plan.step
         for plan in plans.values()
     )
-    one = len(plans) == 1
     rows = _BOOKED.rows(
         (one, ignore is not None),
-        # One therapist's appointments, or the practice's (the searched therapists are most of them, or all).
-        who=next(iter(plans)) if one else therapists[0].practice_id,
+        who=who,
         before=window_end,
         after=window_start,
         # Nothing blocks more than LONGEST_BLOCK (the settings form caps a session and break at 5 hours).

@@ -23,9 +23,20 @@ from bookings.services_sessions import (
     session_move_by_client,
 )
 from bookings.slots import free_slots_by_therapist, parse_key, slot_is_free
+from core.compiled import CompiledRead
 from core.panels import render_panels
 from practice.access import client_required
 from practice.models import StaffMember
+
+# The client's therapist, kept (core/compiled.py): building this join through the ORM on every sessions page cost
+# more than reading it.
+_THERAPIST = CompiledRead(
+    StaffMember,
+    lambda shape, *, therapist: StaffMember.objects.select_related("user", "practice", "availability").filter(
+        pk=therapist
+    ),
+    {"therapist": int},
+)
 
 
 def _client_therapist(client):
@@ -34,7 +45,9 @@ def _client_therapist(client):
     The practice is the client's own object when they share it, so it is read once.
     A therapist without booking rules gets the defaults, unsaved: this is a read.
     """
-    therapist = StaffMember.objects.select_related("user", "practice", "availability").get(pk=client.therapist_id)
+    therapist = _THERAPIST.first(therapist=client.therapist_id) if client.therapist_id is not None else None
+    if therapist is None:
+        raise StaffMember.DoesNotExist(f"no therapist {client.therapist_id}")
     if therapist.practice_id == client.practice_id:
         client.practice = therapist.practice
     client.therapist = therapist
