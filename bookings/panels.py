@@ -18,8 +18,9 @@ ORDER = 30
 RECORD_UPCOMING = 5  # the coming appointments the client's record lists
 
 
-# The client's coming appointments, soonest first, as many as the shape says: read on every view of their home (the
-# next one, with its therapist's name) and of their record (which names no therapist, so joins none). Built by the
+# The client's coming appointments, soonest first, as many as the shape says (None: all): read on every view of their
+# home (the next one, with its therapist's name), of their sessions page (all of them) and of their record (which
+# names no therapist, so joins none). Built by the
 # ORM once (core/compiled.py), run with the moment asked.
 def _upcoming(shape, *, client, now, since):
     count, with_therapist = shape
@@ -28,6 +29,11 @@ def _upcoming(shape, *, client, now, since):
 
 
 _UPCOMING = CompiledRead(Appointment, _upcoming, {"client": int, "now": datetime, "since": datetime})
+
+
+def client_upcoming(client) -> list[Appointment]:
+    """All the client's coming appointments with their therapist's name, soonest first (their sessions page)."""
+    return _UPCOMING.objects((None, True), client=client.pk, **upcoming_from())
 
 
 def next_session(request, client) -> str:

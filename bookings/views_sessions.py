@@ -14,7 +14,8 @@ from bookings import ics
 from bookings.access import get_appointment_for_client
 from bookings.forms import SessionForm
 from bookings.free_times import client_zone, group_by_day, slot_link, week_of_times
-from bookings.models import Appointment, Availability, BookingSettings, Kind
+from bookings.models import Availability, BookingSettings, Kind
+from bookings.panels import client_upcoming
 from bookings.services_appointments import TAKEN, BookingError
 from bookings.services_sessions import (
     client_may_change,
@@ -96,7 +97,7 @@ def mine(request):
     zone_name = client_zone(request, client)
     zone = ZoneInfo(zone_name)
     # The template names the therapist and the kind of each session, nothing of the practice.
-    upcoming = list(Appointment.objects.for_client(client).active().upcoming().select_related("therapist__user"))
+    upcoming = client_upcoming(client)
     shown, earlier, later = [], None, None
     if client.care_status != "ended":
         shown, earlier, later = session_window(
