@@ -33,7 +33,10 @@ different people through ``/accounts/login/`` (with CSRF, and TOTP for staff), t
   it reports each step and the highest F that held. A short step is a search, not the proof: confirm
   that F with one ``--duration 300`` run (on 5 December an F that held for 60 s did not hold for 300).
   Every mixed run first warms the server with the mix at ``--warm-up-rate`` (20) requests/s for
-  ``--warm-up`` (20) seconds, not counted, and reports each run in ten-second slices (``timeline``).
+  ``--warm-up`` (20) seconds, not counted, and reports each run in ten-second slices (``timeline``), each with
+  the cores the web workers, the task worker, PostgreSQL, the generator and the whole machine used
+  (``bench/watch.py``); on PostgreSQL, ``postgres_background`` says what checkpoints, autovacuum and autoanalyze
+  ran meanwhile.
 - ``saturate``: for each page in turn, 16 connections in a closed loop (``--connections``) for
   ``--page-seconds``; requests per second of each page against the framework floor (a trivial
   page behind the same middleware, ``/bench/floor``) measured in the same run.
