@@ -20,8 +20,7 @@ RECORD_UPCOMING = 5  # the coming appointments the client's record lists
 
 # The client's coming appointments, soonest first, as many as the shape says (None: all): read on every view of their
 # home (the next one, with its therapist's name), of their sessions page (all of them) and of their record (which
-# names no therapist, so joins none). Built by the
-# ORM once (core/compiled.py), run with the moment asked.
+# names no therapist, so joins none). Built by the ORM once (core/compiled.py), run with the moment asked.
 def _upcoming(shape, *, client, now, since):
     count, with_therapist = shape
     found = Appointment.objects.for_client(client).active().upcoming(now, since=since)

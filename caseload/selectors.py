@@ -91,7 +91,8 @@ def session_bounds(client_ids, *, now: datetime) -> tuple[dict, dict, dict]:
 
 # What the caseload's appointment rows show (``_write_appointments``), read as rows: building each appointment, its
 # client, the client's account and the consultation as model instances was a third of the caseload's own time
-# (bench/queries.py --profile caseload), and building each client, account and stored facts took as long again.
+# (bench/queries.py --profile caseload). With the clients read as rows too, about 300 instances a request fewer took
+# the page's median down by 17-18% (docs/benchmarks.md, "Issue 22, fifteenth pass").
 APPOINTMENT_SHOWN = (
     "uuid",
     "start",
