@@ -111,7 +111,7 @@ class Server:
             ALLOWED_HOSTS="127.0.0.1",
         )
         self.web = None
-        self.helpers: list[subprocess.Popen] = []
+        self.helpers: dict[str, subprocess.Popen] = {}  # by part: "smtp", "worker"
         self.log = open(BENCH_DIR / "logs" / f"server-{self.port}.log", "ab")  # noqa: SIM115 - closed in stop()
 
     def _spawn(self, args):
@@ -124,21 +124,10 @@ class Server:
 
     def start(self, *, helpers: bool = True):
         if helpers and not self.helpers:
-            self.helpers.append(
-                self._spawn(
-                    [
-                        PYTHON,
-                        "-m",
-                        "aiosmtpd",
-                        "-n",
-                        "-c",
-                        "aiosmtpd.handlers.Sink",
-                        "-l",
-                        f"127.0.0.1:{self.smtp_port}",
-                    ]
-                )
+            self.helpers["smtp"] = self._spawn(
+                [PYTHON, "-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Sink", "-l", f"127.0.0.1:{self.smtp_port}"]
             )
-            self.helpers.append(self._spawn([PYTHON, "manage.py", "db_worker", "--interval", "1"]))
+            self.helpers["worker"] = self._spawn([PYTHON, "manage.py", "db_worker", "--interval", "1"])
         args = [
             GUNICORN,
             "tending.wsgi",
@@ -176,8 +165,7 @@ class Server:
     def parts(self) -> dict[int, str]:
         """The process group of each part this server started (each runs in a session of its own)."""
         found = {self.web.pid: "web"} if self.web else {}
-        names = iter(("smtp", "worker"))  # in the order start() spawns them
-        found.update({helper.pid: next(names, "helper") for helper in self.helpers})
+        found.update({helper.pid: part for part, helper in self.helpers.items()})
         return found
 
     def kill(self):
@@ -186,10 +174,10 @@ class Server:
         self.web.wait()
 
     def stop(self):
-        for proc in [self.web, *self.helpers]:
+        for proc in [self.web, *self.helpers.values()]:
             if proc is not None and proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)
-        for proc in [self.web, *self.helpers]:
+        for proc in [self.web, *self.helpers.values()]:
             if proc is not None:
                 try:
                     proc.wait(timeout=20)
@@ -1054,15 +1042,16 @@ def percentile(values, q):
     return round(ordered[k] * 1000, 1)
 
 
-def timeline(results, every: float = 10.0) -> list[dict]:
-    """The run in slices of ``every`` seconds by when each request was sent: its count, p50 and p95.
+def timeline(results, first: float | None = None, every: float = 10.0) -> list[dict]:
+    """The run in slices of ``every`` seconds by when each request was sent, counted from ``first`` (the first
+    request's sending by default): its count, p50 and p95.
 
     A run's p95 alone cannot say whether it was slow throughout or only at the start (a cold server) or in
     one stretch (something else on the machine): the slices can.
     """
     if not results:
         return []
-    first = min(r[7] for r in results)
+    first = min(r[7] for r in results) if first is None else first
     slices: dict[int, list] = {}
     for r in results:
         slices.setdefault(int((r[7] - first) // every), []).append(r[2])
@@ -1353,9 +1342,9 @@ def mixed_at(args, server, people, slug, url, rate, duration):
         killer.join()
     pages, total = summarise(results, seconds)
     out = {"rate_target": round(rate, 1), "duration_s": duration, "pages": pages, "total": total}
-    out["timeline"] = timeline(results)
+    first = min((r[7] for r in results), default=0.0)  # when the first request was sent (monotonic clock)
+    out["timeline"] = timeline(results, first)
     if results:
-        first = min(r[7] for r in results)
         cores = cpu_slices(watch.samples, first)
         for entry in out["timeline"]:
             entry["cores"] = cores.get(entry["from_s"], {})
