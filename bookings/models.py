@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from core.compiled import CompiledRead
+from core.compiled import CompiledRead, first_or_create
 from core.crypto import EncryptedTextField
 from core.mixins import ClientOwnedQuerySet, UUIDModel
 from practice.models import Client, Practice, StaffMember
@@ -85,12 +85,8 @@ class BookingSettings(models.Model):
 
     @classmethod
     def for_practice(cls, practice) -> "BookingSettings":
-        # Read on every sessions page: through CompiledRead (core/compiled.py); made the first time it is asked for.
-        found = _SETTINGS.first(practice=practice.pk)
-        if found is None:
-            found, _ = cls.objects.get_or_create(practice=practice)
-        found.practice = practice
-        return found
+        # Read on every sessions page (core/compiled.py).
+        return first_or_create(_SETTINGS, practice)
 
     def video_url(self, token: str) -> str:
         return self.video_url_template.replace("{token}", token)

@@ -51,6 +51,17 @@ def counted(queryset: QuerySet, by: str) -> QuerySet:
     return queryset.order_by().values(by).annotate(n=Count("pk")).values_list("n")
 
 
+def first_or_create(read: "CompiledRead", practice, *, defaults: dict | None = None):
+    """A practice's one settings row (``BookingSettings``, ``BillingSettings``): read through ``read`` (a kept read
+    taking ``practice``) on the pages that need it every time, made with ``defaults`` the first time it is asked for,
+    and given the practice object already in hand."""
+    found = read.first(practice=practice.pk)
+    if found is None:
+        found, _ = read.model.objects.get_or_create(practice=practice, defaults=defaults or {})
+    found.practice = practice
+    return found
+
+
 def _stand_in(kind: type, n: int):
     if kind is int:
         return _STAND_IN + n

@@ -22,7 +22,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from bookings.models import Appointment, Mode
-from core.compiled import CompiledRead
+from core.compiled import CompiledRead, first_or_create
 from core.crypto import EncryptedTextField
 from core.mixins import ClientOwnedQuerySet, UUIDModel
 from practice.models import Client, Practice, StaffMember
@@ -87,14 +87,10 @@ class BillingSettings(models.Model):
 
     @classmethod
     def for_practice(cls, practice) -> "BillingSettings":
-        # Read on every money page: through CompiledRead (core/compiled.py); made the first time it is asked for.
-        found = _SETTINGS.first(practice=practice.pk)
-        if found is None:
-            found, _ = cls.objects.get_or_create(
-                practice=practice, defaults={"currency": DEFAULT_CURRENCY.get(practice.country, "GBP")}
-            )
-        found.practice = practice
-        return found
+        # Read on every money page (core/compiled.py).
+        return first_or_create(
+            _SETTINGS, practice, defaults={"currency": DEFAULT_CURRENCY.get(practice.country, "GBP")}
+        )
 
     @property
     def locale(self) -> str:
