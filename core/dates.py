@@ -11,3 +11,9 @@ def shown_day(moment) -> str:
     """``moment``'s day where the page is shown, as ``|date:"j M Y"`` writes it ("7 Dec 2026")."""
     local = timezone.localtime(moment)
     return f"{local.day} {local:%b %Y}"
+
+
+def shown_date(moment) -> str:
+    """``moment``'s day where the page is shown, as ``|date:"l j F Y"`` writes it ("Monday 7 December 2026")."""
+    local = timezone.localtime(moment)
+    return f"{local:%A} {local.day} {local:%B %Y}"

@@ -10,13 +10,16 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.links import url_maker
 from crisis.contacts import contacts_for
 from messaging import access, selectors, services, words
 from messaging.attachments import MAX_FILES, prepare_upload
@@ -111,9 +114,8 @@ def _shared_card(message: Message, activities: dict) -> dict | None:
     return None
 
 
-def _decorate(messages, conversation: Conversation, unread_after: int):
-    """What each message shows, made once here (its words as HTML, its time, its files) rather than by
-    filters in the template included once per message."""
+def _decorate(messages, conversation: Conversation, unread_after: int) -> str:
+    """The messages as HTML: what each shows is made here (its words as HTML, its time, its card and files)."""
     activities = selectors.shared_activities(conversation, messages)
     zone = conversation.client.practice.zone
     for message in messages:
@@ -122,7 +124,67 @@ def _decorate(messages, conversation: Conversation, unread_after: int):
         message.author = "You" if message.from_client else message.sender_staff.display_name
         message.body_html = words.body_html(message.body) if message.body else ""
         words.sent(message, zone, "l j F, H:i")
-    return messages
+    return _messages_html(messages)
+
+
+_MESSAGE = (
+    '<article class="msg msg--{}" id="message-{}" aria-labelledby="message-{}-who">\n'
+    '  <p class="msg__meta" id="message-{}-who"><strong>{}</strong>\n'
+    '    <time datetime="{}">{}</time>{}</p>\n'
+    "  {}\n  {}\n  {}\n</article>\n"
+)
+_NEW = format_html(' <span class="msg__new">{}</span>', "New")
+_CARD = (
+    '\n  <div class="msg__card">\n    <p class="msg__card-title">{}</p>\n    {}\n'
+    '    <p><a class="button" href="{}">{}</a></p>\n  </div>\n  '
+)
+_FILE = '\n    <li><a href="{}">{}</a> <span class="small">({}, {})</span></li>\n    '
+
+
+def _messages_html(messages) -> str:
+    """The messages as the client's conversation (and its poll) shows them, written once here rather than by a
+    template included once per message: the twenty includes were the larger part of the page's template work
+    (docs/benchmarks.md, sixteenth pass; the practice's side does the same, ``views_staff._messages_html``)."""
+    file_url = url_maker("messaging:attachment", "attachment_uuid")
+
+    def parts(message):
+        card = message.card
+        files = message.files
+        return (
+            "mine" if message.from_client else "theirs",
+            message.pk,
+            message.pk,
+            message.pk,
+            message.author,
+            message.sent_iso,
+            message.sent_label,
+            _NEW if message.is_new else "",
+            format_html('<div class="msg__body">{}</div>', message.body_html) if message.body_html else "",
+            format_html(
+                _CARD,
+                card["title"],
+                format_html('<p class="small">{}</p>', card["summary"]) if card.get("summary") else "",
+                card["url"],
+                card["label"],
+            )
+            if card
+            else "",
+            format_html(
+                '\n  <ul class="msg__files">\n    {}\n  </ul>\n  ',
+                format_html_join(
+                    "",
+                    _FILE,
+                    (
+                        (file_url(file.uuid), file.filename, file.get_kind_display(), filesizeformat(file.size))
+                        for file in files
+                    ),
+                ),
+            )
+            if files
+            else "",
+        )
+
+    return format_html_join("", _MESSAGE, (parts(message) for message in messages))
 
 
 def _page(request, kind, *, form=None, status=200, problem="", findings=None):
@@ -170,7 +232,7 @@ def _page(request, kind, *, form=None, status=200, problem="", findings=None):
         "max_length": MAX_MESSAGE_LENGTH,
         "max_files": MAX_FILES,
         "max_mb": MAX_ATTACHMENT_BYTES // (1024 * 1024),
-        "messages_shown": _decorate(messages, conversation, unread_after),
+        "messages_html": _decorate(messages, conversation, unread_after),
         "has_earlier": has_earlier,
         "earlier_before": messages[0].pk if messages else None,
         "paged_back": before_id is not None,
@@ -276,7 +338,7 @@ def poll(request, kind):
         {
             "conversation": conversation,
             "kind": conversation.kind,
-            "messages_shown": _decorate(found, conversation, unread_after),
+            "messages_html": _decorate(found, conversation, unread_after),
             "newest_id": found[-1].pk,
             "announce": authors,
             "zone": conversation.client.practice.zone,
