@@ -47,6 +47,19 @@ def profile(http, path: str, repeat: int) -> None:
     stats.sort_stats("tottime").print_stats(25)
 
 
+def profile_mix(weighted) -> None:
+    """Print where the mix's GET pages spend their time together (to stderr): what every page pays shows here."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for http, path, requests in weighted:
+        for _ in range(requests):
+            http.get(path)
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=sys.stderr).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(80)
+    stats.sort_stats("tottime").print_stats(40)
+
+
 def calls_per_request(http, path: str, repeat: int) -> int:
     """Python function calls one request of ``path`` makes, the mean over ``repeat`` (cProfile's count)."""
     return round(_profiled(http, path, repeat).total_calls / repeat)
@@ -57,7 +70,12 @@ def main(argv=None):
     parser.add_argument("--database-url")
     parser.add_argument("--json")
     parser.add_argument("--repeat", type=int, default=3, help="timed repeats after the first (warm) request")
-    parser.add_argument("--profile", metavar="PAGE", help="profile this page (cProfile) and print where its time goes")
+    parser.add_argument(
+        "--profile",
+        metavar="PAGE",
+        help="profile this page (cProfile) and print where its time goes; 'mix' profiles every GET page of the mix"
+        " together, each requested in proportion to its weight (--repeat requests for a weight of 1)",
+    )
     parser.add_argument("--calls", action="store_true", help="also count each page's Python function calls")
     args = parser.parse_args(argv)
     url = database_url(args.database_url)
@@ -184,6 +202,8 @@ def main(argv=None):
         )
     rng = random.Random(1)
     rows = {}
+    weighted = []  # (http, path, requests) for --profile mix
+    weights = {action: weight for weight, _role, action in MIX}
     for role, action in [(role, action) for _weight, role, action in MIX] + SATURATE_ONLY:
         if action in WRITES:
             continue
@@ -198,7 +218,7 @@ def main(argv=None):
         for step in steps_for(action, person, practice.slug, rng):
             if step.method != "GET" or not step.path or step.page in rows:
                 continue
-            if args.profile and step.page != args.profile:
+            if args.profile and args.profile != "mix" and step.page != args.profile:
                 continue
             http.get(step.path)  # warm: first-request caches, the once-a-minute session refresh
             counts, times, status = [], [], None
@@ -209,7 +229,10 @@ def main(argv=None):
                     times.append(time.perf_counter() - began)
                 counts.append(len(captured))
                 status = response.status_code
-            if args.profile:
+            if args.profile == "mix":
+                if action in weights:  # the saturate-only pages are not in the mix
+                    weighted.append((http, step.path, max(1, round(weights[action] * args.repeat))))
+            elif args.profile:
                 profile(http, step.path, args.repeat)
             rows[step.page] = {
                 "path": step.path.replace(str(client.uuid), "<client>"),
@@ -220,6 +243,8 @@ def main(argv=None):
             }
             if args.calls:
                 rows[step.page]["calls"] = calls_per_request(http, step.path, args.repeat)
+    if weighted:
+        profile_mix(weighted)
     result = {
         "database": connection.vendor,
         "client_history_days": (client.care_status_since and (time.time() - client.created_at.timestamp()) // 86400),
