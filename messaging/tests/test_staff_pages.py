@@ -3,6 +3,7 @@ conversation, who may start, sharing a practice, the promise and the panels."""
 
 import uuid
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from core import crypto
 from dataprivacy.services import erasure_complete, erasure_request
 from messaging.models import Attachment, Conversation, Message, MessagingSettings
 from messaging.services import READ_OBJECT_TYPE, conversation_for, message_send
@@ -85,6 +87,20 @@ def test_inbox_costs_the_same_for_many_conversations(w):
         response = ana.get(reverse("messaging:inbox"))
     assert len(response.context["page"]) == 9
     assert len(many) == len(few)
+
+
+def test_the_inbox_never_opens_a_clients_draft(w):
+    """The draft is sealed and the inbox does not show it: fifty conversations a page would open fifty drafts."""
+    client_says(w.client_a)
+    conversation = conversation_for(client=w.client_a)
+    conversation.client_draft = "Half a thought I have not sent yet"
+    conversation.save(update_fields=["client_draft"])
+    with mock.patch("core.crypto.decrypt", wraps=crypto.decrypt) as opened:
+        response = browser(w.therapist).get(reverse("messaging:inbox"))
+    assert [c.client for c in response.context["page"]] == [w.client_a]
+    contexts = [call.kwargs.get("context") for call in opened.call_args_list]
+    assert "messaging.conversation.client_draft" not in contexts
+    assert "Half a thought" not in response.content.decode()
 
 
 def test_the_inboxes_leave_out_erased_clients_and_other_practices(w):
