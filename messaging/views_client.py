@@ -114,8 +114,9 @@ def _shared_card(message: Message, activities: dict) -> dict | None:
     return None
 
 
-def _decorate(messages, conversation: Conversation, unread_after: int) -> str:
-    """The messages as HTML: what each shows is made here (its words as HTML, its time, its card and files)."""
+def _decorate(messages, conversation: Conversation, unread_after: int):
+    """What each message shows, made once here (its words as HTML, its time, its card): ``_messages_html`` writes
+    them."""
     activities = selectors.shared_activities(conversation, messages)
     zone = conversation.client.practice.zone
     for message in messages:
@@ -124,7 +125,7 @@ def _decorate(messages, conversation: Conversation, unread_after: int) -> str:
         message.author = "You" if message.from_client else message.sender_staff.display_name
         message.body_html = words.body_html(message.body) if message.body else ""
         words.sent(message, zone, "l j F, H:i")
-    return _messages_html(messages)
+    return messages
 
 
 _MESSAGE = (
@@ -232,7 +233,7 @@ def _page(request, kind, *, form=None, status=200, problem="", findings=None):
         "max_length": MAX_MESSAGE_LENGTH,
         "max_files": MAX_FILES,
         "max_mb": MAX_ATTACHMENT_BYTES // (1024 * 1024),
-        "messages_html": _decorate(messages, conversation, unread_after),
+        "messages_html": _messages_html(_decorate(messages, conversation, unread_after)),
         "has_earlier": has_earlier,
         "earlier_before": messages[0].pk if messages else None,
         "paged_back": before_id is not None,
@@ -338,7 +339,7 @@ def poll(request, kind):
         {
             "conversation": conversation,
             "kind": conversation.kind,
-            "messages_html": _decorate(found, conversation, unread_after),
+            "messages_html": _messages_html(_decorate(found, conversation, unread_after)),
             "newest_id": found[-1].pk,
             "announce": authors,
             "zone": conversation.client.practice.zone,
