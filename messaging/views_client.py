@@ -10,7 +10,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -19,7 +18,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from core.links import url_maker
 from crisis.contacts import contacts_for
 from messaging import access, selectors, services, words
 from messaging.attachments import MAX_FILES, prepare_upload
@@ -146,7 +144,6 @@ def _messages_html(messages) -> str:
     """The messages as the client's conversation (and its poll) shows them, written once here rather than by a
     template included once per message: the twenty includes were the larger part of the page's template work
     (docs/benchmarks.md, sixteenth pass; the practice's side does the same, ``views_staff._messages_html``)."""
-    file_url = url_maker("messaging:attachment", "attachment_uuid")
 
     def parts(message):
         card = message.card
@@ -170,17 +167,7 @@ def _messages_html(messages) -> str:
             )
             if card
             else "",
-            format_html(
-                '\n  <ul class="msg__files">\n    {}\n  </ul>\n  ',
-                format_html_join(
-                    "",
-                    _FILE,
-                    (
-                        (file_url(file.uuid), file.filename, file.get_kind_display(), filesizeformat(file.size))
-                        for file in files
-                    ),
-                ),
-            )
+            format_html('\n  <ul class="msg__files">\n    {}\n  </ul>\n  ', words.files_html(files, _FILE))
             if files
             else "",
         )

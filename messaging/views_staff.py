@@ -12,7 +12,6 @@ from django.contrib import messages as flash
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
@@ -132,18 +131,10 @@ _MESSAGE = (
 def _messages_html(messages, kind: str) -> str:
     """The messages as the conversation shows them, written once here rather than by a template included per
     message: the thirty includes were most of the page's template work (docs/benchmarks.md, fourth pass)."""
-    file_url = url_maker("messaging:attachment", "attachment_uuid")
     risk_url = reverse("risk:list")
 
     def parts(message):
-        files = format_html_join(
-            "\n",
-            '    <li><a href="{}">{}</a> ({}, {})</li>',
-            (
-                (file_url(file.uuid), file.filename, file.get_kind_display(), filesizeformat(file.size))
-                for file in message.files
-            ),
-        )
+        files = words.files_html(message.files, '    <li><a href="{}">{}</a> ({}, {})</li>', "\n")
         shared = "A practice" if message.shared_kind == "practice" else "A self-care idea"
         return (
             "theirs" if message.from_client else "ours",

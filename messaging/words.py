@@ -7,10 +7,12 @@ practice's side) and ``{{ sent_at|date:… }}``: ``messaging/tests/test_words.py
 
 import re
 
-from django.template.defaultfilters import linebreaks_filter, linebreaksbr, urlize
+from django.template.defaultfilters import filesizeformat, linebreaks_filter, linebreaksbr, urlize
 from django.utils import dateformat, timezone
-from django.utils.html import escape
+from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString
+
+from core.links import url_maker
 
 # What Django's urlize can turn into a link: a word starting http(s):// or www., one ending in one of these
 # domains, or one with an @ (an email address). Words without any of these come back only escaped, so a
@@ -37,3 +39,13 @@ def sent(message, zone, label_format: str) -> None:
     message.sent_iso = local.isoformat()
     # What ``date_format`` gives for a format that is not a setting's name, without looking for one.
     message.sent_label = dateformat.format(local, label_format)
+
+
+def files_html(files, row: str, sep: str = "") -> SafeString:
+    """A message's attachments, each written with ``row`` from its link, name, kind and size (both sides' pages)."""
+    link = url_maker("messaging:attachment", "attachment_uuid")
+    return format_html_join(
+        sep,
+        row,
+        ((link(file.uuid), file.filename, file.get_kind_display(), filesizeformat(file.size)) for file in files),
+    )

@@ -174,7 +174,6 @@ def owner_home(request):
             "search": search,
             "query": query,
             "page": page,
-            "clients": clients,
             "client_rows": _client_rows(clients),
             "query_string": query_string.urlencode(),
             "panels": panels,
