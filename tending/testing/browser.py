@@ -12,9 +12,12 @@ Use them in a test module with ``pytestmark = pytest.mark.browser`` and the
 import json
 import os
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 from tending.testing.factories import PASSWORD
 
@@ -33,6 +36,37 @@ AXE_SOURCE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" /
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PHONE = {"width": 360, "height": 740}
 
+# The live server's threads that are serving a request right now (the test's own thread is not counted).
+_serving: set[int] = set()
+_serving_lock = threading.Lock()
+_browsers = []
+
+
+def _started(**kwargs) -> None:
+    if threading.current_thread() is not threading.main_thread():
+        with _serving_lock:
+            _serving.add(threading.get_ident())
+
+
+def _finished(**kwargs) -> None:
+    with _serving_lock:
+        _serving.discard(threading.get_ident())
+
+
+request_started.connect(_started, dispatch_uid="tending.testing.browser.started")
+request_finished.connect(_finished, dispatch_uid="tending.testing.browser.finished")
+
+
+def _wait_until_the_live_server_is_idle(patience: float = 30.0) -> None:
+    # Idle twice, a moment apart: a request the browser sent just before its tab closed may still
+    # be waiting to be accepted.
+    deadline = time.monotonic() + patience
+    quiet = 0
+    while quiet < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        with _serving_lock:
+            quiet = quiet + 1 if not _serving else 0
+
 
 @pytest.fixture(scope="session")
 def _playwright_browser():
@@ -49,8 +83,29 @@ def _playwright_browser():
     env = {**os.environ, "HOME": home, "XDG_CONFIG_HOME": home, "XDG_CACHE_HOME": home}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=env)
+        _browsers.append(browser)
         yield browser
+        _browsers.remove(browser)
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _live_server_idle_before_the_flush(request):
+    """A browser test's tabs close, and the live server finishes what they asked, before the database is emptied.
+
+    Otherwise a request still being served (the page a last click opened, a poll) can hold a lock
+    that PostgreSQL's TRUNCATE needs while waiting for one the TRUNCATE holds: a deadlock, and the
+    next test starts on the last one's rows.
+    """
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # so this is torn down before the flush
+    yield
+    for browser in _browsers:
+        for context in browser.contexts:
+            context.close()
+    _wait_until_the_live_server_is_idle()
 
 
 @pytest.fixture
