@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
 from bookings.forms import valid_zone, zone_choices
+from core.html import format_rows
 
 TZ_COOKIE = "tz"
 DAYS_SHOWN = 7
@@ -95,7 +96,7 @@ def _linked_times(label: str, times: tuple[tuple[str, str, str, str], ...]) -> S
                 head, tail = link, ""
             yield once(head), found, once(tail), once(text), safe_label, names[who]
 
-    return format_html_join(
+    return format_rows(
         "",
         '\n    <li><a class="slot" href="{}{}{}">{}<span class="visually-hidden"> on {}</span>{}</a></li>\n    ',
         items(),
@@ -211,7 +212,7 @@ def zone_order(*first: str | None) -> list[str]:
 def zone_options(*first: str) -> str:
     """The time-zone picker's ``<datalist>`` options, ``first`` at the top: made once per order, not ~500
     per page. A browser matches what is typed against the value and the label ("New York")."""
-    return format_html_join(
+    return format_rows(
         "",
         '<option value="{}" label="{}"></option>',
         ((value, value.replace("_", " ")) for value in zone_order(*first)),

@@ -3,11 +3,11 @@ from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import format_html_join
 
 from bookings.free_times import client_zone
 from bookings.models import Appointment, upcoming_from
 from core.compiled import CompiledRead
+from core.html import format_rows
 from core.links import url_maker
 from core.panels import shared
 from practice.access import may_write_record
@@ -69,7 +69,7 @@ def client_sessions(request, client) -> str:
         rows.append(
             (link(appointment.uuid), f"{local:%a} {local.day} {local:%b %Y, %H:%M}", appointment.get_mode_display())
         )
-    upcoming = format_html_join("", _SESSION_ROW, rows)
+    upcoming = format_rows("", _SESSION_ROW, rows)
     return render_to_string(
         "bookings/panels/client_record.html",
         {

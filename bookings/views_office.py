@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditEvent
@@ -34,6 +34,7 @@ from bookings.services_sessions import session_book
 from bookings.slots import free_slots
 from bookings.views_calendar import _parse_day
 from core.compiled import CompiledRead
+from core.html import format_rows
 from core.links import url_maker
 from core.panels import render_panels
 from practice.access import get_client_for_office, office_required
@@ -78,7 +79,7 @@ _KIND, _MODE, _STATUS = dict(Kind.choices), dict(Mode.choices), dict(Appointment
 
 
 def _agenda_items(entries, link) -> str:
-    return format_html_join(
+    return format_rows(
         "",
         _AGENDA_ITEM,
         (
@@ -302,7 +303,7 @@ def _client_rows(clients) -> str:
     """The office's list of clients, written here rather than by the template row by row (as the owner's list:
     docs/benchmarks.md, sixteenth pass)."""
     book, money = url_maker("bookings:office_book", "client_uuid"), url_maker("money:client", "client_uuid")
-    return format_html_join(
+    return format_rows(
         "",
         _CLIENT_ROW,
         (

@@ -24,7 +24,8 @@ import importlib
 from functools import cache
 
 from django.apps import apps
-from django.utils.html import format_html_join
+
+from core.html import format_rows
 
 KINDS = (
     "CLIENT_HOME",
@@ -69,4 +70,4 @@ def shared(request, key, compute):
 
 def render_panels(kind: str, request, subject) -> str:
     # Rendered templates are already safe; anything else a panel returns is escaped.
-    return format_html_join("", "{}", ((func(request, subject),) for func in _registry()[kind]))
+    return format_rows("", "{}", ((func(request, subject),) for func in _registry()[kind]))

@@ -7,8 +7,7 @@ so they stay readable on a phone.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.utils.html import format_html_join
-
+from core.html import format_rows
 from measures.instruments import INSTRUMENTS
 
 WIDTH = 1000.0
@@ -87,7 +86,7 @@ class Timeline:
 
 # Bars, marks and ticks are written here, once per row, rather than element by element in the
 # template: over years of history the per-element variable lookups were most of the drawing's time.
-# The markup is the template's, character for character; format_html_join escapes every value.
+# The markup is the template's, character for character; format_rows escapes every value.
 _CAUSE_BAR = '<rect x="{}" y="0" width="{}" height="24" class="tl-cause tl-cause--{}"><title>{}</title></rect>'
 _SYMPTOM_BAR = (
     '<rect x="{}" y="{}" width="{}" height="{}" class="tl-symptom tl-symptom--{}"><title>{}, {} of 10</title></rect>'
@@ -105,8 +104,8 @@ _TICK = (
 def _bars(segments: list[Segment], *, with_severity: bool) -> str:
     if with_severity:
         rows = ((s.x, s.y, s.width, s.height, s.status, s.label, s.severity) for s in segments)
-        return format_html_join("", _SYMPTOM_BAR, rows)
-    return format_html_join("", _CAUSE_BAR, ((s.x, s.width, s.status, s.label) for s in segments))
+        return format_rows("", _SYMPTOM_BAR, rows)
+    return format_rows("", _CAUSE_BAR, ((s.x, s.width, s.status, s.label) for s in segments))
 
 
 def _when(day: date) -> str:
@@ -243,7 +242,7 @@ def build(
                     if len(points) == 1
                     else f"{name}: {len(points)} scores, {said}, latest {number(code, last.value)} on {_when(last.on)}"
                 ),
-                dots=format_html_join("", _DOT, ((_n(x), _n(y)) for x, y in coords)),
+                dots=format_rows("", _DOT, ((_n(x), _n(y)) for x, y in coords)),
             )
         )
 
@@ -262,8 +261,8 @@ def build(
         measures=measures,
         ticks=ticks,
         earlier=earlier,
-        session_marks=format_html_join("", _SESSION_MARK, ((x,) for x in sessions)),
-        tick_marks=format_html_join(
+        session_marks=format_rows("", _SESSION_MARK, ((x,) for x in sessions)),
+        tick_marks=format_rows(
             "", _TICK, ((_n(float(x) / WIDTH * 100), _anchor(float(x) / WIDTH * 100), label) for x, label in ticks)
         ),
     )

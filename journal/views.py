@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from core.compiled import CompiledRead, counted
 from core.dates import shown_date
+from core.html import format_rows
 from core.links import url_maker
 from crisis.contacts import contacts_for
 from journal.access import get_entry_for_client, get_shared_entries_for_clinician
@@ -65,7 +66,7 @@ def _entry_rows(entries) -> str:
     """The list's rows, written here: through the template's tags and filters they were most of the page's time
     (docs/benchmarks.md, sixteenth pass)."""
     link = url_maker("journal:detail", "entry_uuid")
-    return format_html_join(
+    return format_rows(
         "",
         _ROW,
         (

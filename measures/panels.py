@@ -4,10 +4,11 @@ from functools import cache
 
 from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 
 from core.compiled import CompiledRead
 from core.dates import shown_day
+from core.html import format_rows
 from core.links import url_maker
 from measures.forms import SendForm
 from measures.models import MeasureRequest, MeasureResponse, MeasureSchedule
@@ -77,14 +78,14 @@ def _recent_rows(recent) -> str:
             score = floatformat(r.chart_value, 0) + ("%" if r.instrument == "who5" else "")
         flag = _QUESTION_9 if r.risk_flag else ""
         rows.append((shown_day(r.completed_at), link(r.uuid), r.definition.short_title, score, flag))
-    return format_html_join("", _ROW, rows)
+    return format_rows("", _ROW, rows)
 
 
 @cache
 def _send_fields() -> str:
     """The send form's two lists, the same on every record: written once, as Django writes a fresh form's."""
     form = SendForm()
-    return format_html_join(
+    return format_rows(
         "",
         '<div class="field"><label for="{}">{}:</label>\n    <select name="{}" id="{}">{}</select></div>\n    ',
         (
@@ -93,7 +94,7 @@ def _send_fields() -> str:
                 field.label,
                 field.html_name,
                 field.id_for_label,
-                format_html_join(
+                format_rows(
                     "",
                     '<option value="{}"{}>{}</option>',
                     (

@@ -12,12 +12,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.html import format_rows
 from crisis.contacts import contacts_for
 from messaging import access, selectors, services, words
 from messaging.attachments import MAX_FILES, prepare_upload
@@ -172,7 +173,7 @@ def _messages_html(messages) -> str:
             else "",
         )
 
-    return format_html_join("", _MESSAGE, (parts(message) for message in messages))
+    return format_rows("", _MESSAGE, (parts(message) for message in messages))
 
 
 def _page(request, kind, *, form=None, status=200, problem="", findings=None):

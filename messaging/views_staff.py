@@ -14,12 +14,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.models import AuditEvent
 from audit.services import audit_change, audit_record
 from core.compiled import CompiledRead
+from core.html import format_rows
 from core.links import url_maker
 from messaging import selectors, words
 from messaging.access import care_closed, conversation_for_staff, get_rw_conversation_for_staff, nothing_new_for_staff
@@ -71,12 +72,12 @@ def _inbox_rows(conversations, kind: str) -> str:
             format_html(' class="{}"', "unread") if unread else "",
             page_url(conversation.client.uuid),
             conversation.client.display_name,
-            format_html_join("", _BADGE, badges),
+            format_rows("", _BADGE, badges),
             dateformat.format(timezone.localtime(last), "j M Y, H:i") if last else "",
             dateformat.format(timezone.localtime(due), "l j F") if due else "Nothing waiting",
         )
 
-    return format_html_join("", _INBOX_ROW, (cells(conversation) for conversation in conversations))
+    return format_rows("", _INBOX_ROW, (cells(conversation) for conversation in conversations))
 
 
 def _inbox(request, kind: str, template: str, extra: dict):
@@ -163,7 +164,7 @@ def _messages_html(messages, kind: str) -> str:
             else "",
         )
 
-    return format_html_join("\n", _MESSAGE, (parts(message) for message in messages))
+    return format_rows("\n", _MESSAGE, (parts(message) for message in messages))
 
 
 def _uuids(refs):

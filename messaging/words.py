@@ -9,9 +9,10 @@ import re
 
 from django.template.defaultfilters import filesizeformat, linebreaks_filter, linebreaksbr, urlize
 from django.utils import dateformat, timezone
-from django.utils.html import escape, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 
+from core.html import format_rows
 from core.links import url_maker
 
 # What Django's urlize can turn into a link: a word starting http(s):// or www., one ending in one of these
@@ -44,7 +45,7 @@ def sent(message, zone, label_format: str) -> None:
 def files_html(files, row: str, sep: str = "") -> SafeString:
     """A message's attachments, each written with ``row`` from its link, name, kind and size (both sides' pages)."""
     link = url_maker("messaging:attachment", "attachment_uuid")
-    return format_html_join(
+    return format_rows(
         sep,
         row,
         ((link(file.uuid), file.filename, file.get_kind_display(), filesizeformat(file.size)) for file in files),

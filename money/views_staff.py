@@ -7,11 +7,11 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import dateformat, timezone
-from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
 from accounts.people import refer
 from audit.services import audit_read
+from core.html import format_rows
 from core.links import url_maker
 from money.access import (
     get_agreed_fee_for_staff,
@@ -90,7 +90,7 @@ def _overview_rows(charges, invoices, payments, *, today, settings) -> dict:
     currency, locale = settings.currency, settings.locale
     refund = Payment.Kind.REFUND
     return {
-        "charge_rows": format_html_join(
+        "charge_rows": format_rows(
             "\n",
             _CHARGE_ROW,
             (
@@ -104,7 +104,7 @@ def _overview_rows(charges, invoices, payments, *, today, settings) -> dict:
                 for c in charges
             ),
         ),
-        "unpaid_rows": format_html_join(
+        "unpaid_rows": format_rows(
             "\n",
             _UNPAID_ROW,
             (
@@ -120,7 +120,7 @@ def _overview_rows(charges, invoices, payments, *, today, settings) -> dict:
                 for i in invoices
             ),
         ),
-        "recent_rows": format_html_join(
+        "recent_rows": format_rows(
             "\n",
             _PAYMENT_ROW,
             (

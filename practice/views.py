@@ -3,11 +3,11 @@ from datetime import date
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_read
 from core.compiled import CompiledRead
+from core.html import format_rows
 from core.links import url_maker
 from core.panels import render_panels
 from practice.access import (
@@ -113,7 +113,7 @@ def _client_rows(clients) -> str:
     handover = url_maker("care:handover", "client_uuid")
     emergency = url_maker("practice:emergency_access", "client_uuid")
     openings = url_maker("dataprivacy:owner_openings", "client_uuid")
-    return format_html_join(
+    return format_rows(
         "",
         _CLIENT_ROW,
         (

@@ -1,10 +1,11 @@
 """Open risk alerts pinned at the top of the therapist's home (and the caseload)."""
 
 from django.template.loader import render_to_string
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 
 from core.compiled import CompiledRead
 from core.dates import shown_day
+from core.html import format_rows
 from core.links import url_maker
 from practice.access import staff_for
 from risk.models import RiskAlert
@@ -68,7 +69,7 @@ def client_alerts_panel(request, client) -> str:
         return ""
     # Each line written here rather than through the template's tags and filters (docs/benchmarks.md, tenth pass).
     link = url_maker("risk:alert", "alert_uuid")
-    lines = format_html_join(
+    lines = format_rows(
         "",
         _LINE,
         ((link(alert.uuid), alert.get_source_display(), shown_day(alert.raised_at), _state(alert)) for alert in alerts),

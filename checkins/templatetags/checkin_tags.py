@@ -4,7 +4,9 @@ resolving each option's half-dozen template variables was most of its time (benc
 from functools import lru_cache
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+
+from core.html import format_rows
 
 register = template.Library()
 
@@ -55,4 +57,4 @@ def _options(input_type, name, id_, choices, chosen, multiple, label_class, inva
         elif ends and index == last:
             named = format_html(' aria-label="10, {}"', ends[1].lower())
         rows.append((opening, value, f"{id_}_{index}", named, checked if selected else "", closing, label))
-    return format_html_join("", '{} value="{}" id="{}"{}{}{}<span>{}</span></label>', rows)
+    return format_rows("", '{} value="{}" id="{}"{}{}{}<span>{}</span></label>', rows)

@@ -3,7 +3,9 @@
 import re
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+
+from core.html import format_rows
 
 register = template.Library()
 
@@ -28,4 +30,4 @@ def _segments(text: str):
 @register.filter
 def tel_links(text: str):
     """Escaped text with each phone number as a tel: link (format_html escapes every piece)."""
-    return format_html_join("", "{}", ((format_html(fmt, *args),) for fmt, *args in _segments(str(text))))
+    return format_rows("", "{}", ((format_html(fmt, *args),) for fmt, *args in _segments(str(text))))
