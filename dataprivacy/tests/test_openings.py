@@ -1,7 +1,8 @@
 """'Who has opened my record': the client's list, and the owner holding a line back."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import time_machine
 from django.urls import reverse
@@ -53,6 +54,28 @@ class ClientListTests(OpeningsTestCase):
         day = noon(3, self.w.practice)
         page = self.as_("client_a").get(OPENINGS)
         self.assertContains(page, f"3 times on {day:%A} {day.day} {day:%B}")
+
+    def read_days(self, client):
+        return sorted(o.key.rsplit(":", 1)[1] for o in record_openings(client) if o.kind == "reads")
+
+    def test_a_day_is_the_practices_day_across_the_clock_change_and_in_a_half_hour_zone(self):
+        ana = self.w.therapist
+        utc = ZoneInfo("UTC")
+        # London on the day the clocks went forward: 00:30 GMT on the 29th, and 23:30 UTC, which is 00:30 BST on
+        # the 30th; then a summer night, 22:30 and 23:30 UTC, which are 23:30 and 00:30 BST.
+        for at in ("2026-03-29 00:30", "2026-03-29 23:30", "2026-07-14 22:30", "2026-07-14 23:30"):
+            self.event(ana, at=datetime.fromisoformat(at).replace(tzinfo=utc))
+        self.assertEqual(self.read_days(self.w.client_a), ["2026-03-29", "2026-03-30", "2026-07-14", "2026-07-15"])
+        # Kolkata is five and a half hours ahead: 18:20 and 18:40 UTC are 23:50 and 00:10, within one UTC hour.
+        Practice.objects.filter(pk=self.w.practice.pk).update(time_zone="Asia/Kolkata")
+        dev = self.w.client_b
+        dev.practice.refresh_from_db()
+        for at in ("2026-07-14 18:20", "2026-07-14 18:40", "2026-07-14 18:50"):
+            self.event(self.w.owner, at=datetime.fromisoformat(at).replace(tzinfo=utc), client=dev)
+        self.assertEqual(self.read_days(dev), ["2026-07-14", "2026-07-15"])
+        self.assertTrue(
+            self.lines(dev)[0].startswith("Olive (practice owner) read your record — twice on Wednesday 15 July")
+        )
 
     def test_it_never_lists_messages_nor_the_clients_own_reading(self):
         self.event(self.w.therapist, object_type="messages.message")
