@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 def format_many(format_string: str, *args) -> SafeString:
     """``format_html(format_string, *args)``, the same output, in fewer calls for many arguments."""
-    escaped = [_escaped(a) for a in args]
+    escaped = [a.__html__() if hasattr(a, "__html__") else html.escape(str(a)) for a in args]
     # Every argument is escaped on the line above, as format_html escapes it; the format string is our own.
     return mark_safe(format_string.format(*escaped))  # noqa: S308  # nosec B308 B703  # nosemgrep: tending-no-mark-safe
 
@@ -27,9 +27,5 @@ def format_rows(separator: str, format_string: str, rows) -> SafeString:
     the owner's page in a profile, where this takes one.
     """
     return mark_safe(  # noqa: S308  # nosec B308 B703  # nosemgrep: tending-no-mark-safe
-        _escaped(separator).join(format_many(format_string, *row) for row in rows)
+        format_many("{}", separator).join(format_many(format_string, *row) for row in rows)
     )
-
-
-def _escaped(text) -> str:
-    return text.__html__() if hasattr(text, "__html__") else html.escape(str(text))
