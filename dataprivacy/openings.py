@@ -20,9 +20,10 @@ rows without a person (the system's own jobs); anything an owner held back (``He
 A fixed number of queries whatever the history (grouping happens in the database).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from functools import cache, cached_property, partial
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, CharField, Count, IntegerField, Max, Q, Value, When
@@ -42,10 +43,15 @@ class Opening:
     key: str  # names the line for holding it back: "emergency:<grant>", "reads:<person>:<day>", "export:<id>"
     kind: str
     at: datetime  # for ordering, newest first
-    text: str
+    words: Callable[[], str] = field(repr=False)  # writes ``text``
     reason: str = ""  # the practice's reason, for an emergency access
     open_until: datetime | None = None  # an emergency access still open: owners see it, the client not yet
     held_back: HeldBackOpening | None = field(default=None)
+
+    @cached_property
+    def text(self) -> str:
+        """The line as the client reads it, written only when shown: a page shows fifty of years of lines."""
+        return self.words()
 
 
 def _times(n: int) -> str:
@@ -86,6 +92,10 @@ def _reads_a_day(reads, zone) -> list[dict]:
             day["n"] += row["n"]
             day["last"] = max(day["last"], row["last"])
     return list(days.values())
+
+
+def _reads_line(user, client, n: int, day: date, today: date) -> str:
+    return f"{_who(user, client)} read your record — {_times(n)} on {_day(day, today)}"
 
 
 def _people(actor_ids) -> dict:
@@ -151,13 +161,12 @@ def record_openings(client, *, for_owner: bool = False) -> list[Opening]:
             continue
         if not practice.record_openings_show_therapist:
             continue
-        who = _who(people.get(row["actor_id"]), client)
         openings.append(
             Opening(
                 key=f"reads:{row['actor_id']}:{row['day'].isoformat()}",
                 kind=Kind.READS,
                 at=row["last"],
-                text=f"{who} read your record — {_times(row['n'])} on {_day(row['day'], today)}",
+                words=partial(_reads_line, people.get(row["actor_id"]), client, row["n"], row["day"], today),
             )
         )
     for row in exports:
@@ -168,7 +177,7 @@ def record_openings(client, *, for_owner: bool = False) -> list[Opening]:
                 key=f"export:{row['id']}",
                 kind=Kind.EXPORT,
                 at=row["at"],
-                text=f"Your data was exported by {who} on {_day(at.date(), today)} at {at:%H:%M}",
+                words=partial(str, f"Your data was exported by {who} on {_day(at.date(), today)} at {at:%H:%M}"),
             )
         )
     for i, grant in enumerate(grants):
@@ -183,8 +192,11 @@ def record_openings(client, *, for_owner: bool = False) -> list[Opening]:
                 key=f"emergency:{grant.uuid}",
                 kind=Kind.EMERGENCY,
                 at=grant.granted_at,
-                text=f"{who} opened your record in an emergency on {_day(start.date(), today)} "
-                f"from {start:%H:%M} until {end:%H:%M}{looked}",
+                words=partial(
+                    str,
+                    f"{who} opened your record in an emergency on {_day(start.date(), today)} "
+                    f"from {start:%H:%M} until {end:%H:%M}{looked}",
+                ),
                 reason=grant.reason,
                 open_until=grant.expires_at if still_open else None,
             )
