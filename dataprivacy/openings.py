@@ -79,7 +79,7 @@ def _reads_a_day(reads, zone) -> list[dict]:
 
     The database groups by the hour as text, which costs nothing per row on either database; the local day of each
     hour is worked out here, once per hour. Grouping by the local day in SQL (``TruncDate`` with a zone) was a Python
-    call for every read on SQLite: 8.9 ms of a page for two years of reads, against 3.1 (docs/benchmarks.md).
+    call for every read on SQLite: 8.9 ms for one client's 402 reads, against 3.1 (docs/benchmarks.md).
     """
     days: dict[tuple, dict] = {}
     for row in reads:
