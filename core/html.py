@@ -9,6 +9,7 @@ a link already written) through its own, in one call a figure.
 
 import html
 
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -27,5 +28,5 @@ def format_rows(separator: str, format_string: str, rows) -> SafeString:
     the owner's page in a profile, where this takes one.
     """
     return mark_safe(  # noqa: S308  # nosec B308 B703  # nosemgrep: tending-no-mark-safe
-        format_many("{}", separator).join(format_many(format_string, *row) for row in rows)
+        conditional_escape(separator).join(format_many(format_string, *row) for row in rows)
     )
