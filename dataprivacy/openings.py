@@ -43,7 +43,7 @@ class Opening:
     key: str  # names the line for holding it back: "emergency:<grant>", "reads:<person>:<day>", "export:<id>"
     kind: str
     at: datetime  # for ordering, newest first
-    words: Callable[[], str] = field(repr=False)  # writes ``text``
+    words: Callable[[], str] = field(repr=False)  # writes ``text``; a line written already is partial(str, line)
     reason: str = ""  # the practice's reason, for an emergency access
     open_until: datetime | None = None  # an emergency access still open: owners see it, the client not yet
     held_back: HeldBackOpening | None = field(default=None)
