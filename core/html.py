@@ -24,7 +24,7 @@ def format_rows(separator: str, format_string: str, rows) -> SafeString:
     """``format_html_join(separator, format_string, rows)``, the same output, escaped as ``format_many`` escapes.
 
     A list written in its view (docs/decisions.md, "Pages that list many rows write their words in the view")
-    is fifty rows of several values: Django's join escapes each value through three calls, a quarter of
+    is fifty rows of several values: Django's join escapes each value through three calls, a third of
     the owner's page in a profile, where this takes one.
     """
     return mark_safe(  # noqa: S308  # nosec B308 B703  # nosemgrep: tending-no-mark-safe
