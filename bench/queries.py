@@ -8,6 +8,12 @@ the first synthetic practice and that client's therapist, a client whose care en
 the owner and the administrator, opens every GET page of bench/load.py's mix in-process (a page
 whose person the practice lacks is left out), and prints the count and the time of each, as JSON.
 
+``--dump DIR`` writes each page's last response to ``DIR/<page>.html`` with what every response draws anew (the
+CSRF token, the scripts' nonce, a form's key, a signed link's signature) blanked, so a change that should not alter
+a page can be checked byte for byte against the code before it: run the old code from a ``git worktree`` with the
+same ``--dump`` into another folder, then ``diff -r``. Pages that list reads or audit events (the openings, the audit
+log) differ by what the other run read.
+
 ``--calls`` adds each page's Python function calls per request (cProfile's count over ``--repeat`` requests).
 Unlike a time, the count moves by well under 1% from run to run whatever else the machine is doing, so a change can be
 compared before and after on a machine whose speed varies (these vary by a third within minutes): fewer calls is
@@ -20,6 +26,7 @@ import json
 import os
 import pstats
 import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -60,6 +67,18 @@ def profile_mix(weighted) -> None:
     stats.sort_stats("tottime").print_stats(40)
 
 
+# What each response draws anew: the CSRF token (in forms and in the htmx header), the nonce of its scripts, a form's key
+# against sending twice, and a signed link's time and signature.
+_DRAWN_ANEW = re.compile(
+    rb'(csrfmiddlewaretoken" value="|X-CSRFToken": "|nonce="|name="(?:idempotency_)?key" value="|/d/\w+/[0-9a-f-]{36}:)[^"/]+'
+)
+
+
+def dump(response, path: Path) -> None:
+    """Write a response's body to ``path`` with its per-response tokens blanked."""
+    path.write_bytes(_DRAWN_ANEW.sub(rb"\1-", response.content))
+
+
 def calls_per_request(http, path: str, repeat: int) -> int:
     """Python function calls one request of ``path`` makes, the mean over ``repeat`` (cProfile's count)."""
     return round(_profiled(http, path, repeat).total_calls / repeat)
@@ -77,6 +96,7 @@ def main(argv=None):
         " together, each requested in proportion to its weight (--repeat requests for a weight of 1)",
     )
     parser.add_argument("--calls", action="store_true", help="also count each page's Python function calls")
+    parser.add_argument("--dump", metavar="DIR", help="write each page's HTML here, per-response tokens blanked")
     args = parser.parse_args(argv)
     url = database_url(args.database_url)
     # As production: staff must have two-factor sign-in (one more query on each staff page).
@@ -229,6 +249,9 @@ def main(argv=None):
                     times.append(time.perf_counter() - began)
                 counts.append(len(captured))
                 status = response.status_code
+            if args.dump:
+                Path(args.dump).mkdir(parents=True, exist_ok=True)
+                dump(response, Path(args.dump) / f"{step.page}.html")
             if args.profile == "mix":
                 if action in weights:  # the saturate-only pages are not in the mix
                     weighted.append((http, step.path, max(1, round(weights[action] * args.repeat))))

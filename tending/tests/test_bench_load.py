@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from unittest import skipUnless
@@ -9,6 +10,7 @@ from unittest import skipUnless
 from django.test import SimpleTestCase
 
 from bench.load import timeline
+from bench.queries import dump
 from bench.watch import CpuWatch, classify, cpu_slices, pg_background, pg_background_during
 
 
@@ -123,3 +125,34 @@ class WatchTests(SimpleTestCase):
         # The machine's busy cores include the spinner's (ticks are counted per sample; allow one tick's rounding).
         for cores in spun:
             self.assertLessEqual(cores["spinner"], cores["machine"] + 2 / 100 / 0.2 + 0.01)
+
+
+class DumpTests(SimpleTestCase):
+    """bench/queries.py ``--dump``: two responses that differ only by what each draws anew are written the same."""
+
+    page = (
+        '<body hx-headers=\'{{"X-CSRFToken": "{token}"}}\'><script src="/static/a.js" nonce="{nonce}"></script>'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+        '<input type="hidden" name="key" value="{key}" id="id_key">'
+        '<input type="hidden" name="idempotency_key" value="{key}" id="id_idempotency_key">'
+        '<a href="/money/d/invoice/a0cf1a88-e477-4929-9962-7a16767e929b:{signed}/pdf/">PDF</a><p>{words}</p></body>'
+    )
+
+    def dumped(self, tmp: Path, name: str, **values) -> bytes:
+        class Response:
+            content = self.page.format(**values).encode()
+
+        dump(Response, tmp / name)
+        return (tmp / name).read_bytes()
+
+    def test_what_each_response_draws_anew_is_blanked_and_nothing_else(self):
+        with tempfile.TemporaryDirectory() as folder:
+            tmp = Path(folder)
+            first = self.dumped(tmp, "a", token="t1", nonce="n1", key="k1", signed="1xaABQ:RgOGx", words="Ana")
+            second = self.dumped(tmp, "b", token="t2", nonce="n2", key="k2", signed="1xaABf:C2d8w", words="Ana")
+            other = self.dumped(tmp, "c", token="t1", nonce="n1", key="k1", signed="1xaABQ:RgOGx", words="Cara")
+        self.assertEqual(first, second)
+        self.assertNotEqual(first, other)
+        for drawn in (b"t1", b"n1", b"k1", b"RgOGx"):
+            self.assertNotIn(drawn, first)
+        self.assertIn(b"/money/d/invoice/a0cf1a88-e477-4929-9962-7a16767e929b:-/pdf/", first)
