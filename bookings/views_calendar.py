@@ -2,6 +2,7 @@
 client in, a client's care, and the private calendar feed."""
 
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -15,16 +16,17 @@ from audit.services import audit_read, audit_record
 from bookings import ics
 from bookings.access import get_appointment_for_clinician, get_feed_therapist, get_rw_appointment_for_clinician
 from bookings.forms import CareForm, FeedForm, OutcomeForm, TherapistBookForm
-from bookings.models import Appointment, Availability, Consultation, Kind, upcoming_from
+from bookings.models import Appointment, Availability, Consultation, Kind, Mode, upcoming_from
 from bookings.services_appointments import BookingError, appointment_cancel, appointment_confirm, appointment_restore
 from bookings.services_front_door import consultation_outcome
 from bookings.services_sessions import feed_token_revoke, feed_token_rotate, session_book
 from bookings.slots import free_slots
 from core.compiled import CompiledRead
+from core.html import format_rows
 from core.links import url_maker
 from practice.access import get_rw_client_for_clinician, staff_required, therapist_required
 from practice.care_status import care_status_change
-from practice.models import CareChange
+from practice.models import CareChange, display_name
 
 
 def _parse_day(value: str | None, fallback: date) -> date:
@@ -34,13 +36,29 @@ def _parse_day(value: str | None, fallback: date) -> date:
         return fallback
 
 
+# What the calendar shows of an appointment, read as rows rather than appointments with their clients, accounts and
+# consultations: a week was a hundred and fifty instances to build, most of the page's time on SQLite (docs/benchmarks.md,
+# eighteenth pass).
+_SHOWN = (
+    "uuid",
+    "start",
+    "end",
+    "status",
+    "kind",
+    "mode",
+    "client_id",
+    "client__preferred_name",
+    "client__user__name",
+    "client__user__email",
+    "consultation__name",
+)
 # The therapist's week (or day) and what is coming: built by the ORM once (core/compiled.py).
 _WEEK = CompiledRead(
     Appointment,
     lambda shape, *, therapist, start, end: Appointment.objects.for_therapist(therapist)
     .between(start, end)
-    .select_related("client__user", "consultation")
-    .order_by("start"),
+    .order_by("start")
+    .values_list(*_SHOWN),
     {"therapist": int, "start": datetime, "end": datetime},
 )
 _COMING = CompiledRead(
@@ -48,20 +66,66 @@ _COMING = CompiledRead(
     lambda shape, *, therapist, now, since: Appointment.objects.for_therapist(therapist)
     .active()
     .upcoming(now, since=since)
-    .select_related("client__user", "consultation")[:20],
+    .values_list(*_SHOWN)[:20],
     {"therapist": int, "now": datetime, "since": datetime},
 )
 
 
-def _shown_in(zone, appointments) -> None:
-    """Each appointment's link and times as the calendar writes them ("Mon 7 Dec, 09:00"; "09:00–09:50"), made here
-    with one reverse(): per row in the template, dates and links were a fifth of the page's time (cProfile)."""
+class _Entry(NamedTuple):
+    """An appointment as the calendar writes it: its link, its day, "Mon 7 Dec, 09:00", "09:00–09:50", and whom with."""
+
+    url: str
+    day: date
+    when: str
+    span: str
+    status: str
+    kind: str
+    mode: str
+    person: str
+
+
+_KIND = dict(Kind.choices)
+_MODE = dict(Mode.choices)
+_STATUS = dict(Appointment.Status.choices)
+_DAY_ROW = (
+    '\n    <li class="agenda-item agenda-item--{}"><a href="{}">{} {}: {}</a> <span class="badge">{}</span>'
+    ' <span class="small">{}</span></li>\n    '
+)
+_COMING_ROW = '\n    <li><a href="{}">{} — {}: {}</a> <span class="badge">{}</span></li>\n    '
+_REQUEST_ROW = '\n    <li><a href="{}">{} — {}</a></li>\n    '
+
+
+def _entries(zone, rows) -> list[_Entry]:
+    """Each row's link and times in the practice's zone, made here with one reverse(): per row in the template, dates
+    and links were a fifth of the page's time (cProfile)."""
     detail = url_maker("bookings:appointment", "appointment_uuid")
-    for a in appointments:
-        a.local_start, local_end = a.start.astimezone(zone), a.end.astimezone(zone)
-        a.url = detail(a.uuid)
-        a.when = f"{a.local_start:%a} {a.local_start.day} {a.local_start:%b}, {a.local_start:%H:%M}"
-        a.span = f"{a.local_start:%H:%M}–{local_end:%H:%M}"
+    entries = []
+    for uuid, start, end, status, kind, mode, client_id, preferred, name, email, consultation in rows:
+        local, local_end = start.astimezone(zone), end.astimezone(zone)
+        person = display_name(preferred, name, email) if client_id else consultation or ""
+        entries.append(
+            _Entry(
+                detail(uuid),
+                local.date(),
+                f"{local:%a} {local.day} {local:%b}, {local:%H:%M}",
+                f"{local:%H:%M}–{local_end:%H:%M}",
+                status,
+                kind,
+                mode,
+                person,
+            )
+        )
+    return entries
+
+
+def _day_rows(entries) -> str:
+    """A day of the calendar, written here rather than by the template row by row: the rows' variables and
+    choices' labels were most of the page's template work (docs/benchmarks.md, eighteenth pass)."""
+    return format_rows(
+        "",
+        _DAY_ROW,
+        ((e.status, e.url, e.span, _KIND[e.kind], e.person, _STATUS[e.status], _MODE[e.mode]) for e in entries),
+    )
 
 
 @therapist_required
@@ -75,14 +139,18 @@ def agenda(request):
     length = 1 if view == "day" else 7
     start = datetime.combine(first, datetime.min.time(), tzinfo=zone)
     end = datetime.combine(first + timedelta(days=length), datetime.min.time(), tzinfo=zone)
-    appointments = _WEEK.objects(therapist=staff.pk, start=start, end=end)
-    upcoming = _COMING.objects(therapist=staff.pk, **upcoming_from())
-    _shown_in(zone, [*appointments, *upcoming])
+    appointments = _entries(zone, _WEEK.rows(therapist=staff.pk, start=start, end=end))
+    upcoming = _entries(zone, _COMING.rows(therapist=staff.pk, **upcoming_from()))
     days = []
     for offset in range(length):
         current = first + timedelta(days=offset)
-        days.append((current, [a for a in appointments if a.local_start.date() == current]))
-    requests = [a for a in upcoming if a.status == Appointment.Status.REQUESTED]
+        days.append((current, _day_rows(e for e in appointments if e.day == current)))
+    requests = format_rows(
+        "", _REQUEST_ROW, ((e.url, e.when, e.person) for e in upcoming if e.status == Appointment.Status.REQUESTED)
+    )
+    coming = format_rows(
+        "", _COMING_ROW, ((e.url, e.when, _KIND[e.kind], e.person, _STATUS[e.status]) for e in upcoming)
+    )
     return render(
         request,
         "bookings/staff/agenda.html",
@@ -93,7 +161,7 @@ def agenda(request):
             "previous": first - timedelta(days=length),
             "next": first + timedelta(days=length),
             "today": today,
-            "upcoming": upcoming,
+            "upcoming": coming,
             "requests": requests,
             "zone_name": staff.practice.time_zone,
         },

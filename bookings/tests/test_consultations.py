@@ -144,6 +144,33 @@ class ConsultationBookingTests(TendingTestCase):
         self.assertEqual(appointment.status, Appointment.Status.CONFIRMED)
         self.assertIn("is confirmed", mail.outbox[-1].body)
 
+    def test_the_calendar_lists_a_requested_consultation_in_each_of_its_places(self):
+        BookingSettings.objects.update_or_create(practice=self.w.practice, defaults={"require_confirmation": True})
+        self.book(name="Rae <Ray> & co")
+        appointment = Appointment.objects.get()
+        local = appointment.start.astimezone(self.w.practice.zone)
+        local_end = appointment.end.astimezone(self.w.practice.zone)
+        url = reverse("bookings:appointment", kwargs={"appointment_uuid": appointment.uuid})
+        when = f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+        name = "Rae &lt;Ray&gt; &amp; co"
+        agenda = self.as_("therapist").get(reverse("bookings:agenda"), {"date": local.date().isoformat()})
+        # Waiting for the therapist to confirm, in the week, and coming up: each row written as the template wrote it.
+        self.assertContains(agenda, f'<li><a href="{url}">{when} — {name}</a></li>', html=True)
+        self.assertContains(
+            agenda,
+            f'<li class="agenda-item agenda-item--requested"><a href="{url}">{local:%H:%M}–{local_end:%H:%M} Free'
+            f' consultation: {name}</a> <span class="badge">Waiting for confirmation</span>'
+            ' <span class="small">Online</span></li>',
+            html=True,
+        )
+        self.assertContains(
+            agenda,
+            f'<li><a href="{url}">{when} — Free consultation: {name}</a>'
+            ' <span class="badge">Waiting for confirmation</span></li>',
+            html=True,
+        )
+        self.assertNotContains(agenda, "<Ray>")
+
     def test_the_signed_link_moves_and_cancels_without_an_account(self):
         self.book()
         appointment = Appointment.objects.get()
