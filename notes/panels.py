@@ -10,6 +10,7 @@ from bookings.models import Appointment
 from bookings.models import Kind as AppointmentKind
 from bookings.panels import RECORD_UPCOMING, upcoming_for_record
 from core.compiled import CompiledRead
+from core.html import format_rows
 from core.links import url_maker
 from core.panels import shared
 from notes.models import SessionNote
@@ -51,9 +52,10 @@ def record_panel(request, client) -> str:
         return render_to_string("notes/panel_record_reader.html", {"client": client}, request=request)
     sessions = _SESSIONS.objects(client=client.pk, staff=staff.pk, now=timezone.now())
     upcoming = _next_session(request, client, staff)
-    _link(sessions, staff)
     return render_to_string(
-        "notes/panel_record.html", {"client": client, "sessions": sessions, "upcoming": upcoming}, request=request
+        "notes/panel_record.html",
+        {"client": client, "sessions": _rows(sessions, staff), "upcoming": upcoming},
+        request=request,
     )
 
 
@@ -82,23 +84,31 @@ def _next_session(request, client, staff):
     )
 
 
-def _link(sessions, staff) -> None:
-    """Each row's note link, words and dates, made here: per row in the template they were most of the panel's time."""
+_ROW = '\n    <li>{}, {}: <a href="{}">{}<span class="visually-hidden"> {} {}</span></a></li>\n    '
+
+
+def _rows(sessions, staff) -> str:
+    """The sessions' rows, each with its note's link, words and date, written here: per row in the template they were
+    most of the panel's time (docs/benchmarks.md, eighteenth pass)."""
     read, edit = url_maker("notes:detail", "note_uuid"), url_maker("notes:edit", "note_uuid")
     start = url_maker("notes:start", "appointment_uuid")
+    rows = []
     for s in sessions:
         local = timezone.localtime(s.start)
-        s.day = f"{local.day} {local:%b %Y}"
-        s.when = f"{s.day}, {local:%H:%M}"
+        day = f"{local.day} {local:%b %Y}"
         if s.note_uuid and s.note_author != staff.id:
-            s.note_url, s.note_for = read(s.note_uuid), "of"
-            s.note_action = "Read the note from earlier care" if s.note_signed_at else "Read the unsigned draft"
+            url, action = (
+                read(s.note_uuid),
+                "Read the note from earlier care" if s.note_signed_at else "Read the unsigned draft",
+            )
         elif s.note_signed_at:
-            s.note_url, s.note_action, s.note_for = read(s.note_uuid), "Read the signed note", "of"
+            url, action = read(s.note_uuid), "Read the signed note"
         elif s.note_uuid:
-            s.note_url, s.note_action, s.note_for = edit(s.note_uuid), "Keep writing the draft", "of"
+            url, action = edit(s.note_uuid), "Keep writing the draft"
         else:
-            s.note_url, s.note_action, s.note_for = start(s.uuid), "Write a note", "for"
+            url, action = start(s.uuid), "Write a note"
+        rows.append((day, f"{local:%H:%M}", url, action, "of" if s.note_uuid else "for", day))
+    return format_rows("", _ROW, rows)
 
 
 CLIENT_RECORD = [record_panel]
