@@ -126,7 +126,7 @@ def who(event, names: dict) -> str:
 
 def sentence(event, names: dict) -> str:
     """Who did what to which client's what (the time and place are added by the page or the CSV)."""
-    verb = VERBS.get(event.action, event.get_action_display().lower())
+    verb = VERBS.get(event.action) or event.get_action_display().lower()
     subject = who(event, names)
     if event.action in INTRANSITIVE:
         return f"{subject} {verb}"
