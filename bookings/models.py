@@ -19,7 +19,7 @@ from django.utils import timezone
 from core.compiled import CompiledRead, first_or_create
 from core.crypto import EncryptedTextField
 from core.mixins import ClientOwnedQuerySet, UUIDModel
-from practice.models import Client, Practice, StaffMember
+from practice.models import Client, Practice, StaffMember, display_name
 
 
 def new_token() -> str:
@@ -397,6 +397,23 @@ class Appointment(UUIDModel):
         if self.mode != Mode.ONLINE:
             return ""
         return BookingSettings.for_practice(self.practice).video_url(self.video_token)
+
+
+# For pages that read appointments as rows rather than instances (the calendars, the caseload): the choices' labels,
+# as ``get_kind_display()`` and the others give them, and whom an appointment is with, as ``person_name()`` says it,
+# from the columns ``PERSON_SHOWN`` (``appointment_person(*those)``).
+KIND_LABELS, MODE_LABELS, STATUS_LABELS = dict(Kind.choices), dict(Mode.choices), dict(Appointment.Status.choices)
+PERSON_SHOWN = (
+    "client_id",
+    "client__preferred_name",
+    "client__user__name",
+    "client__user__email",
+    "consultation__name",
+)
+
+
+def appointment_person(client_id, preferred_name, name, email, consultation_name) -> str:
+    return display_name(preferred_name, name, email) if client_id else consultation_name or ""
 
 
 class NudgeSent(models.Model):

@@ -16,7 +16,18 @@ from audit.services import audit_read, audit_record
 from bookings import ics
 from bookings.access import get_appointment_for_clinician, get_feed_therapist, get_rw_appointment_for_clinician
 from bookings.forms import CareForm, FeedForm, OutcomeForm, TherapistBookForm
-from bookings.models import Appointment, Availability, Consultation, Kind, Mode, upcoming_from
+from bookings.models import (
+    KIND_LABELS,
+    MODE_LABELS,
+    PERSON_SHOWN,
+    STATUS_LABELS,
+    Appointment,
+    Availability,
+    Consultation,
+    Kind,
+    appointment_person,
+    upcoming_from,
+)
 from bookings.services_appointments import BookingError, appointment_cancel, appointment_confirm, appointment_restore
 from bookings.services_front_door import consultation_outcome
 from bookings.services_sessions import feed_token_revoke, feed_token_rotate, session_book
@@ -26,7 +37,7 @@ from core.html import format_rows
 from core.links import url_maker
 from practice.access import get_rw_client_for_clinician, staff_required, therapist_required
 from practice.care_status import care_status_change
-from practice.models import CareChange, display_name
+from practice.models import CareChange
 
 
 def _parse_day(value: str | None, fallback: date) -> date:
@@ -46,11 +57,7 @@ _SHOWN = (
     "status",
     "kind",
     "mode",
-    "client_id",
-    "client__preferred_name",
-    "client__user__name",
-    "client__user__email",
-    "consultation__name",
+    *PERSON_SHOWN,
 )
 # The therapist's week (or day) and what is coming: built by the ORM once (core/compiled.py).
 _WEEK = CompiledRead(
@@ -84,9 +91,6 @@ class _Entry(NamedTuple):
     person: str
 
 
-_KIND = dict(Kind.choices)
-_MODE = dict(Mode.choices)
-_STATUS = dict(Appointment.Status.choices)
 _DAY_ROW = (
     '\n    <li class="agenda-item agenda-item--{}"><a href="{}">{} {}: {}</a> <span class="badge">{}</span>'
     ' <span class="small">{}</span></li>\n    '
@@ -100,9 +104,8 @@ def _entries(zone, rows) -> list[_Entry]:
     and links were a fifth of the page's time (cProfile)."""
     detail = url_maker("bookings:appointment", "appointment_uuid")
     entries = []
-    for uuid, start, end, status, kind, mode, client_id, preferred, name, email, consultation in rows:
+    for uuid, start, end, status, kind, mode, *person in rows:
         local, local_end = start.astimezone(zone), end.astimezone(zone)
-        person = display_name(preferred, name, email) if client_id else consultation or ""
         entries.append(
             _Entry(
                 detail(uuid),
@@ -112,7 +115,7 @@ def _entries(zone, rows) -> list[_Entry]:
                 status,
                 kind,
                 mode,
-                person,
+                appointment_person(*person),
             )
         )
     return entries
@@ -124,7 +127,10 @@ def _day_rows(entries) -> str:
     return format_rows(
         "",
         _DAY_ROW,
-        ((e.status, e.url, e.span, _KIND[e.kind], e.person, _STATUS[e.status], _MODE[e.mode]) for e in entries),
+        (
+            (e.status, e.url, e.span, KIND_LABELS[e.kind], e.person, STATUS_LABELS[e.status], MODE_LABELS[e.mode])
+            for e in entries
+        ),
     )
 
 
@@ -149,7 +155,7 @@ def agenda(request):
         "", _REQUEST_ROW, ((e.url, e.when, e.person) for e in upcoming if e.status == Appointment.Status.REQUESTED)
     )
     coming = format_rows(
-        "", _COMING_ROW, ((e.url, e.when, _KIND[e.kind], e.person, _STATUS[e.status]) for e in upcoming)
+        "", _COMING_ROW, ((e.url, e.when, KIND_LABELS[e.kind], e.person, STATUS_LABELS[e.status]) for e in upcoming)
     )
     return render(
         request,

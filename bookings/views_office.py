@@ -22,7 +22,15 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from bookings.access import get_appointment_for_office
 from bookings.forms import TherapistBookForm
-from bookings.models import Appointment, Kind, Mode
+from bookings.models import (
+    KIND_LABELS,
+    MODE_LABELS,
+    PERSON_SHOWN,
+    STATUS_LABELS,
+    Appointment,
+    Kind,
+    appointment_person,
+)
 from bookings.services_appointments import (
     BookingError,
     appointment_cancel,
@@ -74,10 +82,6 @@ _AGENDA_ITEM = (
 )
 
 
-# The choices' labels, as ``get_kind_display()`` and the others give them (the value itself when it has none).
-_KIND, _MODE, _STATUS = dict(Kind.choices), dict(Mode.choices), dict(Appointment.Status.choices)
-
-
 def _agenda_items(entries, link) -> str:
     return format_rows(
         "",
@@ -88,21 +92,18 @@ def _agenda_items(entries, link) -> str:
                 link(uuid),
                 f"{start:%H:%M}",
                 f"{end:%H:%M}",
-                _KIND.get(kind, kind),
-                preferred or client_name or client_email or consultation or "",
+                KIND_LABELS.get(kind, kind),
+                appointment_person(*person),
                 therapist_name or therapist_email,
-                _MODE.get(mode, mode).lower(),
-                _STATUS.get(status, status),
+                MODE_LABELS.get(mode, mode).lower(),
+                STATUS_LABELS.get(status, status),
             )
             for (
                 uuid,
                 status,
                 kind,
                 mode,
-                preferred,
-                client_name,
-                client_email,
-                consultation,
+                *person,
                 therapist_name,
                 therapist_email,
             ), start, end in entries
@@ -130,10 +131,7 @@ _DAY_ROWS = CompiledRead(
         "status",
         "kind",
         "mode",
-        "client__preferred_name",
-        "client__user__name",
-        "client__user__email",
-        "consultation__name",
+        *PERSON_SHOWN,
         "therapist__user__name",
         "therapist__user__email",
     ),

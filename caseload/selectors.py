@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.html import format_html
 
-from bookings.models import Appointment, Kind
+from bookings.models import KIND_LABELS, PERSON_SHOWN, Appointment, Kind, appointment_person
 from caseload.facts import FACT_FIELDS, StoredFacts, appointment_bounds, facts_for
 from core.compiled import CompiledRead
 from core.links import url_maker
@@ -98,12 +98,8 @@ APPOINTMENT_SHOWN = (
     "start",
     "kind",
     "status",
-    "client_id",
     "client__uuid",
-    "client__preferred_name",
-    "client__user__name",
-    "client__user__email",
-    "consultation__name",
+    *PERSON_SHOWN,
     "note_uuid",
     "note_signed_at",
 )
@@ -217,15 +213,14 @@ def _write_appointments(rows) -> list[AppointmentRow]:
     since = url_maker("caseload:since", "client_uuid")
     note_start = url_maker("notes:start", "appointment_uuid")
     note_read, note_edit = url_maker("notes:detail", "note_uuid"), url_maker("notes:edit", "note_uuid")
-    kinds = dict(Appointment._meta.get_field("kind").flatchoices)
     written = []
     for (
         uuid,
         start,
         kind,
         status,
-        client_id,
         client_uuid,
+        client_id,
         preferred_name,
         user_name,
         user_email,
@@ -235,7 +230,7 @@ def _write_appointments(rows) -> list[AppointmentRow]:
     ) in rows:
         local = timezone.localtime(start)
         starts = f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
-        who = display_name(preferred_name, user_name, user_email) if client_id else (consultation_name or "")
+        who = appointment_person(client_id, preferred_name, user_name, user_email, consultation_name)
         actions = ""
         if client_id and kind == Kind.SESSION:
             if note_signed_at:
@@ -248,7 +243,7 @@ def _write_appointments(rows) -> list[AppointmentRow]:
             since_url = f"{since(client_uuid)}?before={uuid}"
             actions = format_html(_ACTIONS, since_url, who, when, note_url, note, who, when)
         waiting = ", waiting for confirmation" if status == Appointment.Status.REQUESTED else ""
-        html = format_html(_ROW, detail(uuid), starts, who, kinds.get(kind, kind), waiting, actions)
+        html = format_html(_ROW, detail(uuid), starts, who, KIND_LABELS.get(kind, kind), waiting, actions)
         written.append(AppointmentRow(start, html))
     return written
 
