@@ -189,7 +189,7 @@ def audit_log(request):
     events = _filtered(practice, form, clients)
     if request.GET.get("export") == "csv" and (not form.is_bound or form.is_valid()):
         return _csv(request, practice, form, events, _names(practice))
-    rows, older, newer = _page(events, request)
+    shown, older, newer = _page(events, request)
     query = request.GET.copy()
     for key in ("before", "after", "export"):
         query.pop(key, None)
@@ -198,8 +198,8 @@ def audit_log(request):
         "audit/log.html",
         {
             "form": form,
-            "events": rows,
-            "rows": _rows(rows, _names(practice, rows), _reasons(practice, rows), practice.zone),
+            "events": shown,
+            "rows": _rows(shown, _names(practice, shown), _reasons(practice, shown), practice.zone),
             "older": older,
             "newer": newer,
             "about": _about(clients, form.cleaned_data.get("name", "").strip()) if clients is not None else "",
