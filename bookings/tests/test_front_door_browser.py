@@ -23,7 +23,9 @@ from tending.testing.factories import PracticeFactory, StaffFactory, UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Early on a Monday in London: with a day's notice, the first day listed holds all of both therapists' morning times.
-# On the real clock, from mid-morning the first day held only Ana's last time, and the test failed at that hour.
+# On the real clock, late each morning the first day held only Ana's times, and the test failed at that hour. What the
+# travel sets that the browser keeps are its cookies: the session's lasts until the browser closes, and the CSRF
+# token's carries a Max-Age, which the browser counts on its own clock. The booking is checked inside the travel.
 MONDAY_EARLY = datetime(2031, 5, 5, 5, 0, tzinfo=UTC)
 
 SIZES = [
