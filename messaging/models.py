@@ -98,7 +98,7 @@ class Message(UUIDModel):
 
     # No index of its own: (conversation, id) below begins with it and serves every read by conversation. Beside it,
     # the narrower index was the planner's choice for the client's unread count, which then read every message of the
-    # conversation to find those after the read mark (464 for five years: 0.5 ms, against a range of none).
+    # conversation to find those after the read mark (464 for five years: 0.50 ms, against 0.21 reading from the mark).
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages", db_index=False)
     sender_staff = models.ForeignKey(
         StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="messages_sent"
