@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache, cached_property, partial
+from uuid import UUID
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, CharField, Count, IntegerField, Max, Q, Value, When
@@ -31,6 +32,7 @@ from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from core.compiled import CompiledRead
 from dataprivacy.models import HeldBackOpening
 from practice.models import EmergencyAccess
 
@@ -82,15 +84,15 @@ def _reads_a_day(reads, zone) -> list[dict]:
     call for every read on SQLite: 8.9 ms for one client's 402 reads, against 3.1 (docs/benchmarks.md).
     """
     days: dict[tuple, dict] = {}
-    for row in reads:
-        start = datetime.fromisoformat(row["bucket"]).replace(tzinfo=UTC)
-        key = (row["actor_id"], start.astimezone(zone).date(), row["grant"])
+    for actor_id, bucket, grant, n, last in reads:
+        start = datetime.fromisoformat(bucket).replace(tzinfo=UTC)
+        key = (actor_id, start.astimezone(zone).date(), grant)
         day = days.get(key)
         if day is None:
-            days[key] = {"actor_id": key[0], "day": key[1], "grant": key[2], "n": row["n"], "last": row["last"]}
+            days[key] = {"actor_id": actor_id, "day": key[1], "grant": grant, "n": n, "last": last}
         else:
-            day["n"] += row["n"]
-            day["last"] = max(day["last"], row["last"])
+            day["n"] += n
+            day["last"] = max(day["last"], last)
     return list(days.values())
 
 
@@ -119,38 +121,87 @@ def _who(user, client, *, therapist_commas: bool = True) -> str:
     return f"{first} (a therapist at {client.practice.name})"
 
 
+def _listed(client, own):
+    """What the list is read from: the audit rows of the client (by UUID) whose person is someone other than the
+    client (``own``, their account's UUID), leaving out messages and money."""
+    return (
+        AuditEvent.objects.filter(client_id=client, actor_id__isnull=False)
+        .exclude(actor_id=own)
+        .exclude(object_type__startswith="messages.")
+        .exclude(Q(detail__has_key="read") & Q(detail__read__icontains='"messages.'))
+        .exclude(object_type__startswith="money.")
+    )
+
+
+def _reads_by_hour(rows, bucket_length: int, in_grant):
+    """``rows``' reads grouped by person, UTC hour (or minute) and grant: (person, hour as text, grant, count, last)."""
+    return (
+        rows.filter(action=AuditEvent.Action.READ)
+        # Both databases write a time as text in UTC, the connection's zone: "2026-12-06 07:45:14.141772".
+        .annotate(bucket=Substr(Cast("at", CharField()), 1, bucket_length), grant=in_grant)
+        .values("actor_id", "bucket", "grant")
+        .annotate(n=Count("id"), last=Max("at"))
+        .values_list("actor_id", "bucket", "grant", "n", "last")
+        .order_by()
+    )
+
+
+# Read on each view of the list, built by the ORM once (core/compiled.py): building these queries cost more than
+# running them (1 ms each of a 6 ms list on SQLite, docs/benchmarks.md). The reads are kept for a client with no
+# emergency access, nearly every client: a grant's window is part of the query (record_openings).
+_LISTED = {"client": UUID, "own": UUID}
+_READS = CompiledRead(
+    AuditEvent,
+    lambda shape, *, client, own: _reads_by_hour(_listed(client, own), shape[0], Value(-1)),
+    _LISTED,
+)
+_EXPORTS = CompiledRead(
+    AuditEvent,
+    lambda shape, *, client, own: _listed(client, own)
+    .filter(action=AuditEvent.Action.EXPORT)
+    .values_list("id", "actor_id", "at")
+    .order_by("-at"),
+    _LISTED,
+)
+_GRANTS = CompiledRead(
+    EmergencyAccess,
+    lambda shape, *, client: EmergencyAccess.objects.filter(client=client)
+    .select_related("owner__user")
+    .order_by("-granted_at"),
+    {"client": int},
+)
+
+
+def _held(shape, *, client):
+    (for_owner,) = shape
+    held = HeldBackOpening.objects.in_force().filter(client=client)
+    return held.select_related("held_by__user") if for_owner else held
+
+
+_HELD = CompiledRead(HeldBackOpening, _held, {"client": int})
+
+
 def record_openings(client, *, for_owner: bool = False) -> list[Opening]:
     """The client's list, newest first. ``for_owner`` adds held-back lines (marked) and open grants."""
     practice = client.practice
     zone = practice.zone
     now = timezone.now()
     today = timezone.localdate(now, timezone=zone)
-    own_user = client.user.uuid
+    listed = {"client": client.uuid, "own": client.user.uuid}
 
-    grants = list(EmergencyAccess.objects.filter(client=client).select_related("owner__user").order_by("-granted_at"))
-    rows = (
-        AuditEvent.objects.filter(client_id=client.uuid, actor_id__isnull=False)
-        .exclude(actor_id=own_user)
-        .exclude(object_type__startswith="messages.")
-        .exclude(Q(detail__has_key="read") & Q(detail__read__icontains='"messages.'))
-        .exclude(object_type__startswith="money.")
-    )
-    # Reads by a grant's owner while it lasted belong to that grant's line, not to the everyday ones.
-    windows = [
-        When(Q(actor_id=grant.owner.user.uuid, at__gte=grant.granted_at, at__lte=grant.expires_at), then=Value(i))
-        for i, grant in enumerate(grants)
-    ]
-    in_grant = Case(*windows, default=Value(-1), output_field=IntegerField()) if windows else Value(-1)
-    reads = _reads_a_day(
-        rows.filter(action=AuditEvent.Action.READ)
-        # Both databases write a time as text in UTC, the connection's zone: "2026-12-06 07:45:14.141772".
-        .annotate(bucket=Substr(Cast("at", CharField()), 1, _bucket_length(zone)), grant=in_grant)
-        .values("actor_id", "bucket", "grant")
-        .annotate(n=Count("id"), last=Max("at"))
-        .order_by(),
-        zone,
-    )
-    exports = list(rows.filter(action=AuditEvent.Action.EXPORT).values("id", "actor_id", "at").order_by("-at"))
+    grants = _GRANTS.objects(client=client.pk)
+    if grants:
+        # Reads by a grant's owner while it lasted belong to that grant's line, not to the everyday ones.
+        windows = [
+            When(Q(actor_id=grant.owner.user.uuid, at__gte=grant.granted_at, at__lte=grant.expires_at), then=Value(i))
+            for i, grant in enumerate(grants)
+        ]
+        in_grant = Case(*windows, default=Value(-1), output_field=IntegerField())
+        by_hour = _reads_by_hour(_listed(**listed), _bucket_length(zone), in_grant)
+    else:
+        by_hour = _READS.rows((_bucket_length(zone),), **listed)
+    reads = _reads_a_day(by_hour, zone)
+    exports = [dict(zip(("id", "actor_id", "at"), row, strict=True)) for row in _EXPORTS.rows(**listed)]
     people = _people([r["actor_id"] for r in reads] + [e["actor_id"] for e in exports])
 
     openings: list[Opening] = []
@@ -202,10 +253,7 @@ def record_openings(client, *, for_owner: bool = False) -> list[Opening]:
             )
         )
 
-    held = HeldBackOpening.objects.in_force().filter(client=client)
-    if for_owner:
-        held = held.select_related("held_by__user")
-    held_by_key = {h.key: h for h in held}
+    held_by_key = {h.key: h for h in _HELD.objects((for_owner,), client=client.pk)}
     shown = []
     for opening in openings:
         opening.held_back = held_by_key.get(opening.key)
