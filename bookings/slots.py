@@ -135,10 +135,14 @@ class _Seconds(Func):
         )
 
     def as_sqlite(self, compiler, connection, **extra):
-        # Django keeps a moment as UTC text, "2026-12-05 10:00:00[.ffffff]": unixepoch() (SQLite 3.38) drops the
-        # fraction, and only text with one is longer than its whole second. unixepoch() and length() cost a third of
-        # what strftime('%s') and datetime() did on the public page's 1,472 rows (docs/benchmarks.md).
-        template = "unixepoch(%(expressions)s)"
+        # Django keeps a moment as UTC text, "2026-12-05 10:00:00[.ffffff]": unixepoch() drops the fraction, and only
+        # text with one is longer than its whole second. unixepoch() and length() took a third of the time that
+        # strftime('%s') and datetime() took on the public page's 1,472 rows (docs/benchmarks.md). unixepoch() came in
+        # SQLite 3.38; Django 6.1 runs on 3.37 (Ubuntu 22.04's), where strftime() gives the same whole second.
+        if connection.Database.sqlite_version_info >= (3, 38):
+            template = "unixepoch(%(expressions)s)"
+        else:
+            template = "CAST(strftime('%%%%s', %(expressions)s) AS INTEGER)"
         if self.up:
             template = f"({template} + (length(%(expressions)s) > 19))"
         return super().as_sql(compiler, connection, template=template, **extra)

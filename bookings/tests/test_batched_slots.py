@@ -6,9 +6,11 @@ paging links must still match what the whole horizon would give.
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import time_machine
+from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
 from hypothesis import example, given
@@ -198,18 +200,25 @@ class BatchedCoreTests(TendingTestCase):
             blocked_until=nine + timedelta(minutes=50, seconds=0.5),
         )
         _book(self.ben, nine, 50)
-        read = {
-            therapist_id: (start, until)
-            for therapist_id, start, until in Appointment.objects.values_list(
-                "therapist_id", _Seconds("start"), _Seconds("blocked_until", up=True)
-            )
-        }
         whole = int(nine.timestamp())
-        self.assertEqual(read, {self.ana.id: (whole, whole + 3001), self.ben.id: (whole, whole + 3000)})
+        self.assertEqual(_read_in_seconds(), {self.ana.id: (whole, whole + 3001), self.ben.id: (whole, whole + 3000)})
+        if connection.vendor == "sqlite":
+            # SQLite before 3.38 has no unixepoch(): the same seconds come from strftime().
+            with mock.patch.object(connection.Database, "sqlite_version_info", (3, 37, 2)):
+                self.assertIn("strftime", str(Appointment.objects.values_list(_Seconds("start")).query))
+                self.assertEqual(
+                    _read_in_seconds(), {self.ana.id: (whole, whole + 3001), self.ben.id: (whole, whole + 3000)}
+                )
 
     def test_therapists_of_two_practices_are_refused(self):
         with self.assertRaises(ValueError):
             free_slots_by_therapist([self.ana, self.w.outsider], Kind.CONSULTATION)
+
+
+def _read_in_seconds() -> dict[int, tuple[int, int]]:
+    """Each therapist's booked start and end as ``free_slots_by_therapist`` reads them: whole seconds, outwards."""
+    found = Appointment.objects.values_list("therapist_id", _Seconds("start"), _Seconds("blocked_until", up=True))
+    return {therapist_id: (start, until) for therapist_id, start, until in found}
 
 
 NOW = datetime(2031, 5, 5, 8, 0, tzinfo=UTC)  # Monday 5 May, 09:00 in London
