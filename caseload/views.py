@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -14,6 +15,7 @@ from caseload.selectors import caseload_for, session_bounds
 from checkins.selectors import scale_trends
 from core.compiled import CompiledRead
 from core.dates import shown_day
+from core.html import format_many, format_rows
 from core.links import url_maker
 from core.panels import render_panels
 from formulation.models import Insight
@@ -26,6 +28,53 @@ from risk.selectors import alerts_since
 from selfcare.selectors import done_since
 
 PAGE_SIZE = 50
+
+
+# "Who needs attention" and "Resting", written here rather than by the template's loops (docs/decisions.md, "Pages
+# that list many rows write their words in the view"): a hundred clients' lists were most of the page's template.
+_ATTENTION = '\n    <li class="attention--{}">\n      <a href="{}"><strong>{}</strong></a>\n      <ul>\n        {}\n      </ul>\n    </li>\n    '
+_REASON = "\n        <li>{}</li>\n        "
+_REASON_LINK = '<a href="{}">{}<span class="visually-hidden"> {} {}</span></a>'
+_RESTING = '\n    <li><a href="{}">{}</a>\n      <span class="small">{}</span></li>\n    '
+
+
+def _reason_html(reason, item, alerts_url: str):
+    """One reason's line: a link to where it is dealt with (the formulation, the alerts, a message), or its words."""
+    name = item.client.display_name
+    if reason.kind == "insight":
+        return format_many(_REASON_LINK, item.formulation_url, reason.text, "for", name)
+    if reason.kind == "alert":
+        return format_many(_REASON_LINK, alerts_url, reason.text, "for", name)
+    if reason.url:
+        return format_many(_REASON_LINK, reason.url, reason.text, "from", name)
+    return reason.text
+
+
+def _attention_html(attention, alerts_url: str):
+    return format_rows(
+        "",
+        _ATTENTION,
+        (
+            (
+                item.top,
+                item.record_url,
+                item.client.display_name,
+                format_rows("", _REASON, ((_reason_html(reason, item, alerts_url),) for reason in item.reasons)),
+            )
+            for item in attention
+        ),
+    )
+
+
+def _resting_html(resting):
+    return format_rows(
+        "",
+        _RESTING,
+        (
+            (url, client.display_name, f"last met {shown_day(last)}" if last else "no sessions yet")
+            for client, last, url in resting
+        ),
+    )
 
 
 @therapist_required
@@ -48,6 +97,8 @@ def home(request):
         {
             "staff": staff,
             "caseload": caseload,
+            "attention": _attention_html(caseload.attention, reverse("risk:list")),
+            "resting": _resting_html(caseload.resting),
             "panels": render_panels("THERAPIST_HOME", request, staff),
         },
     )

@@ -70,6 +70,19 @@ class CaseloadTests(TendingTestCase):
         self.assertIn("1 suggestion in the formulation", section)
         self.assertIn("1 shared journal entry not yet read", section)
         self.assertIn("1 questionnaire returned since your last session", section)
+        # Each reason links to where it is dealt with, naming the client for a screen reader.
+        formulation = reverse("formulation:detail", kwargs={"client_uuid": cy.uuid})
+        self.assertIn(
+            f'<li><a href="{reverse("risk:list")}">1 risk alert to acknowledge'
+            '<span class="visually-hidden"> for Alma</span></a></li>',
+            section,
+        )
+        self.assertIn(
+            f'<li><a href="{formulation}">1 suggestion in the formulation'
+            '<span class="visually-hidden"> for Cy</span></a></li>',
+            section,
+        )
+        self.assertIn("<li>Questionnaires show reliable deterioration</li>", section)
 
     def test_a_shared_entry_stops_waiting_once_the_therapist_has_read_it(self):
         Entry.objects.create(client=self.w.client_a, body="For Ana", is_draft=False, shared_at=NOW - timedelta(days=1))
