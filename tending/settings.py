@@ -325,6 +325,9 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# A link written without its scheme in a message ("www.nhs.uk") opens over HTTPS, as it will by default from Django 2028
+# (messaging/words.py).
+URLIZE_ASSUME_HTTPS = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -1,5 +1,7 @@
 """A message's words as HTML are made in Python (messaging/words.py) exactly as the templates' filters made them."""
 
+import warnings
+
 import pytest
 from django.template import Context, Template
 
@@ -32,3 +34,12 @@ def test_the_words_are_the_templates_filters_exactly(body):
     for paragraphs, chain in ((True, "linebreaks"), (False, "linebreaksbr")):
         template = Template("{{ body|urlize|" + chain + " }}")
         assert body_html(body, paragraphs=paragraphs) == template.render(Context({"body": body}))
+
+
+def test_a_link_without_its_scheme_opens_over_https():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and without Django's warning that its default will change
+        assert body_html("See www.nhs.uk/mental-health or example.org.") == (
+            '<p>See <a href="https://www.nhs.uk/mental-health" rel="nofollow">www.nhs.uk/mental-health</a> or '
+            '<a href="https://example.org" rel="nofollow">example.org</a>.</p>'
+        )
