@@ -56,6 +56,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         constraints = [models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique")]
+        # The lists of a practice's clients by name (the owner's page, the office's clients) take their first fifty
+        # from here, joining each to its client, rather than sorting every client of the practice: 1.40 → 0.45 ms
+        # for two thousand on PostgreSQL (docs/benchmarks.md).
+        indexes = [models.Index(fields=["name", "id"], name="accounts_user_name")]
 
     def __str__(self):
         return self.name or self.email
