@@ -445,7 +445,7 @@ class Invoice(UUIDModel):
             # planner took one for a client's own documents and read every invoice of the practice.
             models.Index(fields=["practice", "tax_point"], name="money_invoice_practice_day"),
             # Its last four columns are all that the staff's "waiting to be paid" totals and the books' ages read, so
-            # those sums never visit the table: the owner's 1,309 unpaid invoices summed in a fifth of the time on
+            # those sums never visit the table: the owner's 1,309 unpaid invoices summed in a quarter of the time on
             # SQLite (docs/benchmarks.md).
             models.Index(
                 fields=["practice", "tax_point", "kind", "status", "client", "waiting"],
