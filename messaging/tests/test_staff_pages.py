@@ -391,7 +391,7 @@ def test_each_message_is_written_with_its_author_time_words_and_what_it_carries(
         f'  <p class="message-meta">\n    <strong>{w.client_a.display_name}</strong>,\n'
         f'    <time datetime="{at.isoformat()}">{at:%-d %b %Y, %H:%M}</time>\n  </p>\n'
         '  <div class="message-body">Some days I want to die.<br>See '
-        '<a href="http://www.example.com" rel="nofollow">www.example.com</a></div>'
+        '<a href="https://www.example.com" rel="nofollow">www.example.com</a></div>'
         '<p class="message-shared">A practice: A practice</p>'
         f'<p class="message-risk">This message has words that may mean {w.client_a.display_name} is struggling. '
         f'<a href="{reverse("risk:list")}">Risk alerts</a></p>'
