@@ -201,14 +201,13 @@ class BatchedCoreTests(TendingTestCase):
         )
         _book(self.ben, nine, 50)
         whole = int(nine.timestamp())
-        self.assertEqual(_read_in_seconds(), {self.ana.id: (whole, whole + 3001), self.ben.id: (whole, whole + 3000)})
+        expected = {self.ana.id: (whole, whole + 3001), self.ben.id: (whole, whole + 3000)}
+        self.assertEqual(_read_in_seconds(), expected)
         if connection.vendor == "sqlite":
             # SQLite before 3.38 has no unixepoch(): the same seconds come from strftime().
             with mock.patch.object(connection.Database, "sqlite_version_info", (3, 37, 2)):
                 self.assertIn("strftime", str(Appointment.objects.values_list(_Seconds("start")).query))
-                self.assertEqual(
-                    _read_in_seconds(), {self.ana.id: (whole, whole + 3001), self.ben.id: (whole, whole + 3000)}
-                )
+                self.assertEqual(_read_in_seconds(), expected)
 
     def test_therapists_of_two_practices_are_refused(self):
         with self.assertRaises(ValueError):
