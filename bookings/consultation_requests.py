@@ -299,6 +299,9 @@ def offer_url(consultation: Consultation) -> str:
     return settings.SITE_URL + reverse("bookings:offer", kwargs={"signed": offer_signature(consultation)})
 
 
+OFFER_TAKEN = "Sorry, that time has just been taken. We've let the practice know, and they'll offer you another."
+
+
 class OfferEnded(Exception):
     """A genuine offer link whose offer is over (a newer offer, a time taken, or too old to use)."""
 
@@ -380,6 +383,12 @@ def consultation_offer_accept(*, consultation: Consultation) -> Appointment:
     A retry (a second tap, a reloaded page) returns the same appointment. A time someone else took in
     the meantime raises ``SlotTaken``, and the request is waiting again, for the practice to offer another.
     """
+    if consultation.offered_at is None:
+        # The offer is over: the other tap booked it, or someone else took the time (which clears it).
+        booked = consultation.appointments.filter(idempotency_key__startswith=f"offer-{consultation.uuid.hex}-")
+        if (existing := booked.order_by("-created_at").first()) is not None:
+            return existing
+        raise SlotTaken(OFFER_TAKEN)
     key = f"offer-{consultation.uuid.hex}-{int(consultation.offered_at.timestamp())}"
     existing = Appointment.objects.filter(idempotency_key=key).first()
     if existing is not None:
@@ -411,9 +420,7 @@ def consultation_offer_accept(*, consultation: Consultation) -> Appointment:
             Consultation.objects.filter(pk=consultation.pk, offered_at=consultation.offered_at).update(
                 offered_start=None, offered_therapist=None, offered_mode="", offered_at=None, reminded_at=None
             )
-        raise SlotTaken(
-            "Sorry, that time has just been taken. We've let the practice know, and they'll offer you another."
-        ) from None
+        raise SlotTaken(OFFER_TAKEN) from None
     return appointment
 
 

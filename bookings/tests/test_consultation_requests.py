@@ -314,6 +314,34 @@ class OfferTests(TendingTestCase):
         self.assertEqual(first.pk, second.pk)
         self.assertEqual(Appointment.objects.count(), 1)
 
+    def test_a_second_tap_read_after_the_time_was_taken_is_told_kindly(self):
+        # The second tap of a race reads the request after the first has found the time taken and cleared the offer.
+        self.offer()
+        self.request.refresh_from_db()
+        other = Consultation.objects.create(practice=self.w.practice, name="Sol", email="sol@example.test")
+        appointment_book(
+            therapist=self.w.therapist,
+            kind=Kind.CONSULTATION,
+            mode="online",
+            start=self.start,
+            status=Appointment.Status.CONFIRMED,
+            booked_by="visitor",
+            consultation=other,
+        )
+        with self.assertRaises(SlotTaken):
+            consultation_offer_accept(consultation=self.request)
+        with self.assertRaisesMessage(SlotTaken, "that time has just been taken"):
+            consultation_offer_accept(consultation=Consultation.objects.get(pk=self.request.pk))
+        self.assertEqual(Appointment.objects.filter(consultation=self.request).count(), 0)
+
+    def test_a_tap_after_the_offer_was_booked_and_cleared_returns_that_booking(self):
+        self.offer()
+        self.request.refresh_from_db()
+        booked = consultation_offer_accept(consultation=self.request)
+        Consultation.objects.filter(pk=self.request.pk).update(offered_at=None, offered_start=None)
+        again = consultation_offer_accept(consultation=Consultation.objects.get(pk=self.request.pk))
+        self.assertEqual(again.pk, booked.pk)
+
     def test_a_time_taken_in_the_meantime_books_nothing_and_the_request_waits_for_another(self):
         self.offer()
         self.request.refresh_from_db()
