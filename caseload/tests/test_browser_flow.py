@@ -62,6 +62,7 @@ def test_a_therapist_works_from_the_caseload_builds_a_formulation_and_signs_a_no
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("link", name="Early shame").first).to_be_visible()
     page.get_by_role("link", name="Add a symptom").click()
+    expect(page.get_by_label("Symptom:", exact=True)).to_be_visible()  # the new page, before axe reads it
     check(page)
     page.get_by_label("Symptom:", exact=True).select_option("anger")
     page.get_by_label("Severity (0 to 10)").fill("12")
@@ -89,6 +90,7 @@ def test_a_therapist_works_from_the_caseload_builds_a_formulation_and_signs_a_no
     page.get_by_role("link", name="Dev Patel").click()
     page.get_by_role("link", name=re.compile("^Write a note")).first.click()
     page.get_by_role("button", name="Start writing").click()
+    expect(page.get_by_label("Mind")).to_be_visible()
     check(page)
 
     # Autosave on the server: type, wait for the status, reload, and the words are still there.

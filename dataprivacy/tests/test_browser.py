@@ -5,6 +5,7 @@ import json
 import zipfile
 
 import pytest
+from playwright.sync_api import expect
 
 from safetyplan.services import safety_plan_save
 from tending.testing.browser import assert_accessible, assert_no_horizontal_scroll, login
@@ -19,6 +20,7 @@ def test_a_client_downloads_their_data_then_asks_to_be_erased_and_the_owner_comp
     login(page, live_server, world.client_a.user.email)
 
     page.get_by_role("link", name="My data").click()
+    expect(page.get_by_role("heading", name="My data", exact=True)).to_be_visible()
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
     with page.expect_download() as download_info:

@@ -53,6 +53,7 @@ def test_a_client_checks_in_fills_in_every_questionnaire_and_sees_their_journey(
     for instrument_id, instrument in INSTRUMENTS.items():
         page.goto(live_server.url + "/measures/")
         page.get_by_role("link", name=instrument.title).click()
+        page.wait_for_url(re.compile(r"/measures/[0-9a-f-]{36}/$"))
         check_page(page)
         expect(page.get_by_text("Why we ask")).to_be_visible()
         # Submitting with nothing answered keeps the form and says so, kindly.
@@ -90,6 +91,7 @@ def test_the_therapist_sees_the_journey_with_outcomes(page, live_server):
     login(page, live_server, "ana@willow.test")
     page.goto(live_server.url + f"/therapist/clients/{world.client_a.uuid}/")
     page.get_by_role("link", name="Open Cara Client's journey").click()
+    page.wait_for_url(re.compile(r"/journey/clients/"))
     check_page(page)
     expect(page.get_by_text("Reliable improvement")).to_be_visible()
     assert page.get_by_role("definition").filter(has_text="Recovered").count() == 1
