@@ -409,11 +409,12 @@ def consultation_offer_accept(*, consultation: Consultation) -> Appointment:
                 # The practice chose this time, so there is nothing left to confirm.
                 status=Appointment.Status.CONFIRMED,
             )
-            appointment_email_queue(
-                appointment=appointment,
-                template="consultation_booked",
-                subject=f"Your free consultation with {consultation.practice.name}",
-            )
+            if not appointment.was_retry:  # the other tap's booking: it has sent its email
+                appointment_email_queue(
+                    appointment=appointment,
+                    template="consultation_booked",
+                    subject=f"Your free consultation with {consultation.practice.name}",
+                )
     except SlotTaken:
         with transaction.atomic():
             # The offer is gone: the request shows as waiting for a new time, and the practice is told.

@@ -320,6 +320,9 @@ class Appointment(UUIDModel):
     video_token = models.CharField(max_length=64, default=new_token, editable=False)
     # A retried submission carrying the same key books once.
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # Not stored: True on what ``appointment_book`` returns when an earlier submission with the same key had
+    # already made it (a double tap racing itself), so the caller sends nothing a second time.
+    was_retry = False
     booked_by = models.CharField(max_length=10, blank=True)  # visitor / client / therapist
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     # RFC 5545 SEQUENCE: raised on every change calendars must pick up.

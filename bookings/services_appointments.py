@@ -70,10 +70,14 @@ def _insert(appointment: Appointment) -> Appointment:
     except (IntegrityError, OperationalError) as error:
         if not refused(error):
             raise
-        # Either the overlap rule or a retried submission (same idempotency key).
+        # Either the overlap rule or a retried submission (same idempotency key, and the same client: a key sent
+        # by someone else never hands them another's appointment).
         if appointment.idempotency_key:
-            existing = Appointment.objects.filter(idempotency_key=appointment.idempotency_key).first()
+            existing = Appointment.objects.filter(
+                idempotency_key=appointment.idempotency_key, client=appointment.client_id
+            ).first()
             if existing is not None:
+                existing.was_retry = True
                 return existing
         raise SlotTaken(
             TAKEN, alternatives(appointment.therapist, appointment.kind, around=appointment.start)
@@ -96,7 +100,8 @@ def appointment_book(
     """Put one appointment on ``therapist``'s calendar, as long as their rules say, and send nothing.
 
     Its block runs to its end plus the therapist's buffer. A time the database finds taken raises
-    ``SlotTaken``; a retry with the same ``key`` returns the appointment it already made.
+    ``SlotTaken``; a retry with the same ``key`` returns the appointment it already made, marked
+    ``was_retry`` so that nothing is sent for it again.
     """
     rules = Availability.for_therapist(therapist)
     length = timedelta(minutes=rules.minutes_for(kind))

@@ -38,6 +38,12 @@ def session_book(*, client, start: datetime, mode: str, by: str, key: str = "", 
     """Book a session for ``client`` with their own therapist (none once our work together has ended)."""
     if client.care_has_ended:
         raise BookingError(ENDED)
+    if key:
+        # The same form sent again (a double tap, a reload): the booking it made, and nothing sent again.
+        existing = Appointment.objects.filter(idempotency_key=key, client=client).first()
+        if existing is not None:
+            existing.was_retry = True
+            return existing
     therapist = client.therapist
     if check_slot and not slot_is_free(therapist, Kind.SESSION, start):
         raise SlotTaken(TAKEN, alternatives(therapist, Kind.SESSION, around=start))
@@ -53,7 +59,7 @@ def session_book(*, client, start: datetime, mode: str, by: str, key: str = "", 
             key=key,
             status=Appointment.Status.CONFIRMED,
         )
-        if client.care_status != "paused":
+        if client.care_status != "paused" and not appointment.was_retry:
             appointment_email_queue(
                 appointment=appointment, template="session_booked", subject=f"Your session with {client.practice.name}"
             )

@@ -4,6 +4,7 @@ visitor books from the email, the normal way."""
 
 import re
 from datetime import UTC, datetime, timedelta
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -314,6 +315,25 @@ class OfferTests(TendingTestCase):
         self.assertEqual(first.pk, second.pk)
         self.assertEqual(Appointment.objects.count(), 1)
 
+    def test_a_tap_that_loses_to_its_own_double_books_once_and_sends_one_email(self):
+        # The other tap commits between this one's look for its booking and its insert: the database's unique key
+        # refuses the second, which gets the first back and sends nothing of its own.
+        self.offer()
+        self.request.refresh_from_db()
+        other_tap = {}
+
+        def the_other_tap_first(**booking):
+            other_tap["appointment"] = appointment_book(**booking)
+            return appointment_book(**booking)
+
+        with mock.patch("bookings.consultation_requests.appointment_book", side_effect=the_other_tap_first):
+            again = consultation_offer_accept(consultation=self.request)
+        self.assertEqual(again.pk, other_tap["appointment"].pk)
+        self.assertTrue(again.was_retry)
+        self.assertFalse(other_tap["appointment"].was_retry)
+        self.assertEqual(Appointment.objects.count(), 1)
+        self.assertFalse(Email.objects.filter(kind="Appointment booked").exists())
+
     def test_a_second_tap_read_after_the_time_was_taken_is_told_kindly(self):
         # The second tap of a race reads the request after the first has found the time taken and cleared the offer.
         self.offer()
@@ -439,3 +459,4 @@ def test_an_offered_time_and_a_visitor_booking_it_at_once_book_it_once():
         r.appointment.pk for r in results if hasattr(r, "appointment") and r.appointment is not None
     }
     assert len(booked) == 1
+    assert Email.objects.filter(kind="Appointment booked").count() == 1

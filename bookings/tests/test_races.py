@@ -15,6 +15,7 @@ from bookings.services_front_door import consultation_book
 from bookings.services_sessions import session_book
 from bookings.slots import free_slots
 from bookings.tests.helpers import open_every_day
+from outbox.models import Email
 from tending.testing.concurrency import race as run_together
 from tending.testing.factories import ClientFactory, PracticeFactory, StaffFactory
 
@@ -112,6 +113,21 @@ def test_a_retried_submission_with_the_same_key_books_once(therapist):
     # Every retry got the one booking (or, at worst, a kind "taken"), never an error.
     appointment = Appointment.objects.get()
     assert {r.appointment.pk for r in results if not isinstance(r, SlotTaken)} == {appointment.pk}
+
+
+def test_a_session_submitted_again_and_again_at_once_books_once_and_says_so_once(therapist):
+    client = ClientFactory(therapist=therapist)
+    slot = free_slots(therapist, Kind.SESSION)[0]
+    jobs = [
+        lambda: session_book(client=client, start=slot.start, mode="online", by="client", key="tap-tap-tap")
+        for _ in range(8)
+    ]
+    results, errors = race(jobs)
+    assert errors == []
+    appointment = Appointment.objects.get()
+    assert {r.pk for r in results if not isinstance(r, SlotTaken)} == {appointment.pk}
+    # One booking, one email: a submission that lost to its own earlier self sends nothing again.
+    assert Email.objects.filter(kind="Appointment booked").count() == 1
 
 
 def test_clients_moving_sessions_onto_the_same_time_at_once_leave_one_there(therapist):

@@ -50,6 +50,24 @@ class ClientSessionTests(TendingTestCase):
         self.assertEqual(mail.outbox[-1].to, ["cara@willow.test"])
         self.assertIn("Video link: https://meet.jit.si/tending-", mail.outbox[-1].body)
 
+    def test_the_same_booking_sent_twice_books_once_and_emails_once(self):
+        # A reload or a second tap resends the form with its key: the client is taken to the session they booked.
+        http = self.as_("client_a")
+        path = reverse("bookings:book_session", kwargs={"slot": free_slots(self.w.therapist, Kind.SESSION)[0].key})
+        with self.captureOnCommitCallbacks(execute=True):
+            first = http.post(path, {"mode": "online", "key": "k1"})
+            again = http.post(path, {"mode": "online", "key": "k1"})
+        appointment = Appointment.objects.get()
+        session = reverse("bookings:session", kwargs={"appointment_uuid": appointment.uuid})
+        self.assertRedirects(first, session)
+        self.assertRedirects(again, session)
+        self.assertEqual(len(mail.outbox), 1)
+        # A key is the client's own: another client sending it books their own session, or is told the time is taken.
+        with self.captureOnCommitCallbacks(execute=True):
+            other = self.as_("client_b").post(path, {"mode": "online", "key": "k1"})
+        self.assertEqual(other.status_code, 409)
+        self.assertEqual(Appointment.objects.count(), 1)
+
     def test_a_client_cannot_see_another_clients_session(self):
         appointment = session_book(
             client=self.w.client_b,
