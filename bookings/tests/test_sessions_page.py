@@ -134,10 +134,10 @@ class SessionsPageTests(TendingTestCase):
         http.get(reverse("bookings:mine"))  # warm the session
         url = reverse("bookings:book_session", kwargs={"slot": slot.key})
         # session, user with their client record; the therapist with their practice and rules; then session_book:
-        # whether this form's key already booked (a second tap), the slot check (rules, working hours, days off, booked time), two reads of the rules, and the insert
-        # (two savepoints, insert, the caseload's change mark for the client (practice.attention), two releases),
-        # and its email with the calendar file written to the outbox (the rules for the video link and the
-        # calendar file, the insert).
+        # whether this form's key has booked already (a second tap), the slot check (rules, working hours, days off,
+        # booked time), two reads of the rules, and the insert (two savepoints, insert, the caseload's change mark for
+        # the client (practice.attention), two releases), and its email with the calendar file written to the outbox
+        # (the rules for the video link and the calendar file, the insert).
         with self.captureOnCommitCallbacks(execute=False), self.assertNumQueries(19):
             response = http.post(url, {"mode": "online", "key": "k-once"})
         booked = Appointment.objects.get(idempotency_key="k-once")
