@@ -27,7 +27,7 @@ from audit.services import audit_record
 from bookings.emails import appointment_email_queue, booking_email_queue
 from bookings.manage_links import manage_url
 from bookings.models import Appointment, BookingSettings, Consultation, Kind, Mode
-from bookings.services_appointments import BookingError, SlotTaken, appointment_book
+from bookings.services_appointments import BookingError, SlotTaken, appointment_book, booked_before
 from outbox.services import email_queue
 from practice.holidays import is_working_day
 from practice.models import StaffMember
@@ -384,14 +384,13 @@ def consultation_offer_accept(*, consultation: Consultation) -> Appointment:
     the meantime raises ``SlotTaken``, and the request is waiting again, for the practice to offer another.
     """
     if consultation.offered_at is None:
-        # The offer is over: the other tap booked it, or someone else took the time (which clears it).
-        booked = consultation.appointments.filter(idempotency_key__startswith=f"offer-{consultation.uuid.hex}-")
-        if (existing := booked.order_by("-created_at").first()) is not None:
+        # The offer is over: the other tap booked it, or someone else took the time (which clears it). A request's
+        # only appointments are the ones its offers booked (the offer page looks for them the same way).
+        if (existing := consultation.appointments.order_by("-created_at").first()) is not None:
             return existing
         raise SlotTaken(OFFER_TAKEN)
     key = f"offer-{consultation.uuid.hex}-{int(consultation.offered_at.timestamp())}"
-    existing = Appointment.objects.filter(idempotency_key=key).first()
-    if existing is not None:
+    if (existing := booked_before(key)) is not None:
         return existing
     if consultation.offered_start <= timezone.now():
         raise BookingError("This time has passed. The practice will be glad to offer you another.")

@@ -62,6 +62,18 @@ def refused(error: Exception) -> bool:
     return isinstance(error, OperationalError) and getattr(error.__cause__, "sqlstate", None) == "40P01"
 
 
+def booked_before(key: str, *, client=None) -> Appointment | None:
+    """The appointment an earlier submission carrying ``key`` made for ``client`` (None for a visitor), marked
+    ``was_retry`` so that the caller sends nothing for it again; None when the key has booked nothing. Looked up with
+    the client, so a key sent by someone else never hands them another's appointment."""
+    if not key:
+        return None
+    found = Appointment.objects.filter(idempotency_key=key, client=client).first()
+    if found is not None:
+        found.was_retry = True
+    return found
+
+
 def _insert(appointment: Appointment) -> Appointment:
     """Insert, turning the database's overlap refusal into SlotTaken."""
     try:
@@ -70,15 +82,9 @@ def _insert(appointment: Appointment) -> Appointment:
     except (IntegrityError, OperationalError) as error:
         if not refused(error):
             raise
-        # Either the overlap rule or a retried submission (same idempotency key, and the same client: a key sent
-        # by someone else never hands them another's appointment).
-        if appointment.idempotency_key:
-            existing = Appointment.objects.filter(
-                idempotency_key=appointment.idempotency_key, client=appointment.client_id
-            ).first()
-            if existing is not None:
-                existing.was_retry = True
-                return existing
+        # Either the overlap rule or a retried submission (same idempotency key).
+        if (existing := booked_before(appointment.idempotency_key, client=appointment.client_id)) is not None:
+            return existing
         raise SlotTaken(
             TAKEN, alternatives(appointment.therapist, appointment.kind, around=appointment.start)
         ) from None

@@ -19,6 +19,7 @@ from bookings.services_appointments import (
     appointment_book,
     appointment_cancel,
     appointment_move,
+    booked_before,
     modes_offered,
     refused,
 )
@@ -38,12 +39,8 @@ def session_book(*, client, start: datetime, mode: str, by: str, key: str = "", 
     """Book a session for ``client`` with their own therapist (none once our work together has ended)."""
     if client.care_has_ended:
         raise BookingError(ENDED)
-    if key:
-        # The same form sent again (a double tap, a reload): the booking it made, and nothing sent again.
-        existing = Appointment.objects.filter(idempotency_key=key, client=client).first()
-        if existing is not None:
-            existing.was_retry = True
-            return existing
+    if (existing := booked_before(key, client=client)) is not None:
+        return existing  # the same form sent again (a double tap, a reload): nothing is sent again
     therapist = client.therapist
     if check_slot and not slot_is_free(therapist, Kind.SESSION, start):
         raise SlotTaken(TAKEN, alternatives(therapist, Kind.SESSION, around=start))
