@@ -11,11 +11,11 @@ from uuid import UUID
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django.utils.html import format_html
 
 from bookings.models import KIND_LABELS, PERSON_SHOWN, Appointment, Kind, appointment_person
 from caseload.facts import FACT_FIELDS, StoredFacts, appointment_bounds, facts_for
 from core.compiled import CompiledRead
+from core.html import format_many
 from core.links import url_maker
 from formulation.models import Insight
 from notes.selectors import with_note_state
@@ -241,9 +241,9 @@ def _write_appointments(rows) -> list[AppointmentRow]:
                 note_url, note = note_start(uuid), "Write a note"
             when = f"{local.day} {local:%b} {local:%H:%M}"
             since_url = f"{since(client_uuid)}?before={uuid}"
-            actions = format_html(_ACTIONS, since_url, who, when, note_url, note, who, when)
+            actions = format_many(_ACTIONS, since_url, who, when, note_url, note, who, when)
         waiting = ", waiting for confirmation" if status == Appointment.Status.REQUESTED else ""
-        html = format_html(_ROW, detail(uuid), starts, who, KIND_LABELS.get(kind, kind), waiting, actions)
+        html = format_many(_ROW, detail(uuid), starts, who, KIND_LABELS.get(kind, kind), waiting, actions)
         written.append(AppointmentRow(start, html))
     return written
 

@@ -127,7 +127,8 @@ def _first_latest_sql(instruments: tuple, n_clients: int) -> str:
 
 
 def latest_response_ids(client, instruments=tuple(INSTRUMENTS)) -> RawSQL:
-    """The id of the client's latest form of each questionnaire, as a subquery for ``pk__in``.
+    """The id of the client's latest form of each questionnaire, as a subquery for ``pk__in`` (``client`` a client or
+    their key).
 
     Written out for the same reason as ``first_and_latest_totals``: five ``Subquery`` objects
     OR-ed together cost more to build than to run.
@@ -139,7 +140,8 @@ def latest_response_ids(client, instruments=tuple(INSTRUMENTS)) -> RawSQL:
         f"ORDER BY m.{q('completed_at')} DESC, m.{q('id')} DESC LIMIT 1)"
     )
     instruments = tuple(instruments)
-    params = [value for instrument in instruments for value in (client.pk, instrument)]
+    key = getattr(client, "pk", client)
+    params = [value for instrument in instruments for value in (key, instrument)]
     return RawSQL(" UNION ALL ".join([one] * len(instruments)), params)  # noqa: S611  # nosec B611 - values are parameters
 
 
@@ -350,6 +352,15 @@ def form_counts(client) -> dict:
     return dict(_FORM_COUNTS.rows(client=client.pk))
 
 
+# Read on every view of a client's journey by their therapist: built by the ORM once per set of questionnaires, where
+# building it was half the read's time (bench/spy.py, docs/benchmarks.md "Issue 22, twenty-first pass").
+_LATEST_FORMS = CompiledRead(
+    MeasureResponse,
+    lambda shape, *, client: MeasureResponse.objects.filter(pk__in=latest_response_ids(client, shape)),
+    {"client": int},
+)
+
+
 def latest_forms(client, instruments=tuple(INSTRUMENTS)) -> dict:
     """{instrument: the client's latest form of it}, answers and all, for each of ``instruments`` they completed. One query."""
-    return {r.instrument: r for r in MeasureResponse.objects.filter(pk__in=latest_response_ids(client, instruments))}
+    return {r.instrument: r for r in _LATEST_FORMS.objects(tuple(instruments), client=client.pk)}

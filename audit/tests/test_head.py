@@ -6,6 +6,7 @@ import importlib
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditChain, AuditEvent
@@ -56,3 +57,28 @@ def test_the_migration_found_each_head_of_chains_already_written():
     migration = importlib.import_module("audit.migrations.0007_chain_keeps_its_head")
     migration.keep_each_head(apps, None)
     assert _heads() == expected == _newest()
+
+
+def test_a_row_reads_back_as_it_was_written_by_the_statement_kept_for_the_process():
+    """The insert is written once per process (``_insert_and_move``) and each event's values put in it: every field of
+    two appends, one after the other, reads back as it was signed, and the chain verifies."""
+    practice = PracticeFactory()
+    written = [
+        audit_record(
+            action="read",
+            object_type="test.thing",
+            object_id=f"thing-{n}",
+            practice=practice,
+            request=RequestFactory().get(f"/clients/{n}", REMOTE_ADDR=address),
+            detail={"read": ["notes.sessionnote", "measures.response"], "n": n, "words": "Ana’s “notes”"},
+        )
+        for n, address in enumerate(["203.0.113.9", "2001:db8::1"])
+    ]
+    for event in written:
+        stored = AuditEvent.objects.get(pk=event.pk)
+        for field in AuditEvent._meta.concrete_fields:
+            assert getattr(stored, field.attname) == getattr(event, field.attname), field.name
+        assert stored.compute_hash() == stored.hash
+    assert [e.ip for e in written] == ["203.0.113.9", "2001:db8::1"]
+    assert written[1].seq == written[0].seq + 1 and written[1].prev_hash == written[0].hash
+    assert audit_verify()[1] == []
