@@ -75,8 +75,8 @@ _FIELDS = [f for f in AuditEvent._meta.local_concrete_fields if f is not AuditEv
 @cache
 def _insert_and_move(vendor: str) -> str:
     """The one statement that writes a row and moves its chain's head on PostgreSQL: the insert is Django's own for
-    an event, every value a parameter, written once per process (building it on every page was 2% of a record's CPU
-    at saturation, bench/spy.py)."""
+    an event, every value a parameter, written once per process and kind of database (building it on every page was
+    2% of a record's CPU at saturation, bench/spy.py)."""
     stand_in = AuditEvent(**{f.attname: None for f in _FIELDS})
     query = InsertQuery(AuditEvent)
     query.insert_values(_FIELDS, [stand_in])

@@ -5,7 +5,7 @@
 It starts the server as ``bench/load.py`` does, signs the same people in, and for each page runs saturate mode's
 closed loop (16 connections) while ``py-spy record --gil`` samples one worker for the middle of the run. ``--gil``
 keeps only the samples where the worker holds Python's lock: its CPU, not its waits for PostgreSQL or for a core,
-which an unfiltered sample counts as work (at saturation those waits were half of a worker's time). The profile
+which an unfiltered sample counts as work (on the client's record at saturation, 42% of a worker's samples). The profile
 under load differs from ``bench/queries.py --profile``'s in-process cProfile, which adds a cost to every call and so
 overstates code that makes many small ones.
 
@@ -80,7 +80,7 @@ def summarise(raw: str, top: int) -> dict:
         # A frame is "function (file:line)": the line is dropped so that a function counts once.
         frames = [frame.rsplit(":", 1)[0] for frame in stack.split(";")]
         own[frames[-1]] += n
-        for frame in set(frames):
+        for frame in dict.fromkeys(frames):  # each once, outermost first (so ties keep that order)
             within[frame] += n
         parts[next((name for name, mark in PARTS for f in frames if mark in f), "server")] += n
 
@@ -131,7 +131,7 @@ def main(argv=None):
             raw = Path(tempfile.mkstemp(suffix=".folded")[1])
             spied = {}
 
-            def sample(page=page, raw=raw, spied=spied):
+            def sample(raw=raw, spied=spied):
                 time.sleep(args.seconds / 4)
                 spied["run"] = record(args.py_spy, worker_pid(server.web.pid), args.seconds / 2, raw)
 

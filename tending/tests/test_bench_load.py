@@ -11,12 +11,55 @@ from django.test import SimpleTestCase
 
 from bench.load import timeline
 from bench.queries import dump
+from bench.spy import summarise
 from bench.watch import CpuWatch, classify, cpu_slices, pg_background, pg_background_during
 
 
 def result(latency_s, started):
     # As open_loop_worker records a request: page, status, latency, write, marker, location, ok, when it was sent.
     return ("client_home", 200, latency_s, False, None, "", (200,), started)
+
+
+def _stack(*frames) -> str:
+    # As py-spy's raw format writes a sample's frames: outermost first, each "function (file:line)".
+    return ";".join(f"{name}:{n}" for n, name in enumerate(frames, start=10))
+
+
+class SpySummaryTests(SimpleTestCase):
+    def test_each_sample_counts_for_the_outermost_part_it_passed_through(self):
+        request = (
+            "SyncWorker.handle (gunicorn/workers/sync.py",
+            "BaseHandler.get_response (django/core/handlers/base.py",
+        )
+        view = (*request, "BaseHandler._get_response (django/core/handlers/base.py", "client_detail (practice/views.py")
+        panel = (*view, "record_panel (notes/panels.py")
+        raw = "\n".join(
+            [
+                # A template's read counts as the template's, not as a kept read.
+                _stack(*panel, "render_to_string (django/template/loader.py", "CompiledRead.objects (core/compiled.py")
+                + " 6",
+                _stack(*panel, "CompiledRead.objects (core/compiled.py", "Cursor.execute (psycopg/cursor.py") + " 3",
+                _stack(*view, "_rows (notes/panels.py") + " 1",
+                _stack(*request, "AuditReadsMiddleware.__call__ (audit/middleware.py")
+                + ";write_page_reads (audit/middleware.py:44 2",
+                _stack("SyncWorker.handle (gunicorn/workers/sync.py", "write (gunicorn/util.py") + " 8",
+            ]
+        )
+        found = summarise(raw, top=3)
+        self.assertEqual(found["samples"], 20)
+        self.assertEqual(
+            found["parts"], {"server": 40.0, "templates": 30.0, "kept reads": 15.0, "audit row": 10.0, "view": 5.0}
+        )
+        self.assertEqual(found["own"][0], ["write (gunicorn/util.py", 40.0])
+        # Below the view: what every request passes through is left out.
+        self.assertEqual(
+            found["within"],
+            [
+                ["client_detail (practice/views.py", 50.0],
+                ["record_panel (notes/panels.py", 45.0],
+                ["CompiledRead.objects (core/compiled.py", 45.0],
+            ],
+        )
 
 
 class TimelineTests(SimpleTestCase):
