@@ -48,7 +48,8 @@ _CLIENTS_NAMED_ON_A_PAGE = CompiledRead(
 
 
 def _padded(names: list[str], found: set) -> dict:
-    values = sorted(found)[: len(names)]
+    """The UUIDs ``found`` (at most one a row of the page) as the values ``names``, the rest ``_NO_GRANT``."""
+    values = sorted(found)
     return dict(zip(names, values + [_NO_GRANT] * (len(names) - len(values)), strict=True))
 
 
