@@ -73,10 +73,10 @@ _FIELDS = [f for f in AuditEvent._meta.local_concrete_fields if f is not AuditEv
 
 
 @cache
-def _insert_and_move(vendor: str) -> str:
+def _insert_and_move() -> str:
     """The one statement that writes a row and moves its chain's head on PostgreSQL: the insert is Django's own for
-    an event, every value a parameter, written once per process and kind of database (building it on every page was
-    2% of a record's CPU at saturation, bench/spy.py)."""
+    an event, every value a parameter, written once per process (building it on every page was 2% of a record's CPU
+    at saturation, bench/spy.py)."""
     stand_in = AuditEvent(**{f.attname: None for f in _FIELDS})
     query = InsertQuery(AuditEvent)
     query.insert_values(_FIELDS, [stand_in])
@@ -100,7 +100,7 @@ def _write(event: AuditEvent) -> None:
         with connection.cursor() as cursor:
             cursor.execute(_MOVE_HEAD, head)
         return
-    statement = _insert_and_move(connection.vendor)
+    statement = _insert_and_move()
     with kept_cursor(connection, statement) as cursor:
         cursor.execute(statement, [*_insert_params(event), *head])
         event.pk = cursor.fetchone()[0]

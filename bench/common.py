@@ -55,6 +55,14 @@ def bench_secrets() -> dict:
     return made
 
 
+def print_report(report: dict, path: str | None) -> None:
+    """A script's result as JSON: printed, and written to ``path`` too when one is given (``--json``)."""
+    text = json.dumps(report, indent=2)
+    print(text)
+    if path:
+        Path(path).write_text(text + "\n")
+
+
 def database_url(given: str | None) -> str:
     return given or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
 

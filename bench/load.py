@@ -49,7 +49,6 @@ each page's ratio to it; and, for writes, how many were acknowledged and found.
 
 import argparse
 import http.client
-import json
 import multiprocessing as mp
 import os
 import random
@@ -78,6 +77,7 @@ from bench.common import (  # noqa: E402
     bench_secrets,
     database_url,
     free_port,
+    print_report,
     setup_django,
     totp_now,
 )
@@ -1265,10 +1265,7 @@ def main(argv=None):
             report.update(run_connections(args, server, people, slug))
     finally:
         server.stop()
-    text = json.dumps(report, indent=2)
-    print(text)
-    if args.json:
-        Path(args.json).write_text(text + "\n")
+    print_report(report, args.json)
     return report
 
 

@@ -22,7 +22,6 @@ less work in Python, though it says nothing of the database's share.
 
 import argparse
 import cProfile
-import json
 import os
 import pstats
 import random
@@ -33,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import database_url, setup_django  # noqa: E402
+from bench.common import database_url, print_report, setup_django  # noqa: E402
 from bench.load import MIX, SATURATE_ONLY, WRITES, Person, steps_for  # noqa: E402
 
 
@@ -273,10 +272,7 @@ def main(argv=None):
         "client_history_days": (client.care_status_since and (time.time() - client.created_at.timestamp()) // 86400),
         "pages": rows,
     }
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.json:
-        Path(args.json).write_text(text + "\n")
+    print_report(result, args.json)
 
 
 if __name__ == "__main__":

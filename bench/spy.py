@@ -16,7 +16,6 @@ memory, which needs root or ``ptrace`` allowed.
 """
 
 import argparse
-import json
 import shutil
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import BENCH_DIR, bench_secrets, database_url  # noqa: E402
+from bench.common import BENCH_DIR, bench_secrets, database_url, print_report  # noqa: E402
 from bench.load import Server, load_people, saturate_page, sign_in_everyone  # noqa: E402
 
 # Parts of a request, each named by a function its samples pass through; a sample counts for the first that matches
@@ -148,10 +147,7 @@ def main(argv=None):
             raw.unlink()
     finally:
         server.stop()
-    text = json.dumps(report, indent=2)
-    print(text)
-    if args.json:
-        Path(args.json).write_text(text + "\n")
+    print_report(report, args.json)
     return report
 
 

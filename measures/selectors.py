@@ -126,9 +126,8 @@ def _first_latest_sql(instruments: tuple, n_clients: int) -> str:
     return f"SELECT c.{q('id')}, {', '.join(columns)} FROM {clients} c WHERE c.{q('id')} IN ({placeholders})"  # noqa: S608  # nosec B608
 
 
-def latest_response_ids(client, instruments=tuple(INSTRUMENTS)) -> RawSQL:
-    """The id of the client's latest form of each questionnaire, as a subquery for ``pk__in`` (``client`` a client or
-    their key).
+def latest_response_ids(client_id: int, instruments=tuple(INSTRUMENTS)) -> RawSQL:
+    """The id of the client's latest form of each questionnaire, as a subquery for ``pk__in``.
 
     Written out for the same reason as ``first_and_latest_totals``: five ``Subquery`` objects
     OR-ed together cost more to build than to run.
@@ -140,8 +139,7 @@ def latest_response_ids(client, instruments=tuple(INSTRUMENTS)) -> RawSQL:
         f"ORDER BY m.{q('completed_at')} DESC, m.{q('id')} DESC LIMIT 1)"
     )
     instruments = tuple(instruments)
-    key = getattr(client, "pk", client)
-    params = [value for instrument in instruments for value in (key, instrument)]
+    params = [value for instrument in instruments for value in (client_id, instrument)]
     return RawSQL(" UNION ALL ".join([one] * len(instruments)), params)  # noqa: S611  # nosec B611 - values are parameters
 
 
