@@ -1,5 +1,5 @@
-"""The ``{% url %}`` every template uses remembers addresses without arguments or with one UUID, and answers as
-Django's does."""
+"""The ``{% url %}`` every template uses remembers addresses without arguments or with one UUID, slug or whole number,
+and answers as Django's does."""
 
 from uuid import UUID, uuid4
 
@@ -22,6 +22,8 @@ def _nothing(request):  # pragma: no cover - never called, only reversed
 urlpatterns = [
     path("elsewhere/", include(([path("check-in/", _nothing, name="today")], "checkins"))),
     path("elsewhere/<uuid:client_uuid>/", include(([path("", _nothing, name="client_detail")], "practice"))),
+    path("elsewhere/play/<slug:slug>/", include(([path("", _nothing, name="play")], "mindfulness"))),
+    path("elsewhere/page/<int:number>/", include(([path("", _nothing, name="page")], "pages"))),
 ]
 
 
@@ -90,3 +92,42 @@ class ConstantUrlTests(SimpleTestCase):
         with self.assertRaises(NoReverseMatch):
             render("{% url 'practice:client_detail' u u %}", u=uuid4())
         self.assertEqual(render("{% url 'checkins:today' u as nowhere %}[{{ nowhere }}]", u=uuid4()), "[]")
+
+    def test_an_address_of_one_slug_or_whole_number_is_remembered_for_each_value(self):
+        for slug in ("self-compassion-break", "body-scan", "self-compassion-break"):
+            with self.subTest(slug=slug):
+                expected = reverse("mindfulness:play", kwargs={"slug": slug})
+                self.assertEqual(render("{% url 'mindfulness:play' slug=s %}", s=slug), expected)
+                self.assertEqual(render("{% url 'mindfulness:play' s %}", s=slug), expected)
+                self.assertEqual(render("{% url 'mindfulness:play' s as there %}{{ there }}", s=slug), expected)
+        with override_settings(ROOT_URLCONF=__name__):
+            self.assertEqual(render("{% url 'mindfulness:play' slug=s %}", s="body-scan"), "/elsewhere/play/body-scan/")
+            for number in (1, 2, 1):
+                self.assertEqual(render("{% url 'pages:page' n %}", n=number), f"/elsewhere/page/{number}/")
+            # A number is not a slug: the remembered answer for 2 is not the one for "2", nor for True.
+            with self.assertRaises(NoReverseMatch):
+                render("{% url 'pages:page' n %}", n="two")
+            # True equals 1 as a key, but Django reverses it as "True", which no number matches.
+            with self.assertRaises(NoReverseMatch):
+                render("{% url 'pages:page' n %}", n=True)
+        self.assertEqual(render("{% url 'mindfulness:play' slug=s %}", s="body-scan"), "/practices/play/body-scan/")
+
+    def test_a_value_the_pattern_refuses_still_raises_and_is_never_remembered_as_an_answer(self):
+        for _ in range(2):
+            with self.assertRaises(NoReverseMatch):
+                render("{% url 'mindfulness:play' slug=s %}", s="not a slug")
+            with self.assertRaises(NoReverseMatch):
+                render("{% url 'mindfulness:play' slug=s %}", s="")
+        self.assertEqual(render("{% url 'mindfulness:play' slug=s as nowhere %}[{{ nowhere }}]", s="no/pe"), "[]")
+
+    def test_text_that_is_not_a_short_slug_is_reversed_by_django_every_time(self):
+        token = "a" * 65
+        self.assertEqual(
+            render("{% url 'selfcare:reminder_stop' token=t %}", t=token),
+            reverse("selfcare:reminder_stop", kwargs={"token": token}),
+        )
+        signed = "abc:1xaMfo:c8AjIA1EdWl"
+        self.assertEqual(
+            render("{% url 'selfcare:reminder_stop' token=t %}", t=signed),
+            reverse("selfcare:reminder_stop", kwargs={"token": signed}),
+        )

@@ -1,12 +1,13 @@
 """One masked CSRF token per request (core.context_processors.csrf_once), valid for every form of the page."""
 
 import re
+from collections import Counter
 
-from django.middleware.csrf import _unmask_cipher_token, rotate_token
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, _get_new_csrf_string, _unmask_cipher_token, rotate_token
 from django.test import RequestFactory, SimpleTestCase
 from django.urls import reverse
 
-from core.context_processors import csrf_once
+from core.context_processors import csrf_once, mask
 from measures.models import MeasureRequest
 from tending.testing.personas import TendingTestCase
 from tending.tests._security import http_for
@@ -40,6 +41,35 @@ class OneTokenPerRequestTests(SimpleTestCase):
         after = self.token(request)
         self.assertNotEqual(before, after)
         self.assertEqual(_unmask_cipher_token(after), request.META["CSRF_COOKIE"])
+
+
+class MaskTests(SimpleTestCase):
+    def test_a_mask_unmasks_to_its_secret_as_django_reads_it(self):
+        for _ in range(200):
+            secret = _get_new_csrf_string()
+            token = mask(secret)
+            self.assertEqual(len(token), 64)
+            self.assertTrue(set(token) <= set(CSRF_ALLOWED_CHARS))
+            self.assertEqual(_unmask_cipher_token(token), secret)
+
+    def test_the_mask_is_drawn_afresh_and_from_every_allowed_character(self):
+        secret = "a" * 32
+        masks = [mask(secret)[:32] for _ in range(2000)]
+        self.assertEqual(len(set(masks)), len(masks))
+        counts = Counter("".join(masks))
+        self.assertEqual(set(counts), set(CSRF_ALLOWED_CHARS))
+        # 64,000 characters over 62: about 1,032 each, give or take 32. Taking byte % 62 of every byte would draw the
+        # first eight characters (256 % 62 of them) five times in 256 and the rest four: 1,250 against 1,000.
+        first, rest = CSRF_ALLOWED_CHARS[:8], CSRF_ALLOWED_CHARS[8:]
+        ratio = (sum(counts[c] for c in first) / len(first)) / (sum(counts[c] for c in rest) / len(rest))
+        self.assertLess(abs(ratio - 1), 0.1)
+
+    def test_the_cookie_used_for_a_mask_is_sent_again_as_django_does(self):
+        request = RequestFactory().get("/")
+        request.META["CSRF_COOKIE"] = _get_new_csrf_string()
+        token = str(csrf_once(request)["csrf_token"])
+        self.assertIs(request.META["CSRF_COOKIE_NEEDS_UPDATE"], True)
+        self.assertEqual(_unmask_cipher_token(token), request.META["CSRF_COOKIE"])
 
 
 class PageOfPanelsTests(TendingTestCase):
