@@ -6,11 +6,12 @@ a millisecond or more of each page that the same answer could have cost nothing.
 arguments is remembered per URLconf, script prefix and current app, so a test that swaps the URLconf
 (``override_settings(ROOT_URLCONF=…)``) or an install under a path prefix gets its own answers. An address
 whose one argument is a UUID (a client's, an invoice's: the commonest on a page of panels) is remembered the
-same way as a pattern, reversed once with a stand-in UUID that each row's own replaces (``core.links``). An address
-whose one argument is a short slug or a whole number (a practice in the library, a page of a list) is remembered
-whole, for the few hundred such values a site has: the library's practices alone named two dozen on every view of
-it. Any other argument (text that is not a slug, such as a signed token) is reversed as before. Loaded as a template builtin (settings.TEMPLATES),
-so it replaces the default ``url`` tag everywhere without a ``{% load %}``.
+same way as a pattern, reversed once with a stand-in UUID that each row's own replaces (``core.links``). An
+address whose one argument is a short slug or a whole number (a practice in the library, a page of a list) is
+remembered whole, for the few hundred such values a site has: the library alone named two dozen practices by slug
+on every view of it. Any other argument (text that is not a slug, such as a signed token) is reversed as before.
+Loaded as a template builtin (settings.TEMPLATES), so it replaces the default ``url`` tag everywhere without a
+``{% load %}``.
 """
 
 import re

@@ -104,7 +104,7 @@ class ConstantUrlTests(SimpleTestCase):
             self.assertEqual(render("{% url 'mindfulness:play' slug=s %}", s="body-scan"), "/elsewhere/play/body-scan/")
             for number in (1, 2, 1):
                 self.assertEqual(render("{% url 'pages:page' n %}", n=number), f"/elsewhere/page/{number}/")
-            # A number is not a slug: the remembered answer for 2 is not the one for "2", nor for True.
+            # Text the number's converter refuses raises, as Django's tag does.
             with self.assertRaises(NoReverseMatch):
                 render("{% url 'pages:page' n %}", n="two")
             # True equals 1 as a key, but Django reverses it as "True", which no number matches.
