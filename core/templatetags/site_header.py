@@ -38,7 +38,7 @@ def site_header(context) -> str:
         count = context["open_alert_count"]()
     kind = None
     if nav is not None:
-        practice = getattr(nav.practice, "name", None) if nav.practice is not None else None
+        practice = getattr(nav.practice, "name", None)
         kind = (nav.is_client, nav.is_therapist, nav.is_owner, nav.is_administrator, practice)
     remembered = _header(kind, count, get_script_prefix(), get_resolver(get_urlconf()))
     request = context.get("request")
