@@ -50,7 +50,12 @@ def entry_save(*, client, body: str, prompt: str, entry: Entry | None = None, re
         entry.harsh_found, entry.risk_found = findings.harsh, findings.risk
         entry.save()
         risk_check_request(
-            client=client, source=RiskAlert.Source.JOURNAL_WORDS, source_id=entry.uuid, found=findings.risk, now=now
+            client=client,
+            source=RiskAlert.Source.JOURNAL_WORDS,
+            source_id=entry.uuid,
+            found=findings.risk,
+            checked=not findings.failed,
+            now=now,
         )
     return entry, findings
 

@@ -166,6 +166,7 @@ def message_send(
                 source=RiskAlert.Source.MESSAGE_WORDS,
                 source_id=message.uuid,
                 found=findings.risk,
+                checked=not findings.failed,
                 now=now,
             )
         message_id = message.pk

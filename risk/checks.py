@@ -59,25 +59,37 @@ def backoff(attempts: int) -> timedelta:
     return BACKOFF[min(max(attempts, 1), len(BACKOFF)) - 1]
 
 
-def risk_check_request(*, client: Client, source: str, source_id, found: bool = False, now=None) -> RiskCheck | None:
+def risk_check_request(
+    *, client: Client, source: str, source_id, found: bool = False, checked: bool = False, now=None
+) -> RiskCheck | None:
     """Ask for the words of ``source_id`` to be checked. Call it inside the transaction that saves them,
     so the words are never saved without their check. ``found``: the saving request already saw risk words.
+    ``checked``: the saving request ran detection on exactly the words it saves, and detection did not fail.
+
+    Words the request checked and found clear need nothing more: detection is a pure function of the words,
+    so the worker would read the same words and find the same. Their row is written done, and no task is
+    queued (issue 22: that task was most of the worker's time). Everything else waits for the worker as before:
+    words with risk (the alert is raised there, with its consent and its retries) and words whose detection
+    failed in the request.
 
     None, and no row, once the client's care has ended: nothing written after the ending reaches anyone
     at the practice (issue 21); the saving page shows the crisis contacts itself."""
     if client.care_has_ended:
         return None
     now = now or timezone.now()
+    clear = checked and not found
     check = RiskCheck.objects.create(
         client=client,
         source=source,
         source_id=str(source_id),
         created_at=now,
         next_attempt_at=now,
-        found=True if found else None,
+        found=False if clear else (True if found else None),
+        done_at=now if clear else None,
     )
-    check_id = check.pk
-    transaction.on_commit(lambda: _run_soon(check_id))
+    if not clear:
+        check_id = check.pk
+        transaction.on_commit(lambda: _run_soon(check_id))
     return check
 
 

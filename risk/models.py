@@ -123,7 +123,8 @@ class RiskCheck(models.Model):
     last_error = models.CharField(max_length=200, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     # Were risk words found? Set to True by the saving request when it saw them, so an edit made
-    # before the check runs cannot take the signal away; otherwise null until the check has read the words.
+    # before the check runs cannot take the signal away; False, with ``done_at``, when the saving request
+    # checked them itself and found none; otherwise null until the check has read the words.
     found = models.BooleanField(null=True, blank=True)
 
     objects = RiskCheckQuerySet.as_manager()

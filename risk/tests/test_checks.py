@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from journal.models import Entry
 from journal.services import entry_autosave, entry_delete, entry_save
@@ -76,12 +77,28 @@ class RetryTests(TendingTestCase):
             risk_checks_run()
         self.assertEqual(RiskAlert.objects.get().source_id, str(entry.uuid))
 
-    def test_ordinary_words_are_checked_and_raise_nothing(self):
-        with time_machine.travel(timezone.now(), tick=False):
-            entry_save(client=self.w.client_a, body="A walk by the river.", prompt="free")
+    def test_ordinary_words_are_checked_by_the_saving_request_and_raise_nothing(self):
+        with time_machine.travel(timezone.now(), tick=False), mock.patch("risk.checks._run_soon") as run_soon:
+            with self.captureOnCommitCallbacks(execute=True):
+                entry_save(client=self.w.client_a, body="A walk by the river.", prompt="free")
+            self.assertEqual(risk_checks_run(), 0)  # nothing left for the worker or the clock
+        check = RiskCheck.objects.get()
+        self.assertEqual((check.found, check.done_at is not None, check.attempts), (False, True, 0))
+        run_soon.assert_not_called()
+        self.assertFalse(RiskAlert.objects.exists())
+
+    def test_words_the_request_could_not_check_wait_for_the_worker_and_are_checked_there(self):
+        with time_machine.travel(timezone.now(), tick=False), mock.patch("risk.checks._run_soon") as run_soon:
+            with (
+                mock.patch("risk.detection.detect", side_effect=RuntimeError("broken list")),
+                self.captureOnCommitCallbacks(execute=True),
+            ):
+                _entry, findings = entry_save(client=self.w.client_a, body="A walk by the river.", prompt="free")
+            self.assertTrue(findings.failed)
+            self.assertEqual(RiskCheck.objects.due().count(), 1)
+            run_soon.assert_called_once()
             self.assertEqual(risk_checks_run(), 1)
         self.assertEqual(RiskCheck.objects.get().found, False)
-        self.assertFalse(RiskAlert.objects.exists())
 
     def test_the_command_runs_the_due_checks(self):
         with time_machine.travel(timezone.now(), tick=False):
@@ -203,3 +220,16 @@ def test_the_real_worker_raises_the_alert_from_the_row_written_with_the_entry(se
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     assert RiskAlert.objects.get().source_id == str(entry.uuid)
     assert RiskCheck.objects.get().done_at is not None
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_ordinary_words_queue_no_task_for_the_real_worker(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    world = build_world()
+    consent_record(client=world.client_a, kind="journal_risk_alerts", granted=True)
+    entry_save(client=world.client_a, body="A walk by the river.", prompt="free")
+    assert not DBTaskResult.objects.exists()
+    assert RiskCheck.objects.get().found is False
+    entry_save(client=world.client_a, body=RISKY, prompt="free")
+    assert DBTaskResult.objects.count() == 1  # words with risk still go to the worker, which raises the alert
