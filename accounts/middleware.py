@@ -3,6 +3,7 @@ import time
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import get_user
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -24,7 +25,13 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(_EXEMPT_PREFIXES) or not request.user.is_authenticated:
+        if request.path.startswith(_EXEMPT_PREFIXES):
+            return self.get_response(request)
+        # The person is loaded here on every other path, as asking whether they are signed in always did; the page
+        # then reads them directly, not through the lazy wrapper Django gives ``request.user``, whose every
+        # attribute read raised and caught an AttributeError (a few hundred a page: issue 22).
+        request.user = get_user(request)
+        if not request.user.is_authenticated:
             return self.get_response(request)
         now = int(time.time())
         session = request.session

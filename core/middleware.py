@@ -3,7 +3,7 @@ import ipaddress
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
-from django.utils.functional import empty
+from django.utils.functional import LazyObject, empty
 
 
 class PrivateCacheMiddleware:
@@ -16,8 +16,9 @@ class PrivateCacheMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         # Only look at the user if something already loaded it: checking would
-        # otherwise touch the session (and the database) on public pages.
-        if user is not None and getattr(user, "_wrapped", empty) is not empty:
+        # otherwise touch the session (and the database) on public pages. Loaded, they are either Django's lazy
+        # wrapper with its object inside or (accounts.middleware.SessionTimeoutMiddleware) the object itself.
+        if user is not None and (not isinstance(user, LazyObject) or user._wrapped is not empty):
             try:
                 signed_in = user.is_authenticated
             except Exception:  # noqa: BLE001 - a broken session store must not turn a page into a 500
