@@ -73,6 +73,20 @@ _DRAWN_ANEW = re.compile(
 )
 
 
+def replanned(connection) -> list[dict]:
+    """The connection's prepared statements that PostgreSQL planned afresh on every run after the fifth.
+
+    A prepared statement is planned with its values (a custom plan) five times; after that the server keeps one plan
+    for any values (a generic plan) unless the generic plan's estimated cost is higher than the custom plans' average.
+    Then it plans every run, and a kept read pays its planning on every page as an unprepared query would."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE custom_plans > 5 ORDER BY custom_plans DESC"
+        )
+        return [{"custom_plans": c, "generic_plans": g, "sql": sql[:300]} for sql, g, c in cursor.fetchall()]
+
+
 def dump(response, path: Path) -> None:
     """Write a response's body to ``path`` with its per-response tokens blanked."""
     path.write_bytes(_DRAWN_ANEW.sub(rb"\1-", response.content))
@@ -96,6 +110,11 @@ def main(argv=None):
     )
     parser.add_argument("--calls", action="store_true", help="also count each page's Python function calls")
     parser.add_argument("--dump", metavar="DIR", help="write each page's HTML here, per-response tokens blanked")
+    parser.add_argument(
+        "--plans",
+        action="store_true",
+        help="PostgreSQL: after the pages, list the kept reads the server still plans on every run (custom plans)",
+    )
     args = parser.parse_args(argv)
     url = database_url(args.database_url)
     # As production: staff must have two-factor sign-in (one more query on each staff page).
@@ -272,6 +291,8 @@ def main(argv=None):
         "client_history_days": (client.care_status_since and (time.time() - client.created_at.timestamp()) // 86400),
         "pages": rows,
     }
+    if args.plans and connection.vendor == "postgresql":
+        result["replanned"] = replanned(connection)
     print_report(result, args.json)
 
 

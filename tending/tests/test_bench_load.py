@@ -7,12 +7,14 @@ import time
 from pathlib import Path
 from unittest import skipUnless
 
-from django.test import SimpleTestCase
+from django.db import connection
+from django.test import SimpleTestCase, TestCase
 
 from bench.load import timeline
-from bench.queries import dump
+from bench.queries import dump, replanned
 from bench.spy import summarise
 from bench.watch import CpuWatch, classify, cpu_slices, pg_background, pg_background_during
+from core.compiled import kept_cursor
 
 
 def result(latency_s, started):
@@ -199,3 +201,27 @@ class DumpTests(SimpleTestCase):
         for drawn in (b"t1", b"n1", b"k1", b"RgOGx"):
             self.assertNotIn(drawn, first)
         self.assertIn(b"/money/d/invoice/a0cf1a88-e477-4929-9962-7a16767e929b:-/pdf/", first)
+
+
+class ReplannedTests(TestCase):
+    """bench/queries.py ``--plans``: a prepared statement PostgreSQL plans on every run is listed, one it planned once
+    for any values is not."""
+
+    @skipUnless(connection.vendor == "postgresql", "prepared statements' plans are PostgreSQL's")
+    def test_a_statement_planned_on_every_run_is_listed(self):
+        def run_seven_times(sql):
+            with kept_cursor(connection, sql) as cursor:  # prepared, as a kept read's statement is
+                for n in range(7):
+                    cursor.execute(sql, [n])
+
+        with connection.cursor() as cursor:
+            cursor.execute("SET plan_cache_mode = force_custom_plan")
+        try:
+            run_seven_times("SELECT %s::int + 1 AS replanned_here")
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET plan_cache_mode")
+        run_seven_times("SELECT %s::int + 2 AS planned_once")
+        listed = [row["sql"] for row in replanned(connection)]
+        self.assertTrue(any("replanned_here" in sql for sql in listed), listed)
+        self.assertFalse(any("planned_once" in sql for sql in listed), listed)
