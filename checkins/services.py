@@ -63,13 +63,11 @@ def checkin_update(*, checkin: CheckIn, data: dict, request=None) -> CheckIn:
 
 
 def _check_note(checkin: CheckIn) -> None:
-    findings = safe_detect(checkin.note)
     risk_check_request(
         client=checkin.client,
         source=RiskAlert.Source.CHECKIN_NOTE,
         source_id=checkin.uuid,
-        found=findings.risk,
-        checked=not findings.failed,
+        findings=safe_detect(checkin.note),
     )
 
 

@@ -53,8 +53,7 @@ def entry_save(*, client, body: str, prompt: str, entry: Entry | None = None, re
             client=client,
             source=RiskAlert.Source.JOURNAL_WORDS,
             source_id=entry.uuid,
-            found=findings.risk,
-            checked=not findings.failed,
+            findings=findings,
             now=now,
         )
     return entry, findings

@@ -165,8 +165,7 @@ def message_send(
                 client=conversation.client,
                 source=RiskAlert.Source.MESSAGE_WORDS,
                 source_id=message.uuid,
-                found=findings.risk,
-                checked=not findings.failed,
+                findings=findings,
                 now=now,
             )
         message_id = message.pk

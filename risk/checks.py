@@ -60,11 +60,11 @@ def backoff(attempts: int) -> timedelta:
 
 
 def risk_check_request(
-    *, client: Client, source: str, source_id, found: bool = False, checked: bool = False, now=None
+    *, client: Client, source: str, source_id, findings: detection.Findings | None = None, now=None
 ) -> RiskCheck | None:
     """Ask for the words of ``source_id`` to be checked. Call it inside the transaction that saves them,
-    so the words are never saved without their check. ``found``: the saving request already saw risk words.
-    ``checked``: the saving request ran detection on exactly the words it saves, and detection did not fail.
+    so the words are never saved without their check. ``findings``: what the saving request's own detection
+    found in exactly the words it saves, or None if it ran none.
 
     Words the request checked and found clear need nothing more: detection is a pure function of the words,
     so the worker would read the same words and find the same. Their row is written done, and no task is
@@ -77,7 +77,8 @@ def risk_check_request(
     if client.care_has_ended:
         return None
     now = now or timezone.now()
-    clear = checked and not found
+    found = findings is not None and findings.risk
+    clear = findings is not None and not findings.risk and not findings.failed
     check = RiskCheck.objects.create(
         client=client,
         source=source,

@@ -13,11 +13,14 @@ from onboarding.services import consent_record
 from outbox.models import Email
 from practice.care_status import care_status_change
 from risk.checks import risk_check_request, risk_checks_for_unsaved, risk_checks_run
+from risk.detection import Findings
 from risk.models import RiskAlert, RiskCheck
 from risk.services import risk_alert_raise
 from tending.testing.personas import TendingTestCase
 
 RISKY = "I want to end it all"
+# What a saving request's own detection returns for RISKY.
+RISK = Findings(risk=True)
 
 
 class AfterTheEndingTests(TendingTestCase):
@@ -45,14 +48,16 @@ class AfterTheEndingTests(TendingTestCase):
     def test_no_check_is_asked_for_after_the_ending(self):
         cara = self.w.client_a
         self.end(cara)
-        self.assertIsNone(risk_check_request(client=cara, source="journal_words", source_id=uuid.uuid4(), found=True))
+        self.assertIsNone(
+            risk_check_request(client=cara, source="journal_words", source_id=uuid.uuid4(), findings=RISK)
+        )
         self.assertFalse(RiskCheck.objects.exists())
 
     def test_a_check_asked_for_before_the_ending_and_run_after_it_raises_nothing(self):
         cara = self.w.client_a
         consent_record(client=cara, kind="journal_risk_alerts", granted=True)
         # Saved while in care, with the worker down; the clock runs the check after care has ended.
-        risk_check_request(client=cara, source="journal_words", source_id=uuid.uuid4(), found=True)
+        risk_check_request(client=cara, source="journal_words", source_id=uuid.uuid4(), findings=RISK)
         self.end(cara)
         risk_checks_run()
         self.assertTrue(RiskCheck.objects.get().done_at)
@@ -77,6 +82,6 @@ class AfterTheEndingTests(TendingTestCase):
         self.assertEqual(RiskAlert.objects.get(), alert)
         consent_record(client=cara, kind="journal_risk_alerts", granted=True)
         with self.captureOnCommitCallbacks(execute=True):
-            check = risk_check_request(client=cara, source="journal_words", source_id=uuid.uuid4(), found=True)
+            check = risk_check_request(client=cara, source="journal_words", source_id=uuid.uuid4(), findings=RISK)
         self.assertIsNotNone(check)
         self.assertEqual(RiskAlert.objects.count(), 2)
