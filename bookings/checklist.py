@@ -1,10 +1,10 @@
 """Bookings' step on the owner's "getting ready" list (practice/checklist.py): the public page is open."""
 
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 
 from bookings.models import Availability, WorkingHours
 from core.compiled import CompiledRead
+from core.links import constant_url
 from practice.checklist import Step
 from practice.models import StaffMember
 
@@ -31,10 +31,10 @@ def public_page_step(staff):
     """Open once a therapist has working hours and takes free consultations (no rules saved yet means yes)."""
     if staff.is_therapist:
         how = "Set your working hours, and visitors can book a free consultation on your public page."
-        url = reverse("bookings:availability")
+        url = constant_url("bookings:availability")
     else:
         how = "It opens once a therapist has set their working hours. See it as visitors do."
-        url = reverse("bookings:practice", kwargs={"slug": staff.practice.slug})
+        url = constant_url("bookings:practice", slug=staff.practice.slug)
     return Step(
         order=40,
         title="Open your public page",

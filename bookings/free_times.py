@@ -11,13 +11,13 @@ from typing import NamedTuple
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
-from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
 from bookings.forms import valid_zone, zone_choices
 from core.html import format_rows
+from core.links import constant_url
 
 TZ_COOKIE = "tz"
 DAYS_SHOWN = 7
@@ -138,9 +138,10 @@ def group_by_day(
 
 
 def slot_link(name: str, query: str = "", **kwargs) -> Callable[[str], str]:
-    """``slot key -> link`` to the URL ``name`` for one free time, reversing the URL pattern once, not per time."""
+    """``slot key -> link`` to the URL ``name`` for one free time, reversing the URL pattern once per process, not
+    per time (or per therapist: the front door makes one for each)."""
     marker = "slot-key"
-    head, _marker, tail = reverse(name, kwargs={**kwargs, "slot": marker}).rpartition(marker)
+    head, _marker, tail = constant_url(name, **kwargs, slot=marker).rpartition(marker)
     return lambda key: f"{head}{key}{tail}{query}"
 
 

@@ -4,7 +4,7 @@ The ``date`` filter costs tens of microseconds a use; a list of rows through it 
 time (docs/decisions.md, "Pages that list many rows write their words in the view"). These write the same text.
 """
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 
 def shown_day(moment) -> str:
@@ -17,3 +17,21 @@ def shown_date(moment) -> str:
     """``moment``'s day where the page is shown, as ``|date:"l j F Y"`` writes it ("Monday 7 December 2026")."""
     local = timezone.localtime(moment)
     return f"{local:%A} {local.day} {local:%B %Y}"
+
+
+# The formats the message pages write for every message, with what each gives ("7 Dec 2026, 09:05"). Python's
+# strftime names months and days in the C locale, which is English whatever the machine's locale, as Tending is.
+_WRITERS = {
+    "j M Y": lambda local: f"{local.day} {local:%b %Y}",
+    "j M Y, H:i": lambda local: f"{local.day} {local:%b %Y, %H:%M}",
+    "l j F": lambda local: f"{local:%A} {local.day} {local:%B}",
+    "l j F, H:i": lambda local: f"{local:%A} {local.day} {local:%B, %H:%M}",
+    "l j F Y": lambda local: f"{local:%A} {local.day} {local:%B %Y}",
+}
+
+
+def written(local, date_format: str) -> str:
+    """``local`` (a time already in the zone to show) as ``|date:date_format`` writes it: the commonest formats
+    without Django's format parser, any other through it."""
+    writer = _WRITERS.get(date_format)
+    return writer(local) if writer is not None else dateformat.format(local, date_format)

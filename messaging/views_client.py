@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.models import AuditEvent
 from audit.services import audit_record
 from core.html import format_rows
+from core.links import constant_url
 from crisis.contacts import contacts_for
 from messaging import access, selectors, services, words
 from messaging.attachments import MAX_FILES, prepare_upload
@@ -96,7 +97,7 @@ def _shared_card(message: Message, activities: dict) -> dict | None:
     if message.shared_kind == Message.Shared.PRACTICE:
         exercise = builtin(message.shared_ref)
         if exercise is None:
-            return {"title": "A practice", "url": reverse("mindfulness:library"), "label": "Open the practices"}
+            return {"title": "A practice", "url": constant_url("mindfulness:library"), "label": "Open the practices"}
         return {
             "title": exercise.title,
             "summary": exercise.summary,
@@ -107,7 +108,7 @@ def _shared_card(message: Message, activities: dict) -> dict | None:
         activity = activities.get(message.shared_ref)
         return {
             "title": activity.text if activity else "A self-care idea",
-            "url": reverse("selfcare:plan"),
+            "url": constant_url("selfcare:plan"),
             "label": "Open my self-care plan",
         }
     return None
@@ -254,7 +255,7 @@ def mine_kind(request, kind):
 
 def _page_url(kind: str) -> str:
     if kind == CARE:
-        return reverse("messaging:mine")
+        return constant_url("messaging:mine")
     return reverse("messaging:mine_kind", kwargs={"kind": kind})
 
 

@@ -12,16 +12,16 @@ from django.contrib import messages as flash
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.models import AuditEvent
 from audit.services import audit_change, audit_record
 from core.compiled import CompiledRead
+from core.dates import written
 from core.html import format_rows
-from core.links import url_maker
+from core.links import constant_url, url_maker
 from messaging import selectors, words
 from messaging.access import care_closed, conversation_for_staff, get_rw_conversation_for_staff, nothing_new_for_staff
 from messaging.attachments import prepare_upload
@@ -73,8 +73,8 @@ def _inbox_rows(conversations, kind: str) -> str:
             page_url(conversation.client.uuid),
             conversation.client.display_name,
             format_rows("", _BADGE, badges),
-            dateformat.format(timezone.localtime(last), "j M Y, H:i") if last else "",
-            dateformat.format(timezone.localtime(due), "l j F") if due else "Nothing waiting",
+            written(timezone.localtime(last), "j M Y, H:i") if last else "",
+            written(timezone.localtime(due), "l j F") if due else "Nothing waiting",
         )
 
     return format_rows("", _INBOX_ROW, (cells(conversation) for conversation in conversations))
@@ -129,13 +129,15 @@ _MESSAGE = (
 )
 
 
+_FILE = '    <li><a href="{}">{}</a> ({}, {})</li>'
+
+
 def _messages_html(messages, kind: str) -> str:
     """The messages as the conversation shows them, written once here rather than by a template included per
     message: the thirty includes were most of the page's template work (docs/benchmarks.md, fourth pass)."""
-    risk_url = reverse("risk:list")
+    risk_url = constant_url("risk:list")
 
     def parts(message):
-        files = words.files_html(message.files, '    <li><a href="{}">{}</a> ({}, {})</li>', "\n")
         shared = "A practice" if message.shared_kind == "practice" else "A self-care idea"
         return (
             "theirs" if message.from_client else "ours",
@@ -147,7 +149,9 @@ def _messages_html(messages, kind: str) -> str:
             format_html('<p class="message-shared">{}: {}</p>', shared, message.shared_title)
             if message.shared_kind
             else "",
-            format_html('<ul class="message-files">\n{}\n  </ul>', files) if message.files else "",
+            format_html('<ul class="message-files">\n{}\n  </ul>', words.files_html(message.files, _FILE, "\n"))
+            if message.files
+            else "",
             format_html(
                 '<p class="message-risk">This message has words that may mean {} is struggling. '
                 '<a href="{}">Risk alerts</a></p>',
@@ -158,7 +162,7 @@ def _messages_html(messages, kind: str) -> str:
             else "",
             format_html(
                 '<p class="message-reply-by">Please reply by {}.</p>',
-                dateformat.format(message.reply_by_local, "l j F"),
+                written(message.reply_by_local, "l j F"),
             )
             if message.waiting
             else "",
@@ -202,9 +206,9 @@ def _page(request, conversation, can_write, kind, *, form=None, share_form=None,
         "form": form or StaffMessageForm(),
         "error": error,
         "zone": zone,
-        "send_url": reverse(names["send"], kwargs={"client_uuid": client.uuid}),
-        "poll_url": reverse(names["poll"], kwargs={"client_uuid": client.uuid}),
-        "page_url": reverse(names["page"], kwargs={"client_uuid": client.uuid}),
+        "send_url": url_maker(names["send"], "client_uuid")(client.uuid),
+        "poll_url": url_maker(names["poll"], "client_uuid")(client.uuid),
+        "page_url": url_maker(names["page"], "client_uuid")(client.uuid),
         # Only where the client chose to show it ("seen" marks worry by default).
         "read_line": (
             timezone.localtime(conversation.client_read_at, zone)
@@ -324,7 +328,7 @@ def _poll(request, conversation, kind, can_write):
         {
             "new_html": _messages_html(new, kind),
             "after_id": max((m.pk for m in new), default=after),
-            "poll_url": reverse(names["poll"], kwargs={"client_uuid": conversation.client.uuid}),
+            "poll_url": url_maker(names["poll"], "client_uuid")(conversation.client.uuid),
             "kind": kind,
             "zone": conversation.client.practice.zone,
         },

@@ -8,10 +8,11 @@ practice's side) and ``{{ sent_at|date:… }}``: ``messaging/tests/test_words.py
 import re
 
 from django.template.defaultfilters import filesizeformat, linebreaks_filter, linebreaksbr, urlize
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
+from core.dates import written
 from core.html import format_rows
 from core.links import url_maker
 
@@ -39,7 +40,7 @@ def sent(message, zone, label_format: str) -> None:
     local = timezone.localtime(message.sent_at, zone)
     message.sent_iso = local.isoformat()
     # What ``date_format`` gives for a format that is not a setting's name, without looking for one.
-    message.sent_label = dateformat.format(local, label_format)
+    message.sent_label = written(local, label_format)
 
 
 def files_html(files, row: str, sep: str = "") -> SafeString:

@@ -1,8 +1,7 @@
 """Money's step on the owner's "getting ready" list (practice/checklist.py): the practice has a fee."""
 
-from django.urls import reverse
-
 from core.compiled import CompiledRead
+from core.links import constant_url
 from money.models import Fee
 from practice.checklist import Step
 
@@ -17,7 +16,7 @@ def fees_step(staff):
         order=50,
         title="Set your fees",
         how="What a session costs, so invoices can follow. The free consultation is never charged.",
-        url=reverse("money:fees"),
+        url=constant_url("money:fees"),
         done=bool(_A_FEE.rows(practice=staff.practice_id)),
     )
 

@@ -12,9 +12,9 @@ from functools import cache
 
 from django.apps import apps
 from django.template.loader import render_to_string
-from django.urls import reverse
 
 from core.compiled import CompiledRead
+from core.links import constant_url
 from practice.models import StaffMember
 
 
@@ -56,7 +56,7 @@ def details_step(staff) -> Step:
         order=10,
         title="Describe your practice",
         how="A few words about how you work, and an email address, for your public page.",
-        url=reverse("practice:settings"),
+        url=constant_url("practice:settings"),
         done=bool(practice.description.strip() and practice.contact_email),
     )
 
@@ -66,7 +66,7 @@ def crisis_step(staff) -> Step:
         order=20,
         title="Confirm the crisis contacts",
         how="Check the urgent-help numbers your clients see are right for them.",
-        url=reverse("practice:crisis_confirm"),
+        url=constant_url("practice:crisis_confirm"),
         done=staff.practice.crisis_contacts_confirmed_on is not None,
     )
 
@@ -85,7 +85,7 @@ def therapists_step(staff) -> Step:
         order=30,
         title="Invite your therapists",
         how="Each gets an email with a link to set up their account.",
-        url=reverse("accounts:invite_therapist"),
+        url=constant_url("accounts:invite_therapist"),
         done=bool(_A_THERAPIST.rows(practice=staff.practice_id)),
     )
 

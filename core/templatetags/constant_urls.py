@@ -23,26 +23,14 @@ from django.template import defaulttags
 from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 
-from core.links import uuid_pattern, with_uuid
+from core.links import constant_url, uuid_pattern, with_uuid
 
 register = template.Library()
 
 
-@lru_cache(maxsize=2048)
-def _reverse_constant(view_name: str, current_app, prefix: str, resolver) -> str:
-    # ``prefix`` and ``resolver`` are keys only: reverse() reads both itself.
-    return reverse(view_name, current_app=current_app)
-
-
-@lru_cache(maxsize=2048)
-def _reverse_pattern(view_name: str, keyword, current_app, prefix: str, resolver) -> str:
-    # ``prefix`` and ``resolver`` are keys only, as above.
-    return uuid_pattern(view_name, keyword, current_app)
-
-
 @lru_cache(maxsize=4096)
 def _reverse_one(view_name: str, keyword, value, current_app, prefix: str, resolver) -> str:
-    # ``prefix`` and ``resolver`` are keys only, as above. ``value`` is an int or a slug (``_kept_value``).
+    # ``prefix`` and ``resolver`` are keys only: reverse() reads both itself (as core.links's remembered patterns). ``value`` is an int or a slug (``_kept_value``).
     if keyword is None:
         return reverse(view_name, args=[value], current_app=current_app)
     return reverse(view_name, kwargs={keyword: value}, current_app=current_app)
@@ -72,14 +60,15 @@ class ConstantURLNode(defaulttags.URLNode):
         current_app = getattr(request, "current_app", None)
         if current_app is None:
             current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
-        where = (current_app, get_script_prefix(), get_resolver(get_urlconf()))
         try:
             if value is None:
-                url = _reverse_constant(view_name, *where)
+                url = constant_url(view_name, current_app)
             elif type(value) is not UUID:
-                url = _reverse_one(view_name, keyword, value, *where)
+                url = _reverse_one(
+                    view_name, keyword, value, current_app, get_script_prefix(), get_resolver(get_urlconf())
+                )
             else:
-                url = with_uuid(_reverse_pattern(view_name, keyword, *where), value)
+                url = with_uuid(uuid_pattern(view_name, keyword, current_app), value)
         except NoReverseMatch:
             if self.asvar is None:
                 raise

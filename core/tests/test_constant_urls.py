@@ -7,6 +7,7 @@ from django.template import Context, engines
 from django.test import SimpleTestCase, override_settings
 from django.urls import NoReverseMatch, include, path, reverse, set_script_prefix
 
+from core.links import constant_url, url_maker
 from core.templatetags.constant_urls import ConstantURLNode
 
 
@@ -131,3 +132,36 @@ class ConstantUrlTests(SimpleTestCase):
             render("{% url 'selfcare:reminder_stop' token=t %}", t=signed),
             reverse("selfcare:reminder_stop", kwargs={"token": signed}),
         )
+
+
+class LinkMakerTests(SimpleTestCase):
+    """``core.links`` remembers its patterns the same way, for views that write their rows themselves."""
+
+    def test_a_link_maker_and_a_constant_address_answer_as_reverse_in_each_urlconf_and_prefix(self):
+        row = uuid4()
+        for _ in range(2):  # the second time, remembered
+            self.assertEqual(url_maker("practice:client_detail", "client_uuid")(row), f"/therapist/clients/{row}/")
+            self.assertEqual(constant_url("checkins:today"), reverse("checkins:today"))
+            self.assertEqual(constant_url("mindfulness:play", slug="body-scan"), "/practices/play/body-scan/")
+        with override_settings(ROOT_URLCONF=__name__):
+            self.assertEqual(url_maker("practice:client_detail", "client_uuid")(row), f"/elsewhere/{row}/")
+            self.assertEqual(constant_url("checkins:today"), "/elsewhere/check-in/")
+            self.assertEqual(constant_url("mindfulness:play", slug="body-scan"), "/elsewhere/play/body-scan/")
+        set_script_prefix("/practice/")
+        try:
+            self.assertEqual(
+                url_maker("practice:client_detail", "client_uuid")(row), f"/practice/therapist/clients/{row}/"
+            )
+            self.assertEqual(constant_url("checkins:today"), "/practice/checkin/")
+        finally:
+            set_script_prefix("/")
+        self.assertEqual(url_maker("practice:client_detail", "client_uuid")(row), f"/therapist/clients/{row}/")
+
+    def test_an_unknown_name_raises_each_time(self):
+        for _ in range(2):
+            with self.assertRaises(NoReverseMatch):
+                constant_url("no:such")
+            with self.assertRaises(NoReverseMatch):
+                url_maker("no:such", "client_uuid")
+            with self.assertRaises(NoReverseMatch):
+                constant_url("mindfulness:play", slug="not a slug")
