@@ -179,39 +179,59 @@ def get_rw_client_for_clinician(user, client_uuid) -> Client:
     return client
 
 
-def _in_own_practice(model, user, uuid, may):
-    """The ``model`` row ``uuid`` of ``user``'s practice, when ``may(staff)``; else Http404."""
+# The office's and the owner's reads of one client or colleague of their practice, on every page about them: built
+# by the ORM once (core/compiled.py). The client's erasure row comes in the same query: the office asks next.
+_PRACTICE_CLIENT = CompiledRead(
+    Client,
+    lambda shape, *, uuid, practice: Client.objects.select_related("user", "therapist__user", "erasure").filter(
+        uuid=uuid, practice=practice
+    ),
+    {"uuid": UUID, "practice": int},
+)
+_PRACTICE_STAFF = CompiledRead(
+    StaffMember,
+    lambda shape, *, uuid, practice: StaffMember.objects.select_related("user").filter(uuid=uuid, practice=practice),
+    {"uuid": UUID, "practice": int},
+)
+
+
+def _in_own_practice(read: CompiledRead, user, uuid, may):
+    """The row ``uuid`` of ``user``'s practice through ``read``, when ``may(staff)``; else Http404. Its practice is
+    the signed-in person's, set rather than read again."""
     staff = staff_for(user)
     if staff is None or not may(staff):
         raise Http404
-    found = model.objects.with_people() if model is Client else model.objects.select_related("user")
     try:
-        return found.get(uuid=uuid, practice=staff.practice)
-    except (model.DoesNotExist, ValidationError, ValueError):
+        found = read.first(uuid=uuid, practice=staff.practice_id)
+    except ValueError:
         raise Http404 from None
+    if found is None:
+        raise Http404
+    found.practice = staff.practice
+    return found
 
 
 def get_client_for_owner(user, client_uuid) -> Client:
     """A client an owner may manage (name, therapist, care status), without clinical content."""
-    return _in_own_practice(Client, user, client_uuid, lambda staff: staff.is_owner)
+    return _in_own_practice(_PRACTICE_CLIENT, user, client_uuid, lambda staff: staff.is_owner)
 
 
 def get_client_for_office(user, client_uuid) -> Client:
     """A client the office (an owner or an administrator) books in and bills: their name, contact details,
     therapist and appointments, never their record. An erased client is nobody's to book."""
-    client = _in_own_practice(Client, user, client_uuid, lambda staff: staff.runs_office)
+    client = _in_own_practice(_PRACTICE_CLIENT, user, client_uuid, lambda staff: staff.runs_office)
     if client.is_erased:
         raise Http404
     return client
 
 
 def get_staff_for_owner(user, staff_uuid) -> StaffMember:
-    return _in_own_practice(StaffMember, user, staff_uuid, lambda staff: staff.is_owner)
+    return _in_own_practice(_PRACTICE_STAFF, user, staff_uuid, lambda staff: staff.is_owner)
 
 
 def get_staff_for_office(user, staff_uuid) -> StaffMember:
     """A colleague whose billing the office (an owner or an administrator) sets up: never their clients."""
-    return _in_own_practice(StaffMember, user, staff_uuid, lambda staff: staff.runs_office)
+    return _in_own_practice(_PRACTICE_STAFF, user, staff_uuid, lambda staff: staff.runs_office)
 
 
 def practice_for(user):
