@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from bookings.models import Appointment
 from caseload.models import ClientFacts
+from core.compiled import CompiledRead
 from formulation.models import Insight
 from journal.models import Entry
 from journal.selectors import UNREAD_LOOKBACK, unread_shared_counts
@@ -65,20 +66,32 @@ BATCH = 400
 
 
 def appointment_bounds(client_ids, *, now: datetime) -> dict:
-    """Per client: (last session, next session, last contact, next contact) starts. One query."""
+    """Per client: (last session, next session, last contact, next contact) starts. One query (a kept read for one
+    client: "since we last met" asks on every view)."""
+    ids = list(client_ids)
+    if len(ids) == 1:
+        rows = _BOUNDS_OF_ONE.rows(client=ids[0], now=now)
+    else:
+        rows = _bounds(Client.objects.filter(pk__in=ids), now)
+    return {pk: rest for pk, *rest in rows}
+
+
+def _bounds(clients, now: datetime):
     mine = Appointment.objects.active().filter(client_id=OuterRef("pk"))
     sessions = mine.sessions()
-    rows = (
-        Client.objects.filter(pk__in=list(client_ids))
-        .annotate(
-            last_session=Subquery(sessions.filter(start__lte=now).order_by("-start").values("start")[:1]),
-            next_session=Subquery(sessions.filter(start__gt=now).order_by("start").values("start")[:1]),
-            last_contact=Subquery(mine.filter(start__lte=now).order_by("-start").values("start")[:1]),
-            next_contact=Subquery(mine.filter(start__gt=now).order_by("start").values("start")[:1]),
-        )
-        .values_list("pk", "last_session", "next_session", "last_contact", "next_contact")
-    )
-    return {pk: rest for pk, *rest in rows}
+    return clients.annotate(
+        last_session=Subquery(sessions.filter(start__lte=now).order_by("-start").values("start")[:1]),
+        next_session=Subquery(sessions.filter(start__gt=now).order_by("start").values("start")[:1]),
+        last_contact=Subquery(mine.filter(start__lte=now).order_by("-start").values("start")[:1]),
+        next_contact=Subquery(mine.filter(start__gt=now).order_by("start").values("start")[:1]),
+    ).values_list("pk", "last_session", "next_session", "last_contact", "next_contact")
+
+
+_BOUNDS_OF_ONE = CompiledRead(
+    Client,
+    lambda shape, *, client, now: _bounds(Client.objects.filter(pk=client), now),
+    {"client": int, "now": datetime},
+)
 
 
 def _journal_expiry(client_ids, *, now: datetime) -> dict:

@@ -120,14 +120,29 @@ class InvoiceStanding:
     payments: list[Payment]
 
 
+# Read on every view of an invoice: built by the ORM once (core/compiled.py).
+_CREDIT_NOTES = CompiledRead(
+    Invoice,
+    lambda shape, *, invoice: Invoice.objects.filter(
+        credits=invoice, kind=Invoice.Kind.CREDIT_NOTE, status=Invoice.Status.ISSUED
+    ),
+    {"invoice": int},
+)
+_PAYMENTS_OF = CompiledRead(
+    Payment,
+    lambda shape, *, invoice: Payment.objects.filter(invoice=invoice).order_by("received_on", "recorded_at"),
+    {"invoice": int},
+)
+
+
 def standing_of(invoice: Invoice) -> InvoiceStanding:
     """What ``invoice`` is credited and paid, its credit notes and the payments named against it. Two queries.
 
     The same figures as ``account(...).state_of(invoice)``: ``Invoice.waiting`` is stored by ``settle`` from that
     account in the transaction of every change, so what was paid is its total less credit and what waits.
     """
-    notes = list(Invoice.objects.filter(credits=invoice, kind=Invoice.Kind.CREDIT_NOTE, status=Invoice.Status.ISSUED))
-    payments = list(Payment.objects.filter(invoice=invoice).order_by("received_on", "recorded_at"))
+    notes = _CREDIT_NOTES.objects(invoice=invoice.pk)
+    payments = _PAYMENTS_OF.objects(invoice=invoice.pk)
     state = None
     if not invoice.is_void and not invoice.is_credit_note:
         credited = sum(note.total for note in notes)

@@ -5,11 +5,14 @@ Nobody else, and never the client. Only the author writes, and only while they k
 client's notes open for nobody (dataprivacy keeps them restricted until the retention date).
 """
 
+from uuid import UUID
+
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
 from bookings.models import Appointment, Kind
+from core.compiled import CompiledRead
 from notes.models import NoteTemplate, SessionNote
 from practice.access import clinical_access, get_rw_client_for_clinician, staff_for
 from practice.models import Client
@@ -31,12 +34,26 @@ def get_appointment_for_note(user, appointment_uuid) -> Appointment:
     return appointment
 
 
+# A note with its session, client (and their erasure row) and author, read on every view of one: built by the ORM
+# once (core/compiled.py). Within the reader's practice: the lookup names the tenant (docs/scale.md, sharding by
+# practice).
+_NOTE = CompiledRead(
+    SessionNote,
+    lambda shape, *, uuid, practice: SessionNote.objects.with_appointment()
+    .select_related("client__erasure")
+    .filter(uuid=uuid, client__practice_id=practice),
+    {"uuid": UUID, "practice": int},
+)
+
+
 def _note(note_uuid, staff) -> SessionNote:
     try:
-        # Within the reader's practice: the lookup names the tenant (docs/scale.md, sharding by practice).
-        note = SessionNote.objects.with_appointment().get(uuid=note_uuid, client__practice_id=staff.practice_id)
-    except (SessionNote.DoesNotExist, ValidationError, ValueError):
+        note = _NOTE.first(uuid=note_uuid, practice=staff.practice_id)
+    except ValueError:
         raise Http404 from None
+    if note is None:
+        raise Http404
+    note.client.practice = staff.practice  # the reader's own, as the lookup says
     if note.client.is_erased:
         # An erased client's kept notes are restricted (dataprivacy): nobody opens them in the normal
         # path, their author included.

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_read
+from core.compiled import CompiledRead
 from core.links import url_maker
 from notes import services
 from notes.access import (
@@ -17,7 +18,7 @@ from notes.access import (
     get_template_for_therapist,
 )
 from notes.forms import AmendmentForm, NoteForm, StartForm, TemplateForm
-from notes.models import SECTIONS, NoteTemplate, SessionNote
+from notes.models import SECTIONS, Amendment, NoteTemplate, SessionNote
 from notes.selectors import listed
 from practice.access import staff_required, therapist_required
 
@@ -135,7 +136,7 @@ def detail(request, note_uuid):
     if not note.is_signed and note.holder_id != request.staff.id:
         raise Http404  # a draft is only its keeper's, never read through emergency access
     audit_read(request, note, client=note.client)
-    amendments = list(note.amendments.select_related("author__user"))
+    amendments = _AMENDMENTS.objects(note=note.pk)
     sections = [
         (name, heading, text, [a for a in amendments if a.section == name]) for name, heading, text in note.sections()
     ]
@@ -149,6 +150,12 @@ def detail(request, note_uuid):
             "is_holder": note.holder_id == request.staff.id,
         },
     )
+
+
+# A note's amendments with their authors, read on every view of it: built by the ORM once (core/compiled.py).
+_AMENDMENTS = CompiledRead(
+    Amendment, lambda shape, *, note: Amendment.objects.filter(note=note).select_related("author__user"), {"note": int}
+)
 
 
 @staff_required
