@@ -11,11 +11,12 @@ from typing import NamedTuple
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
 from bookings.forms import valid_zone, zone_choices
+from core.dates import written
 from core.html import format_rows
 from core.links import constant_url
 
@@ -132,9 +133,7 @@ def group_by_day(
         key, clock, times = known
         name, href = who(slot.therapist_id, key) if who else ("", link(key) if link else "")
         times.append((key, clock, href, name))
-    return [
-        FreeDay(day.strftime("%Y%m%d"), dateformat.format(day, "l j F"), times) for day, times in sorted(days.items())
-    ]
+    return [FreeDay(day.strftime("%Y%m%d"), written(day, "l j F"), times) for day, times in sorted(days.items())]
 
 
 def slot_link(name: str, query: str = "", **kwargs) -> Callable[[str], str]:

@@ -19,7 +19,7 @@ def shown_date(moment) -> str:
     return f"{local:%A} {local.day} {local:%B %Y}"
 
 
-# The formats the message pages write for every message, with what each gives ("7 Dec 2026, 09:05"). Python's
+# The formats pages write for every row (a message, an invoice, an audit event), with what each gives ("7 Dec 2026, 09:05"). Python's
 # strftime names months and days in the C locale, which is English whatever the machine's locale, as Tending is.
 _WRITERS = {
     "j M Y": lambda local: f"{local.day} {local:%b %Y}",
@@ -31,7 +31,7 @@ _WRITERS = {
 
 
 def written(local, date_format: str) -> str:
-    """``local`` (a time already in the zone to show) as ``|date:date_format`` writes it: the commonest formats
-    without Django's format parser, any other through it."""
+    """``local`` (a day, or a time already in the zone to show) as ``|date:date_format`` writes it: the commonest
+    formats without Django's format parser, any other through it."""
     writer = _WRITERS.get(date_format)
     return writer(local) if writer is not None else dateformat.format(local, date_format)

@@ -2,11 +2,12 @@ from functools import cache
 
 from django.shortcuts import render
 from django.template.defaultfilters import floatformat
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from audit.services import audit_read
 from checkins.models import SCALES
 from checkins.selectors import with_notes
+from core.dates import written
 from core.html import format_many
 from core.links import url_maker
 from journey.charts import axis_for, charts_for
@@ -160,7 +161,7 @@ def _latest_item_level(client) -> list:
             {
                 "response": response,
                 "instrument": instrument,
-                "completed": dateformat.format(timezone.localtime(response.completed_at), "j M Y"),
+                "completed": written(timezone.localtime(response.completed_at), "j M Y"),
                 "body": format_many(_ITEM_ROW * (len(items) // 3), *items),  # one format, as _checkin_body
                 "url": link(response.uuid),
             }

@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 
 from bookings.models import Mode
 from money.formatting import money, parse_money
-from money.models import BillingSettings, Invoice, Payment, Register, Supplier, TaxStatus, TherapistBilling
+from money.models import BillingSettings, Register, Supplier, TaxStatus, TherapistBilling
+from money.selectors import money_recorded
 from money.superbills import clean_cpt_code, clean_npi, clean_tax_id, is_us
 from practice.models import StaffMember
 
@@ -95,10 +96,7 @@ class BillingSettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         settings = self.instance
-        self.currency_locked = (
-            Invoice.objects.filter(practice_id=settings.practice_id).exists()
-            or Payment.objects.filter(practice_id=settings.practice_id).exists()
-        )
+        self.currency_locked = money_recorded(settings.practice_id)
         if self.currency_locked:
             self.fields["currency"].help_text = (
                 "Invoices or payments are already recorded in this currency, so it stays as it is: "

@@ -238,3 +238,37 @@ def client_waiting(client) -> list:
     oldest first, with the supplier's details (their payment instructions): the client's own page, and the
     invoices a payment recorded by the staff can name."""
     return _WAITING.objects(client=client.pk)
+
+
+# Whether a practice has recorded any invoice or payment (its currency is then fixed): read on every view of the
+# billing settings, as kept reads (core/compiled.py).
+_AN_INVOICE = CompiledRead(
+    Invoice,
+    lambda shape, *, practice: Invoice.objects.filter(practice=practice).values_list("pk")[:1],
+    {"practice": int},
+)
+_A_PAYMENT = CompiledRead(
+    Payment,
+    lambda shape, *, practice: Payment.objects.filter(practice=practice).values_list("pk")[:1],
+    {"practice": int},
+)
+
+
+def money_recorded(practice_id: int) -> bool:
+    """The practice has an invoice or a payment on record (of any kind or state)."""
+    return bool(_AN_INVOICE.rows(practice=practice_id) or _A_PAYMENT.rows(practice=practice_id))
+
+
+# The practice's therapists with their billing, by name, as the billing settings list them.
+_THERAPISTS_BILLING = CompiledRead(
+    StaffMember,
+    lambda shape, *, practice: StaffMember.objects.filter(practice=practice)
+    .therapists()
+    .select_related("user", "billing")
+    .order_by("user__name", "pk"),  # by name: unordered, the list moved about as rows were updated
+    {"practice": int},
+)
+
+
+def therapists_with_billing(practice_id: int) -> list[StaffMember]:
+    return _THERAPISTS_BILLING.objects(practice=practice_id)

@@ -12,11 +12,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditEvent
 from audit.services import audit_change, audit_record
+from core.dates import written
 from core.links import url_maker
 from money.access import client_for_money, get_invoice_for_client, get_payment_for_client
 from money.formatting import money
@@ -72,7 +72,7 @@ def _rows(documents, locale) -> list[dict]:
                 if document.waiting < document.total:
                     state = f"Part paid: {waiting} waiting to be paid"
                 elif document.due_on:
-                    state = f"Waiting to be paid, by {date_format(document.due_on, 'j M Y')}"
+                    state = f"Waiting to be paid, by {written(document.due_on, 'j M Y')}"
                 else:
                     state = "Waiting to be paid"
         rows.append({"document": document, "state": state, "url": document_url(document.uuid)})

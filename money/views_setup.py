@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST
 from core.compiled import CompiledRead
 from money.access import owner_for_money, staff_for_money
 from money.forms_setup import BillingSettingsForm, FeeForm, OwnSupplierForm, SupplierForm, TherapistBillingForm
-from money.models import BillingSettings, Fee, Invoice, Payment, Supplier, TaxStatus
+from money.models import BillingSettings, Fee, Supplier, TaxStatus
 from money.online import online_enabled
+from money.selectors import money_recorded, therapists_with_billing
 from money.services import billing_event, practice_supplier, tax_for, therapist_billing
 from practice.access import get_staff_for_office
 from practice.models import StaffMember
@@ -96,9 +97,7 @@ def settings_page(request):
     if data is not None and form.is_valid() & supplier_form.is_valid():
         with transaction.atomic():
             changed = _changed(settings, before[0])
-            if "currency" in changed and (
-                Invoice.objects.filter(practice=practice).exists() or Payment.objects.filter(practice=practice).exists()
-            ):
+            if "currency" in changed and money_recorded(practice.pk):
                 # An invoice issued while the form was being filled in.
                 form.add_error("currency", "The currency cannot change now: an invoice has just been issued.")
             else:
@@ -116,12 +115,7 @@ def settings_page(request):
                 )
                 messages.success(request, "Billing settings saved.")
                 return redirect("money:settings")
-    therapists = (
-        StaffMember.objects.filter(practice=practice)
-        .therapists()
-        .select_related("user", "billing")
-        .order_by("user__name", "pk")  # by name: unordered, the list moved about as rows were updated
-    )
+    therapists = therapists_with_billing(practice.pk)
     return render(
         request,
         "money/setup/settings.html",

@@ -6,11 +6,12 @@ from datetime import timedelta
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.people import refer
 from audit.services import audit_read
+from core.dates import written
 from core.html import format_rows
 from core.links import url_maker
 from money.access import (
@@ -97,7 +98,7 @@ def _overview_rows(charges, invoices, payments, *, today, settings) -> dict:
                 (
                     client_url(c.client.uuid),
                     c.client.display_name,
-                    dateformat.format(c.day, "j M Y"),
+                    written(c.day, "j M Y"),
                     c.get_kind_display(),
                     money(c.amount, currency, locale),
                 )
@@ -113,7 +114,7 @@ def _overview_rows(charges, invoices, payments, *, today, settings) -> dict:
                     i.reference,
                     client_url(i.client.uuid),
                     i.client.display_name,
-                    dateformat.format(i.tax_point, "j M Y"),
+                    written(i.tax_point, "j M Y"),
                     (today - i.tax_point).days,
                     money(i.waiting, currency, locale),
                 )
@@ -129,7 +130,7 @@ def _overview_rows(charges, invoices, payments, *, today, settings) -> dict:
                     p.receipt_reference,
                     client_url(p.client.uuid),
                     p.client.display_name,
-                    dateformat.format(p.received_on, "j M Y"),
+                    written(p.received_on, "j M Y"),
                     p.get_method_display(),
                     " (refund)" if p.kind == refund else "",
                     "−" if p.kind == refund else "",

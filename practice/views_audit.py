@@ -7,13 +7,13 @@ from django.db.models import Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from audit.describe import sentence, spoken_list
 from audit.forms import NAME_MATCHES, AuditFilterForm
 from audit.models import AuditEvent
 from audit.services import audit_record
 from core.compiled import CompiledRead
+from core.dates import written
 from core.html import format_many, format_rows
 from practice.access import owner_required
 from practice.models import Client, EmergencyAccess, StaffMember
@@ -132,7 +132,7 @@ def _rows(events, names, reasons, zone) -> str:
     for event in events:
         reason = reasons.get(_grant_of(event), "")
         local = timezone.localtime(event.at, zone)
-        day, time = date_format(local, "j M Y"), local.strftime("%H:%M")
+        day, time = written(local, "j M Y"), local.strftime("%H:%M")
         rows.append(
             (
                 local.isoformat(timespec="seconds"),

@@ -27,6 +27,13 @@ class WrittenTests(SimpleTestCase):
                 with self.subTest(date_format=date_format, moment=moment):
                     self.assertEqual(written(moment, date_format), dateformat.format(moment, date_format))
 
+    def test_a_day_reads_as_the_date_filter_writes_it(self):
+        days = [dt.date(2026, 1, 5) + dt.timedelta(days=n * 11) for n in range(40)]
+        for date_format in ("j M Y", "l j F", "l j F Y"):
+            for day in days:
+                with self.subTest(date_format=date_format, day=day):
+                    self.assertEqual(written(day, date_format), dateformat.format(day, date_format))
+
     def test_any_other_format_goes_through_the_date_filters_parser(self):
         moment = dt.datetime(2026, 12, 7, 9, 5, tzinfo=LONDON)
         self.assertEqual(written(moment, "D d/m/Y P"), "Mon 07/12/2026 9:05 a.m.")
