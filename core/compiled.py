@@ -172,6 +172,10 @@ class CompiledRead:
         slices its queryset ``[shape[-2]:shape[-1]]``). ``Pages.page`` gives one, told the count."""
         return Pages(self, shape, values)
 
+    def row_pages(self, shape: tuple = (), **values) -> "Pages":
+        """As ``pages()``, each page read by ``rows()``: for a read of values, not instances."""
+        return Pages(self, shape, values, as_rows=True)
+
     def statement(self, shape: tuple = (), **values) -> tuple[str, list]:
         """The SQL and the parameters this read sends for these values (to explain its plan, say)."""
         alias = router.db_for_read(self.model)
@@ -313,9 +317,11 @@ class Pages:
     read: CompiledRead
     shape: tuple
     values: dict
+    as_rows: bool = False
 
     def __getitem__(self, bounds: slice) -> list:
-        return self.read.objects((*self.shape, bounds.start, bounds.stop), **self.values)
+        read = self.read.rows if self.as_rows else self.read.objects
+        return read((*self.shape, bounds.start, bounds.stop), **self.values)
 
     def page(self, number, per_page: int, *, count: int) -> Page:
         """Page ``number`` (as a request gives it: a page out of range is the last, anything else the first) of

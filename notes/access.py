@@ -8,14 +8,13 @@ client's notes open for nobody (dataprivacy keeps them restricted until the rete
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import Http404
 
 from bookings.models import Appointment, Kind
 from core.compiled import CompiledRead
 from notes.models import NoteTemplate, SessionNote
 from practice.access import clinical_access, get_rw_client_for_clinician, staff_for
-from practice.models import Client
+from practice.models import Client, StaffMember
 
 
 def get_appointment_for_note(user, appointment_uuid) -> Appointment:
@@ -98,17 +97,16 @@ def get_note_written_by(user, note_uuid) -> SessionNote:
     return note
 
 
-def get_notes_for_reader(user, client_uuid) -> tuple[Client, QuerySet, bool]:
-    """A client, the notes of theirs the signed-in person may list, and whether they may open the
-    client's record too (not so for a former client).
+def get_notes_for_reader(user, client_uuid) -> tuple[Client, StaffMember | None, bool]:
+    """A client, whose of their notes the signed-in person may list, and whether they may open the client's record
+    too (not so for a former client).
 
-    Those they keep, for a client in their care or a former client whose notes they kept at a handover;
-    every signed note, for an owner with emergency access. Never an erased client's.
+    The notes they keep (the member of staff returned), for a client in their care or a former client whose notes
+    they kept at a handover; every signed note (None), for an owner with emergency access. Never an erased client's.
     """
     staff = staff_for(user)
     if staff is None:
         raise Http404
-    notes = SessionNote.objects.all()
     try:
         client, own_therapist = clinical_access(user, client_uuid)
     except Http404:
@@ -116,10 +114,10 @@ def get_notes_for_reader(user, client_uuid) -> tuple[Client, QuerySet, bool]:
         client = Client.objects.with_people().filter(pk__in=kept.values("client_id")).first()
         if client is None or client.is_erased:
             raise Http404 from None
-        return client, notes.for_client(client).held_by(staff), False
+        return client, staff, False
     if own_therapist:
-        return client, notes.for_client(client).held_by(staff), True
-    return client, notes.for_client(client).signed(), True  # emergency access: no drafts
+        return client, staff, True
+    return client, None, True  # emergency access: every signed note, no drafts
 
 
 def get_template_for_therapist(user, template_uuid) -> NoteTemplate:

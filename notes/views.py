@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +18,7 @@ from notes.access import (
 )
 from notes.forms import AmendmentForm, NoteForm, StartForm, TemplateForm
 from notes.models import SECTIONS, Amendment, NoteTemplate, SessionNote
-from notes.selectors import listed
+from notes.selectors import listed_page
 from practice.access import staff_required, therapist_required
 
 NOTES_PER_PAGE = 25
@@ -211,10 +210,9 @@ def template_delete(request, template_uuid):
 def for_client(request, client_uuid):
     """A client's notes: those the signed-in therapist keeps (their own, and any that came with the client
     at a handover), or (emergency access) every signed note."""
-    client, found, in_care = get_notes_for_reader(request.user, client_uuid)
+    client, held_by, in_care = get_notes_for_reader(request.user, client_uuid)
     # Newest first, a page at a time: years of weekly notes stay one quick page (docs/benchmarks.md).
-    found = listed(found.order_by("-appointment__start", "-id"))
-    page = Paginator(found, NOTES_PER_PAGE).get_page(request.GET.get("page"))
+    page = listed_page(client, held_by, request.GET.get("page"), NOTES_PER_PAGE)
     audit_read(request, client, client=client, object_type="notes.sessionnote_list")
     link = url_maker("notes:detail", "note_uuid")
     notes = list(page.object_list)

@@ -157,7 +157,7 @@ class SessionNoteTests(TendingTestCase):
         newest_first = sorted(notes, key=lambda n: n.appointment.start, reverse=True)
         url = reverse("notes:for_client", kwargs={"client_uuid": self.w.client_a.uuid})
         first = self.ana.get(url)
-        # The list's rows are plain values (notes.selectors.listed), each named by its note's UUID.
+        # The list's rows are plain values (notes.selectors.listed_page), each named by its note's UUID.
         self.assertEqual([n["uuid"] for n in first.context["notes"]], [n.uuid for n in newest_first[:NOTES_PER_PAGE]])
         self.assertContains(first, f"Notes 1 to {NOTES_PER_PAGE} of 30, newest first.")
         self.assertContains(first, "Older notes")
