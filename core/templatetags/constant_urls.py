@@ -30,7 +30,8 @@ register = template.Library()
 
 @lru_cache(maxsize=4096)
 def _reverse_one(view_name: str, keyword, value, current_app, prefix: str, resolver) -> str:
-    # ``prefix`` and ``resolver`` are keys only: reverse() reads both itself (as core.links's remembered patterns). ``value`` is an int or a slug (``_kept_value``).
+    # ``prefix`` and ``resolver`` are keys only: reverse() reads both itself (as in core.links's remembered patterns).
+    # ``value`` is an int or a slug (``_kept_value``).
     if keyword is None:
         return reverse(view_name, args=[value], current_app=current_app)
     return reverse(view_name, kwargs={keyword: value}, current_app=current_app)
