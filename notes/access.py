@@ -98,8 +98,8 @@ def get_note_written_by(user, note_uuid) -> SessionNote:
 
 
 def get_notes_for_reader(user, client_uuid) -> tuple[Client, StaffMember | None, bool]:
-    """A client, whose of their notes the signed-in person may list, and whether they may open the client's record
-    too (not so for a former client).
+    """A client, who keeps the notes of theirs the signed-in person may list, and whether they may open the client's
+    record too (not so for a former client).
 
     The notes they keep (the member of staff returned), for a client in their care or a former client whose notes
     they kept at a handover; every signed note (None), for an owner with emergency access. Never an erased client's.
