@@ -9,18 +9,17 @@ from django.utils import dateformat, timezone
 
 def shown_day(moment) -> str:
     """``moment``'s day where the page is shown, as ``|date:"j M Y"`` writes it ("7 Dec 2026")."""
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%b %Y}"
+    return written(timezone.localtime(moment), "j M Y")
 
 
 def shown_date(moment) -> str:
     """``moment``'s day where the page is shown, as ``|date:"l j F Y"`` writes it ("Monday 7 December 2026")."""
-    local = timezone.localtime(moment)
-    return f"{local:%A} {local.day} {local:%B %Y}"
+    return written(timezone.localtime(moment), "l j F Y")
 
 
-# The formats pages write for every row (a message, an invoice, an audit event), with what each gives ("7 Dec 2026, 09:05"). Python's
-# strftime names months and days in the C locale, which is English whatever the machine's locale, as Tending is.
+# The formats pages write for every row (a message, an invoice, an audit event), with what each gives ("7 Dec 2026,
+# 09:05"). Python's strftime names months and days in the C locale, which is English whatever the machine's locale, as
+# Tending is.
 _WRITERS = {
     "j M Y": lambda local: f"{local.day} {local:%b %Y}",
     "j M Y, H:i": lambda local: f"{local.day} {local:%b %Y, %H:%M}",

@@ -10,7 +10,7 @@ from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from core.compiled import CompiledRead
-from money.models import AgreedFee, Charge, Invoice, Payment
+from money.models import AgreedFee, Charge, Invoice, Payment, Supplier
 from practice.access import staff_shaped
 from practice.models import Client, StaffMember
 
@@ -238,6 +238,19 @@ def client_waiting(client) -> list:
     oldest first, with the supplier's details (their payment instructions): the client's own page, and the
     invoices a payment recorded by the staff can name."""
     return _WAITING.objects(client=client.pk)
+
+
+# A therapist's own supplier (for invoicing in their own name), if they have one: read on every view of their billing
+# and whenever their sessions are invoiced, as a kept read (core/compiled.py).
+_OWN_SUPPLIER = CompiledRead(
+    Supplier,
+    lambda shape, *, therapist: Supplier.objects.filter(therapist=therapist).order_by("pk")[:1],
+    {"therapist": int},
+)
+
+
+def own_supplier(therapist_id: int) -> Supplier | None:
+    return _OWN_SUPPLIER.first(therapist=therapist_id)
 
 
 # Whether a practice has recorded any invoice or payment (its currency is then fixed): read on every view of the

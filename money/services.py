@@ -35,6 +35,7 @@ from money.models import (
     TaxStatus,
     TherapistBilling,
 )
+from money.selectors import own_supplier
 from practice.models import Client
 
 
@@ -65,7 +66,7 @@ def supplier_for(therapist) -> Supplier:
     """Who invoices ``therapist``'s sessions: the therapist in their own name (a practice setting), or the practice."""
     billing = therapist_billing(therapist)
     if billing.invoices_in_own_name:
-        found = Supplier.objects.filter(therapist=therapist).first()
+        found = own_supplier(therapist.pk)
         if found is not None:
             return found
         found = Supplier.new_for_therapist(therapist)

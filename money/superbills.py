@@ -41,6 +41,7 @@ from money.models import (
     Supplier,
     TherapistBilling,
 )
+from money.selectors import own_supplier
 from outbox.services import email_queue
 from practice.access import client_for, has_emergency_access, may_write_record, staff_for
 
@@ -323,7 +324,7 @@ def therapist_of(superbill: Superbill):
 def _supplier_of(therapist, billing: TherapistBilling | None) -> Supplier:
     """Who bills ``therapist``'s sessions (as ``money.services.supplier_for``), read only: nothing is created."""
     if billing is not None and billing.invoices_in_own_name:
-        own = Supplier.objects.filter(therapist=therapist).first()
+        own = own_supplier(therapist.pk)
         if own is not None:
             return own
     found = Supplier.objects.filter(practice_id=therapist.practice_id, therapist__isnull=True).first()

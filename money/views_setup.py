@@ -15,12 +15,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core.compiled import CompiledRead
 from money.access import owner_for_money, staff_for_money
 from money.forms_setup import BillingSettingsForm, FeeForm, OwnSupplierForm, SupplierForm, TherapistBillingForm
 from money.models import BillingSettings, Fee, Supplier, TaxStatus
 from money.online import online_enabled
-from money.selectors import money_recorded, therapists_with_billing
+from money.selectors import money_recorded, own_supplier, therapists_with_billing
 from money.services import billing_event, practice_supplier, tax_for, therapist_billing
 from practice.access import get_staff_for_office
 from practice.models import StaffMember
@@ -38,17 +37,9 @@ def _changed(obj, before: dict) -> list[str]:
     return [name for name, value in before.items() if getattr(obj, name) != value]
 
 
-# A therapist's own supplier, read on every view of their billing: built by the ORM once (core/compiled.py).
-_SUPPLIER_OF = CompiledRead(
-    Supplier,
-    lambda shape, *, therapist: Supplier.objects.filter(therapist=therapist).order_by("pk")[:1],
-    {"therapist": int},
-)
-
-
 def _own_supplier(member: StaffMember) -> Supplier:
     """The therapist's own supplier, or a new one named after them (saved only when its form is)."""
-    found = _SUPPLIER_OF.first(therapist=member.pk)
+    found = own_supplier(member.pk)
     if found is None:
         found = Supplier.new_for_therapist(member)
     return found
@@ -57,7 +48,7 @@ def _own_supplier(member: StaffMember) -> Supplier:
 def _invoiced_by(member: StaffMember, billing) -> Supplier | None:
     """Who invoices ``member``'s sessions as things stand (without making anything)."""
     if billing.invoices_in_own_name:
-        return _SUPPLIER_OF.first(therapist=member.pk)
+        return own_supplier(member.pk)
     return practice_supplier(member.practice)
 
 
