@@ -234,6 +234,37 @@ class ClientListTests(TendingTestCase):
     def test_it_never_lists_a_colleagues_clients(self):
         self.assertNotContains(self.as_("therapist").get(reverse("caseload:clients"), {"status": "all"}), "Eli Client")
 
+    def test_the_list_as_it_opens_pages_fifty_by_name_with_their_days_and_the_same_queries_a_page(self):
+        therapist = self.w.client_a.therapist
+        for n in range(55):
+            ClientFactory(practice=therapist.practice, therapist=therapist, preferred_name=f"Zed {n:02d}")
+        session(self.w.client_a, NOW - timedelta(days=9), status="completed")
+        session(self.w.client_a, NOW + timedelta(days=5))
+        http = self.as_("therapist")
+        first = http.get(reverse("caseload:clients")).content.decode()
+        # Cara and Dev first by name, then the Zeds: 48 of them on the first page, the other 7 on the second.
+        self.assertIn("Page 1 of 2", first)
+        self.assertLess(first.index("Cara Client"), first.index("Dev Client"))
+        self.assertIn("1 Jun 2026", first)
+        self.assertIn("15 Jun 2026", first)
+        self.assertIn("Zed 47", first)
+        self.assertNotIn("Zed 48", first)
+        second = http.get(reverse("caseload:clients"), {"page": "2"}).content.decode()  # its facts stored now
+        with CaptureQueriesContext(connection) as one:
+            http.get(reverse("caseload:clients"), {"page": "2"})
+        self.assertIn("Zed 48", second)
+        self.assertIn("Zed 54", second)
+        self.assertNotIn("Cara Client", second)
+        with CaptureQueriesContext(connection) as again:
+            http.get(reverse("caseload:clients"), {"page": "1"})
+        self.assertEqual(len(one), len(again))
+        # A page past the end is the last; a search pages the same way.
+        self.assertIn("Zed 54", http.get(reverse("caseload:clients"), {"page": "9"}).content.decode())
+        found = http.get(reverse("caseload:clients"), {"q": "zed", "page": "2"}).content.decode()
+        self.assertIn("Page 2 of 2", found)
+        self.assertIn("Zed 54", found)
+        self.assertNotIn("Zed 49", found)
+
 
 @time_machine.travel(NOW, tick=False)
 class SinceWeLastMetTests(TendingTestCase):
