@@ -1,11 +1,12 @@
 """Open risk alerts pinned at the top of the therapist's home (and the caseload)."""
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import format_html
 
 from core.compiled import CompiledRead
-from core.dates import shown_day
-from core.html import format_rows
+from core.dates import shown_day, written
+from core.html import format_many, format_rows
 from core.links import url_maker
 from practice.access import staff_for
 from risk.models import RiskAlert
@@ -40,6 +41,47 @@ def _open_newest(shape, *, staff, practice):
 _OPEN_NEWEST = CompiledRead(RiskAlert, _open_newest, {"staff": int, "practice": int})
 
 
+# An alert's line, on the staff's home and the list of alerts, written here rather than by a template included once
+# an alert (docs/decisions.md, "Pages that list many rows write their words in the view"); ``_ACKNOWLEDGED`` follows
+# it on the list's recently acknowledged.
+_ALERT_LINE = '<li><a href="{}">{}</a>:\n{}, {}{}\n{}</li>'
+_ESCALATED = ' <span class="badge">{}</span>'
+_ACKNOWLEDGED = '<br><span class="small">Acknowledged {}: {}</span>'
+
+
+def alert_lines(alerts, staff, *, acknowledged: bool = False) -> str:
+    """The list items of ``alerts`` (read with ``LINE_SHOWN``, and with when and how they were acknowledged when
+    ``acknowledged``), as ``staff`` reads them: their own escalated alert is an owner's second reminder."""
+    link = url_maker("risk:alert", "alert_uuid")
+    own_reminder = format_many(_ESCALATED, "Second reminder")
+    sent_on = format_many(_ESCALATED, "Sent to the practice owner")
+    return format_rows(
+        "",
+        _ALERT_LINE,
+        (
+            (
+                link(alert.uuid),
+                alert.client.display_name,
+                alert.get_source_display(),
+                written(timezone.localtime(alert.raised_at), "j M Y, H:i"),
+                ""
+                if alert.escalated_at is None
+                else own_reminder
+                if alert.therapist_id == staff.pk and staff.is_owner
+                else sent_on,
+                format_many(
+                    _ACKNOWLEDGED,
+                    written(timezone.localtime(alert.acknowledged_at), "j M Y, H:i"),
+                    alert.get_action_taken_display(),
+                )
+                if acknowledged
+                else "",
+            )
+            for alert in alerts
+        ),
+    )
+
+
 def open_alerts_panel(request, staff) -> str:
     staff = staff or staff_for(request.user)
     if staff is None:
@@ -47,7 +89,9 @@ def open_alerts_panel(request, staff) -> str:
     alerts = _OPEN_NEWEST.objects(roles(staff), staff=staff.pk, practice=staff.practice_id)
     if not alerts:
         return ""
-    return render_to_string("risk/panel_open.html", {"alerts": alerts}, request=request)
+    return render_to_string(
+        "risk/panel_open.html", {"count": len(alerts), "lines": alert_lines(alerts, staff)}, request=request
+    )
 
 
 # The client's newest five, built by the ORM once (core/compiled.py): only what the lines show (never the sealed

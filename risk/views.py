@@ -10,7 +10,7 @@ from risk.access import get_alert_for_staff
 from risk.context import alert_context
 from risk.forms import AcknowledgeForm
 from risk.models import RiskAlert
-from risk.panels import LINE_SHOWN
+from risk.panels import LINE_SHOWN, alert_lines
 from risk.selectors import roles, seen_by
 from risk.services import RiskAlertError, risk_alert_acknowledge
 
@@ -42,7 +42,11 @@ def alert_list(request):
     open_alerts = _LISTED.objects((*roles(staff), False), staff=staff.pk, practice=staff.practice_id)
     recent = _LISTED.objects((*roles(staff), True), staff=staff.pk, practice=staff.practice_id)
     audit_list_read(request, "risk.riskalert", [*open_alerts, *recent])
-    return render(request, "risk/list.html", {"open_alerts": open_alerts, "recent": recent})
+    return render(
+        request,
+        "risk/list.html",
+        {"open_alerts": alert_lines(open_alerts, staff), "recent": alert_lines(recent, staff, acknowledged=True)},
+    )
 
 
 @care_team_required

@@ -50,7 +50,6 @@ STAFF_ONLY = [
     "formulation/templates/formulation/[!p]*",  # everything but panel_client.html
     "risk/templates/risk/alert.html",
     "risk/templates/risk/list.html",
-    "risk/templates/risk/_alert_line.html",
     "risk/templates/risk/_deliveries.html",
     "outbox/templates/*",
     "risk/templates/risk/email/*",
