@@ -5,6 +5,7 @@ from uuid import UUID
 
 from django.core.paginator import Page, Paginator
 
+from core.compiled import CompiledRead, counted
 from practice.models import Client, display_name
 
 
@@ -37,8 +38,33 @@ _SHOWN = (
 )
 
 
+# The rows of a page's clients, read by a kept read (core/compiled.py) of one shape: the page's keys padded to
+# ``_MOST`` with a key no client has. Built by the ORM on every view, with the page's fifty keys, the two reads of
+# the owner's page were a fifth of its time at saturation (bench/spy.py; docs/benchmarks.md, twenty-fifth pass).
+_MOST = 50
+_KEYS = [f"key_{n}" for n in range(_MOST)]
+_ROWS = CompiledRead(
+    Client,
+    lambda shape, **keys: Client.objects.filter(pk__in=[keys[name] for name in _KEYS]).values_list(*_SHOWN),
+    dict.fromkeys(_KEYS, int),
+)
+
+
+def _rows_of(keys: list[int]) -> list[ClientRow]:
+    """The clients of ``keys`` (at most ``_MOST``) as rows, in the same order."""
+    if len(keys) > _MOST:
+        raise ValueError(f"a page of at most {_MOST} clients")
+    padded = dict(zip(_KEYS, [*keys, *[0] * (_MOST - len(keys))], strict=True))
+    rows = {}
+    for pk, uuid, preferred, name, email, therapist_name, therapist_email, status in _ROWS.rows(**padded):
+        rows[pk] = ClientRow(
+            pk, uuid, display_name(preferred, name, email), email, therapist_name or therapist_email, status
+        )
+    return [rows[key] for key in keys]
+
+
 def page_of_clients(found, per_page: int, number) -> tuple[Page, list[ClientRow]]:
-    """Page ``number`` of ``found`` (ordered clients) and that page's clients as rows, in the same order.
+    """Page ``number`` of ``found`` (ordered clients, a search's) and that page's clients as rows, in the same order.
 
     The page's keys first, in order, then the people of that page: sorting the whole practice with every person
     joined cost PostgreSQL 9 ms for two thousand clients (docs/benchmarks.md). On the owner's page, the page of
@@ -46,11 +72,25 @@ def page_of_clients(found, per_page: int, number) -> tuple[Page, list[ClientRow]
     """
     page = Paginator(found.values_list("pk", flat=True), per_page).get_page(number)
     keys = list(page.object_list)
-    rows = {}
-    for pk, uuid, preferred, name, email, therapist_name, therapist_email, status in Client.objects.filter(
-        pk__in=keys
-    ).values_list(*_SHOWN):
-        rows[pk] = ClientRow(
-            pk, uuid, display_name(preferred, name, email), email, therapist_name or therapist_email, status
+    return page, _rows_of(keys)
+
+
+class ClientList:
+    """A list of a practice's clients as it opens, before any search: ``build(practice)`` gives its clients in
+    order. Its count and each page's keys are kept reads, and so are the rows (``_rows_of``)."""
+
+    def __init__(self, build):
+        self._keys = CompiledRead(
+            Client,
+            lambda shape, *, practice: build(practice).values_list("pk")[shape[-2] : shape[-1]],
+            {"practice": int},
         )
-    return page, [rows[key] for key in keys]
+        self._count = CompiledRead(
+            Client, lambda shape, *, practice: counted(build(practice), "practice"), {"practice": int}
+        )
+
+    def page(self, practice, per_page: int, number) -> tuple[Page, list[ClientRow]]:
+        """As ``page_of_clients``, for the list as it opens."""
+        (count,) = self._count.row(default=(0,), practice=practice.pk)
+        page = self._keys.row_pages(practice=practice.pk).page(number, per_page, count=count)
+        return page, _rows_of([key for (key,) in page.object_list])

@@ -23,7 +23,7 @@ from practice.access import (
 )
 from practice.forms import ClientNameSearchForm, EmergencyAccessForm, PracticeSettingsForm, ProfileForm
 from practice.models import AwayPeriod, Client, StaffMember
-from practice.paging import page_of_clients
+from practice.paging import ClientList, page_of_clients
 from practice.services import (
     emergency_access_acknowledge,
     emergency_access_grant,
@@ -147,6 +147,13 @@ _AWAY = CompiledRead(
 )
 
 
+def _owners_clients(practice):
+    return Client.objects.in_practice(practice).order_by("user__name", "id")
+
+
+_OWNERS_LIST = ClientList(_owners_clients)
+
+
 @owner_required
 def owner_home(request):
     practice = request.staff.practice
@@ -158,8 +165,11 @@ def owner_home(request):
     # Clients a page at a time, found by name: a practice of two thousand is not one list to scroll.
     search = ClientNameSearchForm(request.GET or None)
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    found = Client.objects.in_practice(practice).matching(query).order_by("user__name", "id")
-    page, clients = page_of_clients(found, OWNER_CLIENTS_PAGE, request.GET.get("page"))
+    if query:
+        found = _owners_clients(practice).matching(query)
+        page, clients = page_of_clients(found, OWNER_CLIENTS_PAGE, request.GET.get("page"))
+    else:
+        page, clients = _OWNERS_LIST.page(practice, OWNER_CLIENTS_PAGE, request.GET.get("page"))
     _link_staff(staff)
     query_string = request.GET.copy()
     query_string.pop("page", None)

@@ -2,6 +2,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from practice.models import Client
+from practice.paging import ClientList, _rows_of
 from practice.views import OWNER_CLIENTS_PAGE
 from tending.testing.factories import ClientFactory, UserFactory
 from tending.testing.personas import TendingTestCase
@@ -45,3 +47,21 @@ class OwnerClientListTests(TendingTestCase):
         with CaptureQueriesContext(connection) as second:
             self.home()
         self.assertEqual(len(first), len(second))
+
+    def test_a_page_past_the_end_is_the_last_and_a_strange_one_the_first(self):
+        self.assertContains(self.home(page=9), "Zz Paged 054")
+        self.assertContains(self.home(page="x"), "Cara Client")
+
+
+class ClientListTests(TendingTestCase):
+    def test_an_empty_list_has_an_empty_first_page_and_pages_hold_at_most_fifty(self):
+        empty = ClientList(lambda practice: Client.objects.in_practice(practice).filter(preferred_name="nobody"))
+        page, rows = empty.page(self.w.therapist.practice, 50, "1")
+        self.assertEqual((page.number, page.paginator.count, rows), (1, 0, []))
+        everyone = ClientList(lambda practice: Client.objects.in_practice(practice).order_by("id"))
+        _page, rows = everyone.page(self.w.therapist.practice, 1, "2")
+        self.assertEqual(
+            [row.pk for row in rows], list(Client.objects.order_by("id").values_list("pk", flat=True)[1:2])
+        )
+        with self.assertRaises(ValueError):  # the rows' kept read takes fifty keys
+            _rows_of(list(range(1, 52)))
