@@ -131,11 +131,18 @@ def available_follow_up(client, today=None):
     return None
 
 
+# Read on every view of the client's ending page: built by the ORM once (core/compiled.py).
+_ANSWERED = CompiledRead(
+    FollowUp,
+    lambda shape, *, client: FollowUp.objects.filter(client=client, answered_at__isnull=False).order_by("due_on"),
+    {"client": int},
+)
+
+
 def follow_ups_for_client(client) -> list[FollowUp]:
-    """The client's answered follow-ups, oldest first, with their answers (for the client's ending page)."""
-    return list(
-        FollowUp.objects.filter(client=client, answered_at__isnull=False).prefetch_related("answers").order_by("due_on")
-    )
+    """The client's answered follow-ups, oldest first, with their answers (for the client's ending page; a second
+    query only when there are some)."""
+    return _with_answers(_ANSWERED.objects(client=client.pk))
 
 
 # Read on every view of the client record: built by the ORM once (core/compiled.py).
@@ -151,10 +158,13 @@ _SHARED = CompiledRead(
 def shared_follow_ups(client) -> list[FollowUp]:
     """The follow-ups the client chose to share with the practice (for the client record), with their answers
     (a second query only when there are some)."""
-    found = _SHARED.objects(client=client.pk)
-    if found:
-        prefetch_related_objects(found, "answers")
-    return found
+    return _with_answers(_SHARED.objects(client=client.pk))
+
+
+def _with_answers(follow_ups: list[FollowUp]) -> list[FollowUp]:
+    if follow_ups:
+        prefetch_related_objects(follow_ups, "answers")
+    return follow_ups
 
 
 # --- Answering and sharing -----------------------------------------------------------------------------------
