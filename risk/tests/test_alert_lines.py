@@ -36,7 +36,9 @@ class AlertLineTests(TendingTestCase):
                 Context({"alert": alert, "request": request, "acknowledged": acknowledged})
             )
 
+    @time_machine.travel(EVENING + dt.timedelta(days=2), tick=False)
     def test_each_line_is_what_the_template_wrote_open_escalated_and_acknowledged(self):
+        # Every step at a fixed time, two days after the alerts (nothing here reads the real clock).
         ana = self.w.therapist
         with time_machine.travel(EVENING, tick=False):
             cara_open = risk_alert_raise(client=self.w.client_a, source="journal_words")
