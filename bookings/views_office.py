@@ -48,7 +48,7 @@ from core.links import url_maker
 from core.panels import render_panels
 from practice.access import get_client_for_office, office_required
 from practice.models import Client
-from practice.paging import ClientList, page_of_clients
+from practice.paging import ClientList
 
 CLIENTS_PAGE_SIZE = 50
 BY_OFFICE = "practice"  # booked_by / cancelled by: the practice, not the client (no late-cancellation fee)
@@ -270,15 +270,13 @@ def move(request, appointment_uuid):
     )
 
 
-def _office_clients(practice):
-    return (
-        Client.objects.in_practice(practice)
-        .exclude(pk__in=Client.objects.erased())
-        .order_by("user__name", "user__email", "pk")
-    )
-
-
-_OFFICE_LIST = ClientList(_office_clients)
+# The office's list of clients: by name, erased clients left out, found by their account's name or email.
+_OFFICE_LIST = ClientList(
+    lambda practice: Client.objects.in_practice(practice)
+    .exclude(pk__in=Client.objects.erased())
+    .order_by("user__name", "user__email", "pk"),
+    lambda found, query: found.filter(Q(user__name__icontains=query) | Q(user__email__icontains=query)),
+)
 
 
 @office_required
@@ -288,12 +286,7 @@ def clients(request):
     A page at a time, and found by a part of their name or email, so a practice of thousands is as quick as one
     of ten."""
     query = request.GET.get("q", "").strip()[:100]
-    practice = request.staff.practice
-    if query:
-        found = _office_clients(practice).filter(Q(user__name__icontains=query) | Q(user__email__icontains=query))
-        page, clients = page_of_clients(found, CLIENTS_PAGE_SIZE, request.GET.get("page"))
-    else:
-        page, clients = _OFFICE_LIST.page(practice, CLIENTS_PAGE_SIZE, request.GET.get("page"))
+    page, clients = _OFFICE_LIST.page(request.staff.practice, CLIENTS_PAGE_SIZE, request.GET.get("page"), query=query)
     return render(
         request,
         "bookings/office/clients.html",

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from bookings.models import KIND_LABELS, PERSON_SHOWN, Appointment, Kind, appointment_person
 from caseload.facts import FACT_FIELDS, StoredFacts, appointment_bounds, facts_for
-from core.compiled import CompiledRead, counted
+from core.compiled import CompiledRead, counted, kept_page
 from core.html import format_many
 from core.links import url_maker
 from formulation.models import Insight
@@ -265,8 +265,7 @@ def page_of_clients(therapist, *, query: str, status: str, number) -> Page:
     if query:
         page = Paginator(_listed(status, therapist=therapist, query=query), PAGE_SIZE).get_page(number)
     else:
-        (count,) = _LISTED_COUNT.row((status,), default=(0,), therapist=therapist.pk)
-        page = _LISTED_PAGE.row_pages((status,), therapist=therapist.pk).page(number, PAGE_SIZE, count=count)
+        page = kept_page(_LISTED_PAGE, _LISTED_COUNT, number, PAGE_SIZE, (status,), rows=True, therapist=therapist.pk)
     page.object_list = [_listed_client(row) for row in page.object_list]
     return page
 

@@ -312,6 +312,17 @@ def _instances(queryset, compiler, alias: str) -> tuple | None:
     return make, start, end, init_list, populators, annotations
 
 
+def kept_page(
+    read: "CompiledRead", count: "CompiledRead", number, per_page: int, shape: tuple = (), *, rows=False, **values
+):
+    """Page ``number`` of ``per_page`` from the paged kept read ``read`` (its bounds last in the shape; as instances,
+    or as tuples with ``rows``), the paginator told what the kept read ``count`` counts (``counted`` over the same
+    rows: one row, or none for nothing)."""
+    (found,) = count.row(shape, default=(0,), **values)
+    pages = read.row_pages(shape, **values) if rows else read.pages(shape, **values)
+    return pages.page(number, per_page, count=found)
+
+
 @dataclass(frozen=True)
 class Pages:
     read: CompiledRead

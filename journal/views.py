@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
-from core.compiled import CompiledRead, counted
+from core.compiled import CompiledRead, counted, kept_page
 from core.dates import shown_date
 from core.html import format_rows
 from core.links import url_maker
@@ -85,8 +85,7 @@ def _entry_rows(entries) -> str:
 
 @client_required
 def entry_list(request):
-    (count,) = _COUNT.row(default=(0,), client=request.client.pk)
-    page = _ENTRIES.pages(client=request.client.pk).page(request.GET.get("page"), PAGE_SIZE, count=count)
+    page = kept_page(_ENTRIES, _COUNT, request.GET.get("page"), PAGE_SIZE, client=request.client.pk)
     return render(
         request,
         "journal/list.html",

@@ -3,7 +3,7 @@
 from django.core.paginator import Page
 from django.db.models import F
 
-from core.compiled import CompiledRead, counted
+from core.compiled import CompiledRead, counted, kept_page
 from notes.models import SessionNote
 
 
@@ -46,7 +46,6 @@ def listed_page(client, held_by, number, per_page: int) -> Page:
     """Page ``number`` of ``client``'s notes that ``held_by`` keeps (every signed note when None), each a dict of
     ``LISTED``."""
     shape, values = (held_by is not None,), {"client": client.pk, "staff": held_by.pk if held_by else 0}
-    (count,) = _COUNT.row(shape, default=(0,), **values)
-    page = _PAGE.row_pages(shape, **values).page(number, per_page, count=count)
+    page = kept_page(_PAGE, _COUNT, number, per_page, shape, rows=True, **values)
     page.object_list = [dict(zip(LISTED, row, strict=True)) for row in page.object_list]
     return page

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from django.core.paginator import Page, Paginator
 
-from core.compiled import CompiledRead, counted
+from core.compiled import CompiledRead, counted, kept_page
 from practice.models import Client, display_name
 
 
@@ -63,23 +63,19 @@ def _rows_of(keys: list[int]) -> list[ClientRow]:
     return [rows[key] for key in keys]
 
 
-def page_of_clients(found, per_page: int, number) -> tuple[Page, list[ClientRow]]:
-    """Page ``number`` of ``found`` (ordered clients, a search's) and that page's clients as rows, in the same order.
+class ClientList:
+    """A list of a practice's clients, a page at a time: ``build(practice)`` gives them in order, ``search(found,
+    query)`` those whose names hold what was typed.
 
     The page's keys first, in order, then the people of that page: sorting the whole practice with every person
     joined cost PostgreSQL 9 ms for two thousand clients (docs/benchmarks.md). On the owner's page, the page of
-    people joined took 4 ms, the keys 1 ms and then the fifty people 2 ms (in process, 5 December).
+    people joined took 4 ms, the keys 1 ms and then the fifty people 2 ms (in process, 5 December). As the list opens
+    (no search), its count and each page's keys are kept reads; a search's are built by the ORM each time (its words
+    are wrapped in a pattern a kept read's stand-in cannot take). The rows are a kept read either way (``_rows_of``).
     """
-    page = Paginator(found.values_list("pk", flat=True), per_page).get_page(number)
-    keys = list(page.object_list)
-    return page, _rows_of(keys)
 
-
-class ClientList:
-    """A list of a practice's clients as it opens, before any search: ``build(practice)`` gives its clients in
-    order. Its count and each page's keys are kept reads, and so are the rows (``_rows_of``)."""
-
-    def __init__(self, build):
+    def __init__(self, build, search):
+        self._build, self._search = build, search
         self._keys = CompiledRead(
             Client,
             lambda shape, *, practice: build(practice).values_list("pk")[shape[-2] : shape[-1]],
@@ -89,8 +85,12 @@ class ClientList:
             Client, lambda shape, *, practice: counted(build(practice), "practice"), {"practice": int}
         )
 
-    def page(self, practice, per_page: int, number) -> tuple[Page, list[ClientRow]]:
-        """As ``page_of_clients``, for the list as it opens."""
-        (count,) = self._count.row(default=(0,), practice=practice.pk)
-        page = self._keys.row_pages(practice=practice.pk).page(number, per_page, count=count)
+    def page(self, practice, per_page: int, number, *, query: str = "") -> tuple[Page, list[ClientRow]]:
+        """Page ``number`` of the clients whose names hold ``query`` (all when it is empty), and that page's clients
+        as rows, in the same order."""
+        if query:
+            found = self._search(self._build(practice), query).values_list("pk")
+            page = Paginator(found, per_page).get_page(number)
+        else:
+            page = kept_page(self._keys, self._count, number, per_page, rows=True, practice=practice.pk)
         return page, _rows_of([key for (key,) in page.object_list])

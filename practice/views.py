@@ -23,7 +23,7 @@ from practice.access import (
 )
 from practice.forms import ClientNameSearchForm, EmergencyAccessForm, PracticeSettingsForm, ProfileForm
 from practice.models import AwayPeriod, Client, StaffMember
-from practice.paging import ClientList, page_of_clients
+from practice.paging import ClientList
 from practice.services import (
     emergency_access_acknowledge,
     emergency_access_grant,
@@ -147,11 +147,11 @@ _AWAY = CompiledRead(
 )
 
 
-def _owners_clients(practice):
-    return Client.objects.in_practice(practice).order_by("user__name", "id")
-
-
-_OWNERS_LIST = ClientList(_owners_clients)
+# The owner's list of clients: by name, found by their preferred name, name or email.
+_OWNERS_LIST = ClientList(
+    lambda practice: Client.objects.in_practice(practice).order_by("user__name", "id"),
+    lambda found, query: found.matching(query),
+)
 
 
 @owner_required
@@ -165,11 +165,7 @@ def owner_home(request):
     # Clients a page at a time, found by name: a practice of two thousand is not one list to scroll.
     search = ClientNameSearchForm(request.GET or None)
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    if query:
-        found = _owners_clients(practice).matching(query)
-        page, clients = page_of_clients(found, OWNER_CLIENTS_PAGE, request.GET.get("page"))
-    else:
-        page, clients = _OWNERS_LIST.page(practice, OWNER_CLIENTS_PAGE, request.GET.get("page"))
+    page, clients = _OWNERS_LIST.page(practice, OWNER_CLIENTS_PAGE, request.GET.get("page"), query=query)
     _link_staff(staff)
     query_string = request.GET.copy()
     query_string.pop("page", None)

@@ -55,10 +55,13 @@ class OwnerClientListTests(TendingTestCase):
 
 class ClientListTests(TendingTestCase):
     def test_an_empty_list_has_an_empty_first_page_and_pages_hold_at_most_fifty(self):
-        empty = ClientList(lambda practice: Client.objects.in_practice(practice).filter(preferred_name="nobody"))
+        by_name = lambda found, query: found.matching(query)  # noqa: E731
+        empty = ClientList(
+            lambda practice: Client.objects.in_practice(practice).filter(preferred_name="nobody"), by_name
+        )
         page, rows = empty.page(self.w.therapist.practice, 50, "1")
         self.assertEqual((page.number, page.paginator.count, rows), (1, 0, []))
-        everyone = ClientList(lambda practice: Client.objects.in_practice(practice).order_by("id"))
+        everyone = ClientList(lambda practice: Client.objects.in_practice(practice).order_by("id"), by_name)
         _page, rows = everyone.page(self.w.therapist.practice, 1, "2")
         self.assertEqual(
             [row.pk for row in rows], list(Client.objects.order_by("id").values_list("pk", flat=True)[1:2])
