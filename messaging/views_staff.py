@@ -63,15 +63,15 @@ def _inbox_rows(conversations, kind: str) -> str:
     page_url = url_maker(_names(kind)["page"], "client_uuid")
 
     def cells(conversation):
-        unread = conversation.last_message_id > conversation.staff_read_up_to
+        unread = conversation.unread
         badges = [("badge", "Unread")] if unread else []
         if conversation.risk_waiting:
             badges.append(("badge badge-attention", "May need your attention"))
         last, due = conversation.last_message_at, conversation.reply_by
         return (
             format_html(' class="{}"', "unread") if unread else "",
-            page_url(conversation.client.uuid),
-            conversation.client.display_name,
+            page_url(conversation.client_uuid),
+            conversation.client_name,
             format_rows("", _BADGE, badges),
             written(timezone.localtime(last), "j M Y, H:i") if last else "",
             written(timezone.localtime(due), "l j F") if due else "Nothing waiting",
