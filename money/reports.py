@@ -205,6 +205,14 @@ _BY_MONTH_AND_METHOD = CompiledRead(TakingsMonth, _by_month_and_method, _PERIOD)
 _BY_THERAPIST = CompiledRead(TakingsMonth, _by_therapist, _PERIOD)
 _ISSUED = CompiledRead(IssuedMonth, _issued, _PERIOD)
 _WAITING_BY_AGE = CompiledRead(Invoice, _waiting_by_age, {"practice": int, "recent": date, "older": date})
+# The names of the practice's staff, past ones too (``StaffMember.display_name``), for the takings by therapist.
+_STAFF_NAMES = CompiledRead(
+    StaffMember,
+    lambda shape, *, practice: StaffMember.objects.filter(practice=practice).values_list(
+        "pk", "user__name", "user__email"
+    ),
+    {"practice": int},
+)
 
 
 def practice_report(practice, period: Period, today: date) -> Report:
@@ -252,10 +260,7 @@ def practice_report(practice, period: Period, today: date) -> Report:
     # By therapist: the invoice's, else the client's. Names in one more query (a join per row would
     # group by the name too, and two therapists may share one).
     by_therapist = [dict(zip(("who", "received", "refunded"), row, strict=True)) for row in _BY_THERAPIST.rows(**span)]
-    names = {
-        staff.pk: staff.display_name
-        for staff in StaffMember.objects.filter(pk__in=[row["who"] for row in by_therapist]).select_related("user")
-    }
+    names = {pk: name or email for pk, name, email in _STAFF_NAMES.rows(practice=practice.pk)} if by_therapist else {}
     report.therapists = sorted(
         (
             {

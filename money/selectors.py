@@ -10,7 +10,7 @@ from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from core.compiled import CompiledRead
-from money.models import AgreedFee, Charge, Invoice, Payment, Supplier
+from money.models import AgreedFee, Charge, Invoice, Payment, Supplier, TherapistBilling
 from practice.access import staff_shaped
 from practice.models import Client, StaffMember
 
@@ -251,6 +251,41 @@ _OWN_SUPPLIER = CompiledRead(
 
 def own_supplier(therapist_id: int) -> Supplier | None:
     return _OWN_SUPPLIER.first(therapist=therapist_id)
+
+
+# The practice as supplier, a therapist's registration, and the names invoices are issued in: read on every view of
+# the billing settings, a therapist's billing and the books, as kept reads (core/compiled.py).
+_PRACTICE_SUPPLIER = CompiledRead(
+    Supplier,
+    lambda shape, *, practice: Supplier.objects.filter(practice=practice, therapist__isnull=True).order_by("pk")[:1],
+    {"practice": int},
+)
+_BILLING = CompiledRead(
+    TherapistBilling,
+    lambda shape, *, therapist: TherapistBilling.objects.filter(therapist=therapist),
+    {"therapist": int},
+)
+_SUPPLIER_NAMES = CompiledRead(
+    Supplier,
+    lambda shape, *, practice: Supplier.objects.filter(practice=practice)
+    .order_by("therapist_id", "name")
+    .values_list("uuid", "name"),
+    {"practice": int},
+)
+
+
+def practice_supplier_or_none(practice_id: int) -> Supplier | None:
+    return _PRACTICE_SUPPLIER.first(practice=practice_id)
+
+
+def billing_or_none(therapist_id: int) -> TherapistBilling | None:
+    return _BILLING.first(therapist=therapist_id)
+
+
+def supplier_names(practice_id: int) -> list[tuple]:
+    """The practice's suppliers (itself, and therapists invoicing in their own name) as (uuid, name), the practice
+    first."""
+    return _SUPPLIER_NAMES.rows(practice=practice_id)
 
 
 # Whether a practice has recorded any invoice or payment (its currency is then fixed): read on every view of the

@@ -35,7 +35,7 @@ from money.models import (
     TaxStatus,
     TherapistBilling,
 )
-from money.selectors import own_supplier
+from money.selectors import billing_or_none, own_supplier, practice_supplier_or_none
 from practice.models import Client
 
 
@@ -47,7 +47,7 @@ class MoneyError(Exception):
 
 
 def practice_supplier(practice) -> Supplier:
-    found = Supplier.objects.filter(practice=practice, therapist__isnull=True).first()
+    found = practice_supplier_or_none(practice.pk)
     if found is None:
         try:
             with transaction.atomic():
@@ -58,7 +58,10 @@ def practice_supplier(practice) -> Supplier:
 
 
 def therapist_billing(therapist) -> TherapistBilling:
-    found, _ = TherapistBilling.objects.get_or_create(therapist=therapist)
+    found = billing_or_none(therapist.pk)
+    if found is None:
+        found, _ = TherapistBilling.objects.get_or_create(therapist=therapist)
+    found.therapist = therapist
     return found
 
 

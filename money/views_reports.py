@@ -19,6 +19,7 @@ from core.replica import reading_from_replica
 from money.exports import PAYMENT_COLUMNS, XERO_COLUMNS, payment_rows, to_csv, xero_invoice_rows
 from money.models import BillingSettings, Supplier
 from money.reports import Period, PeriodError, period_from, practice_report
+from money.selectors import supplier_names
 from practice.access import office_required
 
 
@@ -37,7 +38,7 @@ def reports(request):
         problem = str(error)
         period = Period.month(today.year, today.month)
     report = practice_report(practice, period, today)
-    suppliers = list(Supplier.objects.filter(practice=practice).order_by("therapist_id", "name").only("uuid", "name"))
+    suppliers = supplier_names(practice.pk)
     query = urlencode(period.query)
     base = reverse("money:reports")
     return render(
@@ -53,11 +54,11 @@ def reports(request):
             "year_url": f"{base}?{urlencode({'year': period.first.year})}",
             "exports": [
                 {
-                    "supplier": supplier,
-                    "invoices_url": f"{reverse('money:export_invoices')}?{query}&supplier={supplier.uuid}",
-                    "payments_url": f"{reverse('money:export_payments')}?{query}&supplier={supplier.uuid}",
+                    "name": name,
+                    "invoices_url": f"{reverse('money:export_invoices')}?{query}&supplier={uuid}",
+                    "payments_url": f"{reverse('money:export_payments')}?{query}&supplier={uuid}",
                 }
-                for supplier in suppliers
+                for uuid, name in suppliers
             ],
             "currency": settings.currency,
             "locale": settings.locale,
