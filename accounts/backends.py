@@ -20,7 +20,9 @@ from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 
 from core.compiled import CompiledRead
 
-WITH_ROLES = ("staff_member__practice", "client__practice", "client__therapist__user")
+# The client's erasure row (nearly always none) too: the client's conversation, its polling and their documents ask
+# ``Client.is_erased`` on every view, a query of its own each time without it.
+WITH_ROLES = ("staff_member__practice", "client__practice", "client__therapist__user", "client__erasure")
 
 
 @cache
