@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache, cached_property, partial
+from typing import NamedTuple
 from uuid import UUID
 
 from django.contrib.auth import get_user_model
@@ -34,7 +35,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from core.compiled import CompiledRead
 from dataprivacy.models import HeldBackOpening
-from practice.models import EmergencyAccess
+from practice.models import EmergencyAccess, StaffMember
 
 PAGE_SIZE = 50
 Kind = HeldBackOpening.Kind
@@ -96,27 +97,64 @@ def _reads_a_day(reads, zone) -> list[dict]:
     return list(days.values())
 
 
-def _reads_line(user, client, n: int, day: date, today: date) -> str:
-    return f"{_who(user, client)} read your record — {_times(n)} on {_day(day, today)}"
+def _reads_line(person, client, n: int, day: date, today: date) -> str:
+    return f"{_who(person, client)} read your record — {_times(n)} on {_day(day, today)}"
 
 
-def _people(actor_ids) -> dict:
-    users = get_user_model().objects.filter(uuid__in=set(actor_ids)).select_related("staff_member")
-    return {user.uuid: user for user in users}
+class _Person(NamedTuple):
+    """Someone who opened the record, as the list names them: their name, and their place at the practice (none for
+    an account that is not a member of staff)."""
+
+    name: str
+    staff_id: int | None = None
+    is_therapist: bool = False
+    is_owner: bool = False
 
 
-def _who(user, client, *, therapist_commas: bool = True) -> str:
+def _staff_person(staff: StaffMember) -> _Person:
+    return _Person(staff.display_name, staff.id, staff.is_therapist, staff.is_owner)
+
+
+# The practice's staff, past and present, read on every view of the list as a kept read (core/compiled.py): nearly
+# everyone a client's list names is one of them.
+_STAFF = CompiledRead(
+    StaffMember,
+    lambda shape, *, practice: StaffMember.objects.filter(practice=practice).values_list(
+        "user__uuid", "id", "user__name", "user__email", "is_therapist", "is_owner"
+    ),
+    {"practice": int},
+)
+
+
+def _people(actor_ids, practice_id: int) -> dict[UUID, _Person]:
+    """The people named by ``actor_ids`` (account UUIDs), by UUID: the practice's staff from a kept read, anyone else
+    (an account that is not, or no longer, the practice's) by one more query."""
+    wanted = set(actor_ids)
+    if not wanted:
+        return {}
+    people = {
+        uuid: _Person(name or email, staff_id, therapist, owner)
+        for uuid, staff_id, name, email, therapist, owner in _STAFF.rows(practice=practice_id)
+        if uuid in wanted
+    }
+    if missing := wanted - people.keys():
+        for user in get_user_model().objects.filter(uuid__in=missing).select_related("staff_member"):
+            staff = getattr(user, "staff_member", None) if hasattr(user, "staff_member") else None
+            people[user.uuid] = _staff_person(staff) if staff is not None else _Person(user.name)
+    return people
+
+
+def _who(person: _Person | None, client, *, therapist_commas: bool = True) -> str:
     """A person as the client knows them: "Ana, your therapist," / "Olive (practice owner)"."""
-    if user is None:
+    if person is None:
         return "Someone who has since left the practice"
-    staff = getattr(user, "staff_member", None) if hasattr(user, "staff_member") else None
-    name = (staff.display_name if staff else None) or user.name or "Someone at the practice"
-    if staff is None:
+    name = person.name or "Someone at the practice"
+    if person.staff_id is None:
         return name
     first = name.split()[0] if name.strip() else name
-    if staff.is_therapist and staff.id == client.therapist_id:
+    if person.is_therapist and person.staff_id == client.therapist_id:
         return f"{first}, your therapist," if therapist_commas else f"{first}, your therapist"
-    if staff.is_owner:
+    if person.is_owner:
         return f"{first} (practice owner)"
     return f"{first} (a therapist at {client.practice.name})"
 
@@ -202,7 +240,7 @@ def record_openings(client, *, for_owner: bool = False) -> list[Opening]:
         by_hour = _READS.rows((_bucket_length(zone),), **listed)
     reads = _reads_a_day(by_hour, zone)
     exports = [dict(zip(("id", "actor_id", "at"), row, strict=True)) for row in _EXPORTS.rows(**listed)]
-    people = _people([r["actor_id"] for r in reads] + [e["actor_id"] for e in exports])
+    people = _people([r["actor_id"] for r in reads] + [e["actor_id"] for e in exports], practice.pk)
 
     openings: list[Opening] = []
     grant_reads = [0] * len(grants)
@@ -236,7 +274,7 @@ def record_openings(client, *, for_owner: bool = False) -> list[Opening]:
         if still_open and not for_owner:
             continue
         start, end = timezone.localtime(grant.granted_at, zone), timezone.localtime(grant.expires_at, zone)
-        who = _who(grant.owner.user, client)
+        who = _who(_staff_person(grant.owner), client)
         looked = f", and looked at it {_times(grant_reads[i])}" if grant_reads[i] else ""
         openings.append(
             Opening(

@@ -14,6 +14,7 @@ from dataprivacy.models import HeldBackOpening
 from dataprivacy.openings import PAGE_SIZE, record_openings
 from practice.models import Practice
 from practice.services import emergency_access_grant
+from tending.testing.factories import UserFactory
 from tending.testing.personas import TendingTestCase
 
 OPENINGS = reverse("dataprivacy:openings")
@@ -54,6 +55,23 @@ class ClientListTests(OpeningsTestCase):
         day = noon(3, self.w.practice)
         page = self.as_("client_a").get(OPENINGS)
         self.assertContains(page, f"3 times on {day:%A} {day.day} {day:%B}")
+
+    def test_each_person_is_named_by_their_place_at_the_practice_whoever_they_are(self):
+        helper = UserFactory(email="pat@willow.test", name="Pat Helper")  # an account that is not the practice's staff
+        for days_ago, person in enumerate((self.w.colleague.user, self.w.outsider.user, helper), start=1):
+            with time_machine.travel(noon(days_ago, self.w.practice), tick=False):
+                audit_record(
+                    action=AuditEvent.Action.READ, object_type="practice.client", actor=person, client=self.w.client_b
+                )
+            if days_ago == 1:
+                with self.assertNumQueries(5):  # the practice's staff by a kept read
+                    self.lines(self.w.client_b)
+        with self.assertNumQueries(6):  # and the two who are not the practice's by one query more
+            lines = self.lines(self.w.client_b)
+        self.assertEqual(
+            [line.split(" read your record")[0] for line in lines],
+            ["Ben (a therapist at Willow Tree Therapy)", "Zed (practice owner)", "Pat Helper"],
+        )
 
     def read_days(self, client):
         return sorted(o.key.rsplit(":", 1)[1] for o in record_openings(client) if o.kind == "reads")
