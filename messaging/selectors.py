@@ -89,13 +89,58 @@ def inbox_page(staff, *, office: bool, number) -> Page:
     return page
 
 
+class ShownMessage:
+    """A message as a conversation's page shows it: its own columns and its sender's name, read as a row. A page of
+    thirty built as instances with their senders and the senders' accounts was the larger part of reading it
+    (docs/benchmarks.md, twenty-sixth pass). The pages set what they show beside it (``author``, ``files``, ...)."""
+
+    COLUMNS = (
+        "pk",
+        "uuid",
+        "conversation_id",
+        "sender_staff_id",
+        "body",
+        "sent_at",
+        "reply_by",
+        "answered_at",
+        "risk_found",
+        "shared_kind",
+        "shared_ref",
+        "sender_staff__user__name",
+        "sender_staff__user__email",
+    )
+
+    def __init__(self, row):
+        (
+            self.pk,
+            self.uuid,
+            self.conversation_id,
+            self.sender_staff_id,
+            self.body,
+            self.sent_at,
+            self.reply_by,
+            self.answered_at,
+            self.risk_found,
+            self.shared_kind,
+            self.shared_ref,
+            name,
+            email,
+        ) = row
+        # ``StaffMember.display_name``; a client's own message has no sender.
+        self.sender_name = (name or email) if self.sender_staff_id is not None else ""
+
+    @property
+    def from_client(self) -> bool:
+        return self.sender_staff_id is None
+
+
 def _visible(conversation, sees_from):
-    """The conversation's messages a reader sees: for a therapist who took the client over, those since
-    ``sees_from`` (None: all)."""
+    """The conversation's messages a reader sees (for a therapist who took the client over, those since
+    ``sees_from``; None: all), as the rows of ``ShownMessage``."""
     messages = Message.objects.filter(conversation=conversation)
     if sees_from is not None:
         messages = messages.filter(sent_at__gte=sees_from)
-    return messages.select_related("sender_staff__user")
+    return messages.values_list(*ShownMessage.COLUMNS)
 
 
 def _sees_from(conversation: Conversation, *, to_staff: bool):
@@ -126,7 +171,7 @@ def _page_before(shape, *, conversation, sees_from, before):
 _PAGE_BEFORE = CompiledRead(Message, _page_before, {"conversation": int, "sees_from": datetime, "before": int})
 
 
-def _with_files(messages: list[Message]) -> list[Message]:
+def _with_files(messages: list[ShownMessage]) -> list[ShownMessage]:
     """Each message's attachments (their bytes not read) as ``message.files``: one query for the lot, none
     when there are no messages. Done by hand rather than ``prefetch_related``, which builds a queryset per
     message (thirty a page) for the 0.3% of messages that carry a file. The messages are one conversation's,
@@ -144,29 +189,24 @@ def _with_files(messages: list[Message]) -> list[Message]:
 
 def messages_page(
     conversation: Conversation, *, to_staff: bool, before_id: int | None = None, size: int = PAGE_SIZE
-) -> tuple[list[Message], bool]:
-    """Up to ``size`` messages before ``before_id`` (the newest when None), oldest first, with their ``files``,
+) -> tuple[list[ShownMessage], bool]:
+    """Up to ``size`` messages (``ShownMessage``) before ``before_id`` (the newest when None), oldest first, with their ``files``,
     and whether there are earlier ones. Two queries (the messages, their attachments) whatever the
     conversation's length."""
     sees_from = _sees_from(conversation, to_staff=to_staff)
-    newest_first = _PAGE_BEFORE.objects(
+    newest_first = _PAGE_BEFORE.rows(
         (sees_from is not None, before_id is not None, size + 1),
         conversation=conversation.pk,
         sees_from=sees_from or _NEVER,
         before=before_id or 0,
     )
-    return _with_files(newest_first[:size][::-1]), len(newest_first) > size
+    return _with_files([ShownMessage(row) for row in newest_first[:size][::-1]]), len(newest_first) > size
 
 
-def messages_after(conversation: Conversation, *, to_staff: bool, after_id: int, size: int = 100) -> list[Message]:
+def messages_after(conversation: Conversation, *, to_staff: bool, after_id: int, size: int = 100) -> list[ShownMessage]:
     """Messages sent after ``after_id``, oldest first (what the page's polling adds)."""
-    return _with_files(
-        list(
-            _visible(conversation, _sees_from(conversation, to_staff=to_staff))
-            .filter(pk__gt=after_id)
-            .order_by("id")[:size]
-        )
-    )
+    rows = _visible(conversation, _sees_from(conversation, to_staff=to_staff)).filter(pk__gt=after_id).order_by("id")
+    return _with_files([ShownMessage(row) for row in rows[:size]])
 
 
 def waiting_by_client(client_ids) -> dict:

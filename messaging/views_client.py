@@ -122,7 +122,7 @@ def _decorate(messages, conversation: Conversation, unread_after: int):
     for message in messages:
         message.is_new = not message.from_client and message.pk > unread_after
         message.card = _shared_card(message, activities) if message.shared_kind else None
-        message.author = "You" if message.from_client else message.sender_staff.display_name
+        message.author = "You" if message.from_client else message.sender_name
         message.body_html = words.body_html(message.body) if message.body else ""
         words.sent(message, zone, "l j F, H:i")
     return messages
@@ -321,7 +321,7 @@ def poll(request, kind):
     unread_after = conversation.client_read_up_to
     services.read_by_client(conversation=conversation)
     from_practice = [m for m in found if not m.from_client]
-    authors = sorted({m.sender_staff.display_name for m in from_practice})
+    authors = sorted({m.sender_name for m in from_practice})
     return render(
         request,
         "messaging/client/_poll.html",

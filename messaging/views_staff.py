@@ -110,7 +110,7 @@ def _decorate(conversation, shown, zone) -> None:
     for message in shown:
         # Made once here, not by filters in the template included once per message.
         message.body_html = words.body_html(message.body, paragraphs=False) if message.body else ""
-        message.author = conversation.client.display_name if message.from_client else message.sender_staff.display_name
+        message.author = conversation.client.display_name if message.from_client else message.sender_name
         words.sent(message, None, "j M Y, H:i")
         message.waiting = message.from_client and message.answered_at is None and message.reply_by is not None
         message.reply_by_local = timezone.localtime(message.reply_by, zone) if message.reply_by else None
