@@ -91,8 +91,9 @@ def inbox_page(staff, *, office: bool, number) -> Page:
 
 class ShownMessage:
     """A message as a conversation's page shows it: its own columns and its sender's name, read as a row. A page of
-    thirty built as instances with their senders and the senders' accounts was the larger part of reading it
-    (docs/benchmarks.md, twenty-sixth pass). The pages set what they show beside it (``author``, ``files``, ...)."""
+    thirty built as instances with their senders and the senders' accounts was about half the time of reading it
+    under load (docs/benchmarks.md, twenty-sixth pass). The pages set what they show beside it (``author``,
+    ``files``, ...)."""
 
     COLUMNS = (
         "pk",
