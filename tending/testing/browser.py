@@ -127,6 +127,9 @@ def login(page, live_server, email: str, password: str = PASSWORD) -> None:
 
 
 def axe_violations(page) -> list[dict]:
+    # Checked once the page and its stylesheet have loaded: on a busy machine a heading can be there before the styles
+    # are, and axe then measures unstyled links (a "target-size" violation of the header's links, seen once in CI).
+    page.wait_for_load_state("load")
     # Injected with evaluate(): our CSP (script-src 'self') rightly blocks add_script_tag.
     page.evaluate(AXE_SOURCE.read_text())
     result = page.evaluate(
