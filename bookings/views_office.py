@@ -47,7 +47,7 @@ from core.html import format_rows
 from core.links import url_maker
 from core.panels import render_panels
 from practice.access import get_client_for_office, office_required
-from practice.models import Client
+from practice.models import Client, staff_name
 from practice.paging import ClientList
 
 CLIENTS_PAGE_SIZE = 50
@@ -95,7 +95,7 @@ def _agenda_items(entries, link) -> str:
                 f"{end:%H:%M}",
                 KIND_LABELS.get(kind, kind),
                 appointment_person(*person),
-                therapist_name or therapist_email,
+                staff_name(therapist_name, therapist_email),
                 MODE_LABELS.get(mode, mode).lower(),
                 STATUS_LABELS.get(status, status),
             )

@@ -36,6 +36,7 @@ from audit.models import AuditEvent
 from core.compiled import CompiledRead
 from dataprivacy.models import HeldBackOpening
 from practice.models import EmergencyAccess, StaffMember
+from practice.staff import staff_rows
 
 PAGE_SIZE = 50
 Kind = HeldBackOpening.Kind
@@ -115,27 +116,17 @@ def _staff_person(staff: StaffMember) -> _Person:
     return _Person(staff.display_name, staff.id, staff.is_therapist, staff.is_owner)
 
 
-# The practice's staff, past and present, read on every view of the list as a kept read (core/compiled.py): nearly
-# everyone a client's list names is one of them.
-_STAFF = CompiledRead(
-    StaffMember,
-    lambda shape, *, practice: StaffMember.objects.filter(practice=practice).values_list(
-        "user__uuid", "id", "user__name", "user__email", "is_therapist", "is_owner"
-    ),
-    {"practice": int},
-)
-
-
 def _people(actor_ids, practice_id: int) -> dict[UUID, _Person]:
-    """The people named by ``actor_ids`` (account UUIDs), by UUID: the practice's staff from a kept read, anyone else
-    (an account that is not, or no longer, the practice's) by one more query."""
+    """The people named by ``actor_ids`` (account UUIDs), by UUID: the practice's staff, past and present, from their
+    kept read (nearly everyone a client's list names is one of them), anyone else (an account that is not, or no
+    longer, the practice's) by one more query."""
     wanted = set(actor_ids)
     if not wanted:
         return {}
     people = {
-        uuid: _Person(name or email, staff_id, therapist, owner)
-        for uuid, staff_id, name, email, therapist, owner in _STAFF.rows(practice=practice_id)
-        if uuid in wanted
+        staff.user_uuid: _Person(staff.name, staff.pk, staff.is_therapist, staff.is_owner)
+        for staff in staff_rows(practice_id)
+        if staff.user_uuid in wanted
     }
     if missing := wanted - people.keys():
         for user in get_user_model().objects.filter(uuid__in=missing).select_related("staff_member"):

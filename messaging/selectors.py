@@ -9,7 +9,7 @@ from django.db.models import F
 
 from core.compiled import CompiledRead, counted, kept_page
 from messaging.models import Attachment, Conversation, Message
-from practice.models import Client, display_name
+from practice.models import Client, display_name, staff_name
 from selfcare.models import Activity
 
 PAGE_SIZE = 30
@@ -127,8 +127,8 @@ class ShownMessage:
             name,
             email,
         ) = row
-        # ``StaffMember.display_name``; a client's own message has no sender.
-        self.sender_name = (name or email) if self.sender_staff_id is not None else ""
+        # A client's own message has no sender.
+        self.sender_name = staff_name(name, email) if self.sender_staff_id is not None else ""
 
     @property
     def from_client(self) -> bool:

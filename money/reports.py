@@ -24,7 +24,8 @@ from django.db.models import Count, Q, Sum
 
 from core.compiled import CompiledRead
 from money.models import Invoice, IssuedMonth, Payment, TakingsMonth
-from practice.models import Client, StaffMember
+from practice.models import Client
+from practice.staff import staff_rows
 
 MONTH_NAMES = ("January February March April May June July August September October November December").split()
 # The oldest and newest years the chooser accepts: enough for six years of kept records either side.
@@ -205,14 +206,6 @@ _BY_MONTH_AND_METHOD = CompiledRead(TakingsMonth, _by_month_and_method, _PERIOD)
 _BY_THERAPIST = CompiledRead(TakingsMonth, _by_therapist, _PERIOD)
 _ISSUED = CompiledRead(IssuedMonth, _issued, _PERIOD)
 _WAITING_BY_AGE = CompiledRead(Invoice, _waiting_by_age, {"practice": int, "recent": date, "older": date})
-# The names of the practice's staff, past ones too (``StaffMember.display_name``), for the takings by therapist.
-_STAFF_NAMES = CompiledRead(
-    StaffMember,
-    lambda shape, *, practice: StaffMember.objects.filter(practice=practice).values_list(
-        "pk", "user__name", "user__email"
-    ),
-    {"practice": int},
-)
 
 
 def practice_report(practice, period: Period, today: date) -> Report:
@@ -260,7 +253,7 @@ def practice_report(practice, period: Period, today: date) -> Report:
     # By therapist: the invoice's, else the client's. Names in one more query (a join per row would
     # group by the name too, and two therapists may share one).
     by_therapist = [dict(zip(("who", "received", "refunded"), row, strict=True)) for row in _BY_THERAPIST.rows(**span)]
-    names = {pk: name or email for pk, name, email in _STAFF_NAMES.rows(practice=practice.pk)} if by_therapist else {}
+    names = {staff.pk: staff.name for staff in staff_rows(practice.pk)} if by_therapist else {}
     report.therapists = sorted(
         (
             {

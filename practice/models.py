@@ -122,7 +122,7 @@ class StaffMember(UUIDModel):
 
     @property
     def display_name(self) -> str:
-        return self.user.name or self.user.email
+        return staff_name(self.user.name, self.user.email)
 
     @property
     def runs_office(self) -> bool:
@@ -223,6 +223,12 @@ class ClientQuerySet(models.QuerySet):
         return self.filter(
             Q(preferred_name__icontains=query) | Q(user__name__icontains=query) | Q(user__email__icontains=query)
         )
+
+
+def staff_name(name: str, email: str) -> str:
+    """What a member of staff is called: their account's name, else its address. For pages that read staff as rows
+    (the books, a conversation, the openings, the audit log) as much as for ``StaffMember``."""
+    return name or email
 
 
 def display_name(preferred_name: str, name: str, email: str) -> str:

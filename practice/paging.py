@@ -6,7 +6,7 @@ from uuid import UUID
 from django.core.paginator import Page, Paginator
 
 from core.compiled import CompiledRead, counted, kept_page
-from practice.models import Client, display_name
+from practice.models import Client, display_name, staff_name
 
 
 class ClientRow(NamedTuple):
@@ -58,7 +58,7 @@ def _rows_of(keys: list[int]) -> list[ClientRow]:
     rows = {}
     for pk, uuid, preferred, name, email, therapist_name, therapist_email, status in _ROWS.rows(**padded):
         rows[pk] = ClientRow(
-            pk, uuid, display_name(preferred, name, email), email, therapist_name or therapist_email, status
+            pk, uuid, display_name(preferred, name, email), email, staff_name(therapist_name, therapist_email), status
         )
     return [rows[key] for key in keys]
 

@@ -16,7 +16,8 @@ from core.compiled import CompiledRead
 from core.dates import written
 from core.html import format_many, format_rows
 from practice.access import owner_required
-from practice.models import Client, EmergencyAccess, StaffMember
+from practice.models import Client, EmergencyAccess, display_name
+from practice.staff import staff_rows
 
 PAGE_SIZE = 50
 # Never matches: keeps the names' and the reasons' queries on every page, so the page's query count is fixed.
@@ -25,12 +26,7 @@ _NO_GRANT = uuid.UUID(int=0)
 
 def _staff(practice) -> list[tuple[str, str]]:
     """The practice's staff, former members too, as the person filter's choices (one query)."""
-    found = StaffMember.objects.in_practice(practice).values_list("user__uuid", "user__name", "user__email")
-    return sorted(((str(uuid_), name or email) for uuid_, name, email in found), key=lambda p: p[1].lower())
-
-
-def _client_label(preferred: str, name: str, email: str) -> str:
-    return preferred or name or email
+    return sorted(((str(s.user_uuid), s.name) for s in staff_rows(practice.pk)), key=lambda p: p[1].lower())
 
 
 # The clients a page of the log names, read by a kept read (core/compiled.py) of one shape: the page's clients and
@@ -59,10 +55,7 @@ def _names(practice, events=None, *, staff=None) -> dict:
     for the CSV, two queries."""
     names: dict = {}
     if events is None:
-        for uuid_, name, email in StaffMember.objects.in_practice(practice).values_list(
-            "user__uuid", "user__name", "user__email"
-        ):
-            names[uuid_] = name or email
+        names.update((s.user_uuid, s.name) for s in staff_rows(practice.pk))
         clients = Client.objects.in_practice(practice).values_list(
             "uuid", "user__uuid", "preferred_name", "user__name", "user__email"
         )
@@ -74,7 +67,7 @@ def _names(practice, events=None, *, staff=None) -> dict:
             practice=practice.pk, **_padded(_ABOUT, about), **_padded(_ACTORS, actors)
         )
     for client_uuid, user_uuid, *label in clients:
-        names[user_uuid] = names[client_uuid] = _client_label(*label)
+        names[user_uuid] = names[client_uuid] = display_name(*label)
     return names
 
 
@@ -89,7 +82,7 @@ def _clients_named(practice, form) -> list[tuple[uuid.UUID, str]] | None:
     clients = Client.objects.in_practice(practice)
     clients = clients.matching(typed) if typed else clients.filter(uuid=data["client"])
     found = clients.order_by("user__name", "id").values_list("uuid", "preferred_name", "user__name", "user__email")
-    return [(uuid_, _client_label(*label)) for uuid_, *label in found[: NAME_MATCHES + 1]]
+    return [(uuid_, display_name(*label)) for uuid_, *label in found[: NAME_MATCHES + 1]]
 
 
 def _about(clients, typed: str) -> str:

@@ -19,7 +19,7 @@ from accounts.people import subject
 from audit.models import AuditEvent
 from onboarding.models import Intake
 from practice.access import get_client_for_clinician
-from practice.models import StaffMember
+from practice.models import StaffMember, staff_name
 from risk.models import RiskAlert
 from safetyplan.access import plan_for
 
@@ -200,7 +200,7 @@ def alert_timeline(alert: RiskAlert, *, limit: int = TIMELINE_LIMIT) -> list[Tim
         for staff_uuid, user_uuid, full_name, email in people.values_list(
             "uuid", "user__uuid", "user__name", "user__email"
         ):
-            names["staff", str(staff_uuid)] = names["user", str(user_uuid)] = full_name or email
+            names["staff", str(staff_uuid)] = names["user", str(user_uuid)] = staff_name(full_name, email)
 
     def name(*, user=None, staff=None) -> str:
         key = ("user", str(user)) if user is not None else ("staff", str(staff))
