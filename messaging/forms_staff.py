@@ -1,9 +1,14 @@
 """The practice's forms for messages: writing, who may start, sharing a practice, the promise, notices."""
 
 import uuid
+from functools import cache
+from typing import NamedTuple
 
 from django import forms
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
 
+from core.html import format_many, format_rows
 from messaging.models import MAX_MESSAGE_LENGTH, Conversation, MessagingSettings, Notice
 from mindfulness.content import EXERCISES
 
@@ -35,6 +40,12 @@ class WhoStartsForm(forms.Form):
 
 
 SELFCARE_PREFIX = "activity:"
+_PRACTICES = ("Practices", [(f"practice:{e.slug}", e.title) for e in EXERCISES])
+
+
+def _ideas(activities) -> list:
+    """The client's own self-care ideas as the share form's second group of choices (none without any)."""
+    return [("From their self-care plan", [(f"selfcare:{a.uuid}", a.text) for a in activities])] if activities else []
 
 
 class ShareForm(forms.Form):
@@ -49,11 +60,7 @@ class ShareForm(forms.Form):
 
     def __init__(self, *args, activities=(), **kwargs):
         super().__init__(*args, **kwargs)
-        practices = [(f"practice:{e.slug}", e.title) for e in EXERCISES]
-        choices = [("Practices", practices)]
-        if activities:
-            choices.append(("From their self-care plan", [(f"selfcare:{a.uuid}", a.text) for a in activities]))
-        self.fields["item"].choices = choices
+        self.fields["item"].choices = [_PRACTICES, *_ideas(activities)]
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4())
 
@@ -61,6 +68,68 @@ class ShareForm(forms.Form):
         """(shared_kind, shared_ref) of the chosen item."""
         kind, _, ref = self.cleaned_data["item"].partition(":")
         return kind, ref
+
+
+class Shown(NamedTuple):
+    """A field of a fresh form as a template uses it (``{{ form.body }}``, its ``id_for_label`` and ``label``)."""
+
+    html: SafeString
+    id_for_label: str
+    label: str
+
+    def __html__(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+
+@cache
+def _written_once(form_class, name: str, value=None) -> Shown:
+    """A field of a fresh ``form_class`` (its initial value ``value``) as Django writes it, once per process."""
+    field = (form_class(initial={name: value}) if value is not None else form_class())[name]
+    return Shown(conditional_escape(field), field.id_for_label, field.label)
+
+
+# ShareForm's key and list of things to send, written as Django's widgets write them.
+_KEY = '<input type="hidden" name="idempotency_key" value="{}" id="id_idempotency_key">'
+_SELECT = '<select name="item" id="id_item">\n{}</select>'
+_GROUP = '  <optgroup label="{}">\n{}  </optgroup>\n'
+_OPTION = '  <option value="{}">{}</option>\n\n'
+
+
+def _group(label: str, options) -> SafeString:
+    return format_many(_GROUP, label, format_rows("", _OPTION, options))
+
+
+@cache
+def _practices_group() -> SafeString:
+    return _group(*_PRACTICES)
+
+
+def _key() -> Shown:
+    return Shown(format_many(_KEY, uuid.uuid4()), "id_idempotency_key", "Idempotency key")
+
+
+# The conversation's three forms when nothing was sent, as the page shows them on every view (messaging/views_staff.py).
+# Their fields are the same on every view but the forms' keys and the client's own self-care ideas: each is written by
+# Django once per process, and these add only the keys and the ideas. Made by the forms on every view, the fields were
+# about a tenth of the page's work (docs/benchmarks.md, twenty-seventh pass). The tests compare them with the forms'.
+def fresh_message_form() -> dict[str, Shown]:
+    """``StaffMessageForm()``'s fields."""
+    return {"body": _written_once(StaffMessageForm, "body"), "idempotency_key": _key()}
+
+
+def fresh_share_form(activities) -> dict[str, Shown]:
+    """``ShareForm(activities=activities)``'s fields."""
+    groups = format_many("{}{}", _practices_group(), format_rows("", "{}", ((_group(*g),) for g in _ideas(activities))))
+    item = _written_once(ShareForm, "item")._replace(html=format_many(_SELECT, groups))
+    return {"item": item, "note": _written_once(ShareForm, "note"), "idempotency_key": _key()}
+
+
+def fresh_who_starts_form(who_starts: str) -> dict[str, Shown]:
+    """``WhoStartsForm(initial={"who_starts": who_starts})``'s field."""
+    return {"who_starts": _written_once(WhoStartsForm, "who_starts", who_starts)}
 
 
 class SettingsForm(forms.ModelForm):

@@ -20,9 +20,9 @@ from audit.models import AuditEvent
 from audit.services import audit_change, audit_record
 from core.compiled import CompiledRead
 from core.dates import written
-from core.html import format_rows
+from core.html import format_many, format_rows
 from core.links import constant_url, url_maker
-from messaging import selectors, words
+from messaging import forms_staff, selectors, words
 from messaging.access import care_closed, conversation_for_staff, get_rw_conversation_for_staff, nothing_new_for_staff
 from messaging.attachments import prepare_upload
 from messaging.forms_staff import SettingsForm, ShareForm, StaffMessageForm, WhoStartsForm
@@ -145,14 +145,14 @@ def _messages_html(messages, kind: str) -> str:
             message.author,
             message.sent_iso,
             message.sent_label,
-            format_html('<div class="message-body">{}</div>', message.body_html) if message.body_html else "",
-            format_html('<p class="message-shared">{}: {}</p>', shared, message.shared_title)
+            format_many('<div class="message-body">{}</div>', message.body_html) if message.body_html else "",
+            format_many('<p class="message-shared">{}: {}</p>', shared, message.shared_title)
             if message.shared_kind
             else "",
-            format_html('<ul class="message-files">\n{}\n  </ul>', words.files_html(message.files, _FILE, "\n"))
+            format_many('<ul class="message-files">\n{}\n  </ul>', words.files_html(message.files, _FILE, "\n"))
             if message.files
             else "",
-            format_html(
+            format_many(
                 '<p class="message-risk">This message has words that may mean {} is struggling. '
                 '<a href="{}">Risk alerts</a></p>',
                 message.author,
@@ -160,7 +160,7 @@ def _messages_html(messages, kind: str) -> str:
             )
             if message.risk_found and kind == CARE
             else "",
-            format_html(
+            format_many(
                 '<p class="message-reply-by">Please reply by {}.</p>',
                 written(message.reply_by_local, "l j F"),
             )
@@ -203,7 +203,7 @@ def _page(request, conversation, can_write, kind, *, form=None, share_form=None,
         "polls": _before(request) is None,
         "can_write": can_write,
         "closed": care_closed(conversation),
-        "form": form or StaffMessageForm(),
+        "form": form or forms_staff.fresh_message_form(),
         "error": error,
         "zone": zone,
         "send_url": url_maker(names["send"], "client_uuid")(client.uuid),
@@ -223,8 +223,8 @@ def _page(request, conversation, can_write, kind, *, form=None, share_form=None,
         "any_risk": kind == CARE and any(m.risk_found for m in shown),
     }
     if kind == CARE:
-        context["who_form"] = WhoStartsForm(initial={"who_starts": conversation.who_starts})
-        context["share_form"] = share_form or ShareForm(activities=_activities(client))
+        context["who_form"] = forms_staff.fresh_who_starts_form(conversation.who_starts)
+        context["share_form"] = share_form or forms_staff.fresh_share_form(_activities(client))
     return render(request, "messaging/staff/conversation.html", context, status=status)
 
 
