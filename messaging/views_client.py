@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from core.html import format_rows
+from core.html import format_many, format_rows
 from core.links import constant_url
 from crisis.contacts import contacts_for
 from messaging import access, selectors, services, words
@@ -159,17 +159,17 @@ def _messages_html(messages) -> str:
             message.sent_iso,
             message.sent_label,
             _NEW if message.is_new else "",
-            format_html('<div class="msg__body">{}</div>', message.body_html) if message.body_html else "",
-            format_html(
+            format_many('<div class="msg__body">{}</div>', message.body_html) if message.body_html else "",
+            format_many(
                 _CARD,
                 card["title"],
-                format_html('<p class="small">{}</p>', card["summary"]) if card.get("summary") else "",
+                format_many('<p class="small">{}</p>', card["summary"]) if card.get("summary") else "",
                 card["url"],
                 card["label"],
             )
             if card
             else "",
-            format_html('\n  <ul class="msg__files">\n    {}\n  </ul>\n  ', words.files_html(files, _FILE))
+            format_many('\n  <ul class="msg__files">\n    {}\n  </ul>\n  ', words.files_html(files, _FILE))
             if files
             else "",
         )
