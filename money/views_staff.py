@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.people import refer
 from audit.services import audit_read
 from core.dates import written
-from core.html import format_rows
+from core.html import format_many, format_rows
 from core.links import url_maker
 from money.access import (
     get_agreed_fee_for_staff,
@@ -171,6 +171,66 @@ def _owed_or_credit(found) -> dict:
     return {"owed": max(found.balance, 0), "credit": max(-found.balance, 0)}
 
 
+_DOCUMENT_ROW = (
+    '<tr>\n      <td><a href="{}">{}</a>{}</td>\n      <td>{}</td>\n      <td class="amount">{}</td>\n'
+    '      <td class="amount">{}</td>\n      <td>{}</td>\n    </tr>'
+)
+_CREDITS = " (for {})"
+_PAYMENT_ITEM = '<li><a href="{}">{}</a>: {}{} on {} ({})</li>'
+
+
+def _document_state(document) -> str:
+    if document.is_void:
+        return "Void"
+    if document.is_credit_note:
+        return "Credit note"
+    if (document.credited or 0) >= document.total:
+        return "Credited"
+    return "Waiting to be paid" if document.waiting > 0 else "Paid"
+
+
+def _client_rows(documents, payments, locale: str) -> dict:
+    """A client's page of invoices and credit notes and page of payments, written here rather than cell by cell in
+    the template, as the overview's lists are (docs/decisions.md, "Pages that list many rows write their words in the
+    view"): the two loops were most of the page's template work."""
+    document_url = url_maker("money:invoice", "invoice_uuid")
+    receipt_url = url_maker("money:receipt", "payment_uuid")
+    refund = Payment.Kind.REFUND
+    return {
+        "document_rows": format_rows(
+            "",
+            _DOCUMENT_ROW,
+            (
+                (
+                    document_url(d.uuid),
+                    d.reference,
+                    format_many(_CREDITS, d.credits_reference) if d.is_credit_note else "",
+                    written(d.tax_point, "j M Y"),
+                    money(d.total, d.currency, locale),
+                    "" if d.is_credit_note or d.is_void else money(d.waiting, d.currency, locale),
+                    _document_state(d),
+                )
+                for d in documents
+            ),
+        ),
+        "payment_rows": format_rows(
+            "",
+            _PAYMENT_ITEM,
+            (
+                (
+                    receipt_url(p.uuid),
+                    p.receipt_reference,
+                    "refund of " if p.kind == refund else "",
+                    money(p.amount, p.currency, locale),
+                    written(p.received_on, "j M Y"),
+                    str(p.get_method_display()).lower(),
+                )
+                for p in payments
+            ),
+        ),
+    }
+
+
 def _client_page(request, client, staff):
     settings = _settings(client.practice)
     billing = client_billing(client)
@@ -178,23 +238,8 @@ def _client_page(request, client, staff):
     # ledger's services), and the balance summed in the database: the page costs the same after years.
     found = totals(client)
     documents = page_of(client_documents_pages(client), request, "page", count=found.documents)
-    rows = []
-    document_url = url_maker("money:invoice", "invoice_uuid")
-    for document in documents:
-        if document.is_void:
-            label = "Void"
-        elif document.is_credit_note:
-            label = "Credit note"
-        elif (document.credited or 0) >= document.total:
-            label = "Credited"
-        elif document.waiting > 0:
-            label = "Waiting to be paid"
-        else:
-            label = "Paid"
-        rows.append({"document": document, "label": label, "url": document_url(document.uuid)})
     charges = client_charges(client)
     payments = page_of(client_payments_pages(client), request, "receipts", count=found.payments)
-    receipt_url = url_maker("money:receipt", "payment_uuid")
     return render(
         request,
         "money/staff/client.html",
@@ -204,10 +249,9 @@ def _client_page(request, client, staff):
             "agreed_fees": client_agreed_fees(client),
             "waiting": [c for c in charges if c.status == Charge.Status.WAITING],
             "waived": [c for c in charges if c.status == Charge.Status.WAIVED],
-            "documents": rows,
             "documents_page": documents,
             "payments": payments,
-            "payment_rows": [(payment, receipt_url(payment.uuid)) for payment in payments],
+            **_client_rows(documents, payments, settings.locale),
             **_owed_or_credit(found),
             "today": _today(client.practice),
             # US practices: the client's superbills, for their own therapist (or an emergency reader) only.

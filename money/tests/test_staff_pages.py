@@ -13,7 +13,7 @@ from audit.models import AuditEvent
 from dataprivacy.openings import record_openings
 from money.ledger import account
 from money.models import AgreedFee, Charge, ClientBilling, Invoice, Payment
-from money.services import charges_collect, invoice_issue, payment_record
+from money.services import charges_collect, credit_note_issue, invoice_issue, invoice_void, payment_record
 from money.tests.helpers import billing_practice, past_session
 from tending.testing.personas import build_world
 
@@ -132,6 +132,50 @@ def test_the_client_page_shows_the_balance_and_opening_an_invoice_is_audited_out
     assert list(reads.values_list("object_type", flat=True)) == ["money.invoice"]
     # Money is not the clinical record: "the owner read your record" would be untrue of checking an invoice.
     assert record_openings(w.client_a) == []
+
+
+def test_the_client_pages_rows_say_each_documents_state_and_each_payment(w):
+    waiting, paid, credited, voided = (invoice_of(w.client_a) for _ in range(4))
+    payment_record(client=w.client_a, amount=7000, method=Payment.Method.CASH, received_on=today(), invoice=paid)
+    note = credit_note_issue(
+        invoice=credited, amounts=dict(credited.lines.values_list("pk", "total")), reason="Ill", by=w.therapist
+    )
+    invoice_void(invoice=voided, by=w.therapist, reason="Sent twice")
+    # Paid over the odds, and the extra given back: the paid invoice stays paid.
+    payment_record(client=w.client_a, amount=1000, method=Payment.Method.CARD, received_on=today())
+    payment_record(
+        client=w.client_a,
+        amount=1000,
+        method=Payment.Method.BANK_TRANSFER,
+        received_on=today(),
+        kind=Payment.Kind.REFUND,
+    )
+    page = browser(w.therapist).get(reverse("money:client", kwargs={"client_uuid": w.client_a.uuid})).content.decode()
+
+    def row(document, state, waiting_cell):
+        document.refresh_from_db()
+        url = reverse("money:invoice", kwargs={"invoice_uuid": document.uuid})
+        credits = f" (for {credited.reference})" if document.is_credit_note else ""
+        return (
+            f'<tr>\n      <td><a href="{url}">{document.reference}</a>{credits}</td>\n'
+            f"      <td>{document.tax_point:%-d %b %Y}</td>\n"
+            f'      <td class="amount">£{document.total / 100:.2f}</td>\n'
+            f'      <td class="amount">{waiting_cell}</td>\n      <td>{state}</td>\n    </tr>'
+        )
+
+    assert row(waiting, "Waiting to be paid", "£70.00") in page
+    assert row(paid, "Paid", "£0.00") in page
+    assert row(credited, "Credited", "£0.00") in page
+    assert row(note, "Credit note", "") in page
+    assert row(voided, "Void", "") in page
+    received, extra, refunded = Payment.objects.filter(client=w.client_a).order_by("kind", "-amount")
+    for payment, words in ((received, "£70.00"), (extra, "£10.00"), (refunded, "refund of £10.00")):
+        url = reverse("money:receipt", kwargs={"payment_uuid": payment.uuid})
+        method = payment.get_method_display().lower()
+        assert (
+            f'<li><a href="{url}">{payment.receipt_reference}</a>: {words} on {today():%-d %b %Y} ({method})</li>'
+            in page
+        )
 
 
 # --- charges and issuing -------------------------------------------------------------------------
