@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from audit.models import AuditEvent
 from audit.services import audit_change, audit_record
 from core.dates import written
+from core.html import format_rows
 from core.links import url_maker
 from money.access import client_for_money, get_invoice_for_client, get_payment_for_client
 from money.formatting import money
@@ -53,30 +54,73 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _rows(documents, locale) -> list[dict]:
-    """Each of ``documents`` (invoices and credit notes), with where it stands in plain words, from what each
-    invoice still waits for (``Invoice.waiting``, kept by money.ledger.settle): less than its total means part
-    of it was paid or credited."""
-    document_url = url_maker("money:mine_document", "invoice_uuid")  # one reverse(), not one a row
-    rows = []
-    for document in documents:
-        if document.is_void:
-            state = "Void: nothing to pay"
-        elif document.is_credit_note:
-            state = f"Credits invoice {document.credits.reference}"
-        else:
-            if document.waiting <= 0:
-                state = "Paid"
-            else:
-                waiting = money(document.waiting, document.currency, locale)
-                if document.waiting < document.total:
-                    state = f"Part paid: {waiting} waiting to be paid"
-                elif document.due_on:
-                    state = f"Waiting to be paid, by {written(document.due_on, 'j M Y')}"
-                else:
-                    state = "Waiting to be paid"
-        rows.append({"document": document, "state": state, "url": document_url(document.uuid)})
-    return rows
+_DOCUMENT_ROW = (
+    '<tr>\n      <td><a href="{}">{} {}</a></td>\n      <td>{}</td>\n      <td>{}</td>\n      <td>{}</td>\n    </tr>'
+)
+_RECEIPT_ITEM = '<li><a href="{}">{} {}</a>:\n      {}, {}, {}</li>'
+
+
+def _state(document, locale) -> str:
+    """Where ``document`` (an invoice or a credit note) stands, in plain words, from what the invoice still waits for
+    (``Invoice.waiting``, kept by money.ledger.settle): less than its total means part of it was paid or credited."""
+    if document.is_void:
+        return "Void: nothing to pay"
+    if document.is_credit_note:
+        return f"Credits invoice {document.credits.reference}"
+    if document.waiting <= 0:
+        return "Paid"
+    waiting = money(document.waiting, document.currency, locale)
+    if document.waiting < document.total:
+        return f"Part paid: {waiting} waiting to be paid"
+    if document.due_on:
+        return f"Waiting to be paid, by {written(document.due_on, 'j M Y')}"
+    return "Waiting to be paid"
+
+
+def _kind(document) -> str:
+    if document.is_credit_note:
+        return "Credit note"
+    return "Statement" if document.is_statement else "Invoice"
+
+
+def _rows(documents, payments, locale) -> dict:
+    """The page of ``documents`` and the page of ``payments`` as the page lists them, written here rather than cell by
+    cell in the template, as the practice's pages write theirs (one ``reverse()`` a list, not one a row)."""
+    document_url = url_maker("money:mine_document", "invoice_uuid")
+    receipt_url = url_maker("money:mine_receipt", "payment_uuid")
+    refund = Payment.Kind.REFUND
+    return {
+        "document_rows": format_rows(
+            "",
+            _DOCUMENT_ROW,
+            (
+                (
+                    document_url(d.uuid),
+                    _kind(d),
+                    d.reference,
+                    written(timezone.localtime(d.issued_at), "j M Y"),
+                    money(d.total, d.currency, locale),
+                    _state(d, locale),
+                )
+                for d in documents
+            ),
+        ),
+        "payment_rows": format_rows(
+            "",
+            _RECEIPT_ITEM,
+            (
+                (
+                    receipt_url(p.uuid),
+                    "Refund" if p.kind == refund else "Receipt",
+                    p.receipt_reference,
+                    money(p.amount, p.currency, locale),
+                    written(p.received_on, "j M Y"),
+                    str(p.get_method_display()).lower(),
+                )
+                for p in payments
+            ),
+        ),
+    }
 
 
 def _mine_context(request, client, preferences=None) -> dict:
@@ -101,9 +145,9 @@ def _mine_context(request, client, preferences=None) -> dict:
         "account": {"waiting": sum(invoice.waiting for invoice in waiting), "credit": max(-found.balance, 0)},
         "currency": settings.currency,
         "locale": settings.locale,
-        "documents": _rows(documents, settings.locale),
         "documents_page": documents,
         "payments": payments,
+        **_rows(documents, payments, settings.locale),
         "waiting": waiting,
         "instructions_list": instructions,
         "preferences": preferences or EmailPreferenceForm(initial={"email_pdf": bool(billing and billing.email_pdf)}),

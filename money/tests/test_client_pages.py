@@ -13,9 +13,9 @@ from audit.models import AuditEvent
 from bookings.models import Kind, WorkingHours
 from bookings.slots import free_slots
 from money.links import LINK_DAYS, document_token
-from money.models import BillingMode, Charge, ClientBilling
+from money.models import BillingMode, Charge, ClientBilling, Payment
 from money.panels import booking_terms
-from money.services import client_billing, credit_note_issue, invoice_issue, payment_record
+from money.services import client_billing, credit_note_issue, invoice_issue, invoice_void, payment_record
 from money.tests.helpers import billing_practice
 from tending.logs import redact_path
 from tending.testing.factories import ClientFactory, PracticeFactory, StaffFactory, session_for
@@ -77,6 +77,47 @@ def test_my_invoices_shows_only_my_own_in_gentle_words(client, world):
     assert not BANNED.search(text), BANNED.search(text)
     assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
+
+
+def test_my_invoices_rows_say_where_each_stands_and_each_receipt(client, world):
+    cara, practice = world["cara"], world["practice"]
+    charge = Charge.objects.create(
+        practice=practice, client=cara, therapist=world["therapist"], day=timezone.localdate(), amount=5000
+    )
+    part = invoice_issue(client=cara, charges=[charge])
+    payment_record(client=cara, amount=2000, method="card", received_on=timezone.localdate(), invoice=part)
+    charge = Charge.objects.create(
+        practice=practice, client=cara, therapist=world["therapist"], day=timezone.localdate(), amount=6000
+    )
+    voided = invoice_void(invoice=invoice_issue(client=cara, charges=[charge]), by=None, reason="Sent twice")
+    # Paid over the odds, and the extra given back: what each invoice waits for is unchanged.
+    payment_record(client=cara, amount=1000, method="card", received_on=timezone.localdate())
+    payment_record(client=cara, amount=1000, method="bank", received_on=timezone.localdate(), kind=Payment.Kind.REFUND)
+    client.force_login(cara.user)
+    page = client.get(reverse("money:mine")).content.decode()
+
+    def row(document, kind, state):
+        document.refresh_from_db()
+        url = reverse("money:mine_document", kwargs={"invoice_uuid": document.uuid})
+        return (
+            f'<tr>\n      <td><a href="{url}">{kind} {document.reference}</a></td>\n'
+            f"      <td>{timezone.localtime(document.issued_at):%-d %b %Y}</td>\n"
+            f"      <td>£{document.total / 100:.2f}</td>\n      <td>{state}</td>\n    </tr>"
+        )
+
+    waiting = world["waiting"]
+    assert row(waiting, "Invoice", f"Waiting to be paid, by {waiting.due_on:%-d %b %Y}") in page
+    assert row(world["paid"], "Invoice", "Paid") in page
+    assert row(world["note"], "Credit note", f"Credits invoice {world['note'].credits.reference}") in page
+    assert row(part, "Invoice", "Part paid: £30.00 waiting to be paid") in page
+    assert row(voided, "Invoice", "Void: nothing to pay") in page
+    for payment in Payment.objects.filter(client=cara):
+        url = reverse("money:mine_receipt", kwargs={"payment_uuid": payment.uuid})
+        kind = "Refund" if payment.kind == Payment.Kind.REFUND else "Receipt"
+        assert (
+            f'<li><a href="{url}">{kind} {payment.receipt_reference}</a>:\n'
+            f"      £{payment.amount / 100:.2f}, {payment.received_on:%-d %b %Y}, {payment.get_method_display().lower()}</li>"
+        ) in page
 
 
 def test_credit_in_my_favour_is_shown(client, world):
