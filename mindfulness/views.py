@@ -1,7 +1,10 @@
+from functools import lru_cache
+
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -43,11 +46,19 @@ _OWN = CompiledRead(
 )
 
 
+@lru_cache(maxsize=16)
+def _library(prefix: str, resolver) -> str:
+    """The library's list, the same for every client: written once per process, per script prefix and URLconf (keys
+    only, as core/links.py's), rather than on every open of the page (six arrivals in a hundred of the mix)."""
+    return render_to_string("mindfulness/_library.html", {"exercises": EXERCISES})
+
+
 @client_required
 @offline_page
 def library(request):
     own = _OWN.objects(client=request.client.pk, therapist=request.client.therapist_id)
-    return render(request, "mindfulness/library.html", {"exercises": EXERCISES, "own": own})
+    library = _library(get_script_prefix(), get_resolver(get_urlconf()))
+    return render(request, "mindfulness/library.html", {"library": library, "own": own})
 
 
 @client_required
