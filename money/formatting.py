@@ -6,6 +6,8 @@ from functools import lru_cache
 from babel import Locale
 from babel.numbers import NumberFormatError, format_currency, get_currency_precision, parse_decimal
 
+from core.dates import written
+
 
 def digits(currency: str) -> int:
     """The currency's minor units: 2 for GBP, EUR and USD."""
@@ -60,3 +62,10 @@ def tax_inside(gross: int, rate: Decimal) -> int:
         return 0
     tax = Decimal(gross) * rate / (Decimal(100) + rate)
     return int(tax.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def payment_cells(payment, locale: str) -> tuple[str, str, str]:
+    """A payment or refund as the lists of a client's money write it: its amount, its day and how it was paid
+    ("£70.00", "7 Dec 2026", "bank transfer"), for the practice's page of a client and the client's own."""
+    method = str(payment.get_method_display()).lower()
+    return money(payment.amount, payment.currency, locale), written(payment.received_on, "j M Y"), method

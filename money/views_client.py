@@ -20,7 +20,7 @@ from core.dates import written
 from core.html import format_rows
 from core.links import url_maker
 from money.access import client_for_money, get_invoice_for_client, get_payment_for_client
-from money.formatting import money
+from money.formatting import money, payment_cells
 from money.forms_superbills import mine_superbills
 from money.ledger import totals
 from money.links import document_uuid
@@ -88,38 +88,25 @@ def _rows(documents, payments, locale) -> dict:
     cell in the template, as the practice's pages write theirs (one ``reverse()`` a list, not one a row)."""
     document_url = url_maker("money:mine_document", "invoice_uuid")
     receipt_url = url_maker("money:mine_receipt", "payment_uuid")
-    refund = Payment.Kind.REFUND
+
+    def document(d):
+        issued = written(timezone.localtime(d.issued_at), "j M Y")
+        return (
+            document_url(d.uuid),
+            _kind(d),
+            d.reference,
+            issued,
+            money(d.total, d.currency, locale),
+            _state(d, locale),
+        )
+
+    def receipt(p):
+        kind = "Refund" if p.kind == Payment.Kind.REFUND else "Receipt"
+        return receipt_url(p.uuid), kind, p.receipt_reference, *payment_cells(p, locale)
+
     return {
-        "document_rows": format_rows(
-            "",
-            _DOCUMENT_ROW,
-            (
-                (
-                    document_url(d.uuid),
-                    _kind(d),
-                    d.reference,
-                    written(timezone.localtime(d.issued_at), "j M Y"),
-                    money(d.total, d.currency, locale),
-                    _state(d, locale),
-                )
-                for d in documents
-            ),
-        ),
-        "payment_rows": format_rows(
-            "",
-            _RECEIPT_ITEM,
-            (
-                (
-                    receipt_url(p.uuid),
-                    "Refund" if p.kind == refund else "Receipt",
-                    p.receipt_reference,
-                    money(p.amount, p.currency, locale),
-                    written(p.received_on, "j M Y"),
-                    str(p.get_method_display()).lower(),
-                )
-                for p in payments
-            ),
-        ),
+        "document_rows": format_rows("", _DOCUMENT_ROW, map(document, documents)),
+        "payment_rows": format_rows("", _RECEIPT_ITEM, map(receipt, payments)),
     }
 
 

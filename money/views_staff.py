@@ -22,7 +22,7 @@ from money.access import (
     get_payment_for_staff,
     staff_for_money,
 )
-from money.formatting import money
+from money.formatting import money, payment_cells
 from money.forms_staff import AgreedFeeForm, BillingForm, CreditNoteForm, PaymentForm, VoidForm, WaiveForm
 from money.ledger import standing_of, totals
 from money.models import BillingSettings, Charge, Payment
@@ -195,39 +195,28 @@ def _client_rows(documents, payments, locale: str) -> dict:
     view"): the two loops were most of the page's template work."""
     document_url = url_maker("money:invoice", "invoice_uuid")
     receipt_url = url_maker("money:receipt", "payment_uuid")
-    refund = Payment.Kind.REFUND
+
+    def document(d):
+        credits = format_many(_CREDITS, d.credits_reference) if d.is_credit_note else ""
+        waiting = "" if d.is_credit_note or d.is_void else money(d.waiting, d.currency, locale)
+        total = money(d.total, d.currency, locale)
+        return (
+            document_url(d.uuid),
+            d.reference,
+            credits,
+            written(d.tax_point, "j M Y"),
+            total,
+            waiting,
+            _document_state(d),
+        )
+
+    def payment(p):
+        refund = "refund of " if p.kind == Payment.Kind.REFUND else ""
+        return receipt_url(p.uuid), p.receipt_reference, refund, *payment_cells(p, locale)
+
     return {
-        "document_rows": format_rows(
-            "",
-            _DOCUMENT_ROW,
-            (
-                (
-                    document_url(d.uuid),
-                    d.reference,
-                    format_many(_CREDITS, d.credits_reference) if d.is_credit_note else "",
-                    written(d.tax_point, "j M Y"),
-                    money(d.total, d.currency, locale),
-                    "" if d.is_credit_note or d.is_void else money(d.waiting, d.currency, locale),
-                    _document_state(d),
-                )
-                for d in documents
-            ),
-        ),
-        "payment_rows": format_rows(
-            "",
-            _PAYMENT_ITEM,
-            (
-                (
-                    receipt_url(p.uuid),
-                    p.receipt_reference,
-                    "refund of " if p.kind == refund else "",
-                    money(p.amount, p.currency, locale),
-                    written(p.received_on, "j M Y"),
-                    str(p.get_method_display()).lower(),
-                )
-                for p in payments
-            ),
-        ),
+        "document_rows": format_rows("", _DOCUMENT_ROW, map(document, documents)),
+        "payment_rows": format_rows("", _PAYMENT_ITEM, map(payment, payments)),
     }
 
 
