@@ -191,8 +191,8 @@ def _with_files(messages: list[ShownMessage]) -> list[ShownMessage]:
 def messages_page(
     conversation: Conversation, *, to_staff: bool, before_id: int | None = None, size: int = PAGE_SIZE
 ) -> tuple[list[ShownMessage], bool]:
-    """Up to ``size`` messages (``ShownMessage``) before ``before_id`` (the newest when None), oldest first, with their ``files``,
-    and whether there are earlier ones. Two queries (the messages, their attachments) whatever the
+    """Up to ``size`` messages (``ShownMessage``) before ``before_id`` (the newest when None), oldest first, with
+    their ``files``, and whether there are earlier ones. Two queries (the messages, their attachments) whatever the
     conversation's length."""
     sees_from = _sees_from(conversation, to_staff=to_staff)
     newest_first = _PAGE_BEFORE.rows(
