@@ -75,6 +75,18 @@ _SETTINGS_FIELDS = BillingSettingsForm.Meta.fields
 _SUPPLIER_FIELDS = SupplierForm.Meta.fields
 
 
+def _therapist_row(member) -> tuple:
+    """A therapist, their registration line ("" when none is given) and whether they invoice in their own name.
+
+    Read here, not as ``member.billing`` in the template: for a therapist with no billing row yet that lookup
+    raised, and the template engine searched the member with ``dir()`` before giving up, twice a therapist.
+    """
+    billing = member.billing if hasattr(member, "billing") else None
+    if billing is None:
+        return member, "", False
+    return member, billing.registration_line, billing.invoices_in_own_name
+
+
 @login_required
 def settings_page(request):
     staff = owner_for_money(request.user)
@@ -106,7 +118,7 @@ def settings_page(request):
                 )
                 messages.success(request, "Billing settings saved.")
                 return redirect("money:settings")
-    therapists = therapists_with_billing(practice.pk)
+    therapists = [_therapist_row(member) for member in therapists_with_billing(practice.pk)]
     return render(
         request,
         "money/setup/settings.html",
