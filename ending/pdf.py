@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from ending.models import Ending
 from ending.selectors import summary_parts, words_of
-from measures.charts import GEOMETRY
 
 
 def summary_filename(ending: Ending) -> str:
@@ -24,7 +23,6 @@ def summary_html(ending: Ending) -> str:
             "client": ending.client,
             "words": words_of(ending),
             "parts": summary_parts(ending),
-            "g": GEOMETRY,
             "now": timezone.now(),
         },
     )

@@ -22,7 +22,7 @@ from django.utils import timezone
 from core.compiled import CompiledRead
 from ending.models import Ending
 from formulation.selectors import causes_shared_with
-from measures.charts import line_chart
+from measures.charts import chart_figure, line_chart
 from measures.instruments import INSTRUMENTS
 from measures.models import MeasureResponse
 from mindfulness.summary import what_helps_rows
@@ -98,6 +98,15 @@ class ScoreLine:
         if self.count < 2:
             return f"{start} (answered once)"
         return f"{start} → {self._point(self.latest)}"
+
+    @property
+    def figure(self) -> str:
+        """The chart, with the sentence and the number of results as its description; empty without a chart."""
+        if not self.chart:
+            return ""
+        return chart_figure(
+            self.chart, key=self.instrument, description=f"{self.sentence}. {self.count} results in all."
+        )
 
     @staticmethod
     def _point(point: ScorePoint) -> str:

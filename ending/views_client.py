@@ -18,7 +18,6 @@ from ending.forms import FollowUpChoiceForm, WordsForm
 from ending.models import Ending
 from ending.pdf import summary_filename, summary_pdf
 from ending.selectors import CHOICES, WORDS, ending_for, summary_parts
-from measures.charts import GEOMETRY
 from practice.access import client_required
 
 
@@ -34,7 +33,6 @@ def _page(request, ending, *, words_form=None, follow_up_form=None, status=200):
             follow_up_form=follow_up_form or FollowUpChoiceForm(initial={"follow_up": ending.follow_up}),
             parts=summary_parts(ending),
             ended=ending.state == Ending.State.ENDED,
-            g=GEOMETRY,
             answered_follow_ups=follow_ups_for_client(ending.client),
         )
     return render(request, "ending/summary.html", context, status=status)

@@ -4,6 +4,7 @@ the causes worked on (shared ones only, in the client's wording)."""
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.html import escape
 
 from ending.models import Ending
 from ending.selectors import ending_for, score_lines, shared_causes, staff_view, summary_parts
@@ -68,6 +69,7 @@ class ScoreLineTests(TendingTestCase):
         self.assertEqual(line.count, 2)
         self.assertEqual(line.chart["count"], 2)
         self.assertIn(" ", line.chart["points"])
+        self.assertIn(f'<desc id="chart-phq9-desc">{escape(line.sentence)}. 2 results in all.</desc>', line.figure)
 
     def test_one_result_is_said_once_and_has_no_chart(self):
         measure_response_record(client=self.w.client_a, instrument="gad7", answers=[1] * 7, difficulty="somewhat")
@@ -75,6 +77,7 @@ class ScoreLineTests(TendingTestCase):
         self.assertTrue(line.sentence.startswith("GAD-7 (worry and anxiety): 7, mild, on "))
         self.assertTrue(line.sentence.endswith("(answered once)"))
         self.assertEqual(line.chart, {})
+        self.assertEqual(line.figure, "")
 
     def test_no_questionnaires_no_lines(self):
         self.assertEqual(score_lines(self.w.client_b), [])
