@@ -39,7 +39,10 @@ different people through ``/accounts/login/`` (with CSRF, and TOTP for staff), t
   ran meanwhile.
 - ``saturate``: for each page in turn, 16 connections in a closed loop (``--connections``) for
   ``--page-seconds``; requests per second of each page against the framework floor (a trivial
-  page behind the same middleware, ``/bench/floor``) measured in the same run.
+  page behind the same middleware, ``/bench/floor``) measured in the same run. With ``--floor-between`` the
+  floor is measured again (``--floor-seconds``) between every two pages, and each page also gets
+  ``share_of_adjacent_floors``, its rate over the mean of the floor runs either side of it: the measure to
+  read on a machine whose speed drifts within a run.
 - ``connections``: 200 simultaneous connections (``--connections``) in a closed loop; requests
   queue, none may fail.
 
@@ -1224,6 +1227,11 @@ def main(argv=None):
     parser.add_argument("--clients", type=int, default=200, help="different clients to sign in as")
     parser.add_argument("--therapists", type=int, default=20, help="different therapists to sign in as")
     parser.add_argument("--pages", default="", help="saturate: comma-separated pages (default: every GET page)")
+    parser.add_argument(
+        "--floor-between",
+        action="store_true",
+        help="saturate: the floor again between every two pages (--floor-seconds), each page's share of those beside it",
+    )
     parser.add_argument("--kill", action="store_true", help="SIGKILL the server half-way and check every write")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", help="also write the result here")
@@ -1362,25 +1370,55 @@ def run_saturate(args, server, people, slug):
     pages = [p.strip() for p in args.pages.split(",") if p.strip()] or [
         a for _, role, a in MIX if a not in WRITES and a not in {"floor", "therapist_home"}
     ]
-    order = ["floor", *pages, "floor"]
+    # With --floor-between the floor is saturated again between every two pages (for --floor-seconds), and each
+    # page is also given its share of the floors either side of it: on a machine whose speed drifts within a run
+    # (a neighbour's load), the floor at the start and the end can differ by half, and a page measured minutes
+    # from both is compared with neither.
+    order = (
+        [a for page in pages for a in ("floor", page)] + ["floor"] if args.floor_between else ["floor", *pages, "floor"]
+    )
     per_page = {}
     floor_runs = []
+    sequence = []  # (action, {page: requests a second}), in the order run
     for action in order:
-        stats = saturate_page(args, server, people, slug, action, connections, args.page_seconds)
+        seconds = args.floor_seconds if args.floor_between and action == "floor" else args.page_seconds
+        stats = saturate_page(args, server, people, slug, action, connections, seconds)
         for page, values in stats.items():
             if action == "floor":
                 floor_runs.append(values)
             else:
                 per_page[page] = values
+        sequence.append((action, {page: values["req_per_s"] for page, values in stats.items()}))
     floor_rps = statistics.mean(r["req_per_s"] for r in floor_runs)
     for values in per_page.values():
         values["share_of_floor"] = round(values["req_per_s"] / floor_rps, 3) if floor_rps else None
+    if args.floor_between:
+        for page, share in shares_of_adjacent_floors(sequence).items():
+            per_page[page]["share_of_adjacent_floors"] = share
     return {
         "connections": connections,
         "page_seconds": args.page_seconds,
         "floor": {"req_per_s_runs": [r["req_per_s"] for r in floor_runs], "req_per_s": round(floor_rps, 1)},
         "pages": per_page,
     }
+
+
+def shares_of_adjacent_floors(sequence: list[tuple[str, dict[str, float]]]) -> dict[str, float | None]:
+    """Each page's requests a second over the mean of the floor runs just before and just after its action's.
+
+    ``sequence`` is (action, {page: requests a second}) in the order run, the floor's action and page being
+    "floor". A page with no floor run beside it, or whose floors served nothing, has None.
+    """
+    shares = {}
+    for i, (action, pages) in enumerate(sequence):
+        if action == "floor":
+            continue
+        neighbours = sequence[max(i - 1, 0) : i] + sequence[i + 1 : i + 2]
+        floors = [run.get("floor", 0) for a, run in neighbours if a == "floor"]
+        floor = statistics.mean(floors) if floors else 0
+        for page, rps in pages.items():
+            shares[page] = round(rps / floor, 3) if floor else None
+    return shares
 
 
 def saturate_page(args, server, people, slug, action, connections, seconds) -> dict:

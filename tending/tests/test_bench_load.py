@@ -10,7 +10,7 @@ from unittest import skipUnless
 from django.db import connection
 from django.test import SimpleTestCase, TestCase
 
-from bench.load import timeline
+from bench.load import shares_of_adjacent_floors, timeline
 from bench.queries import dump, replanned
 from bench.spy import summarise
 from bench.watch import CpuWatch, classify, cpu_slices, pg_background, pg_background_during
@@ -25,6 +25,29 @@ def result(latency_s, started):
 def _stack(*frames) -> str:
     # As py-spy's raw format writes a sample's frames: outermost first, each "function (file:line)".
     return ";".join(f"{name}:{n}" for n, name in enumerate(frames, start=10))
+
+
+class AdjacentFloorTests(SimpleTestCase):
+    def test_each_page_is_set_against_the_floors_either_side_of_it(self):
+        sequence = [
+            ("floor", {"floor": 400.0}),
+            ("client_home", {"client_home": 150.0}),
+            ("floor", {"floor": 800.0}),
+            ("journey", {"journey": 200.0}),
+            ("floor", {"floor": 600.0}),
+        ]
+        self.assertEqual(shares_of_adjacent_floors(sequence), {"client_home": 0.25, "journey": 0.286})
+
+    def test_an_action_of_two_pages_shares_its_floors_and_a_page_with_none_beside_it_has_no_share(self):
+        sequence = [
+            ("floor", {"floor": 500.0}),
+            ("checkin", {"checkin_form": 250.0, "checkin_done": 100.0}),
+            ("journey", {"journey": 200.0}),
+            ("floor", {"floor": 0.0}),
+        ]
+        self.assertEqual(
+            shares_of_adjacent_floors(sequence), {"checkin_form": 0.5, "checkin_done": 0.2, "journey": None}
+        )
 
 
 class SpySummaryTests(SimpleTestCase):
