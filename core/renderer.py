@@ -12,10 +12,11 @@ override these templates: writing them here changes nothing a page shows, and
 core/tests/test_renderer.py compares the two, widget by widget, on every form of the project.
 """
 
+import html
+
 from django.forms.renderers import DjangoTemplates
 from django.template.base import render_value_in_context
 from django.template.context import Context
-from django.utils.html import escape
 from django.utils.safestring import SafeData
 
 _WIDGETS = "django/forms/widgets/"
@@ -25,6 +26,10 @@ _CONTEXT = Context(autoescape=True)
 
 def _shown(value) -> str:
     """``{{ value }}`` in a template: localised, then escaped unless already safe."""
+    if type(value) is str:
+        # Plain text, most of what a form shows: the template's localising leaves it as it is and its escaping is
+        # ``html.escape``, here without the three calls around it (Django's lazy-text check among them).
+        return html.escape(value)
     return render_value_in_context(value, _CONTEXT)
 
 
@@ -34,7 +39,7 @@ def _formatted(value) -> str:
         text = "%s" % value  # noqa: UP031 (the filter's own formatting, which refuses a tuple as it does)
     except (TypeError, ValueError):
         return ""
-    return text if isinstance(value, SafeData) else escape(text)
+    return text if isinstance(value, SafeData) else html.escape(text)
 
 
 def _attrs(attrs) -> str:
