@@ -1,3 +1,5 @@
+"""A journal entry's preview in the list: exactly what Django's ``Truncator(...).chars(100)`` writes, faster."""
+
 import pytest
 from django.utils.text import Truncator
 
