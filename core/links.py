@@ -19,10 +19,17 @@ _MARKER = uuid.UUID(int=0)
 _MARKER_TEXT = str(_MARKER)
 
 
+def address_keys() -> tuple:
+    """What an address written now depends on besides its name and arguments: the script prefix and the URLconf's
+    resolver. Whatever remembers written addresses for the process (here, the ``{% url %}`` tag, the site's header,
+    the library's list) takes both as keys; ``reverse()`` reads them itself."""
+    return get_script_prefix(), get_resolver(get_urlconf())
+
+
 def uuid_pattern(name: str, kwarg: str | None = None, current_app: str | None = None) -> str:
     """The address ``name`` with a stand-in for its one UUID argument (``kwarg``, or by position when None), to be
     completed by ``with_uuid``. Raises ``NoReverseMatch`` as ``reverse`` does."""
-    return _pattern(name, kwarg, current_app, get_script_prefix(), get_resolver(get_urlconf()))
+    return _pattern(name, kwarg, current_app, *address_keys())
 
 
 @lru_cache(maxsize=2048)
@@ -38,7 +45,7 @@ def constant_url(name: str, current_app: str | None = None, **kwargs: str | int)
     """``reverse(name, kwargs=kwargs)`` remembered as ``uuid_pattern``'s patterns are: for an address without
     arguments, or whose arguments a site has few of (a practice's slug, a stand-in a caller replaces)."""
     given = tuple(sorted(kwargs.items())) if kwargs else ()
-    return _constant(name, current_app, given, get_script_prefix(), get_resolver(get_urlconf()))
+    return _constant(name, current_app, given, *address_keys())
 
 
 @lru_cache(maxsize=2048)

@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_read
 from core.compiled import CompiledRead
+from core.links import address_keys
 from mindfulness.access import (
     exercise_for_key,
     get_builtin_exercise,
@@ -57,7 +58,7 @@ def _library(prefix: str, resolver) -> str:
 @offline_page
 def library(request):
     own = _OWN.objects(client=request.client.pk, therapist=request.client.therapist_id)
-    library = _library(get_script_prefix(), get_resolver(get_urlconf()))
+    library = _library(*address_keys())
     return render(request, "mindfulness/library.html", {"library": library, "own": own})
 
 

@@ -20,10 +20,10 @@ from uuid import UUID
 
 from django import template
 from django.template import defaulttags
-from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import conditional_escape
 
-from core.links import constant_url, uuid_pattern, with_uuid
+from core.links import address_keys, constant_url, uuid_pattern, with_uuid
 
 register = template.Library()
 
@@ -65,9 +65,7 @@ class ConstantURLNode(defaulttags.URLNode):
             if value is None:
                 url = constant_url(view_name, current_app)
             elif type(value) is not UUID:
-                url = _reverse_one(
-                    view_name, keyword, value, current_app, get_script_prefix(), get_resolver(get_urlconf())
-                )
+                url = _reverse_one(view_name, keyword, value, current_app, *address_keys())
             else:
                 url = with_uuid(uuid_pattern(view_name, keyword, current_app), value)
         except NoReverseMatch:

@@ -19,9 +19,10 @@ from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.loader import get_template
-from django.urls import get_resolver, get_script_prefix, get_urlconf
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+
+from core.links import address_keys
 
 register = template.Library()
 
@@ -40,7 +41,7 @@ def site_header(context) -> str:
     if nav is not None:
         practice = getattr(nav.practice, "name", None)
         kind = (nav.is_client, nav.is_therapist, nav.is_owner, nav.is_administrator, practice)
-    remembered = _header(kind, count, get_script_prefix(), get_resolver(get_urlconf()))
+    remembered = _header(kind, count, *address_keys())
     request = context.get("request")
     # The marks hold their address escaped (``current``), so the path is compared escaped.
     path = escape(request.path) if request is not None else None
