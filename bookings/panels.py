@@ -9,7 +9,7 @@ from bookings.models import Appointment, upcoming_from
 from core.compiled import CompiledRead
 from core.html import format_rows
 from core.links import url_maker
-from core.panels import shared
+from core.panels import reading, shared
 from practice.access import may_write_record
 
 ORDER = 30
@@ -35,9 +35,19 @@ def client_upcoming(client) -> list[Appointment]:
     return _UPCOMING.objects((None, True), client=client.pk, **upcoming_from())
 
 
+def _next_session_asked(request, client):
+    """The read of the client's next appointment, asked from one moment however often the request names it."""
+    return shared(
+        request,
+        ("bookings.next_session", client.pk),
+        lambda: _UPCOMING.asked((1, True), client=client.pk, **upcoming_from()),
+    )
+
+
+@reading(lambda request, client: [_next_session_asked(request, client)])
 def next_session(request, client) -> str:
     zone = ZoneInfo(client_zone(request, client))
-    upcoming = _UPCOMING.first((1, True), client=client.pk, **upcoming_from())
+    upcoming = _next_session_asked(request, client).first()
     return render_to_string(
         "bookings/panels/client_home.html",
         {"upcoming": upcoming, "local": upcoming.start.astimezone(zone) if upcoming else None, "client": client},
@@ -49,15 +59,23 @@ def upcoming_for_record(request, client) -> list[Appointment]:
     """The client's next appointments (not cancelled, soonest first), read once for all the record's panels
     (``core.panels.shared``): the sessions list shows them, the notes panel finds the next session in them."""
     return shared(
+        request, ("bookings.upcoming", client.pk), lambda: _upcoming_for_record_asked(request, client).objects()
+    )
+
+
+def _upcoming_for_record_asked(request, client):
+    """The read ``upcoming_for_record`` makes, asked from one moment however often the request names it."""
+    return shared(
         request,
-        ("bookings.upcoming", client.pk),
-        lambda: _UPCOMING.objects((RECORD_UPCOMING, False), client=client.pk, **upcoming_from()),
+        ("bookings.upcoming_asked", client.pk),
+        lambda: _UPCOMING.asked((RECORD_UPCOMING, False), client=client.pk, **upcoming_from()),
     )
 
 
 _SESSION_ROW = '<li><a href="{}">{}</a> — {}</li>'
 
 
+@reading(lambda request, client: [_upcoming_for_record_asked(request, client)])
 def client_sessions(request, client) -> str:
     zone = client.practice.zone
     link = url_maker("bookings:appointment", "appointment_uuid")

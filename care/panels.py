@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from care.models import Handover
 from core.compiled import CompiledRead
+from core.panels import reading
 from notes.models import SessionNote
-from practice.away import first_away
+from practice.away import first_away_asked
 from practice.models import AwayPeriod, Client
 
 ORDER = 3  # near the top: who is there for them comes before what to do
@@ -27,15 +28,22 @@ _NEW_THERAPIST = CompiledRead(
 )
 
 
+def _client_care_reads(request, client) -> tuple:
+    """The client's day, and the reads of the client's panel: their therapist's time away, a recent handover."""
+    zone = client.practice.zone  # the signed-in client comes with their practice
+    today = timezone.localdate(timezone=zone)
+    # From the start of the practice's day, NEW_THERAPIST_DAYS ago.
+    since = datetime.combine(today - timedelta(days=NEW_THERAPIST_DAYS), time.min, tzinfo=zone)
+    away = first_away_asked(client.therapist_id, today, until=today + SOON)
+    return today, away, _NEW_THERAPIST.asked(client=client.pk, since=since)
+
+
+@reading(lambda request, client: _client_care_reads(request, client)[1:])
 def client_care_panel(request, client) -> str:
     """The client's therapist away (now, or soon), or new to them after a handover."""
     therapist = client.therapist
-    zone = client.practice.zone  # the signed-in client comes with their practice
-    today = timezone.localdate(timezone=zone)
-    period = first_away(therapist.pk, today, until=today + SOON)
-    # From the start of the practice's day, NEW_THERAPIST_DAYS ago.
-    since = datetime.combine(today - timedelta(days=NEW_THERAPIST_DAYS), time.min, tzinfo=zone)
-    handover = _NEW_THERAPIST.first(client=client.pk, since=since)
+    today, away, new_therapist = _client_care_reads(request, client)
+    period, handover = away.first(), new_therapist.first()
     if period is None and handover is None:
         return ""
     return render_to_string(
@@ -115,6 +123,7 @@ _HANDOVERS = CompiledRead(
 )
 
 
+@reading(lambda request, client: [_HANDOVERS.asked(client=client.pk)])
 def record_care_panel(request, client) -> str:
     """On the client's record: whose care they were in before, and whether the notes came too."""
     handovers = _HANDOVERS.objects(client=client.pk)

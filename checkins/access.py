@@ -12,6 +12,11 @@ _TODAYS = CompiledRead(
 )
 
 
+def todays_checkin_asked(client):
+    """The read of the client's check-in today (``todays_checkin_for_client``), to name to a page's panels."""
+    return _TODAYS.asked(client=client.pk, day=client_today(client))
+
+
 def todays_checkin_for_client(client) -> CheckIn | None:
     """The signed-in client's latest check-in today, if any (only their own)."""
-    return _TODAYS.first(client=client.pk, day=client_today(client))
+    return todays_checkin_asked(client).first()

@@ -14,11 +14,17 @@ the server parses and plans it once, not on every request, where planning a page
 running them. A read whose query would keep a date or time of the moment it was first compiled is
 refused then: such values must not be baked in. A shape may hold a page's bounds (LIMIT and OFFSET are written into
 the SQL): each read keeps at most ``MAX_SHAPES``.
+
+``reads_ahead`` answers several kept reads in one statement on PostgreSQL, before the code that makes them: a page
+of panels (core/panels.py) asks each panel's reads together. A statement costs the app server and the database far
+more than a small read's own work (docs/benchmarks.md, twenty-ninth pass).
 """
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from uuid import UUID
 
@@ -133,6 +139,10 @@ class CompiledRead:
                 self._sql[key] = found
         return found
 
+    def asked(self, shape: tuple = (), **values) -> "Asked":
+        """This read with a shape and values, to run (``Asked.first`` and the rest) or to name to ``reads_ahead``."""
+        return Asked(self, shape, values)
+
     def rows(self, shape: tuple = (), **values) -> list[tuple]:
         """The rows for these values, as tuples in the order of the queryset's columns."""
         alias = router.db_for_read(self.model)
@@ -193,9 +203,11 @@ class CompiledRead:
             return []
         connection = connections[alias]
         params = self._params(connection, compiled, values)
-        with _cursor(connection, compiled.prepare) as cursor:
-            cursor.execute(compiled.sql, params)
-            rows = cursor.fetchall()
+        rows = _read_ahead(compiled, params)
+        if rows is None:
+            with _cursor(connection, compiled.prepare) as cursor:
+                cursor.execute(compiled.sql, params)
+                rows = cursor.fetchall()
         if not compiled.converters:
             return rows
         converted = []
@@ -206,6 +218,131 @@ class CompiledRead:
                     row[position] = function(row[position], expression, connection)
             converted.append(tuple(row))
         return converted
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A kept read with its shape and values."""
+
+    read: CompiledRead
+    shape: tuple = ()
+    values: dict = field(default_factory=dict)
+
+    def rows(self) -> list[tuple]:
+        return self.read.rows(self.shape, **self.values)
+
+    def row(self, *, default: tuple) -> tuple:
+        return self.read.row(self.shape, default=default, **self.values)
+
+    def objects(self) -> list:
+        return self.read.objects(self.shape, **self.values)
+
+    def first(self):
+        return self.read.first(self.shape, **self.values)
+
+
+# The rows read ahead for the block ``reads_ahead`` runs: {(id of the compiled read, its parameters): (the compiled
+# read, its rows)}, the compiled read kept so that an id reused by another object never matches.
+_AHEAD: ContextVar[dict | None] = ContextVar("kept_reads_ahead", default=None)
+# The statement of each set of kept reads read together, by their SQL, and where each read's columns are in its rows.
+_TOGETHER: dict[tuple[str, ...], str] = {}
+_BOUNDS: dict[str, list[tuple[int, int]]] = {}
+MAX_TOGETHER = 256
+# psycopg keeps how it converted a query's placeholders, but only for queries up to 4,096 characters: the statement
+# reading a client's home's fourteen reads together is four times that, and was converted again on every page.
+if getattr(psycopg._queries, "MAX_CACHED_STATEMENT_LENGTH", 0) < 32_768:
+    psycopg._queries.MAX_CACHED_STATEMENT_LENGTH = 32_768
+# The name of the column before each read's own in the statement that reads them together: its rows' numbers.
+_PLACE = "kept_read_"
+
+
+@contextmanager
+def reads_ahead(asked: Iterable[Asked]) -> Iterator[None]:
+    """Inside the block, each read of ``asked`` gives the rows read for it before the block began: on PostgreSQL
+    all of them in one statement. The same read with other values, or any other read, runs as usual, and so does
+    everything on SQLite, where a statement is a call inside the process."""
+    found = _read_together(list(asked))
+    if not found:
+        yield
+        return
+    outer = _AHEAD.get()
+    token = _AHEAD.set(found if outer is None else {**outer, **found})
+    try:
+        yield
+    finally:
+        _AHEAD.reset(token)
+
+
+def _read_ahead(compiled: "_Compiled", params: list) -> list | None:
+    ahead = _AHEAD.get()
+    if ahead is None:
+        return None
+    try:
+        kept, rows = ahead.get((id(compiled), tuple(params)), (None, None))
+    except TypeError:  # a parameter that is not hashable was not read ahead
+        return None
+    return rows if kept is compiled else None
+
+
+def _read_together(asked: list[Asked]) -> dict:
+    """{(id of the compiled read, its parameters): (the compiled read, its rows)} for the reads of ``asked``, read
+    in one statement; empty where there are fewer than two to read (or not on PostgreSQL)."""
+    parts, alias = {}, None
+    for item in asked:
+        alias, earlier = router.db_for_read(item.read.model), alias
+        connection = connections[alias]
+        if connection.vendor != "postgresql" or earlier not in (None, alias):
+            return {}
+        compiled = item.read._compiled(alias, item.shape)
+        if not compiled.prepare:  # no SQL at all, or not to be prepared (``_preparable``)
+            continue
+        params = item.read._params(connection, compiled, item.values)
+        try:
+            parts.setdefault((id(compiled), tuple(params)), (compiled, params))
+        except TypeError:
+            continue
+    if len(parts) < 2:
+        return {}
+    sqls = tuple(compiled.sql for compiled, _params in parts.values())
+    statement = _TOGETHER.get(sqls) or _together(sqls)
+    with _cursor(connections[alias], True) as cursor:
+        cursor.execute(statement, [param for _compiled, params in parts.values() for param in params])
+        rows = cursor.fetchall()
+        # Where each read's columns begin and end, once per statement (psycopg makes the description anew each time).
+        bounds = _BOUNDS.get(statement) or _bounds(statement, [column.name for column in cursor.description])
+    found = {key: (compiled, []) for key, (compiled, _params) in parts.items()}
+    read = list(found.values())
+    for row in rows:
+        start, end = bounds[row[0]]
+        if row[start] is not None:  # the read's row, not the empty one of a read that found none
+            read[row[0]][1].append(row[start + 1 : end])
+    return found
+
+
+def _bounds(statement: str, columns: list[str]) -> list[tuple[int, int]]:
+    """Each read's block in the rows of ``statement``: the column of its rows' numbers, and the end of its own."""
+    starts = [n for n, name in enumerate(columns) if name.startswith(_PLACE)]
+    bounds = list(zip(starts, [*starts[1:], len(columns)], strict=True))
+    if len(_BOUNDS) < MAX_TOGETHER:
+        _BOUNDS[statement] = bounds
+    return bounds
+
+
+def _together(sqls: tuple[str, ...]) -> str:
+    """One statement giving every row of each of ``sqls``, in order: a row per read's row, the read's place first
+    and its columns in a block of their own (NULL in the others), each block after a column of its rows' numbers.
+    Every read runs once (each joined block is read and kept by the server); a read that finds no rows still gives
+    one row of NULLs, its number NULL."""
+    places = ", ".join(f"({n})" for n in range(len(sqls)))
+    blocks = " ".join(
+        f"LEFT JOIN (SELECT row_number() OVER () AS {_PLACE}{n}, r.* FROM ({sql}) r) b{n} ON k.n = {n}"  # noqa: S608  # nosec B608
+        for n, sql in enumerate(sqls)
+    )
+    order = ", ".join(f"b{n}.{_PLACE}{n}" for n in range(len(sqls)))
+    statement = f"SELECT k.n, {', '.join(f'b{n}.*' for n in range(len(sqls)))} FROM (VALUES {places}) k(n) {blocks} ORDER BY k.n, {order}"  # noqa: S608  # nosec B608: the reads' own SQL, every value a parameter
+    if len(_TOGETHER) < MAX_TOGETHER:
+        _TOGETHER[sqls] = statement
+    return statement
 
 
 class _PreparedCursor(psycopg.Cursor):

@@ -15,6 +15,10 @@ Each returns rendered HTML (``render_to_string(..., request=request)``) or "" to
 show nothing, and should use a fixed number of queries. ``ORDER`` (lower
 first, default 100) places the app's panels among the others.
 
+A panel that names its kept reads (``@reading(lambda request, subject: [READ.asked(...), ...])``, the same reads
+it then makes) has them read before any panel is drawn, every panel's together in one statement on PostgreSQL
+(``core.compiled.reads_ahead``): the client's home made fourteen, one statement each.
+
 Panels of one page that need the same rows (the client's coming appointments, whether an owner holds
 emergency access) read them once through ``shared(request, key, compute)``: the first asks the
 database, the others get the same answer for the rest of the request.
@@ -25,6 +29,7 @@ from functools import cache
 
 from django.apps import apps
 
+from core.compiled import reads_ahead
 from core.html import format_rows
 
 KINDS = (
@@ -68,6 +73,20 @@ def shared(request, key, compute):
     return memo[key]
 
 
+def reading(declare):
+    """Name a panel's kept reads: ``declare(request, subject)`` gives them (``CompiledRead.asked``), with the values
+    the panel will ask them with (a value of the moment read once per request, ``shared``)."""
+
+    def named(panel):
+        panel.reads = declare
+        return panel
+
+    return named
+
+
 def render_panels(kind: str, request, subject) -> str:
-    # Rendered templates are already safe; anything else a panel returns is escaped.
-    return format_rows("", "{}", ((func(request, subject),) for func in _registry()[kind]))
+    panels = _registry()[kind]
+    asked = [read for func in panels if hasattr(func, "reads") for read in func.reads(request, subject)]
+    with reads_ahead(asked):
+        # Rendered templates are already safe; anything else a panel returns is escaped.
+        return format_rows("", "{}", ((func(request, subject),) for func in panels))

@@ -155,10 +155,15 @@ _SHARED = CompiledRead(
 )
 
 
+def shared_asked(client):
+    """The first read ``shared_follow_ups`` makes, to name to a page's panels (``core.panels.reading``)."""
+    return _SHARED.asked(client=client.pk)
+
+
 def shared_follow_ups(client) -> list[FollowUp]:
     """The follow-ups the client chose to share with the practice (for the client record), with their answers
     (a second query only when there are some)."""
-    return _with_answers(_SHARED.objects(client=client.pk))
+    return _with_answers(shared_asked(client).objects())
 
 
 def _with_answers(follow_ups: list[FollowUp]) -> list[FollowUp]:

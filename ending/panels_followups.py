@@ -4,7 +4,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from audit.services import audit_read
-from ending.followups import available_follow_up, shared_follow_ups
+from core.panels import reading
+from ending.followups import available_follow_up, shared_asked, shared_follow_ups
 from ending.returning import return_request_waiting
 from measures.instruments import INSTRUMENTS
 
@@ -21,6 +22,7 @@ def client_home(request, client) -> str:
     )
 
 
+@reading(lambda request, client: [shared_asked(client)])
 def client_record(request, client) -> str:
     """The follow-up results the client chose to share, and only those (an audited read)."""
     shared = shared_follow_ups(client)

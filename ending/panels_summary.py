@@ -4,13 +4,14 @@ from functools import cache
 
 from django.template.loader import render_to_string
 
-from core.panels import shared
+from core.panels import reading, shared
 from ending.forms import StartForm
 from ending.models import Ending
-from ending.selectors import ending_for
+from ending.selectors import ending_asked, ending_for
 from practice.access import has_emergency_access, may_write_record
 
 
+@reading(lambda request, client: [ending_asked(client)])
 def client_home(request, client) -> str:
     """A gentle card while the ending is being prepared; after it, what stays the client's."""
     ending = ending_for(client)

@@ -65,10 +65,15 @@ _CURRENT = CompiledRead(
 )
 
 
+def ending_asked(client):
+    """The read ``ending_for`` makes, to name to a page's panels (``core.panels.reading``)."""
+    return _CURRENT.asked(client=client.pk)
+
+
 def ending_for(client) -> Ending | None:
     """The ending being prepared, else the latest that has ended; None when there is neither. It comes with
     ``client`` as its client (with what the caller loaded with it: the practice, say)."""
-    ending = _CURRENT.first(client=client.pk)
+    ending = ending_asked(client).first()
     if ending is not None:
         ending.client = client
     return ending

@@ -3,8 +3,9 @@
 from django.template.loader import render_to_string
 
 from core.compiled import CompiledRead, counted
+from core.panels import reading
 from formulation.models import Insight, Symptom
-from formulation.selectors import causes_shared_with
+from formulation.selectors import causes_shared_asked, causes_shared_with
 
 ORDER = 40
 
@@ -24,11 +25,13 @@ _WAITING = CompiledRead(
 )
 
 
+@reading(lambda request, client: [_WAITING.asked(client=client.pk)])
 def record_panel(request, client) -> str:
     (waiting,) = _WAITING.row(client=client.pk, default=(0,))
     return render_to_string("formulation/panel_record.html", {"client": client, "waiting": waiting}, request=request)
 
 
+@reading(lambda request, client: [causes_shared_asked(client), _SHARED_SYMPTOMS.asked(client=client.pk)])
 def client_home_panel(request, client) -> str:
     """What the therapist has chosen to share, in the client's words; nothing else."""
     causes = causes_shared_with(client)

@@ -15,9 +15,14 @@ _SHARED_CAUSES = CompiledRead(
 )
 
 
+def causes_shared_asked(client):
+    """The read ``causes_shared_with`` makes, to name to a page's panels (``core.panels.reading``)."""
+    return _SHARED_CAUSES.asked(client=client.pk)
+
+
 def causes_shared_with(client) -> list[Cause]:
     """The causes the therapist chose to share with ``client``, with the client's wording only."""
-    return _SHARED_CAUSES.objects(client=client.pk)
+    return causes_shared_asked(client).objects()
 
 
 def waiting_counts_by_client(staff) -> dict:

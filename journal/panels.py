@@ -1,6 +1,7 @@
 from django.template.loader import render_to_string
 
 from core.compiled import CompiledRead, counted
+from core.panels import reading
 from journal.models import Entry
 
 ORDER = 50
@@ -16,6 +17,7 @@ _SHARED = CompiledRead(
 )
 
 
+@reading(lambda request, client: [_SHARED.asked(client=client.pk)])
 def client_record(request, client) -> str:
     """How many entries the client shares, never their words (those are one click away, audited)."""
     (count,) = _SHARED.row(client=client.pk, default=(0,))

@@ -10,6 +10,7 @@ from core.compiled import CompiledRead
 from core.dates import shown_day
 from core.html import format_rows
 from core.links import url_maker
+from core.panels import reading
 from measures.forms import SendForm
 from measures.models import MeasureRequest, MeasureResponse, MeasureSchedule
 from practice.access import may_write_record
@@ -41,6 +42,7 @@ _RECENT = CompiledRead(
 )
 
 
+@reading(lambda request, client: [_PENDING.asked(client=client.pk)])
 def waiting_panel(request, client) -> str:
     pending = _PENDING.objects(client=client.pk)
     if not pending:
@@ -48,6 +50,7 @@ def waiting_panel(request, client) -> str:
     return render_to_string("measures/panel_waiting.html", {"pending": pending}, request=request)
 
 
+@reading(lambda request, client: [read.asked(client=client.pk) for read in (_SCHEDULES, _PENDING, _RECENT)])
 def record_panel(request, client) -> str:
     context = {
         "client": client,

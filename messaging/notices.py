@@ -77,9 +77,14 @@ def _unread(shape, *, practice, client, today):
 _UNREAD = CompiledRead(Notice, _unread, {"practice": int, "client": int, "today": date})
 
 
+def unread_asked(client, *, today, limit: int = 5):
+    """The read ``unread_for_client`` makes, to name to a page's panels (``core.panels.reading``)."""
+    return _UNREAD.asked((limit,), practice=client.practice_id, client=client.pk, today=today)
+
+
 def unread_for_client(client, *, today, limit: int = 5) -> list[Notice]:
     """The current notices ``client`` has not read yet, newest first. One query."""
-    return _UNREAD.objects((limit,), practice=client.practice_id, client=client.pk, today=today)
+    return unread_asked(client, today=today, limit=limit).objects()
 
 
 def for_practice(practice):

@@ -4,6 +4,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 
 from core.compiled import CompiledRead, counted
+from core.panels import reading
 from messaging.models import Message
 
 # One query, built by the ORM once (core/compiled.py): messages from the practice's side newer than the client's
@@ -20,6 +21,7 @@ _UNREAD = CompiledRead(
 )
 
 
+@reading(lambda request, client: [_UNREAD.asked(client=client.pk)])
 def client_home(request, client) -> str:
     (unread,) = _UNREAD.row(client=client.pk, default=(0,))
     return render_to_string(

@@ -2,8 +2,9 @@ from django.template.loader import render_to_string
 
 from audit.services import audit_read
 from core.compiled import CompiledRead
+from core.panels import reading
 from mindfulness.models import Recommendation
-from mindfulness.selectors import title_of, tried_since
+from mindfulness.selectors import title_of, tried_asked, tried_since
 from practice.access import may_write_record
 
 ORDER = 40
@@ -15,6 +16,7 @@ _NEWEST_TWO = CompiledRead(
 )
 
 
+@reading(lambda request, client: [_NEWEST_TWO.asked(client=client.pk)])
 def client_home(request, client) -> str:
     recommendations = _NEWEST_TWO.objects(client=client.pk)
     return render_to_string("mindfulness/panel_client.html", {"recommendations": recommendations}, request=request)
@@ -32,6 +34,7 @@ _SUGGESTED = CompiledRead(
 )
 
 
+@reading(lambda request, client: [tried_asked(client), _SUGGESTED.asked(client=client.pk)])
 def client_record(request, client) -> str:
     """For the client's therapist: what they suggested, and which practices the client used and how often.
     Never her before/after ratings: she gave them as "only for you" (mindfulness/selectors.py)."""

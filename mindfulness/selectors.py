@@ -32,10 +32,15 @@ def title_of(builtin_slug: str, custom_title: str | None) -> str:
     return exercise.title if exercise else builtin_slug
 
 
+def tried_asked(client, since: datetime | None = None):
+    """The read ``tried_since`` makes, to name to a page's panels (``core.panels.reading``)."""
+    return _TRIED.asked(client=client.pk, since=since or EVER)
+
+
 def tried_since(client, since: datetime | None = None) -> list[dict]:
     """Each exercise the client did after ``since`` (or ever) and how often: most often first, then by
     title. One query, and no rating leaves it."""
     rows = []
-    for slug, custom_title, times in _TRIED.rows(client=client.pk, since=since or EVER):
+    for slug, custom_title, times in tried_asked(client, since).rows():
         rows.append({"title": title_of(slug, custom_title), "times": times})
     return sorted(rows, key=lambda r: (-r["times"], r["title"]))

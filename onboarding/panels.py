@@ -3,12 +3,14 @@ from django.template.loader import render_to_string
 
 from audit.services import audit_read
 from core.compiled import CompiledRead
+from core.panels import reading
 from onboarding.models import Acceptance, ConsentChoice, Intake, PracticeDocument
-from onboarding.selectors import intake_and_choices_done
+from onboarding.selectors import done_asked, intake_and_choices_done
 
 ORDER = 20
 
 
+@reading(lambda request, client: [_versions_asked(client), done_asked(client)])
 def welcome_steps(request, client) -> str:
     """ "Getting started" on the client's home until every welcome step is done (the welcome page lists them)."""
     if _settled(client):
@@ -33,10 +35,14 @@ _VERSIONS = CompiledRead(
 )
 
 
+def _versions_asked(client):
+    return _VERSIONS.asked(practice=client.practice_id, client=client.pk)
+
+
 def _agreed(client) -> bool:
     """Has the client accepted the newest version of every document the practice publishes? One query."""
     newest: dict[str, bool] = {}
-    for kind, accepted in _VERSIONS.rows(practice=client.practice_id, client=client.pk):
+    for kind, accepted in _versions_asked(client).rows():
         newest.setdefault(kind, accepted)
     return bool(newest) and all(newest.values())
 
@@ -53,6 +59,13 @@ _CHOICES = CompiledRead(
 )
 
 
+@reading(
+    lambda request, client: [
+        _INTAKE.asked(client=client.pk),
+        _CHOICES.asked(client=client.pk),
+        _versions_asked(client),
+    ]
+)
 def intake_record(request, client) -> str:
     # Three queries (intake, documents, consent choices) instead of one per document and per kind.
     intake = _INTAKE.first(client=client.pk)

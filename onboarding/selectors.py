@@ -17,7 +17,12 @@ _DONE = CompiledRead(
 )
 
 
+def done_asked(client):
+    """The read ``intake_and_choices_done`` makes, to name to a page's panels (``core.panels.reading``)."""
+    return _DONE.asked(client=client.pk)
+
+
 def intake_and_choices_done(client) -> tuple[bool, bool]:
     """Has the client completed the intake, and made their consent choices? One query (the client's home asks too)."""
-    intake, choices = _DONE.row(client=client.pk, default=(False, False))
+    intake, choices = done_asked(client).row(default=(False, False))
     return bool(intake), bool(choices)

@@ -15,6 +15,11 @@ _FIRST = CompiledRead(
 )
 
 
+def first_away_asked(staff_id: int, today: date, *, until: date | None = None):
+    """The read ``first_away`` makes, to name to a page's panels (``core.panels.reading``)."""
+    return _FIRST.asked((until is not None,), staff=staff_id, today=today, until=until or today)
+
+
 def first_away(staff_id: int, today: date, *, until: date | None = None) -> AwayPeriod | None:
     """``staff_id``'s time away under way on ``today`` or the soonest to come (starting by ``until``, if given)."""
-    return _FIRST.first((until is not None,), staff=staff_id, today=today, until=until or today)
+    return first_away_asked(staff_id, today, until=until).first()

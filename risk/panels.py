@@ -8,6 +8,7 @@ from core.compiled import CompiledRead
 from core.dates import shown_day, written
 from core.html import format_many, format_rows
 from core.links import url_maker
+from core.panels import reading
 from practice.access import staff_for
 from risk.models import RiskAlert
 from risk.selectors import roles, seen_by
@@ -107,6 +108,7 @@ _LINE = '\n    <li><a href="{}">{}</a>, {}:\n      {}</li>\n    '
 _WAITING = format_html("<strong>{}</strong>", "waiting for acknowledgement")
 
 
+@reading(lambda request, client: [_CLIENTS_NEWEST.asked(client=client.pk)])
 def client_alerts_panel(request, client) -> str:
     alerts = _CLIENTS_NEWEST.objects(client=client.pk)
     if not alerts:

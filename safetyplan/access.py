@@ -18,9 +18,14 @@ _PLAN = CompiledRead(
 )
 
 
+def plan_asked(client):
+    """The read of the client's plan (``plan_for``), to name to a page's panels (``core.panels.reading``)."""
+    return _PLAN.asked(client=client.pk)
+
+
 def plan_for(client) -> SafetyPlan | None:
     """The client's plan, or None while they have not written one."""
-    return _PLAN.first(client=client.pk)
+    return plan_asked(client).first()
 
 
 def get_client_for_plan(user, client_uuid) -> tuple[Client, bool]:

@@ -1,6 +1,7 @@
 from django.template.loader import render_to_string
 
 from core.compiled import CompiledRead
+from core.panels import reading
 from selfcare.models import Activity
 
 ORDER = 45
@@ -11,6 +12,7 @@ _A_FEW = CompiledRead(
 )
 
 
+@reading(lambda request, client: [_A_FEW.asked(client=client.pk)])
 def client_home(request, client) -> str:
     activities = _A_FEW.objects(client=client.pk)
     return render_to_string("selfcare/panel_client.html", {"activities": activities}, request=request)
