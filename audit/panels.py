@@ -4,6 +4,7 @@ from django.template.loader import render_to_string
 
 from audit.models import SYSTEM, AuditChain
 from core.compiled import CompiledRead
+from core.panels import reading
 
 ORDER = 2  # after open alerts and stopped background work
 
@@ -18,10 +19,15 @@ _FAILED = CompiledRead(
 )
 
 
+def _failed_asked(staff):
+    return _FAILED.asked(chain=str(staff.practice.uuid))
+
+
+@reading(lambda request, staff: [_failed_asked(staff)] if staff is not None and staff.is_owner else [])
 def audit_banner(request, staff) -> str:
     if staff is None or not staff.is_owner:
         return ""
-    failed = _FAILED.rows(chain=str(staff.practice.uuid))
+    failed = _failed_asked(staff).rows()
     if not failed:
         return ""
     return render_to_string("audit/panel.html", {"checked_at": max(at for _name, at in failed)}, request=request)

@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 from bookings.models import Availability, WorkingHours
 from core.compiled import CompiledRead
 from core.links import constant_url
+from core.panels import reading
 from practice.checklist import Step
 from practice.models import StaffMember
 
@@ -27,6 +28,7 @@ def _bookable(shape, *, practice):
 _A_BOOKABLE = CompiledRead(StaffMember, _bookable, {"practice": int})
 
 
+@reading(lambda request, staff: [_A_BOOKABLE.asked(practice=staff.practice_id)])
 def public_page_step(staff):
     """Open once a therapist has working hours and takes free consultations (no rules saved yet means yes)."""
     if staff.is_therapist:

@@ -118,11 +118,20 @@ _CLIENT_CHANGES = CompiledRead(
 )
 
 
+def _client_changes_asked(request, staff):
+    """The read of the client's changes, asked from one moment however often the request names it."""
+    return shared(
+        request,
+        ("bookings.client_changes", staff.pk),
+        lambda: _CLIENT_CHANGES.asked(therapist=staff.pk, since=timezone.now() - timedelta(days=CLIENT_CHANGES_DAYS)),
+    )
+
+
+@reading(lambda request, staff: [_client_changes_asked(request, staff)])
 def client_changes(request, staff) -> str:
     """Sessions the therapist's clients moved or cancelled themselves in the last two weeks, newest first
     (``services_sessions`` marks each on the appointment). One query."""
-    since = timezone.now() - timedelta(days=CLIENT_CHANGES_DAYS)
-    changed = _CLIENT_CHANGES.objects(therapist=staff.pk, since=since)
+    changed = _client_changes_asked(request, staff).objects()
     if not changed:
         return ""
     zone = staff.practice.zone

@@ -76,6 +76,7 @@ _KEPT_NOTES = CompiledRead(
 )
 
 
+@reading(lambda request, staff: [_KEPT_NOTES.asked(staff=staff.pk, practice=staff.practice_id)])
 def kept_notes_panel(request, staff) -> str:
     """Former clients whose notes this therapist kept when their care moved to a colleague.
 
@@ -99,10 +100,15 @@ _AWAY_OR_COVERING = CompiledRead(
 )
 
 
+def _away_asked(staff, today):
+    return _AWAY_OR_COVERING.asked(staff=staff.pk, today=today, until=today + SOON)
+
+
+@reading(lambda request, staff: [_away_asked(staff, staff.today())])
 def staff_care_panel(request, staff) -> str:
     """The therapist's own time away, and colleagues they are covering for today (one query)."""
     today = staff.today()
-    periods = _AWAY_OR_COVERING.objects(staff=staff.pk, today=today, until=today + SOON)
+    periods = _away_asked(staff, today).objects()
     own = next((p for p in periods if p.staff_id == staff.id), None)
     covering = [p for p in periods if p.cover_id == staff.id and p.starts_on <= today]
     if own is None and not covering:

@@ -21,7 +21,7 @@ from core.links import url_maker
 from formulation.models import Insight
 from notes.selectors import with_note_state
 from practice.models import Client, ClientChange, display_name
-from risk.selectors import open_counts_by_client
+from risk.selectors import open_counts_asked, open_counts_by_client
 
 # The therapist's list of clients, a page.
 PAGE_SIZE = 50
@@ -183,9 +183,9 @@ _CLIENTS = CompiledRead(
 _FACTS_AT = len(CaseloadClient._fields) - 1
 
 
-def _caseload_clients(therapist_id: int) -> list[CaseloadClient]:
+def _caseload_clients(rows) -> list[CaseloadClient]:
     found = []
-    for row in _CLIENTS.rows(therapist=therapist_id):
+    for row in rows:
         facts = row[_FACTS_AT:]
         # No facts row (a left join): every column None, the client's key included.
         found.append(CaseloadClient(*row[:_FACTS_AT], StoredFacts(*facts) if facts[0] is not None else None))
@@ -344,6 +344,25 @@ def _message_reason(waiting, url: str, zone) -> Reason:
     return Reason("message", "Unread messages", url)
 
 
+def _today_starts(staff, now: datetime) -> datetime:
+    return timezone.localtime(now, staff.practice.zone).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def caseload_asked(staff, *, now: datetime) -> list:
+    """The kept reads ``caseload_for`` makes when no stored fact needs refreshing (the clients with their facts, the
+    open alerts, the formulation's suggestions, this week's appointments and the requests after it), for the home to
+    read ahead with its panels' (``core.compiled.reads_ahead``)."""
+    day_start = _today_starts(staff, now)
+    week_end = day_start + timedelta(days=7)
+    return [
+        _CLIENTS.asked(therapist=staff.pk),
+        open_counts_asked(staff),
+        _INSIGHTS.asked(therapist=staff.pk),
+        _BETWEEN.asked(therapist=staff.pk, start=day_start, end=week_end, after=day_start - timedelta(hours=12)),
+        _REQUESTED_AFTER.asked(therapist=staff.pk, after=week_end),
+    ]
+
+
 def caseload_for(staff, *, now: datetime | None = None, request=None) -> Caseload:
     """The therapist's home: who needs attention, who is resting, today's and this week's appointments.
 
@@ -353,7 +372,8 @@ def caseload_for(staff, *, now: datetime | None = None, request=None) -> Caseloa
     """
     now = now or timezone.now()
     zone = staff.practice.zone
-    clients = _caseload_clients(staff.pk)
+    clients_read, _alerts_read, insights_read, between_read, later_read = caseload_asked(staff, now=now)
+    clients = _caseload_clients(clients_read.rows())
     facts = facts_for(clients, changed={c.pk for c in clients if c.changed}, now=now)
     alerts = open_counts_by_client(staff, request=request)  # the navigation's count reads the same
     message_url = url_maker("messaging:conversation", "client_uuid")
@@ -411,18 +431,12 @@ def caseload_for(staff, *, now: datetime | None = None, request=None) -> Caseloa
         item.record_url, item.formulation_url = record(item.client.uuid), formulation(item.client.uuid)
     resting = [(client, last, record(client.uuid)) for client, last in resting]
 
-    insights = _INSIGHTS.objects(therapist=staff.pk)
-
-    local_now = timezone.localtime(now, zone)
-    day_start = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
-    day_end = day_start + timedelta(days=1)
-    week_end = day_start + timedelta(days=7)
-    upcoming = _write_appointments(
-        _BETWEEN.rows(therapist=staff.pk, start=day_start, end=week_end, after=day_start - timedelta(hours=12))
-    )
+    insights = insights_read.objects()
+    day_end = _today_starts(staff, now) + timedelta(days=1)
+    upcoming = _write_appointments(between_read.rows())
     today = [a for a in upcoming if a.start < day_end]
     this_week = [a for a in upcoming if a.start >= day_end]
-    requested_later = _write_appointments(_REQUESTED_AFTER.rows(therapist=staff.pk, after=week_end))
+    requested_later = _write_appointments(later_read.rows())
     return Caseload(
         attention=attention,
         insights=insights,

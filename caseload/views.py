@@ -9,20 +9,20 @@ from audit.services import audit_read, audit_record
 from caseload.access import get_appointment_of_client
 from caseload.facts import facts_for
 from caseload.forms import ClientSearchForm
-from caseload.selectors import caseload_for, page_of_clients, session_bounds
-from checkins.selectors import scale_trends
-from core.compiled import CompiledRead
+from caseload.selectors import caseload_asked, caseload_for, page_of_clients, session_bounds
+from checkins.selectors import scale_trends, trends_asked
+from core.compiled import CompiledRead, reads_ahead
 from core.dates import shown_day
 from core.html import format_many, format_rows
 from core.links import url_maker
-from core.panels import render_panels
+from core.panels import panel_reads, render_panels, shell_reads
 from formulation.models import Insight
-from journal.selectors import shared_since
-from measures.selectors import since_with_change
-from mindfulness.selectors import tried_since
+from journal.selectors import shared_since, shared_since_asked
+from measures.selectors import since_with_change, since_with_change_asked
+from mindfulness.selectors import tried_asked, tried_since
 from practice.access import clinical_access, staff_required, therapist_required
-from risk.selectors import alerts_since
-from selfcare.selectors import done_since
+from risk.selectors import alerts_since, alerts_since_asked
+from selfcare.selectors import done_since, done_since_asked
 
 # "Who needs attention" and "Resting", written here rather than by the template's loops (docs/decisions.md, "Pages
 # that list many rows write their words in the view"): the page's median in process fell from 8.03 to 6.92 ms on
@@ -76,7 +76,15 @@ def _resting_html(resting):
 @therapist_required
 def home(request):
     staff = request.staff
-    caseload = caseload_for(staff, request=request)
+    now = timezone.now()
+    # The caseload's reads and the panels' in one statement on PostgreSQL (docs/decisions.md, "A page's panels read
+    # together"): render_panels finds its panels' reads already read.
+    with reads_ahead([*caseload_asked(staff, now=now), *panel_reads("THERAPIST_HOME", request, staff)]):
+        return _home(request, staff, now)
+
+
+def _home(request, staff, now):
+    caseload = caseload_for(staff, now=now, request=request)
     if caseload.insights:
         # The suggestions name hypotheses and symptoms: one audited read for all of them on this page.
         audit_record(
@@ -167,18 +175,33 @@ def since(request, client_uuid):
     last, _upcoming, _contact = session_bounds([client.pk], now=min(until, now) - timedelta(seconds=1))
     since_at = last.get(client.pk)
     audit_read(request, client, client=client, object_type="caseload.since_we_last_met")
-    context = {
-        "client": client,
-        "reference": reference,
-        "since": since_at,
-        "until": until,
-        "checkins": scale_trends(client, since_at, min(until, now)),
-        "measures": since_with_change(client, since_at),
-        "entries": shared_since(client, since_at),
-        "practices": tried_since(client, since_at),
-        "selfcare": done_since(client, since_at),
-        "alerts": alerts_since(client, since_at),
-        "insights": _WAITING.objects(client=client.pk),
-        "hide_actions": not can_write,  # an emergency reader sets no insight aside
-    }
-    return render(request, "caseload/since.html", context)
+    # Everything since then in one statement on PostgreSQL, with the navigation's count (docs/decisions.md, "A page's
+    # panels read together"); the self-care of a client whose care has ended is read alone, after the ending's moment.
+    ended = client.care_has_ended
+    with reads_ahead(
+        [
+            trends_asked(client, since_at, min(until, now)),
+            since_with_change_asked(client, since_at),
+            shared_since_asked(client, since_at),
+            tried_asked(client, since_at),
+            *([] if ended else [done_since_asked(client, since_at)]),
+            alerts_since_asked(client, since_at),
+            _WAITING.asked(client=client.pk),
+            *shell_reads(request),
+        ]
+    ):
+        context = {
+            "client": client,
+            "reference": reference,
+            "since": since_at,
+            "until": until,
+            "checkins": scale_trends(client, since_at, min(until, now)),
+            "measures": since_with_change(client, since_at),
+            "entries": shared_since(client, since_at),
+            "practices": tried_since(client, since_at),
+            "selfcare": done_since(client, since_at),
+            "alerts": alerts_since(client, since_at),
+            "insights": _WAITING.objects(client=client.pk),
+            "hide_actions": not can_write,  # an emergency reader sets no insight aside
+        }
+        return render(request, "caseload/since.html", context)

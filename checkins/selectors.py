@@ -39,6 +39,14 @@ def _trends(shape, *, client, before, start, end):
 _TRENDS = CompiledRead(CheckIn, _trends, {"client": int, "before": date, "start": date, "end": date})
 
 
+def trends_asked(client, since: datetime | None, until: datetime):
+    """The read of ``scale_trends``, to read ahead with a page's others (``core.compiled.reads_ahead``)."""
+    zone = client.practice.zone
+    end = timezone.localtime(until, zone).date()
+    start = timezone.localtime(since, zone).date() if since else end - timedelta(days=28)
+    return _TRENDS.asked(client=client.pk, before=start - (end - start), start=start, end=end)
+
+
 def scale_trends(client, since: datetime | None, until: datetime) -> dict:
     """For the therapist (none made after the ending): average of each 0-10 scale from ``since`` (or four
     weeks) to ``until``, beside the same length of time before. One query.
@@ -46,13 +54,7 @@ def scale_trends(client, since: datetime | None, until: datetime) -> dict:
     ``{"count": check-ins in the stretch, "rows": [{"label", "now", "then"}]}``, a row for each scale
     the client answered in the stretch.
     """
-    zone = client.practice.zone
-    end = timezone.localtime(until, zone).date()
-    start = timezone.localtime(since, zone).date() if since else end - timedelta(days=28)
-    before = start - (end - start)
-    count, *averages = _TRENDS.row(
-        client=client.pk, before=before, start=start, end=end, default=(0,) + (None,) * (2 * len(SHORT_LABELS))
-    )
+    count, *averages = trends_asked(client, since, until).row(default=(0,) + (None,) * (2 * len(SHORT_LABELS)))
     rows = []
     for label, now_value, then_value in zip(SHORT_LABELS.values(), averages[::2], averages[1::2], strict=True):
         if now_value is None:
@@ -84,6 +86,11 @@ def _averages(shape, *, client, start):
 _AVERAGES = CompiledRead(CheckIn, _averages, {"client": int, "start": date})
 
 
+def averages_asked(client, *, start: date | None, per: str, for_staff_view: bool):
+    """The read of ``scale_averages``, to read ahead with a page's others (``core.compiled.reads_ahead``)."""
+    return _AVERAGES.asked((per, for_staff_view), client=client.pk, start=start or EVER.date())
+
+
 def scale_averages(client, *, start: date | None = None, per: str = "day", for_staff_view: bool = False) -> list[dict]:
     """Each scale's average per day, week or month from ``start`` (or ever), oldest first. One query.
 
@@ -91,7 +98,7 @@ def scale_averages(client, *, start: date | None = None, per: str = "day", for_s
     database, so years of check-ins stay quick. ``for_staff_view``: leave out those made after the ending.
     """
     names = ("b", "n", *SCALES)
-    rows = _AVERAGES.rows((per, for_staff_view), client=client.pk, start=start or EVER.date())
+    rows = averages_asked(client, start=start, per=per, for_staff_view=for_staff_view).rows()
     return [dict(zip(names, row, strict=True)) for row in rows]
 
 
@@ -107,4 +114,9 @@ _WITH_NOTES = CompiledRead(
 def with_notes(client, *, limit: int) -> list[CheckIn]:
     """For the therapist: the client's latest check-ins that carry a note, newest first, none made after
     the ending. One query."""
-    return _WITH_NOTES.objects((limit,), client=client.pk)
+    return with_notes_asked(client, limit=limit).objects()
+
+
+def with_notes_asked(client, *, limit: int):
+    """The read of ``with_notes``, to read ahead with a page's others."""
+    return _WITH_NOTES.asked((limit,), client=client.pk)

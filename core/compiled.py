@@ -83,12 +83,20 @@ def _hashable(param) -> bool:
 
 
 class CompiledRead:
-    def __init__(self, model: type[Model], build: Callable[..., QuerySet], values: dict[str, type]):
+    def __init__(
+        self, model: type[Model], build: Callable[..., QuerySet], values: dict[str, type], *, alone: bool = False
+    ):
         """``build(shape, **values)`` returns the queryset; ``values`` names each value it takes and its kind,
-        ``int`` (a key or a number), ``str``, ``date`` (a day), ``datetime`` (aware) or ``UUID``."""
+        ``int`` (a key or a number), ``str``, ``date`` (a day), ``datetime`` (aware) or ``UUID``.
+
+        ``alone``: never read ahead with others (``reads_ahead``), for a read PostgreSQL plans afresh on every run
+        (its plan for any values estimated dearer than those for the values it is given, ``bench/queries.py
+        --plans``): among others it has the whole statement planned afresh on every run, which costs more than the
+        statements it saves (docs/benchmarks.md, thirtieth pass)."""
         self.model = model
         self.build = build
         self.values = values
+        self.alone = alone
         self._sql: dict[tuple, _Compiled] = {}
 
     def _compile(self, alias: str, shape: tuple) -> "_Compiled":
@@ -244,14 +252,15 @@ class Asked:
 # The rows read ahead for the block ``reads_ahead`` runs: {(id of the compiled read, its parameters): (the compiled
 # read, its rows)}, the compiled read kept so that an id reused by another object never matches.
 _AHEAD: ContextVar[dict | None] = ContextVar("kept_reads_ahead", default=None)
-# The statement of each set of kept reads read together, by their SQL, and where each read's columns are in its rows.
-_TOGETHER: dict[tuple[str, ...], str] = {}
-_BOUNDS: dict[str, list[tuple[int, int]]] = {}
+# Each set of kept reads read together, by their SQL: the statement that reads them, and where each read's columns are
+# in its rows.
+_TOGETHER: dict[tuple[str, ...], tuple[str, list[tuple[int, int]]]] = {}
 MAX_TOGETHER = 256
 # psycopg keeps how it converted a query's placeholders, but only for queries up to 4,096 characters: the statement
-# reading a client's home's fourteen reads together is four times that, and was converted again on every page.
-if getattr(psycopg._queries, "MAX_CACHED_STATEMENT_LENGTH", 0) < 32_768:
-    psycopg._queries.MAX_CACHED_STATEMENT_LENGTH = 32_768
+# reading the client's record's reads together is about 60,000, and would be converted again on every page (its cache
+# stays bounded at 128 queries).
+if getattr(psycopg._queries, "MAX_CACHED_STATEMENT_LENGTH", 0) < 131_072:
+    psycopg._queries.MAX_CACHED_STATEMENT_LENGTH = 131_072
 # The name of the column before each read's own in the statement that reads them together: its rows' numbers.
 _PLACE = "kept_read_"
 
@@ -260,7 +269,8 @@ _PLACE = "kept_read_"
 def reads_ahead(asked: Iterable[Asked]) -> Iterator[None]:
     """Inside the block, each read of ``asked`` gives the rows read for it before the block began: on PostgreSQL
     all of them in one statement. The same read with other values, or any other read, runs as usual, and so does
-    everything on SQLite, where a statement is a call inside the process."""
+    everything on SQLite, where a statement is a call inside the process. Inside another block, a read the outer one
+    read already is not read again."""
     found = _read_together(list(asked))
     if not found:
         yield
@@ -287,62 +297,98 @@ def _read_ahead(compiled: "_Compiled", params: list) -> list | None:
 def _read_together(asked: list[Asked]) -> dict:
     """{(id of the compiled read, its parameters): (the compiled read, its rows)} for the reads of ``asked``, read
     in one statement; empty where there are fewer than two to read (or not on PostgreSQL)."""
-    parts, alias = {}, None
+    parts, alias, outer = {}, None, _AHEAD.get() or {}
     for item in asked:
         alias, earlier = router.db_for_read(item.read.model), alias
         connection = connections[alias]
         if connection.vendor != "postgresql" or earlier not in (None, alias):
             return {}
         compiled = item.read._compiled(alias, item.shape)
-        if not compiled.prepare:  # no SQL at all, or not to be prepared (``_preparable``)
+        if not compiled.prepare or item.read.alone:  # no SQL at all, not to be prepared (``_preparable``), or alone
             continue
         params = item.read._params(connection, compiled, item.values)
         try:
-            parts.setdefault((id(compiled), tuple(params)), (compiled, params))
+            key = (id(compiled), tuple(params))
+            if outer.get(key, (None,))[0] is not compiled:  # not read already by a block around this one
+                parts.setdefault(key, (compiled, params))
         except TypeError:
             continue
     if len(parts) < 2:
         return {}
     sqls = tuple(compiled.sql for compiled, _params in parts.values())
-    statement = _TOGETHER.get(sqls) or _together(sqls)
-    with _cursor(connections[alias], True) as cursor:
-        cursor.execute(statement, [param for _compiled, params in parts.values() for param in params])
-        rows = cursor.fetchall()
-        # Where each read's columns begin and end, once per statement (psycopg makes the description anew each time).
-        bounds = _BOUNDS.get(statement) or _bounds(statement, [column.name for column in cursor.description])
+    params = [param for _compiled, params in parts.values() for param in params]
+    kept = _TOGETHER.get(sqls)
+    with _cursor(connections[alias], kept is not None) as cursor:
+        if kept is None:
+            # The first time in this process: joined, to learn where each read's columns are and their types.
+            cursor.execute(_joined(sqls), params)
+            rows = cursor.fetchall()
+            kept = _remember(sqls, cursor.description, connections[alias].connection)
+        else:
+            cursor.execute(kept[0], params)
+            rows = cursor.fetchall()
+    bounds = kept[1]
     found = {key: (compiled, []) for key, (compiled, _params) in parts.items()}
     read = list(found.values())
-    for row in rows:
+    # In each read's order: the rows' numbers were given as each read gave them.
+    for row in sorted(
+        (row for row in rows if row[bounds[row[0]][0]] is not None), key=lambda row: (row[0], row[bounds[row[0]][0]])
+    ):
         start, end = bounds[row[0]]
-        if row[start] is not None:  # the read's row, not the empty one of a read that found none
-            read[row[0]][1].append(row[start + 1 : end])
+        read[row[0]][1].append(row[start + 1 : end])
     return found
 
 
-def _bounds(statement: str, columns: list[str]) -> list[tuple[int, int]]:
-    """Each read's block in the rows of ``statement``: the column of its rows' numbers, and the end of its own."""
-    starts = [n for n, name in enumerate(columns) if name.startswith(_PLACE)]
-    bounds = list(zip(starts, [*starts[1:], len(columns)], strict=True))
-    if len(_BOUNDS) < MAX_TOGETHER:
-        _BOUNDS[statement] = bounds
-    return bounds
-
-
-def _together(sqls: tuple[str, ...]) -> str:
-    """One statement giving every row of each of ``sqls``, in order: a row per read's row, the read's place first
-    and its columns in a block of their own (NULL in the others), each block after a column of its rows' numbers.
-    Every read runs once (each joined block is read and kept by the server); a read that finds no rows still gives
-    one row of NULLs, its number NULL."""
+def _joined(sqls: tuple[str, ...]) -> str:
+    """One statement giving every row of each of ``sqls``: a row per read's row, the read's place first and its
+    columns in a block of their own (NULL in the others), each block after a column of its rows' numbers. A read that
+    finds no rows still gives one row of NULLs, its number NULL."""
     places = ", ".join(f"({n})" for n in range(len(sqls)))
     blocks = " ".join(
         f"LEFT JOIN (SELECT row_number() OVER () AS {_PLACE}{n}, r.* FROM ({sql}) r) b{n} ON k.n = {n}"  # noqa: S608  # nosec B608
         for n, sql in enumerate(sqls)
     )
-    order = ", ".join(f"b{n}.{_PLACE}{n}" for n in range(len(sqls)))
-    statement = f"SELECT k.n, {', '.join(f'b{n}.*' for n in range(len(sqls)))} FROM (VALUES {places}) k(n) {blocks} ORDER BY k.n, {order}"  # noqa: S608  # nosec B608: the reads' own SQL, every value a parameter
+    return f"SELECT k.n, {', '.join(f'b{n}.*' for n in range(len(sqls)))} FROM (VALUES {places}) k(n) {blocks}"  # noqa: S608  # nosec B608: the reads' own SQL, every value a parameter
+
+
+def _remember(sqls: tuple[str, ...], description, raw) -> tuple[str, list[tuple[int, int]]]:
+    """The statement for reading ``sqls`` together from now on, and each read's block in its rows (the column of its
+    rows' numbers, and the end of its own), from the first statement's columns.
+
+    From then on the reads are joined by ``UNION ALL``, each branch giving its read's block and NULL, of each other
+    column's type, in the others: the columns where the first statement had them. Joined, the server estimated the
+    rows of each read times those of the others, and a statement whose reads each keep one plan for any values was
+    planned again on every run (``plan_cache_mode``'s choice: docs/benchmarks.md, thirtieth pass); a union's estimate
+    is the sum of its reads', as a page's reads cost alone. A column of a type psycopg does not know keeps the joined
+    statement."""
+    starts = [n for n, column in enumerate(description) if column.name.startswith(_PLACE)]
+    bounds = list(zip(starts, [*starts[1:], len(description)], strict=True))
+    types = [_type_name(raw, column.type_code) for column in description]
+    statement = _joined(sqls) if None in types else _union(sqls, bounds, types)
     if len(_TOGETHER) < MAX_TOGETHER:
-        _TOGETHER[sqls] = statement
-    return statement
+        _TOGETHER[sqls] = (statement, bounds)
+    return statement, bounds
+
+
+def _type_name(raw, oid: int) -> str | None:
+    """The name of type ``oid`` in a cast, as psycopg knows it (``int8``, ``timestamptz[]``), or None."""
+    info = raw.adapters.types.get(oid)
+    if info is None:
+        return None
+    return info.name if info.oid == oid else f"{info.name}[]" if info.array_oid == oid else None
+
+
+def _union(sqls: tuple[str, ...], bounds: list[tuple[int, int]], types: list[str]) -> str:
+    """``sqls`` as one ``UNION ALL``: branch n is read n's place, NULL in the other reads' columns, and its own rows
+    numbered in its block (``bounds``), so that every row has the columns the joined statement gave. The first
+    branch's NULLs are cast to their columns' types; the union gives the later branches' NULLs the same."""
+    branches = []
+    for n, (sql, (start, end)) in enumerate(zip(sqls, bounds, strict=True)):
+        null = [f"NULL::{name}" for name in types] if n == 0 else ["NULL"] * len(types)
+        before, after = null[1:start], null[end:]
+        columns = [str(n), *before, f"row_number() OVER () AS {_PLACE}{n}", "r.*", *after]
+        branches.append(f"SELECT {', '.join(columns)} FROM ({sql}) r")  # noqa: S608  # nosec B608
+    return " UNION ALL ".join(branches)
 
 
 class _PreparedCursor(psycopg.Cursor):

@@ -10,6 +10,8 @@ An app adds ``<app>/panels.py`` defining any of these lists of callables:
     OFFICE_HOME      f(request, staff) -> str    bookings and money on the practice calendar (owners, administrators):
                                                  never clinical content, for an administrator sees it
     CLIENT_BOOKING_TERMS f(request, client) -> str   terms shown to a client before booking and when cancelling
+    SHELL            f(request) -> [read]        not a panel: the kept reads the page around every view makes for
+                                                 whoever is signed in (the navigation's counts), ``shell_reads``
 
 Each returns rendered HTML (``render_to_string(..., request=request)``) or "" to
 show nothing, and should use a fixed number of queries. ``ORDER`` (lower
@@ -17,7 +19,9 @@ first, default 100) places the app's panels among the others.
 
 A panel that names its kept reads (``@reading(lambda request, subject: [READ.asked(...), ...])``, the same reads
 it then makes) has them read before any panel is drawn, every panel's together in one statement on PostgreSQL
-(``core.compiled.reads_ahead``): the client's home made fourteen, one statement each.
+(``core.compiled.reads_ahead``): the client's home made fourteen, one statement each. A view that reads ahead reads
+of its own reads its panels' with them (``panel_reads``) and the page shell's (``shell_reads``), and draws the page
+inside that block.
 
 Panels of one page that need the same rows (the client's coming appointments, whether an owner holds
 emergency access) read them once through ``shared(request, key, compute)``: the first asks the
@@ -40,6 +44,7 @@ KINDS = (
     "OWNER_PEOPLE",
     "OFFICE_HOME",
     "CLIENT_BOOKING_TERMS",
+    "SHELL",
 )
 
 
@@ -84,9 +89,20 @@ def reading(declare):
     return named
 
 
+def panel_reads(kind: str, request, subject) -> list:
+    """The kept reads the panels of ``kind`` name for ``subject`` (``reading``): a view that reads ahead reads of its
+    own can read these with them, and ``render_panels`` then finds them read."""
+    return [read for func in _registry()[kind] if hasattr(func, "reads") for read in func.reads(request, subject)]
+
+
+def shell_reads(request) -> list:
+    """The kept reads the page around a view makes for whoever is signed in, for a view to read ahead with its own
+    (the rows are there while the page is drawn inside its ``reads_ahead`` block)."""
+    return [read for func in _registry()["SHELL"] for read in func(request)]
+
+
 def render_panels(kind: str, request, subject) -> str:
     panels = _registry()[kind]
-    asked = [read for func in panels if hasattr(func, "reads") for read in func.reads(request, subject)]
-    with reads_ahead(asked):
+    with reads_ahead(panel_reads(kind, request, subject)):
         # Rendered templates are already safe; anything else a panel returns is escaped.
         return format_rows("", "{}", ((func(request, subject),) for func in panels))

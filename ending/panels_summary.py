@@ -27,6 +27,10 @@ def client_home(request, client) -> str:
     )
 
 
+# Named for the client's therapist, who always reads it; an owner with emergency access reads it alone.
+@reading(
+    lambda request, client: [ending_asked(client)] if may_write_record(getattr(request, "staff", None), client) else []
+)
 def client_record(request, client) -> str:
     """ "Ending" on the client's record: start preparing (their therapist), or the way to the ending page."""
     staff = getattr(request, "staff", None)

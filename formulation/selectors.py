@@ -65,16 +65,28 @@ _LINKS = CompiledRead(
 )
 
 
+def formulation_asked(client, *, since: date | None) -> list:
+    """The five reads of ``formulation_of``, to read ahead with a page's others (``core.compiled.reads_ahead``)."""
+    shape, values = (since is None,), {"client": client.pk, "since": since or date.min}
+    return [
+        _SYMPTOMS.asked(client=client.pk),
+        _CAUSES.asked(client=client.pk),
+        _SYMPTOM_HISTORY.asked(shape, **values),
+        _CAUSE_HISTORY.asked(shape, **values),
+        _LINKS.asked(client=client.pk),
+    ]
+
+
 def formulation_of(client, *, since: date | None) -> tuple[list[Symptom], list[Cause]]:
     """``client``'s symptoms and causes, each with its history (all of it, or from ``since`` on and the entry in
     force that day, as ``with_history``), and each cause with its symptoms: the symptoms listed, the same objects.
     Five queries, whatever the history."""
-    shape, values = (since is None,), {"client": client.pk, "since": since or date.min}
-    symptoms, causes = _SYMPTOMS.objects(client=client.pk), _CAUSES.objects(client=client.pk)
-    _give(symptoms, "history", _SYMPTOM_HISTORY.objects(shape, **values), lambda entry: entry.symptom_id)
-    _give(causes, "history", _CAUSE_HISTORY.objects(shape, **values), lambda entry: entry.cause_id)
+    symptoms_read, causes_read, symptom_history, cause_history, links = formulation_asked(client, since=since)
+    symptoms, causes = symptoms_read.objects(), causes_read.objects()
+    _give(symptoms, "history", symptom_history.objects(), lambda entry: entry.symptom_id)
+    _give(causes, "history", cause_history.objects(), lambda entry: entry.cause_id)
     linked = {}
-    for cause_id, symptom_id in _LINKS.rows(client=client.pk):
+    for cause_id, symptom_id in links.rows():
         linked.setdefault(cause_id, set()).add(symptom_id)
     for cause in causes:
         ids = linked.get(cause.id, ())

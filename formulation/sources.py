@@ -41,10 +41,19 @@ _SCORES = CompiledRead(
 )
 
 
-def _read(read, client, since: date | None) -> list[tuple]:
-    """``read``'s rows for ``client`` from the start of the practice's day ``since`` (or ever)."""
+def _asked(read, client, since: date | None):
+    """``read`` for ``client`` from the start of the practice's day ``since`` (or ever)."""
     moment = EVER if since is None else _local_midnight(since, client.practice.zone)
-    return read.rows(client=client.pk, since=moment)
+    return read.asked(client=client.pk, since=moment)
+
+
+def _read(read, client, since: date | None) -> list[tuple]:
+    return _asked(read, client, since).rows()
+
+
+def sources_asked(client, *, since: date | None = None) -> list:
+    """The reads of ``session_dates`` and ``measure_scores``, to read ahead with a page's others."""
+    return [_asked(_SESSION_STARTS, client, since), _asked(_SCORES, client, since)]
 
 
 def session_dates(client, *, since: date | None = None) -> list[date]:

@@ -5,8 +5,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from audit.services import audit_read
-from core.compiled import CompiledRead
+from core.compiled import CompiledRead, reads_ahead
 from core.links import url_maker
+from core.panels import shell_reads
 from formulation import services, sources, timeline
 from formulation.access import (
     get_cause_for_clinician,
@@ -25,7 +26,7 @@ from formulation.forms import (
     SymptomRecordForm,
 )
 from formulation.models import Cause, Insight, Symptom
-from formulation.selectors import formulation_of
+from formulation.selectors import formulation_asked, formulation_of
 from practice.access import clinical_access, get_rw_client_for_clinician, staff_required
 
 
@@ -88,34 +89,44 @@ def detail(request, client_uuid):
     today = timezone.localdate()
     whole = request.GET.get("span") == "all"
     since = None if whole else today - timedelta(days=TIMELINE_DAYS)
-    symptoms, causes = formulation_of(client, since=since)
-    insights = _waiting_insights(client, symptoms=symptoms, causes=causes)
-    chart = timeline.build(
-        causes=causes,
-        symptoms=symptoms,
-        session_days=sources.session_dates(client, since=since),
-        scores=sources.measure_scores(client, since=since),
-        today=today,
-        since=since,
-    )
-    _link(symptoms=symptoms, causes=causes, chart=chart)
-    # Sessions and scores before ``since`` are not read; the client's first day in care stands in for them.
-    earlier = since is not None and (chart.earlier or timezone.localdate(client.created_at) < since)
-    return render(
-        request,
-        "formulation/detail.html",
-        {
-            "client": client,
-            "symptoms": symptoms,
-            "causes": causes,
-            "insights": insights,
-            "timeline": chart,
-            "whole": whole,
-            "earlier": earlier,
-            "can_write": can_write,
-            "hide_actions": not can_write,  # an emergency reader sets nothing aside
-        },
-    )
+    # The page's reads in one statement on PostgreSQL, with the navigation's count (docs/decisions.md, "A page's
+    # panels read together").
+    with reads_ahead(
+        [
+            *formulation_asked(client, since=since),
+            _WAITING.asked(client=client.pk),
+            *sources.sources_asked(client, since=since),
+            *shell_reads(request),
+        ]
+    ):
+        symptoms, causes = formulation_of(client, since=since)
+        insights = _waiting_insights(client, symptoms=symptoms, causes=causes)
+        chart = timeline.build(
+            causes=causes,
+            symptoms=symptoms,
+            session_days=sources.session_dates(client, since=since),
+            scores=sources.measure_scores(client, since=since),
+            today=today,
+            since=since,
+        )
+        _link(symptoms=symptoms, causes=causes, chart=chart)
+        # Sessions and scores before ``since`` are not read; the client's first day in care stands in for them.
+        earlier = since is not None and (chart.earlier or timezone.localdate(client.created_at) < since)
+        return render(
+            request,
+            "formulation/detail.html",
+            {
+                "client": client,
+                "symptoms": symptoms,
+                "causes": causes,
+                "insights": insights,
+                "timeline": chart,
+                "whole": whole,
+                "earlier": earlier,
+                "can_write": can_write,
+                "hide_actions": not can_write,  # an emergency reader sets nothing aside
+            },
+        )
 
 
 @staff_required

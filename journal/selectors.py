@@ -12,7 +12,8 @@ from journal.services import READ_OBJECT_TYPE, entries_read_in
 UNREAD_LOOKBACK = timedelta(days=90)
 
 
-# Read before every session ("since we last met"): built by the ORM once (core/compiled.py).
+# Read before every session ("since we last met"): built by the ORM once (core/compiled.py). Planned afresh on every
+# run (its moment changes its plan), so read alone, not with the page's others.
 _SHARED_SINCE = CompiledRead(
     Entry,
     lambda shape, *, client, since: Entry.objects.for_client(client)
@@ -21,12 +22,18 @@ _SHARED_SINCE = CompiledRead(
     .defer("body")
     .order_by("-shared_at")[: shape[0]],
     {"client": int, "since": datetime},
+    alone=True,
 )
 
 
 def shared_since(client, since: datetime | None, *, limit: int = 20) -> list[Entry]:
     """The client's shared entries, newest first: those shared after ``since``, or all. One query."""
-    return _SHARED_SINCE.objects((limit,), client=client.pk, since=since or EVER)
+    return shared_since_asked(client, since, limit=limit).objects()
+
+
+def shared_since_asked(client, since: datetime | None, *, limit: int = 20):
+    """The read of ``shared_since``, to read ahead with a page's others (``core.compiled.reads_ahead``)."""
+    return _SHARED_SINCE.asked((limit,), client=client.pk, since=since or EVER)
 
 
 def unread_shared_counts(staff, client_ids, *, now: datetime) -> dict:

@@ -16,12 +16,14 @@ from django.utils import timezone
 
 from bookings.models import Appointment
 from checkins.models import SCALES
-from checkins.selectors import scale_averages
+from checkins.selectors import averages_asked, scale_averages
 from core.compiled import EVER, CompiledRead
 from measures.instruments import INSTRUMENTS
 from measures.selectors import (
     changes_for_client,
-    first_and_latest_totals,
+    charted_asked,
+    first_and_latest_asked,
+    first_and_latest_of,
     forms_for_chart,
     monthly_means,
     nhs_tt_outcome_for_client,
@@ -86,15 +88,32 @@ def _as_date(value) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def build_journey(client, range_key: str, *, now=None, for_staff: bool = False) -> Journey:
-    """``for_staff``: the therapist's view, without the check-ins made after the ending (issue 21)."""
+def _span(client, range_key: str, now) -> tuple:
+    """The range asked for (or the default), the practice's time zone, today there, the range's first day (None:
+    ever) and the charts' period."""
     range_key = range_key if range_key in RANGES else DEFAULT_RANGE
-    now = now or timezone.now()
     zone = client.practice.zone
     today = timezone.localtime(now, zone).date()
     days = RANGES[range_key][1]
     start = today - dt.timedelta(days=days - 1) if days else None
-    bucket = _bucket_for(range_key)
+    return range_key, zone, today, start, _bucket_for(range_key)
+
+
+def journey_asked(client, range_key: str, *, now, for_staff: bool) -> list:
+    """The kept reads ``build_journey`` makes, for a page to read ahead (``core.compiled.reads_ahead``). The whole
+    history's reads by month are the ORM's (a kept read may not name a time zone) and run as they always did."""
+    range_key, zone, _today, start, bucket = _span(client, range_key, now)
+    asked = [averages_asked(client, start=start, per=bucket, for_staff_view=for_staff), first_and_latest_asked(client)]
+    if range_key != "all":
+        since = _start_of(start, zone)
+        asked += [_STARTS.asked(client=client.pk, now=now, since=since), charted_asked(client, since=since)]
+    return asked
+
+
+def build_journey(client, range_key: str, *, now=None, for_staff: bool = False) -> Journey:
+    """``for_staff``: the therapist's view, without the check-ins made after the ending (issue 21)."""
+    now = now or timezone.now()
+    range_key, zone, today, start, bucket = _span(client, range_key, now)
     journey = Journey(range_key=range_key, start=start, today=today, bucket=bucket)
 
     # 1. Check-ins, averaged per bucket (one query).
@@ -117,7 +136,7 @@ def build_journey(client, range_key: str, *, now=None, for_staff: bool = False) 
     journey.measures = _measures(client, start, range_key, zone)
 
     # 4. Change over the whole episode: first and latest of each (one query).
-    totals = first_and_latest_totals([client.pk]).get(client.pk, {})
+    totals = first_and_latest_of(client)
     journey.changes = changes_for_client(client, totals=totals)
     journey.outcome = nhs_tt_outcome_for_client(client, totals=totals)
     return journey

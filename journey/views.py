@@ -6,15 +6,17 @@ from django.utils import timezone
 
 from audit.services import audit_read
 from checkins.models import SCALES
-from checkins.selectors import with_notes
+from checkins.selectors import with_notes, with_notes_asked
+from core.compiled import reads_ahead
 from core.dates import written
 from core.html import format_many
 from core.links import url_maker
+from core.panels import shell_reads
 from journey.charts import axis_for, charts_for
-from journey.selectors import CHECKIN_CHARTS, DEFAULT_RANGE, MEASURE_ORDER, RANGES, build_journey
+from journey.selectors import CHECKIN_CHARTS, DEFAULT_RANGE, MEASURE_ORDER, RANGES, build_journey, journey_asked
 from journey.words import describe_change
 from measures.instruments import INSTRUMENTS
-from measures.selectors import form_counts, latest_forms
+from measures.selectors import form_counts, form_counts_asked, latest_forms, latest_forms_asked
 from practice.access import client_required, get_client_for_clinician, staff_required
 
 RECENT_NOTES = 5
@@ -71,8 +73,20 @@ def _band_legend(instrument_id) -> tuple[str, ...]:
     )
 
 
-def _context(request, client, *, therapist_view: bool) -> dict:
-    journey = build_journey(client, _range(request), for_staff=therapist_view)
+def _asked(request, client, *, now, therapist_view: bool) -> list:
+    """Every kept read of the page, read ahead together on PostgreSQL (``core.compiled.reads_ahead``)."""
+    asked = [
+        *journey_asked(client, _range(request), now=now, for_staff=therapist_view),
+        form_counts_asked(client),
+        *shell_reads(request),
+    ]
+    if therapist_view:
+        asked += [latest_forms_asked(client, MEASURE_ORDER), with_notes_asked(client, limit=RECENT_NOTES)]
+    return asked
+
+
+def _context(request, client, *, now, therapist_view: bool) -> dict:
+    journey = build_journey(client, _range(request), now=now, for_staff=therapist_view)
     axis = axis_for(journey)
     charts = charts_for(journey, axis)
     # Each chart's accessible name, with its figures rounded as the table shows them.
@@ -128,18 +142,21 @@ def _context(request, client, *, therapist_view: bool) -> dict:
 @client_required
 def mine(request):
     # The signed-in client comes with their practice (time zone) and therapist (name): accounts/backends.py.
-    context = _context(request, request.client, therapist_view=False)
-    return render(request, "journey/journey.html", context)
+    client, now = request.client, timezone.now()
+    with reads_ahead(_asked(request, client, now=now, therapist_view=False)):
+        return render(request, "journey/journey.html", _context(request, client, now=now, therapist_view=False))
 
 
 @staff_required
 def client_journey(request, client_uuid):
     client = get_client_for_clinician(request.user, client_uuid)
     audit_read(request, client, client=client, object_type="journey.journey")
-    context = _context(request, client, therapist_view=True)
-    context["latest"] = _latest_item_level(client)
-    context["notes"] = with_notes(client, limit=RECENT_NOTES)
-    return render(request, "journey/journey.html", context)
+    now = timezone.now()
+    with reads_ahead(_asked(request, client, now=now, therapist_view=True)):
+        context = _context(request, client, now=now, therapist_view=True)
+        context["latest"] = _latest_item_level(client)
+        context["notes"] = with_notes(client, limit=RECENT_NOTES)
+        return render(request, "journey/journey.html", context)
 
 
 def _latest_item_level(client) -> list:

@@ -2,10 +2,11 @@
 
 Every function here uses a fixed number of queries, whatever the length of the history.
 
-``first_and_latest_totals(clients)``
+``first_and_latest_totals(clients)`` / ``first_and_latest_of(client)``
     One query: per client, the first and latest total of each questionnaire
     (``{client_id: {"phq9": (first, latest), ...}}``), the "pre" and "post" of
-    instruments.md §1 (first and last complete administration).
+    instruments.md §1 (first and last complete administration); of one client
+    (``{"phq9": (first, latest), ...}``), a kept read.
 ``changes_for_client(client)``
     ``{instrument_id: change dict}`` from ``scoring.total_change`` (first vs latest;
     PHQ-9/GAD-7 with reliable change and recovery, WHO-5 in percentage points,
@@ -100,14 +101,46 @@ def first_and_latest_totals(client_ids, instruments=tuple(INSTRUMENTS)) -> dict:
     with kept_cursor(connection, sql) as cursor:
         cursor.execute(sql, [*params, *client_ids])
         rows = cursor.fetchall()
-    found: dict = {}
-    for pk, *values in rows:
-        per_client = found.setdefault(pk, {})
-        for index, instrument in enumerate(instruments):
-            first, latest = values[2 * index], values[2 * index + 1]
-            if first is not None:
-                per_client[instrument] = (_number(first), _number(latest))
+    return {pk: _first_and_latest(instruments, values) for pk, *values in rows}
+
+
+def _first_and_latest(instruments: tuple, values) -> dict:
+    """{instrument: (first, latest)} from a row of each instrument's first and latest total, those with a form."""
+    found = {}
+    for index, instrument in enumerate(instruments):
+        first, latest = values[2 * index], values[2 * index + 1]
+        if first is not None:
+            found[instrument] = (_number(first), _number(latest))
     return found
+
+
+def _total(instrument: str, order: str):
+    """The first (``order`` "") or latest ("-") total of ``instrument`` of the client of the outer row."""
+    responses = MeasureResponse.objects.filter(client=OuterRef("pk"), instrument=instrument)
+    return Subquery(responses.order_by(f"{order}completed_at", f"{order}id").values("total")[:1])
+
+
+# One client's first and latest totals: the rows ``first_and_latest_totals`` gives for many, as a kept read a page can
+# read ahead with its others (core/compiled.py), built by the ORM once per set of questionnaires.
+_FIRST_AND_LATEST = CompiledRead(
+    Client,
+    lambda shape, *, client: Client.objects.filter(pk=client).values_list(
+        *(_total(instrument, order) for instrument in shape for order in ("", "-"))
+    ),
+    {"client": int},
+)
+
+
+def first_and_latest_asked(client, instruments=tuple(INSTRUMENTS)):
+    """The read of ``first_and_latest_of``, to read ahead with a page's others (``core.compiled.reads_ahead``)."""
+    return _FIRST_AND_LATEST.asked(tuple(instruments), client=client.pk)
+
+
+def first_and_latest_of(client, instruments=tuple(INSTRUMENTS)) -> dict:
+    """``first_and_latest_totals([client])[client.pk]``: {instrument: (first, latest)} of one client."""
+    instruments = tuple(instruments)
+    row = first_and_latest_asked(client, instruments).row(default=(None,) * (2 * len(instruments)))
+    return _first_and_latest(instruments, row)
 
 
 @cache
@@ -149,12 +182,12 @@ def _number(value):
 
 
 def changes_for_client(client, *, totals: dict | None = None) -> dict:
-    totals = totals if totals is not None else first_and_latest_totals([client.pk]).get(client.pk, {})
+    totals = totals if totals is not None else first_and_latest_of(client)
     return {instrument: total_change(instrument, first, latest) for instrument, (first, latest) in totals.items()}
 
 
 def nhs_tt_outcome_for_client(client, *, totals: dict | None = None) -> dict | None:
-    totals = totals if totals is not None else first_and_latest_totals([client.pk]).get(client.pk, {})
+    totals = totals if totals is not None else first_and_latest_of(client)
     if "phq9" not in totals or "gad7" not in totals:
         return None
     (phq_pre, phq_post), (gad_pre, gad_post) = totals["phq9"], totals["gad7"]
@@ -256,11 +289,18 @@ def _since_with_before(client: int, since: datetime):
     )
 
 
+# Planned afresh on every run (its moment changes its plan), so read alone, not with a page's others.
 _SINCE_WITH_BEFORE = CompiledRead(
     MeasureResponse,
     lambda shape, *, client, since: _since_with_before(client, since),
     {"client": int, "since": datetime},
+    alone=True,
 )
+
+
+def since_with_change_asked(client, since: datetime | None):
+    """The read of ``since_with_change``, to read ahead with a page's others."""
+    return _SINCE_WITH_BEFORE.asked(client=client.pk, since=since or EVER)
 
 
 def since_with_change(client, since: datetime | None) -> list[dict]:
@@ -273,7 +313,7 @@ def since_with_change(client, since: datetime | None) -> list[dict]:
     process on PostgreSQL, best of 50).
     """
     # A kept read (core/compiled.py): "since the start" is since ``EVER``, so one query serves both.
-    rows = _SINCE_WITH_BEFORE.objects(client=client.pk, since=since or EVER)
+    rows = since_with_change_asked(client, since).objects()
     found = []
     for response in rows:
         before = None if response.before_total is None else {"total": response.before_total}
@@ -307,6 +347,11 @@ _CHARTED = CompiledRead(
 )
 
 
+def charted_asked(client, *, since: datetime | None):
+    """The read of ``forms_for_chart``, to read ahead with a page's others (``core.compiled.reads_ahead``)."""
+    return _CHARTED.asked(client=client.pk, since=since or EVER)
+
+
 def forms_for_chart(client, *, since: datetime | None = None) -> list[dict]:
     """Every form completed from ``since`` (or ever), oldest first, as charted. One query.
 
@@ -314,7 +359,7 @@ def forms_for_chart(client, *, since: datetime | None = None) -> list[dict]:
     its percentage), ``band`` the form's band id.
     """
     # A moment, not a day (__date), lets the (client, instrument, completed_at) index do the work.
-    rows = _CHARTED.rows(client=client.pk, since=since or EVER)
+    rows = charted_asked(client, since=since).rows()
     return [
         {"instrument": instrument, "at": at, "value": _charted(instrument, total), "band": band, "uuid": uuid}
         for instrument, at, total, band, uuid in rows
@@ -359,7 +404,12 @@ _FORM_COUNTS = CompiledRead(
 
 def form_counts(client) -> dict:
     """{instrument: how many forms the client has completed}. One query."""
-    return dict(_FORM_COUNTS.rows(client=client.pk))
+    return dict(form_counts_asked(client).rows())
+
+
+def form_counts_asked(client):
+    """The read of ``form_counts``, to read ahead with a page's others."""
+    return _FORM_COUNTS.asked(client=client.pk)
 
 
 # Read on every view of a client's journey by their therapist: built by the ORM once per set of questionnaires, where
@@ -373,4 +423,9 @@ _LATEST_FORMS = CompiledRead(
 
 def latest_forms(client, instruments=tuple(INSTRUMENTS)) -> dict:
     """{instrument: the client's latest form of it}, answers and all, for each of ``instruments`` they completed. One query."""
-    return {r.instrument: r for r in _LATEST_FORMS.objects(tuple(instruments), client=client.pk)}
+    return {r.instrument: r for r in latest_forms_asked(client, instruments).objects()}
+
+
+def latest_forms_asked(client, instruments=tuple(INSTRUMENTS)):
+    """The read of ``latest_forms``, to read ahead with a page's others."""
+    return _LATEST_FORMS.asked(tuple(instruments), client=client.pk)

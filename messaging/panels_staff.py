@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.compiled import CompiledRead
+from core.panels import reading
 from messaging.models import Conversation, Message
 from practice.access import may_write_record, staff_for
 from practice.models import Client
@@ -19,6 +20,9 @@ _CARE = CompiledRead(
 )
 
 
+@reading(
+    lambda request, client: [_CARE.asked(client=client.pk)] if may_write_record(staff_for(request.user), client) else []
+)
 def client_record(request, client) -> str:
     """On the client's record, for their own therapist: how many of the client's messages are unread and
     the soonest reply-by date. Two queries."""
@@ -67,6 +71,7 @@ _THERAPIST_TOTALS = CompiledRead(
 )
 
 
+@reading(lambda request, staff: [_THERAPIST_TOTALS.asked(therapist=staff.pk)] if staff.is_therapist else [])
 def therapist_home(request, staff) -> str:
     """Conversations with unread messages and waiting for an answer among the therapist's clients. One query."""
     if not staff.is_therapist:

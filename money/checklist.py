@@ -2,6 +2,7 @@
 
 from core.compiled import CompiledRead
 from core.links import constant_url
+from core.panels import reading
 from money.models import Fee
 from practice.checklist import Step
 
@@ -11,6 +12,7 @@ _A_FEE = CompiledRead(
 )
 
 
+@reading(lambda request, staff: [_A_FEE.asked(practice=staff.practice_id)])
 def fees_step(staff):
     return Step(
         order=50,

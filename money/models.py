@@ -86,6 +86,11 @@ class BillingSettings(models.Model):
         return f"Billing settings of {self.practice}"
 
     @classmethod
+    def asked_for(cls, practice_id: int):
+        """The read ``for_practice`` makes, to name to a page's panels (``core.panels.reading``)."""
+        return _SETTINGS.asked(practice=practice_id)
+
+    @classmethod
     def for_practice(cls, practice) -> "BillingSettings":
         # Read on every money page (core/compiled.py).
         return first_or_create(

@@ -3,8 +3,9 @@
 from django.template.loader import render_to_string
 
 from core.compiled import CompiledRead, counted
+from core.panels import reading
 from money.models import BillingMode, BillingSettings, Charge, ClientBilling
-from money.selectors import waiting_totals
+from money.selectors import waiting_asked, waiting_totals
 
 
 def booking_terms(request, client) -> str:
@@ -53,10 +54,16 @@ def _waiting_panel(request, staff, *, heading_id: str) -> str:
     )
 
 
+def _waiting_reads(request, staff) -> list:
+    return [*waiting_asked(staff), BillingSettings.asked_for(staff.practice_id)]
+
+
+@reading(_waiting_reads)
 def therapist_money(request, staff) -> str:
     return _waiting_panel(request, staff, heading_id="money-therapist-heading")
 
 
+@reading(lambda request, staff: _waiting_reads(request, staff) if staff.runs_office else [])
 def owner_money(request, staff) -> str:
     return _waiting_panel(request, staff, heading_id="money-owner-heading") if staff.runs_office else ""
 
@@ -67,6 +74,20 @@ _CHARGES_WAITING = CompiledRead(
 )
 
 
+def _record_money_reads(request, client) -> list:
+    from money.access import may_manage_billing
+    from money.ledger import totals_asked
+
+    if not may_manage_billing(getattr(request, "staff", None), client):
+        return []
+    return [
+        BillingSettings.asked_for(client.practice_id),
+        *totals_asked(client),
+        _CHARGES_WAITING.asked(client=client.pk),
+    ]
+
+
+@reading(_record_money_reads)
 def record_money(request, client) -> str:
     """A client's balance and what is waiting, for their therapist or an owner: four queries, whatever the
     history (the balance is summed in the database: the panel shows no invoice, so none is read)."""

@@ -12,7 +12,7 @@ from bookings.panels import RECORD_UPCOMING, upcoming_for_record
 from core.compiled import CompiledRead
 from core.html import format_rows
 from core.links import url_maker
-from core.panels import shared
+from core.panels import reading, shared
 from notes.models import SessionNote
 from practice.access import has_emergency_access, may_write_record
 
@@ -40,6 +40,22 @@ _SESSIONS = CompiledRead(
 )
 
 
+def _sessions_asked(request, client, staff):
+    """The read of the therapist's sessions with the client, asked from one moment however often the request names
+    it."""
+    return shared(
+        request,
+        ("notes.sessions", client.pk, staff.pk),
+        lambda: _SESSIONS.asked(client=client.pk, staff=staff.pk, now=timezone.now()),
+    )
+
+
+def _record_reads(request, client) -> list:
+    staff = getattr(request, "staff", None)
+    return [_sessions_asked(request, client, staff)] if may_write_record(staff, client) else []
+
+
+@reading(_record_reads)
 def record_panel(request, client) -> str:
     """The client's page has been opened through ``practice.access.clinical_access``: their therapist
     gets the sessions with note links to write; an emergency reader only the way to the signed notes."""
@@ -50,7 +66,7 @@ def record_panel(request, client) -> str:
         if not shared(request, ("practice.emergency", client.pk), lambda: has_emergency_access(staff, client)):
             return ""
         return render_to_string("notes/panel_record_reader.html", {"client": client}, request=request)
-    sessions = _SESSIONS.objects(client=client.pk, staff=staff.pk, now=timezone.now())
+    sessions = _sessions_asked(request, client, staff).objects()
     upcoming = _next_session(request, client, staff)
     return render_to_string(
         "notes/panel_record.html",

@@ -89,32 +89,36 @@ _OLDEST_DEFERRED = CompiledRead(
 )
 
 
+def health_asked(now) -> list:
+    """The kept reads of ``jobs_health(now)``, to name to a page's panels (``core.panels.reading``)."""
+    asked = [_STARTED.asked(), _OLDEST_EMAIL.asked(now=now)]
+    if uses_database_worker():
+        # As DBTaskResult.objects.ready(), which reads the clock itself.
+        never = get_date_max()
+        asked += [_OLDEST_IMMEDIATE.asked(never=never), _OLDEST_DEFERRED.asked(now=now, never=never)]
+    return asked
+
+
 def jobs_health(now=None) -> JobsHealth:
     now = now or timezone.now()
     health = JobsHealth(checked_at=now)
-    started = dict(_STARTED.rows())
+    started_read, oldest_email_read, *task_reads = health_asked(now)
+    started = dict(started_read.rows())
     for name, seconds in settings.TENDING_SCHEDULE:
         last = started.get(name)
         if last is None or now - last > 2 * timedelta(seconds=seconds) + SLACK:
             health.late_jobs.append(name)
-    (oldest,) = _OLDEST_EMAIL.row(now=now, default=(None,))
+    (oldest,) = oldest_email_read.row(default=(None,))
     if oldest is not None:
         health.oldest_email_wait = max(now - oldest, timedelta(0))
-    health.oldest_task_wait = _oldest_task_wait(now)
+    if task_reads:  # tasks wait in the database for ``db_worker`` (not run at once, as in tests)
+        (immediate,), (deferred,) = (read.row(default=(None,)) for read in task_reads)
+        health.oldest_task_wait = max(
+            (now - moment for moment in (immediate, deferred) if moment is not None), default=None
+        )
     return health
 
 
 def uses_database_worker() -> bool:
     """True when tasks wait in the database for ``db_worker`` (not run at once, as in tests)."""
     return type(task_backends["default"]).__module__.startswith("django_tasks_db")
-
-
-def _oldest_task_wait(now) -> timedelta | None:
-    if not uses_database_worker():
-        return None
-    # As DBTaskResult.objects.ready(), which reads the clock itself.
-    never = get_date_max()
-    (immediate,) = _OLDEST_IMMEDIATE.row(never=never, default=(None,))
-    (deferred,) = _OLDEST_DEFERRED.row(now=now, never=never, default=(None,))
-    waits = [now - moment for moment in (immediate, deferred) if moment is not None]
-    return max(waits, default=None)

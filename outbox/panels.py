@@ -6,7 +6,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.compiled import CompiledRead, counted
-from outbox.health import jobs_health
+from core.panels import reading, shared
+from outbox.health import health_asked, jobs_health
 from outbox.models import LONG_QUEUED, Email
 
 ORDER = 1  # just after open alerts
@@ -21,11 +22,29 @@ _UNSENT = CompiledRead(
 )
 
 
+def _now(request):
+    """The moment the panel's reads are asked from, the same however often the request names them."""
+    return shared(request, ("outbox.now",), timezone.now)
+
+
+def _reads(request, staff) -> list:
+    if staff is None or not staff.is_owner:
+        return []
+    now = _now(request)
+    return [*health_asked(now), _unsent_asked(staff, now)]
+
+
+def _unsent_asked(staff, now):
+    return _UNSENT.asked(practice=staff.practice_id, queued_before=now - LONG_QUEUED)
+
+
+@reading(_reads)
 def background_panel(request, staff) -> str:
     if staff is None or not staff.is_owner:
         return ""
-    health = jobs_health()
-    (unsent,) = _UNSENT.row(practice=staff.practice_id, queued_before=timezone.now() - LONG_QUEUED, default=(0,))
+    now = _now(request)
+    health = jobs_health(now)
+    (unsent,) = _unsent_asked(staff, now).row(default=(0,))
     if health.ok and not unsent:
         return ""
     return render_to_string("outbox/panel.html", {"health": health, "unsent": unsent}, request=request)

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 
 from core.compiled import CompiledRead
 from core.links import constant_url
+from core.panels import reading
 from practice.models import StaffMember
 
 
@@ -39,6 +40,13 @@ def _registry() -> list:
             continue
         found.extend(getattr(module, "OWNER_CHECKLIST", []))
     return found
+
+
+def _steps_reads(request, staff) -> list:
+    """The kept reads the steps name (``core.panels.reading``, as a panel names its own), for the list's panels."""
+    if not staff.is_owner:
+        return []
+    return [read for func in _registry() if hasattr(func, "reads") for read in func.reads(request, staff)]
 
 
 def owner_steps(staff) -> list[Step]:
@@ -79,6 +87,7 @@ _A_THERAPIST = CompiledRead(
 )
 
 
+@reading(lambda request, staff: [_A_THERAPIST.asked(practice=staff.practice_id)])
 def therapists_step(staff) -> Step:
     # Done once the practice has a therapist: a solo owner who sees clients needs no one else.
     return Step(
@@ -93,6 +102,7 @@ def therapists_step(staff) -> Step:
 OWNER_CHECKLIST = [details_step, crisis_step, therapists_step]
 
 
+@reading(_steps_reads)
 def owner_checklist_panel(request, staff) -> str:
     """On the owner's practice page: the steps still to do, each a link; nothing once all are done."""
     steps = owner_steps(staff)
@@ -106,6 +116,7 @@ def owner_checklist_panel(request, staff) -> str:
     )
 
 
+@reading(_steps_reads)
 def owner_checklist_reminder(request, staff) -> str:
     """On an owner-therapist's caseload (their first page): a line leading to the list."""
     if not staff.is_owner:

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from core.compiled import CompiledRead
+from core.panels import reading, shared
 from practice.checklist import owner_checklist_panel, owner_checklist_reminder
 from practice.models import EmergencyAccess
 
@@ -34,10 +35,23 @@ def _granted_since(shape, *, staff, practice, since):
 _GRANTED_SINCE = CompiledRead(EmergencyAccess, _granted_since, {"staff": int, "practice": int, "since": datetime})
 
 
-def unread_notices(staff, *, as_owner: bool) -> list[EmergencyAccess]:
+def _notices_asked(request, staff, *, as_owner: bool):
+    """The read of the grants ``staff`` is told of, asked from one moment however often the request names it."""
+    return shared(
+        request,
+        ("practice.notices", staff.pk, as_owner),
+        lambda: _GRANTED_SINCE.asked(
+            (as_owner,),
+            staff=staff.pk,
+            practice=staff.practice_id,
+            since=timezone.now() - timedelta(days=NOTICE_DAYS),
+        ),
+    )
+
+
+def unread_notices(request, staff, *, as_owner: bool) -> list[EmergencyAccess]:
     """Grants ``staff`` is told of and has not marked read, newest first (two queries at most)."""
-    since = timezone.now() - timedelta(days=NOTICE_DAYS)
-    grants = _GRANTED_SINCE.objects((as_owner,), staff=staff.pk, practice=staff.practice_id, since=since)
+    grants = _notices_asked(request, staff, as_owner=as_owner).objects()
     if not grants:
         return []
     seen = set(
@@ -52,7 +66,7 @@ def unread_notices(staff, *, as_owner: bool) -> list[EmergencyAccess]:
 
 
 def _panel(request, staff, *, as_owner: bool) -> str:
-    notices = unread_notices(staff, as_owner=as_owner)
+    notices = unread_notices(request, staff, as_owner=as_owner)
     if not notices:
         return ""
     return render_to_string(
@@ -62,10 +76,12 @@ def _panel(request, staff, *, as_owner: bool) -> str:
     )
 
 
+@reading(lambda request, staff: [_notices_asked(request, staff, as_owner=False)])
 def therapist_emergency_panel(request, staff) -> str:
     return _panel(request, staff, as_owner=False)
 
 
+@reading(lambda request, staff: [_notices_asked(request, staff, as_owner=True)])
 def owner_emergency_panel(request, staff) -> str:
     return _panel(request, staff, as_owner=True)
 

@@ -11,7 +11,7 @@ from core.links import url_maker
 from core.panels import reading
 from practice.access import staff_for
 from risk.models import RiskAlert
-from risk.selectors import roles, seen_by
+from risk.selectors import open_counts_asked, roles, seen_by
 
 ORDER = 0  # first: nothing on the page matters more
 LINE_SHOWN = (
@@ -83,11 +83,16 @@ def alert_lines(alerts, staff, *, acknowledged: bool = False) -> str:
     )
 
 
+def _open_newest_asked(staff):
+    return _OPEN_NEWEST.asked(roles(staff), staff=staff.pk, practice=staff.practice_id)
+
+
+@reading(lambda request, staff: [_open_newest_asked(staff)] if staff is not None else [])
 def open_alerts_panel(request, staff) -> str:
     staff = staff or staff_for(request.user)
     if staff is None:
         return ""
-    alerts = _OPEN_NEWEST.objects(roles(staff), staff=staff.pk, practice=staff.practice_id)
+    alerts = _open_newest_asked(staff).objects()
     if not alerts:
         return ""
     return render_to_string(
@@ -129,6 +134,13 @@ def _state(alert) -> str:
     return f"acknowledged {shown_day(alert.acknowledged_at)} ({alert.get_action_taken_display()})"
 
 
+def navigation_reads(request) -> list:
+    """The navigation's count of open alerts (risk/context_processors.py), for a page to read ahead with its own."""
+    staff = staff_for(request.user)
+    return [open_counts_asked(staff)] if staff is not None else []
+
+
+SHELL = [navigation_reads]
 THERAPIST_HOME = [open_alerts_panel]
 OWNER_HOME = [open_alerts_panel]
 CLIENT_RECORD = [client_alerts_panel]

@@ -31,13 +31,18 @@ def _open_by_client(shape, *, staff, practice):
 _OPEN_BY_CLIENT = CompiledRead(RiskAlert, _open_by_client, {"staff": int, "practice": int})
 
 
+def open_counts_asked(staff):
+    """The read of ``open_counts_by_client``, to read ahead with a page's others (``core.compiled.reads_ahead``)."""
+    return _OPEN_BY_CLIENT.asked(roles(staff), staff=staff.pk, practice=staff.practice_id)
+
+
 def open_counts_by_client(staff, *, request=None) -> dict:
     """{client_id: open alerts} of the alerts this staff member must see (``RiskAlert.objects.for_staff``). One
     query, once per request when ``request`` is given: the caseload lists them per client and the navigation's
     count is their sum."""
 
     def read() -> dict:
-        return dict(_OPEN_BY_CLIENT.rows(roles(staff), staff=staff.pk, practice=staff.practice_id))
+        return dict(open_counts_asked(staff).rows())
 
     return read() if request is None else shared(request, ("risk.open_counts_by_client", staff.pk), read)
 
@@ -56,4 +61,9 @@ _SINCE = CompiledRead(RiskAlert, _since, {"client": int, "since": datetime})
 
 def alerts_since(client, since: datetime | None, *, limit: int = 20) -> list[RiskAlert]:
     """The client's alerts still open and those raised after ``since`` (all when None), newest first. One query."""
-    return _SINCE.objects((limit, since is not None), client=client.pk, since=since or EVER)
+    return alerts_since_asked(client, since, limit=limit).objects()
+
+
+def alerts_since_asked(client, since: datetime | None, *, limit: int = 20):
+    """The read of ``alerts_since``, to read ahead with a page's others (``core.compiled.reads_ahead``)."""
+    return _SINCE.asked((limit, since is not None), client=client.pk, since=since or EVER)

@@ -33,6 +33,11 @@ def done_since(client, since: datetime | None) -> list[dict]:
     Activities since set aside count too: the time was made all the same. Nothing done after our work
     together ended (issue 21): that self-care is the client's own.
     """
-    ended_at = care_ended_at(client)
-    rows = _DONE.rows((ended_at is not None,), client=client.pk, since=since or EVER, ended=ended_at or EVER)
+    rows = done_since_asked(client, since, ended_at=care_ended_at(client)).rows()
     return [{"text": text, "times": times} for text, times in rows]
+
+
+def done_since_asked(client, since: datetime | None, *, ended_at: datetime | None = None):
+    """The read of ``done_since`` for a client whose care ended at ``ended_at`` (None: it goes on), to read ahead
+    with a page's others (``core.compiled.reads_ahead``)."""
+    return _DONE.asked((ended_at is not None,), client=client.pk, since=since or EVER, ended=ended_at or EVER)

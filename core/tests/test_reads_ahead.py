@@ -1,11 +1,15 @@
 """Kept reads read ahead (core.compiled.reads_ahead): one statement on PostgreSQL, the same answers as each alone."""
 
+from contextlib import contextmanager
+from unittest import mock
+
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core import compiled
 from core.compiled import CompiledRead, counted, reads_ahead
 from core.panels import reading, render_panels
 from practice.models import Client
@@ -30,6 +34,12 @@ _ALERTS = CompiledRead(
 )
 
 
+# A read PostgreSQL would plan afresh on every run: never read with others.
+_ALONE = CompiledRead(
+    RiskAlert, lambda shape, *, client: RiskAlert.objects.filter(client=client), {"client": int}, alone=True
+)
+
+
 def _answers(w) -> list:
     """Every read below, answered: instances with their related rows, a count, sealed text, none found."""
     return [
@@ -39,6 +49,23 @@ def _answers(w) -> list:
         [(a.pk, a.note) for a in _ALERTS.objects(client=w.client_a.pk)],
         _ALERTS.objects(client=w.client_b.pk),
     ]
+
+
+@contextmanager
+def _strays():
+    """The SQL of every kept read that ran alone inside a block although it was read ahead there with other values:
+    a page naming a read with values other than those it then asks with (it costs a statement, never a wrong
+    answer)."""
+    found, real = [], compiled._read_ahead
+
+    def watched(read, params):
+        rows = real(read, params)
+        if rows is None and any(kept is read for kept, _rows in (compiled._AHEAD.get() or {}).values()):
+            found.append(read.sql)
+        return rows
+
+    with mock.patch.object(compiled, "_read_ahead", watched):
+        yield found
 
 
 def _asked(w) -> list:
@@ -80,6 +107,34 @@ class ReadsAheadTests(TendingTestCase):
         self.assertEqual(len(ahead) - len(inside), 1 if ON_POSTGRESQL else 0)
         self.assertEqual(len(inside), 0 if ON_POSTGRESQL else len(alone))
 
+    def test_a_set_read_again_gives_the_same_answers_from_one_union(self):
+        alone = _answers(self.w)
+        for _ in range(3):  # the first time in a process, joined; then a union of the reads
+            with CaptureQueriesContext(connection) as made:
+                with reads_ahead(_asked(self.w)):
+                    self.assertEqual(_answers(self.w), alone)
+        self.assertEqual(len(made), 1 if ON_POSTGRESQL else len(alone))
+        if ON_POSTGRESQL:
+            self.assertIn(" UNION ALL ", made.captured_queries[0]["sql"])
+
+    def test_a_read_marked_alone_runs_alone(self):
+        with reads_ahead([*_asked(self.w)[:2], _ALONE.asked(client=self.w.client_a.pk)]):
+            with CaptureQueriesContext(connection) as inside:
+                self.assertEqual(len(_ALONE.objects(client=self.w.client_a.pk)), 2)
+                _CLIENTS.objects(practice=self.w.practice.pk)
+        self.assertEqual(len(inside), 1 if ON_POSTGRESQL else 2)
+        self.assertNotIn("kept_read_", inside.captured_queries[0]["sql"])
+
+    def test_a_columns_type_is_named_for_a_cast_or_the_joined_statement_is_kept(self):
+        if not ON_POSTGRESQL:
+            self.skipTest("types of PostgreSQL's columns")
+        connection.ensure_connection()
+        raw = connection.connection
+        self.assertEqual(
+            [compiled._type_name(raw, oid) for oid in (20, 1184, 1007, 2_000_000_000)],
+            ["int8", "timestamptz", "int4[]", None],
+        )
+
     def test_other_values_and_other_reads_run_as_usual(self):
         with reads_ahead(_asked(self.w)[:2]):
             with CaptureQueriesContext(connection) as inside:
@@ -94,6 +149,14 @@ class ReadsAheadTests(TendingTestCase):
         with CaptureQueriesContext(connection) as after:
             names = {c.preferred_name for c in _CLIENTS.objects(practice=self.w.practice.pk)}
         self.assertEqual((names, len(after)), ({"Renamed"}, 1))
+
+    def test_a_block_inside_another_reads_only_what_the_outer_did_not(self):
+        with reads_ahead(_asked(self.w)):
+            with CaptureQueriesContext(connection) as inner:
+                with reads_ahead([*_asked(self.w)[:3], _ALERTS.asked(client=self.w.client_b.pk)]):
+                    together = _answers(self.w)
+            self.assertEqual(together, _answers(self.w))
+        self.assertEqual(len(inner), 0 if ON_POSTGRESQL else len(together))
 
     def test_one_read_alone_is_not_rewritten(self):
         with CaptureQueriesContext(connection) as ahead:
@@ -143,3 +206,30 @@ class ReadsAheadTests(TendingTestCase):
         if ON_POSTGRESQL:
             # The session, the signed-in person and the panels' one statement.
             self.assertLessEqual(len(made), 4)
+
+
+class PagesReadAheadTests(TendingTestCase):
+    """Every page that reads ahead: one statement for its reads on PostgreSQL, and no read it names run again alone."""
+
+    def test_each_page_reads_ahead_once_and_runs_no_named_read_again(self):
+        a = {"client_uuid": self.w.client_a.uuid}
+        pages = [
+            ("client_a", reverse("practice:client_home"), "My safety plan"),
+            ("client_a", reverse("journey:mine"), "My journey"),
+            ("therapist", reverse("caseload:home"), "Your caseload"),
+            ("therapist", reverse("practice:client_detail", kwargs=a), self.w.client_a.display_name),
+            ("therapist", reverse("journey:client", kwargs=a), self.w.client_a.display_name),
+            ("therapist", reverse("formulation:detail", kwargs=a), self.w.client_a.display_name),
+            ("therapist", reverse("caseload:since", kwargs=a), self.w.client_a.display_name),
+            ("owner", reverse("practice:owner_home"), self.w.therapist.display_name),
+        ]
+        for persona, page, shown in pages:
+            with self.subTest(page):
+                http = self.as_(persona)
+                self.assertEqual(http.get(page).status_code, 200)  # once first: a process's first-view work
+                with _strays() as strays, CaptureQueriesContext(connection) as made:
+                    response = http.get(page)
+                self.assertContains(response, shown)
+                together = [q["sql"] for q in made.captured_queries if "kept_read_" in q["sql"]]
+                self.assertEqual(len(together), 1 if ON_POSTGRESQL else 0)
+                self.assertEqual(strays, [])

@@ -20,12 +20,15 @@ from tending.testing.factories import session_for
 from tending.testing.personas import TendingTestCase
 
 NOW = dt.datetime(2026, 11, 18, 12, 0, tzinfo=dt.UTC)
+ON_POSTGRESQL = connection.vendor == "postgresql"
 # session, user (with their client, practice and therapist: accounts.backends), check-ins, sessions,
-# questionnaires, first/latest totals, counts.
-JOURNEY_QUERIES = 7
+# questionnaires, first/latest totals, counts. On PostgreSQL the kept reads are one statement (core.compiled.reads_ahead):
+# the whole history's sessions and questionnaires by month are the ORM's and run alone.
+JOURNEY_QUERIES = 5 if ON_POSTGRESQL else 7
 # (The access check reads whether the client was erased with the client, in the same query; the navigation
-# counts the therapist's open alerts: one more.)
-THERAPIST_JOURNEY_QUERIES = 15
+# counts the therapist's open alerts: one more. On PostgreSQL: the session, the person, the client, the page's reads
+# together and the audit row's four.)
+THERAPIST_JOURNEY_QUERIES = 8 if ON_POSTGRESQL else 15
 
 
 def history(client, days: int, *, start_phq=14, end_phq=4, session_hour=10):

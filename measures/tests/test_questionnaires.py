@@ -13,6 +13,7 @@ from measures.models import MeasureRequest, MeasureResponse
 from measures.selectors import (
     changes_for_client,
     clients_with_reliable_deterioration,
+    first_and_latest_of,
     first_and_latest_totals,
     returned_since_last_session,
 )
@@ -186,6 +187,15 @@ class SelectorTests(TendingTestCase):
         with self.assertNumQueries(1):
             totals = first_and_latest_totals([self.w.client_a.pk, self.w.client_b.pk])
         self.assertEqual(totals, {self.w.client_a.pk: {"phq9": (12, 1)}, self.w.client_b.pk: {}})
+        # One client's, as a kept read: the same answer, a questionnaire of SCS-SF's means (not whole) included.
+        self.record(self.w.client_a, "scs_sf", [3, 4, 2, 5, 3, 3, 4, 2, 3, 4, 5, 1], 20)
+        self.record(self.w.client_a, "scs_sf", [4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4], 2)
+        with self.assertNumQueries(1):
+            one = first_and_latest_of(self.w.client_a)
+        self.assertEqual(one, first_and_latest_totals([self.w.client_a.pk])[self.w.client_a.pk])
+        self.assertEqual(set(one), {"phq9", "scs_sf"})
+        self.assertEqual(first_and_latest_of(self.w.client_b), {})
+        self.assertEqual(first_and_latest_of(self.w.client_a, ("gad7", "phq9")), {"phq9": (12, 1)})
         change = changes_for_client(self.w.client_a)["phq9"]
         self.assertEqual((change["reliable_change"], change["recovered"]), ("improved", True))
 
